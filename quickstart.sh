@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Loa Xã quick start: `./quickstart.sh demo` runs the controller, `./quickstart.sh test` runs
+# every test. Either one first installs the Debian packages the build needs if they are missing
+# (ALSA headers, pkg-config, cmake and a C compiler for the bundled SQLite and Opus).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(build-essential pkg-config cmake libasound2-dev)
+
+install_missing() {
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "Cài gói còn thiếu / installing missing packages: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+}
+
+case "${1:-}" in
+    demo)
+        install_missing "${PACKAGES[@]}"
+        cargo build --release --locked
+        exec ./target/release/loaxa serve "${@:2}"
+        ;;
+    test)
+        install_missing "${PACKAGES[@]}"
+        cargo test --locked "${@:2}"
+        ;;
+    *)
+        echo "usage: $0 demo|test" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,619 @@
+//! Opening any recording staff bring and turning it into interleaved `f32` samples.
+//!
+//! Symphonia does the demuxing and decoding (libopus through its adapter for Opus). This module
+//! owns what symphonia leaves to the application: telling a fake or foreign file from audio
+//! before decoding, refusing absurd headers before they cost memory, and telling the truth about
+//! a file that stops early: its real length is what decodes, never the header's claim.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use symphonia::core::codecs::audio::{AudioDecoder, AudioDecoderOptions};
+use symphonia::core::codecs::registry::CodecRegistry;
+use symphonia::core::errors::Error as SymError;
+use symphonia::core::formats::probe::Hint;
+use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
+use symphonia::core::io::{MediaSourceStream, MediaSourceStreamOptions};
+use symphonia::core::meta::MetadataOptions;
+
+/// Highest sample rate we accept from a header: twice the 192 kHz studio maximum.
+const MAX_SAMPLE_RATE: u32 = 384_000;
+/// Most channels we accept from a header.
+const MAX_CHANNELS: usize = 32;
+/// A header asking for bigger packets than this is lying; refuse before allocating for it.
+const MAX_FRAMES_PER_PACKET: u64 = 1 << 20;
+/// After this many undecodable packets in a row with nothing decoded, the file is not audio.
+const MAX_BAD_PACKETS_BEFORE_AUDIO: u32 = 64;
+
+/// Why a recording cannot be opened or decoded.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    /// The file cannot be read at all.
+    #[error(
+        "không mở được tệp \"{path}\": {source} — hãy kiểm tra đường dẫn và quyền đọc / cannot open \"{path}\": {source} — check the path and read permission"
+    )]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Zero bytes.
+    #[error(
+        "tệp \"{path}\" rỗng (0 byte) — hãy chép lại bản ghi / \"{path}\" is empty (0 bytes) — copy the recording again"
+    )]
+    Empty { path: PathBuf },
+    /// Not audio at all (text, an image, a document...).
+    #[error(
+        "tệp \"{path}\" không phải âm thanh (có vẻ là {vi}) — hãy chọn đúng tệp ghi âm / \"{path}\" is not audio (it looks like {en}) — pick the recording itself",
+        vi = looks_like.0, en = looks_like.1
+    )]
+    NotAudio { path: PathBuf, looks_like: Looks },
+    /// A real audio format that Loa Xã does not decode.
+    #[error(
+        "định dạng {format} của \"{path}\" chưa được hỗ trợ — hãy chuyển sang MP3: ffmpeg -i \"{path}\" -c:a libmp3lame -q:a 2 ra.mp3 / {format} (\"{path}\") is not supported — convert it to MP3: ffmpeg -i \"{path}\" -c:a libmp3lame -q:a 2 out.mp3"
+    )]
+    UnsupportedFormat { path: PathBuf, format: String },
+    /// The container holds no audio track (a silent video, a picture).
+    #[error("tệp \"{path}\" không có rãnh âm thanh / \"{path}\" has no audio track")]
+    NoAudioTrack { path: PathBuf },
+    /// The header says something impossible (a 1 GHz sample rate, 0 channels).
+    #[error(
+        "phần đầu tệp \"{path}\" hỏng: {what} — tệp bị hỏng, hãy xuất lại bản ghi / the header of \"{path}\" is broken: {what} — export the recording again"
+    )]
+    BadHeader { path: PathBuf, what: String },
+    /// Nothing in the file decodes.
+    #[error(
+        "không giải mã được âm thanh nào trong \"{path}\" ({detail}) — tệp hỏng hoặc bị cắt, hãy chép lại / no audio could be decoded from \"{path}\" ({detail}) — the file is broken or cut off, copy it again"
+    )]
+    Corrupt { path: PathBuf, detail: String },
+    /// The stream changes sample rate or channels part way through.
+    #[error(
+        "\"{path}\" đổi định dạng giữa chừng ({detail}) — hãy chuyển đổi lại bằng ffmpeg / \"{path}\" changes format part way ({detail}) — re-encode it with ffmpeg"
+    )]
+    FormatChanged { path: PathBuf, detail: String },
+    /// Reading failed part way (a disk error, an unplugged USB stick).
+    #[error("lỗi đọc \"{path}\": {source} / read error on \"{path}\": {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// What a non-audio file looks like, in Vietnamese and English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Looks(pub &'static str, pub &'static str);
+
+const TEXT: Looks = Looks("văn bản", "text");
+const UNKNOWN: Looks = Looks("một định dạng không nhận ra", "an unrecognised format");
+
+/// What the stream is, as the container and codec declare it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamInfo {
+    /// Container short name: `mp3`, `mp4`, `ogg`, `flac`, `wav`, `mkv`, ...
+    pub container: String,
+    /// Codec short name: `mp3`, `aac`, `vorbis`, `opus`, `flac`, `pcm_s16le`, ...
+    pub codec: String,
+    /// Samples per second per channel.
+    pub sample_rate: u32,
+    /// Interleaved channels.
+    pub channels: u16,
+    /// Frames the header claims, when it claims any. Never trusted for duration.
+    pub header_frames: Option<u64>,
+}
+
+/// Something worth telling the user about a recording that still plays.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DecodeWarning {
+    /// The file stops before its header says it should (a cut-off upload).
+    Truncated { decoded_frames: u64 },
+    /// Some packets were damaged and skipped (a click or a short gap).
+    SkippedPackets { count: u32 },
+}
+
+impl std::fmt::Display for DecodeWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeWarning::Truncated { .. } => write!(
+                f,
+                "tệp bị cắt ngang: chỉ phát được phần đã giải mã / the file is cut off: only the decodable part plays"
+            ),
+            DecodeWarning::SkippedPackets { count } => write!(
+                f,
+                "bỏ qua {count} đoạn hỏng / skipped {count} damaged packets"
+            ),
+        }
+    }
+}
+
+/// An open recording that yields blocks of interleaved `f32` samples in [-1, 1].
+pub struct Decoder {
+    path: PathBuf,
+    format: Box<dyn FormatReader + 'static>,
+    decoder: Box<dyn AudioDecoder>,
+    track_id: u32,
+    info: StreamInfo,
+    block: Vec<f32>,
+    decoded_frames: u64,
+    bad_packets: u32,
+    warnings: Vec<DecodeWarning>,
+    finished: bool,
+}
+
+impl std::fmt::Debug for Decoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Decoder")
+            .field("path", &self.path)
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Decoder {
+    /// Open a recording, checking it is real audio we can decode.
+    pub fn open(path: &Path) -> Result<Self, DecodeError> {
+        let open_err = |source| DecodeError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut file = File::open(path).map_err(open_err)?;
+        let meta = file.metadata().map_err(open_err)?;
+        if meta.is_dir() {
+            return Err(open_err(std::io::Error::other(
+                "đây là thư mục / this is a folder",
+            )));
+        }
+        if meta.len() == 0 {
+            return Err(DecodeError::Empty {
+                path: path.to_path_buf(),
+            });
+        }
+        let mut head = [0u8; 64];
+        let n = read_up_to(&mut file, &mut head).map_err(open_err)?;
+        file.seek(SeekFrom::Start(0)).map_err(open_err)?;
+        match sniff(&head[..n]) {
+            Sniffed::NotAudio(looks_like) => {
+                return Err(DecodeError::NotAudio {
+                    path: path.to_path_buf(),
+                    looks_like,
+                });
+            }
+            Sniffed::Unsupported(format) => {
+                return Err(DecodeError::UnsupportedFormat {
+                    path: path.to_path_buf(),
+                    format: format.to_string(),
+                });
+            }
+            Sniffed::Candidate => {}
+        }
+        let mss = MediaSourceStream::new(Box::new(file), MediaSourceStreamOptions::default());
+        let mut hint = Hint::new();
+        if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+            hint.with_extension(ext);
+        }
+        Self::from_stream(path, mss, &hint)
+    }
+
+    fn from_stream(
+        path: &Path,
+        mss: MediaSourceStream<'static>,
+        hint: &Hint,
+    ) -> Result<Self, DecodeError> {
+        let format = symphonia::default::get_probe()
+            .probe(
+                hint,
+                mss,
+                FormatOptions::default(),
+                MetadataOptions::default(),
+            )
+            .map_err(|e| match e {
+                SymError::IoError(source) if source.kind() != std::io::ErrorKind::UnexpectedEof => {
+                    DecodeError::Read {
+                        path: path.to_path_buf(),
+                        source,
+                    }
+                }
+                _ => DecodeError::NotAudio {
+                    path: path.to_path_buf(),
+                    looks_like: UNKNOWN,
+                },
+            })?;
+        let bad_header = |what: String| DecodeError::BadHeader {
+            path: path.to_path_buf(),
+            what,
+        };
+        let track =
+            format
+                .default_track(TrackType::Audio)
+                .ok_or_else(|| DecodeError::NoAudioTrack {
+                    path: path.to_path_buf(),
+                })?;
+        let params = track
+            .codec_params
+            .as_ref()
+            .and_then(|p| p.audio())
+            .ok_or_else(|| DecodeError::NoAudioTrack {
+                path: path.to_path_buf(),
+            })?
+            .clone();
+        let track_id = track.id;
+        let header_frames = track.num_frames;
+        check_header(&params).map_err(bad_header)?;
+        let decoder = codecs()
+            .make_audio_decoder(&params, &AudioDecoderOptions::default())
+            .map_err(|_| DecodeError::UnsupportedFormat {
+                path: path.to_path_buf(),
+                format: format!(
+                    "codec {}",
+                    codec_name_guess(format.format_info().short_name)
+                ),
+            })?;
+        let sample_rate = params
+            .sample_rate
+            .ok_or_else(|| bad_header("không có tần số lấy mẫu / no sample rate".into()))?;
+        // Some containers only learn the channel layout from the first packet (AAC in MP4
+        // without a full ESDS); decoders then report it, and `next_block` checks it.
+        let channels = params
+            .channels
+            .as_ref()
+            .map(|c| c.count())
+            .or_else(|| decoder.codec_params().channels.as_ref().map(|c| c.count()))
+            .unwrap_or(0);
+        let info = StreamInfo {
+            container: container_name(format.format_info().short_name).to_string(),
+            codec: decoder.codec_info().short_name.to_string(),
+            sample_rate,
+            channels: u16::try_from(channels).unwrap_or(0),
+            header_frames,
+        };
+        Ok(Decoder {
+            path: path.to_path_buf(),
+            format,
+            decoder,
+            track_id,
+            info,
+            block: Vec::new(),
+            decoded_frames: 0,
+            bad_packets: 0,
+            warnings: Vec::new(),
+            finished: false,
+        })
+    }
+
+    /// The stream as declared. `channels` may be 0 until the first block for a few AAC files.
+    pub fn info(&self) -> &StreamInfo {
+        &self.info
+    }
+
+    /// The file this decoder reads.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Frames decoded so far: the true length once `next_block` has returned `None`.
+    pub fn decoded_frames(&self) -> u64 {
+        self.decoded_frames
+    }
+
+    /// What went wrong but did not stop playback.
+    pub fn warnings(&self) -> &[DecodeWarning] {
+        &self.warnings
+    }
+
+    /// The next block of interleaved samples, or `None` at the end of the audio.
+    pub fn next_block(&mut self) -> Result<Option<&[f32]>, DecodeError> {
+        while !self.finished {
+            let packet = match self.format.next_packet() {
+                Ok(Some(p)) => p,
+                Ok(None) => {
+                    self.finish()?;
+                    break;
+                }
+                Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    self.truncated();
+                    self.finish()?;
+                    break;
+                }
+                Err(SymError::IoError(source)) => {
+                    return Err(DecodeError::Read {
+                        path: self.path.clone(),
+                        source,
+                    });
+                }
+                Err(e) => {
+                    // A broken container part way through: keep what decoded, stop here.
+                    if self.decoded_frames == 0 {
+                        return Err(self.corrupt(e.to_string()));
+                    }
+                    self.truncated();
+                    self.finish()?;
+                    break;
+                }
+            };
+            if packet.track_id != self.track_id {
+                continue;
+            }
+            let frames = match self.decoder.decode(&packet) {
+                Ok(buf) if buf.frames() == 0 => continue,
+                Ok(buf) => {
+                    let spec = buf.spec();
+                    let (rate, channels) = (spec.rate(), spec.channels().count());
+                    if self.info.channels == 0 && self.decoded_frames == 0 {
+                        self.info.channels = u16::try_from(channels).unwrap_or(0);
+                    }
+                    if rate != self.info.sample_rate || channels != usize::from(self.info.channels)
+                    {
+                        return Err(DecodeError::FormatChanged {
+                            path: self.path.clone(),
+                            detail: format!(
+                                "{} Hz/{} kênh → {rate} Hz/{channels} kênh",
+                                self.info.sample_rate, self.info.channels
+                            ),
+                        });
+                    }
+                    buf.copy_to_vec_interleaved(&mut self.block);
+                    buf.frames()
+                }
+                Err(SymError::DecodeError(_)) | Err(SymError::IoError(_)) => {
+                    self.bad_packets += 1;
+                    if self.decoded_frames == 0 && self.bad_packets > MAX_BAD_PACKETS_BEFORE_AUDIO {
+                        return Err(
+                            self.corrupt("mọi đoạn đều hỏng / every packet is damaged".into())
+                        );
+                    }
+                    continue;
+                }
+                Err(e) => return Err(self.corrupt(e.to_string())),
+            };
+            self.decoded_frames += frames as u64;
+            return Ok(Some(&self.block));
+        }
+        Ok(None)
+    }
+
+    fn truncated(&mut self) {
+        if !self
+            .warnings
+            .iter()
+            .any(|w| matches!(w, DecodeWarning::Truncated { .. }))
+        {
+            self.warnings.push(DecodeWarning::Truncated {
+                decoded_frames: self.decoded_frames,
+            });
+        }
+    }
+
+    fn finish(&mut self) -> Result<(), DecodeError> {
+        self.finished = true;
+        if self.decoded_frames == 0 {
+            return Err(self.corrupt("không có âm thanh / no audio".into()));
+        }
+        if self.bad_packets > 0 {
+            self.warnings.push(DecodeWarning::SkippedPackets {
+                count: self.bad_packets,
+            });
+        }
+        // A header that promised much more than decoded means the file was cut off, even when
+        // the demuxer ended cleanly (an MP3 simply runs out of frames).
+        if let Some(claimed) = self.info.header_frames {
+            let missing = claimed.saturating_sub(self.decoded_frames);
+            if missing > u64::from(self.info.sample_rate) / 2 {
+                self.truncated();
+            }
+        }
+        Ok(())
+    }
+
+    fn corrupt(&self, detail: String) -> DecodeError {
+        DecodeError::Corrupt {
+            path: self.path.clone(),
+            detail,
+        }
+    }
+}
+
+fn check_header(
+    params: &symphonia::core::codecs::audio::AudioCodecParameters,
+) -> Result<(), String> {
+    match params.sample_rate {
+        Some(0) => return Err("tần số lấy mẫu 0 Hz / sample rate of 0 Hz".into()),
+        Some(r) if r > MAX_SAMPLE_RATE => {
+            return Err(format!(
+                "tần số lấy mẫu {r} Hz là vô lý / a sample rate of {r} Hz is absurd"
+            ));
+        }
+        _ => {}
+    }
+    if let Some(ch) = &params.channels {
+        let n = ch.count();
+        if n == 0 {
+            return Err("0 kênh / 0 channels".into());
+        }
+        if n > MAX_CHANNELS {
+            return Err(format!("{n} kênh là vô lý / {n} channels is absurd"));
+        }
+    }
+    if params
+        .max_frames_per_packet
+        .is_some_and(|n| n > MAX_FRAMES_PER_PACKET)
+    {
+        return Err("kích thước gói vô lý / absurd packet size".into());
+    }
+    Ok(())
+}
+
+/// All symphonia codecs plus libopus, which symphonia lacks.
+fn codecs() -> &'static CodecRegistry {
+    static REGISTRY: OnceLock<CodecRegistry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut registry = CodecRegistry::new();
+        symphonia::default::register_enabled_codecs(&mut registry);
+        registry.register_audio_decoder::<symphonia_adapter_libopus::OpusDecoder>();
+        registry
+    })
+}
+
+fn container_name(short: &str) -> &str {
+    match short {
+        "isomp4" => "mp4",
+        "wave" => "wav",
+        "matroska" => "mkv",
+        other => other,
+    }
+}
+
+fn codec_name_guess(container: &str) -> &'static str {
+    match container {
+        "isomp4" => "trong MP4 (có thể là AMR/ALAC lạ) / in MP4 (perhaps AMR)",
+        "matroska" => "trong MKV / in MKV",
+        _ => "lạ / unknown",
+    }
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+/// What the first bytes of a file say it is.
+#[derive(Debug, PartialEq, Eq)]
+enum Sniffed {
+    /// Possibly audio: let the demuxers decide.
+    Candidate,
+    /// A known audio format we do not decode.
+    Unsupported(&'static str),
+    /// Recognisably not audio.
+    NotAudio(Looks),
+}
+
+fn sniff(head: &[u8]) -> Sniffed {
+    const UNSUPPORTED: &[(&[u8], &str)] = &[
+        (b"#!AMR-WB", "AMR-WB"),
+        (b"#!AMR", "AMR"),
+        (&[0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11], "WMA/ASF"),
+        (b".RMF", "RealAudio"),
+        (b".ra\xfd", "RealAudio"),
+        (b"MAC ", "Monkey's Audio (APE)"),
+        (b"wvpk", "WavPack"),
+        (b"MPCK", "Musepack"),
+        (b"FORM", "AIFF"),
+        (b"#!SILK", "SILK"),
+    ];
+    const NOT_AUDIO: &[(&[u8], Looks)] = &[
+        (b"%PDF", Looks("một tài liệu PDF", "a PDF document")),
+        (b"\x89PNG", Looks("một ảnh PNG", "a PNG picture")),
+        (b"\xff\xd8\xff", Looks("một ảnh JPEG", "a JPEG picture")),
+        (b"GIF8", Looks("một ảnh GIF", "a GIF picture")),
+        (
+            b"PK\x03\x04",
+            Looks("một tệp nén ZIP hoặc Office", "a ZIP or Office file"),
+        ),
+        (b"\x7fELF", Looks("một chương trình", "a program")),
+        (b"<!DOCTYPE", Looks("một trang web", "a web page")),
+        (b"<html", Looks("một trang web", "a web page")),
+        (b"Rar!", Looks("một tệp nén RAR", "a RAR archive")),
+        (
+            b"\xd0\xcf\x11\xe0",
+            Looks("một tài liệu Office cũ", "an old Office document"),
+        ),
+    ];
+    if let Some((_, name)) = UNSUPPORTED.iter().find(|(m, _)| head.starts_with(m)) {
+        return Sniffed::Unsupported(name);
+    }
+    if let Some((_, what)) = NOT_AUDIO.iter().find(|(m, _)| head.starts_with(m)) {
+        return Sniffed::NotAudio(*what);
+    }
+    // 3GP/3G2 (phone voice memos in AMR) share the MP4 container; their brand names them.
+    if head.len() >= 12 && &head[4..8] == b"ftyp" && head[8..11] == *b"3gp" {
+        return Sniffed::Candidate;
+    }
+    if looks_like_text(head) {
+        return Sniffed::NotAudio(TEXT);
+    }
+    Sniffed::Candidate
+}
+
+/// Text files: printable UTF-8 throughout the head. Audio headers always hold control bytes.
+fn looks_like_text(head: &[u8]) -> bool {
+    if head.len() < 8 || head.starts_with(b"ID3") || head.starts_with(b"RIFF") {
+        return false;
+    }
+    // Cut at a UTF-8 boundary: the head may split a multi-byte letter.
+    let valid = match std::str::from_utf8(head) {
+        Ok(s) => s,
+        Err(e) => match std::str::from_utf8(&head[..e.valid_up_to()]) {
+            Ok(s) if e.error_len().is_none() => s,
+            _ => return false,
+        },
+    };
+    !valid.is_empty()
+        && valid
+            .chars()
+            .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniff_names_text_and_foreign_formats() {
+        assert_eq!(
+            sniff(b"day la van ban, khong phai am thanh"),
+            Sniffed::NotAudio(TEXT)
+        );
+        assert_eq!(sniff(b"#!AMR\n\x3c\x00"), Sniffed::Unsupported("AMR"));
+        assert_eq!(
+            sniff(b"ID3\x04\x00\x00\x00\x00\x00\x00"),
+            Sniffed::Candidate
+        );
+        assert_eq!(
+            sniff("Bản tin sáng nay".as_bytes()),
+            Sniffed::NotAudio(TEXT)
+        );
+    }
+
+    #[test]
+    fn missing_file_names_the_file() {
+        let err = Decoder::open(Path::new("khong-co.mp3")).unwrap_err();
+        assert!(matches!(err, DecodeError::Open { .. }));
+        assert!(err.to_string().contains("khong-co.mp3"));
+    }
+
+    #[test]
+    fn empty_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("rong.mp3");
+        std::fs::write(&p, b"").unwrap();
+        assert!(matches!(Decoder::open(&p), Err(DecodeError::Empty { .. })));
+    }
+
+    #[test]
+    fn random_bytes_are_refused_without_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ngau-nhien.bin");
+        // A deterministic pseudo-random sequence (xorshift) with no valid headers.
+        let mut x: u32 = 0x9E37_79B9;
+        let bytes: Vec<u8> = (0..64 * 1024)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                (x >> 24) as u8
+            })
+            .collect();
+        std::fs::write(&p, bytes).unwrap();
+        let result = Decoder::open(&p).and_then(|mut d| {
+            while d.next_block()?.is_some() {}
+            Ok(d.decoded_frames())
+        });
+        assert!(result.is_err(), "random bytes decoded as {result:?}");
+    }
+}

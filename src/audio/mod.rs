@@ -1,0 +1,17 @@
+//! The playback engine: decode → convert (resample, map channels) → gain → sink.
+//!
+//! - [`decode`] opens any recording staff bring and yields `f32` samples;
+//! - [`convert`] brings them to the output's rate and channels;
+//! - [`gain`] sets the level;
+//! - [`sink`] is where samples go: a sound card, a WAV capture or nothing;
+//! - [`player`] is the thread that owns the sink and plays requests back to back.
+
+pub mod convert;
+pub mod decode;
+pub mod gain;
+pub mod player;
+pub mod sink;
+
+pub use convert::AudioFormat;
+pub use player::{Outcome, PlayReport, PlayRequest, Player, PlayerEvent};
+pub use sink::OutputSpec;

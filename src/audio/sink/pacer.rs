@@ -1,0 +1,185 @@
+//! Real-time pacing for outputs that have no hardware clock of their own (null, WAV capture).
+//!
+//! The pacer keeps a virtual playhead: the output "plays" frame k at `anchor + k / rate`. A
+//! writer may run at most one buffer ahead of the clock; a writer that falls behind the
+//! playhead has let the output run dry, which is an underrun, and the playhead restarts at now.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::Cleared;
+use crate::clock::Clock;
+
+pub(super) struct Pacer {
+    clock: Arc<dyn Clock>,
+    rate: u32,
+    lookahead: Duration,
+    /// Set while audio flows; `None` when idle, so the next write starts a new timeline.
+    anchor: Option<Anchor>,
+    underruns: u64,
+}
+
+#[derive(Clone, Copy)]
+struct Anchor {
+    mono: Duration,
+    wall: DateTime<Utc>,
+    /// Frames admitted since the anchor.
+    frames: u64,
+}
+
+impl Pacer {
+    pub(super) fn new(clock: Arc<dyn Clock>, rate: u32, lookahead: Duration) -> Self {
+        Pacer {
+            clock,
+            rate,
+            lookahead,
+            anchor: None,
+            underruns: 0,
+        }
+    }
+
+    fn offset(&self, frames: u64) -> Duration {
+        Duration::from_nanos((u128::from(frames) * 1_000_000_000 / u128::from(self.rate)) as u64)
+    }
+
+    /// Admit `frames` more frames, sleeping until their end is at most one buffer ahead of
+    /// the playhead.
+    /// Returns when the first of them is played.
+    pub(super) fn admit(&mut self, frames: u64) -> DateTime<Utc> {
+        let now = self.clock.elapsed();
+        let mut anchor = match self.anchor {
+            Some(a) if a.mono + self.offset(a.frames) >= now => a,
+            Some(_) => {
+                // The writer let the output run dry: count it and start again from now.
+                self.underruns += 1;
+                self.fresh_anchor()
+            }
+            None => self.fresh_anchor(),
+        };
+        let start = anchor.frames;
+        anchor.frames += frames;
+        self.anchor = Some(anchor);
+        let ahead = (anchor.mono + self.offset(anchor.frames)).saturating_sub(self.clock.elapsed());
+        if ahead > self.lookahead {
+            self.clock.sleep(ahead - self.lookahead);
+        }
+        anchor.wall + self.chrono_offset(start)
+    }
+
+    fn fresh_anchor(&self) -> Anchor {
+        Anchor {
+            mono: self.clock.elapsed(),
+            wall: self.clock.now(),
+            frames: 0,
+        }
+    }
+
+    fn chrono_offset(&self, frames: u64) -> chrono::Duration {
+        chrono::Duration::from_std(self.offset(frames)).unwrap_or(chrono::Duration::zero())
+    }
+
+    /// Frames of the current timeline whose time has come: what has reached the output.
+    pub(super) fn played_frames(&self) -> u64 {
+        match self.anchor {
+            None => 0,
+            Some(a) => {
+                let since = self.clock.elapsed().saturating_sub(a.mono);
+                let played = (since.as_nanos() * u128::from(self.rate) / 1_000_000_000) as u64;
+                played.min(a.frames)
+            }
+        }
+    }
+
+    /// Frames admitted in the current timeline.
+    pub(super) fn admitted_frames(&self) -> u64 {
+        self.anchor.map_or(0, |a| a.frames)
+    }
+
+    /// Cut the timeline at the playhead (pre-emption): admitted frames not yet played are
+    /// dropped, and the next admitted frame plays right after the last one heard.
+    pub(super) fn cut(&mut self) -> Cleared {
+        let played = self.played_frames();
+        let Some(a) = self.anchor.as_mut() else {
+            return Cleared {
+                at: self.clock.now(),
+                discarded_frames: 0,
+            };
+        };
+        let discarded_frames = a.frames - played;
+        a.frames = played;
+        let wall = a.wall;
+        Cleared {
+            at: wall + self.chrono_offset(played),
+            discarded_frames,
+        }
+    }
+
+    /// Sleep until everything admitted has played, end the timeline, and return the time the
+    /// last frame reached the output.
+    pub(super) fn finish(&mut self) -> DateTime<Utc> {
+        let Some(a) = self.anchor.take() else {
+            return self.clock.now();
+        };
+        let end = a.mono + self.offset(a.frames);
+        let now = self.clock.elapsed();
+        if end > now {
+            self.clock.sleep(end - now);
+        }
+        a.wall + self.chrono_offset(a.frames)
+    }
+
+    pub(super) fn underruns(&self) -> u64 {
+        self.underruns
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::SimClock;
+    use chrono::TimeZone;
+
+    fn sim() -> Arc<SimClock> {
+        Arc::new(SimClock::starting_at(
+            Utc.with_ymd_and_hms(2026, 9, 2, 0, 0, 0).unwrap(),
+        ))
+    }
+
+    #[test]
+    fn timeline_is_gap_free_and_exact() {
+        let clock = sim();
+        let t0 = clock.now();
+        let mut p = Pacer::new(clock.clone(), 48_000, Duration::from_millis(100));
+        let first = p.admit(48_000);
+        let second = p.admit(24_000);
+        assert_eq!(first, t0);
+        assert_eq!(second, t0 + chrono::Duration::seconds(1));
+        let end = p.finish();
+        assert_eq!(end, t0 + chrono::Duration::milliseconds(1500));
+        assert_eq!(p.underruns(), 0);
+    }
+
+    #[test]
+    fn a_late_writer_is_an_underrun() {
+        let clock = sim();
+        let mut p = Pacer::new(clock.clone(), 48_000, Duration::from_millis(100));
+        p.admit(4_800);
+        clock.advance(Duration::from_millis(500));
+        p.admit(4_800);
+        assert_eq!(p.underruns(), 1);
+    }
+
+    #[test]
+    fn cut_keeps_only_what_played() {
+        let clock = sim();
+        let t0 = clock.now();
+        let mut p = Pacer::new(clock.clone(), 1_000, Duration::from_millis(100));
+        p.admit(10_000);
+        // The pacer let the writer run one buffer ahead: 9.9 s of audio is still queued.
+        let cut = p.cut();
+        assert_eq!(cut.discarded_frames, 100);
+        assert_eq!(cut.at, t0 + chrono::Duration::milliseconds(9_900));
+    }
+}

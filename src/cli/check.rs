@@ -1,0 +1,35 @@
+//! `loaxa check`: validate the configuration and say file, line and fix for each problem.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use loaxa::config;
+
+/// Print every problem; exit 1 if there is any.
+pub fn run(path: Option<&Path>) -> Result<ExitCode> {
+    let loaded = match config::load(path, std::env::vars()) {
+        Ok(l) => l,
+        Err(e) => {
+            for p in &e.0 {
+                println!("{p}");
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let problems = loaded.problems();
+    for p in &problems {
+        println!("{p}");
+    }
+    let name = loaded
+        .source
+        .as_ref()
+        .map_or("(mặc định / defaults)".to_string(), |s| s.name.clone());
+    if problems.is_empty() {
+        println!("{name}: hợp lệ / valid");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{name}: {} lỗi / problems", problems.len());
+        Ok(ExitCode::FAILURE)
+    }
+}

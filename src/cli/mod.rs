@@ -1,0 +1,25 @@
+//! One module per `loaxa` subcommand.
+
+pub mod check;
+pub mod devices;
+pub mod play;
+pub mod serve;
+
+use std::path::Path;
+
+use anyhow::Result;
+use loaxa::config::{self, Loaded};
+
+/// Load the config and refuse to go on if it has problems, listing all of them.
+pub fn load_config(path: Option<&Path>) -> Result<Loaded> {
+    let loaded = config::load(path, std::env::vars())?;
+    let problems = loaded.problems();
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        anyhow::bail!(
+            "cấu hình có lỗi / the configuration has problems:\n{}",
+            list.join("\n")
+        );
+    }
+    Ok(loaded)
+}

@@ -1,0 +1,464 @@
+//! The one [`Config`]: `loaxa.toml`, overridden by `LOAXA_*` environment variables.
+//!
+//! Every key has a documented default, so an empty file (or none) is a working config. The
+//! checks in [`Config::problems`] say which file and line hold a mistake and how to fix it;
+//! `loaxa check` prints them. The example at `deploy/loaxa.example.toml` is parsed by a test,
+//! so it cannot drift from this file.
+
+mod source;
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::audio::{AudioFormat, OutputSpec};
+pub use source::{Problem, SourceText};
+
+/// The name of the config file looked for in the working directory.
+pub const DEFAULT_FILE: &str = "loaxa.toml";
+/// Environment variables that are not config keys.
+const NON_KEY_VARS: &[&str] = &["LOAXA_CONFIG", "LOAXA_LOG"];
+
+/// Everything the controller can be told.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Where the database and the recordings live. Relative paths are from the working
+    /// directory. Default `data`.
+    pub data_dir: PathBuf,
+    /// The commune's time zone, an IANA name. Default `Asia/Ho_Chi_Minh` (UTC+7).
+    pub timezone: String,
+    /// The loudspeaker output.
+    pub audio: AudioConfig,
+    /// The web service.
+    pub web: WebConfig,
+}
+
+/// `[audio]`: where sound goes and in what format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AudioConfig {
+    /// `device` (default sound card), `device:NAME` (see `loaxa devices`), `wav:PATH` or
+    /// `null`. Default `device`.
+    pub output: String,
+    /// Output sample rate asked of the card. Default 48000.
+    pub sample_rate: u32,
+    /// Output channels asked of the card. Default 2.
+    pub channels: u16,
+    /// Master gain in dB applied to everything. Default 0.
+    pub gain_db: f32,
+}
+
+/// `[web]`: the browser interface and API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebConfig {
+    /// Address and port to listen on. Default `0.0.0.0:8080` (the whole LAN).
+    pub listen: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("data"),
+            timezone: "Asia/Ho_Chi_Minh".into(),
+            audio: AudioConfig::default(),
+            web: WebConfig::default(),
+        }
+    }
+}
+
+impl Default for AudioConfig {
+    fn default() -> Self {
+        AudioConfig {
+            output: "device".into(),
+            sample_rate: 48_000,
+            channels: 2,
+            gain_db: 0.0,
+        }
+    }
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            listen: "0.0.0.0:8080".into(),
+        }
+    }
+}
+
+/// A config that could not be loaded, with every problem found.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))]
+pub struct ConfigError(pub Vec<Problem>);
+
+/// A loaded config and where each value came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The values.
+    pub config: Config,
+    /// The file read, if any.
+    pub source: Option<SourceText>,
+    /// Keys set by environment variables, as dotted paths.
+    pub from_env: BTreeSet<String>,
+}
+
+impl Loaded {
+    /// Problems with the values: each names the file and line, or the variable.
+    pub fn problems(&self) -> Vec<Problem> {
+        self.config
+            .problems()
+            .into_iter()
+            .map(|(key, message, fix)| self.locate(&key, message, fix))
+            .collect()
+    }
+
+    fn locate(&self, key: &str, message: String, fix: String) -> Problem {
+        if self.from_env.contains(key) {
+            return Problem {
+                file: env_name(key),
+                line: None,
+                message,
+                fix,
+            };
+        }
+        let path: Vec<&str> = key.split('.').collect();
+        match &self.source {
+            Some(src) => src.problem(&path, format!("{key}: {message}"), fix),
+            None => Problem {
+                file: "(mặc định / defaults)".into(),
+                line: None,
+                message: format!("{key}: {message}"),
+                fix,
+            },
+        }
+    }
+}
+
+/// Find and load the config: `explicit` (from `--config`), else `LOAXA_CONFIG`, else
+/// `./loaxa.toml` if present, else the defaults; then apply `LOAXA_*` variables from `env`.
+pub fn load(
+    explicit: Option<&Path>,
+    env: impl IntoIterator<Item = (String, String)>,
+) -> Result<Loaded, ConfigError> {
+    let env: Vec<(String, String)> = env
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("LOAXA_"))
+        .collect();
+    let from_var = env
+        .iter()
+        .find(|(k, _)| k == "LOAXA_CONFIG")
+        .map(|(_, v)| PathBuf::from(v));
+    let path = explicit.map(Path::to_path_buf).or(from_var);
+    let source = match path {
+        Some(p) => Some(SourceText::read(&p).map_err(|e| {
+            ConfigError(vec![Problem {
+                file: p.display().to_string(),
+                line: None,
+                message: format!("không đọc được tệp cấu hình / cannot read the config: {e}"),
+                fix: "kiểm tra đường dẫn --config / check the --config path".into(),
+            }])
+        })?),
+        None if Path::new(DEFAULT_FILE).exists() => SourceText::read(Path::new(DEFAULT_FILE)).ok(),
+        None => None,
+    };
+    let config = match &source {
+        Some(src) => toml::from_str::<Config>(&src.text).map_err(|e| {
+            ConfigError(vec![src.parse_problem(
+                &e,
+                "sửa theo deploy/loaxa.example.toml / fix it after deploy/loaxa.example.toml",
+            )])
+        })?,
+        None => Config::default(),
+    };
+    let (config, from_env) = apply_env(config, &env)?;
+    Ok(Loaded {
+        config,
+        source,
+        from_env,
+    })
+}
+
+/// `audio.output` → `LOAXA_AUDIO_OUTPUT`.
+fn env_name(key: &str) -> String {
+    format!("LOAXA_{}", key.replace('.', "_").to_uppercase())
+}
+
+/// Override keys from `LOAXA_*` variables. Values are read as TOML literals where the key is
+/// not a string (`LOAXA_AUDIO_SAMPLE_RATE=44100`), as plain text where it is.
+fn apply_env(
+    config: Config,
+    env: &[(String, String)],
+) -> Result<(Config, BTreeSet<String>), ConfigError> {
+    let mut table = toml::Table::try_from(&config).map_err(|e| {
+        ConfigError(vec![Problem {
+            file: "config".into(),
+            line: None,
+            message: e.to_string(),
+            fix: String::new(),
+        }])
+    })?;
+    let mut leaves = Vec::new();
+    collect_leaves(&table, String::new(), &mut leaves);
+    let mut problems = Vec::new();
+    let mut set = BTreeSet::new();
+    for (var, raw) in env {
+        if NON_KEY_VARS.contains(&var.as_str()) {
+            continue;
+        }
+        let Some(key) = leaves.iter().find(|k| env_name(k) == *var) else {
+            problems.push(Problem {
+                file: var.clone(),
+                line: None,
+                message: "biến môi trường không ứng với khoá cấu hình nào / no config key has this name".into(),
+                fix: "xem danh sách khoá trong deploy/loaxa.example.toml / see the keys in deploy/loaxa.example.toml".into(),
+            });
+            continue;
+        };
+        let path: Vec<&str> = key.split('.').collect();
+        let value = match lookup(&table, &path) {
+            Some(toml::Value::String(_)) | None => toml::Value::String(raw.clone()),
+            Some(_) => match raw.parse::<toml::Value>() {
+                Ok(v) => v,
+                Err(_) => toml::Value::String(raw.clone()),
+            },
+        };
+        set_path(&mut table, &path, value);
+        set.insert(key.clone());
+    }
+    if !problems.is_empty() {
+        return Err(ConfigError(problems));
+    }
+    let config = table.try_into::<Config>().map_err(|e| {
+        ConfigError(vec![Problem {
+            file: set
+                .iter()
+                .map(|k| env_name(k))
+                .collect::<Vec<_>>()
+                .join(", "),
+            line: None,
+            message: e.message().trim().to_string(),
+            fix: "sửa giá trị biến môi trường / correct the variable's value".into(),
+        }])
+    })?;
+    Ok((config, set))
+}
+
+fn collect_leaves(table: &toml::Table, prefix: String, out: &mut Vec<String>) {
+    for (k, v) in table {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            toml::Value::Table(t) => collect_leaves(t, key, out),
+            _ => out.push(key),
+        }
+    }
+}
+
+fn lookup<'a>(table: &'a toml::Table, path: &[&str]) -> Option<&'a toml::Value> {
+    let (last, parents) = path.split_last()?;
+    let mut t = table;
+    for p in parents {
+        t = t.get(*p)?.as_table()?;
+    }
+    t.get(*last)
+}
+
+fn set_path(table: &mut toml::Table, path: &[&str], value: toml::Value) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut t = table;
+    for p in parents {
+        let entry = t
+            .entry(p.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let toml::Value::Table(inner) = entry else {
+            return;
+        };
+        t = inner;
+    }
+    t.insert(last.to_string(), value);
+}
+
+impl Config {
+    /// Problems with the values, as (dotted key, what is wrong, how to fix it).
+    pub fn problems(&self) -> Vec<(String, String, String)> {
+        let mut out = Vec::new();
+        let mut bad = |key: &str, message: String, fix: &str| {
+            out.push((key.to_string(), message, fix.to_string()));
+        };
+        if self.timezone.parse::<chrono_tz::Tz>().is_err() {
+            bad(
+                "timezone",
+                format!(
+                    "không biết múi giờ \"{}\" / unknown time zone",
+                    self.timezone
+                ),
+                "dùng tên IANA, ví dụ \"Asia/Ho_Chi_Minh\" / use an IANA name such as \"Asia/Ho_Chi_Minh\"",
+            );
+        }
+        if let Err(e) = self.audio.output.parse::<OutputSpec>() {
+            bad(
+                "audio.output",
+                e.to_string(),
+                "ví dụ output = \"device\" / e.g. output = \"device\"",
+            );
+        }
+        if !(8_000..=192_000).contains(&self.audio.sample_rate) {
+            bad(
+                "audio.sample_rate",
+                format!(
+                    "{} Hz nằm ngoài 8000–192000 / is outside 8000–192000",
+                    self.audio.sample_rate
+                ),
+                "thường là 48000 / usually 48000",
+            );
+        }
+        if !(1..=8).contains(&self.audio.channels) {
+            bad(
+                "audio.channels",
+                format!("{} kênh / channels", self.audio.channels),
+                "dùng 1 (mono) hoặc 2 (stereo) / use 1 (mono) or 2 (stereo)",
+            );
+        }
+        if !(-60.0..=20.0).contains(&self.audio.gain_db) {
+            bad(
+                "audio.gain_db",
+                format!(
+                    "{} dB nằm ngoài −60…+20 / is outside −60…+20",
+                    self.audio.gain_db
+                ),
+                "thường là 0 / usually 0",
+            );
+        }
+        if self.web.listen.parse::<SocketAddr>().is_err() {
+            bad(
+                "web.listen",
+                format!(
+                    "\"{}\" không phải địa chỉ:cổng / is not address:port",
+                    self.web.listen
+                ),
+                "ví dụ \"0.0.0.0:8080\" / e.g. \"0.0.0.0:8080\"",
+            );
+        }
+        out
+    }
+
+    /// The output, once `problems` has found none.
+    pub fn output(&self) -> Result<OutputSpec, crate::audio::sink::SinkError> {
+        self.audio.output.parse()
+    }
+
+    /// The output format to ask for.
+    pub fn output_format(&self) -> AudioFormat {
+        AudioFormat {
+            sample_rate: self.audio.sample_rate,
+            channels: self.audio.channels,
+        }
+    }
+
+    /// The commune's time zone (Vietnam's when the name is wrong; `check` reports that).
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.timezone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Ho_Chi_Minh)
+    }
+
+    /// Where the SQLite database lives.
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("loaxa.sqlite3")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str, env: &[(&str, &str)]) -> Result<Loaded, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("loaxa.toml");
+        std::fs::write(&p, text).unwrap();
+        load(
+            Some(&p),
+            env.iter().map(|(k, v)| (k.to_string(), v.to_string())),
+        )
+    }
+
+    #[test]
+    fn empty_file_gives_documented_defaults() {
+        let l = load_text("", &[]).unwrap();
+        assert_eq!(l.config, Config::default());
+        assert!(l.problems().is_empty());
+    }
+
+    #[test]
+    fn env_overrides_file_with_typed_values() {
+        let l = load_text(
+            "[audio]\noutput = \"null\"\n",
+            &[
+                ("LOAXA_AUDIO_SAMPLE_RATE", "44100"),
+                ("LOAXA_AUDIO_OUTPUT", "wav:/tmp/x.wav"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(l.config.audio.sample_rate, 44_100);
+        assert_eq!(l.config.audio.output, "wav:/tmp/x.wav");
+        assert!(l.from_env.contains("audio.output"));
+    }
+
+    #[test]
+    fn bad_value_names_file_line_and_fix() {
+        let l = load_text(
+            "timezone = \"Asia/Ho_Chi_Minh\"\n\n[audio]\noutput = \"loa\"\n",
+            &[],
+        )
+        .unwrap();
+        let p = l.problems();
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].line, Some(4));
+        assert!(p[0].to_string().contains("loaxa.toml:4"), "{}", p[0]);
+        assert!(p[0].fix.contains("device"));
+    }
+
+    #[test]
+    fn unknown_key_is_a_parse_problem_with_its_line() {
+        let err = load_text("[audio]\nouput = \"null\"\n", &[]).unwrap_err();
+        assert_eq!(err.0[0].line, Some(2));
+        assert!(err.0[0].message.contains("ouput"));
+    }
+
+    #[test]
+    fn bad_env_value_names_the_variable() {
+        let l = load_text("", &[("LOAXA_WEB_LISTEN", "khong-phai-dia-chi")]).unwrap();
+        let p = l.problems();
+        assert_eq!(p[0].file, "LOAXA_WEB_LISTEN");
+        let err = load_text("", &[("LOAXA_AUDIO_SAMPLE_RATE", "nhanh")]).unwrap_err();
+        assert!(err.0[0].file.contains("LOAXA_AUDIO_SAMPLE_RATE"));
+        let err = load_text("", &[("LOAXA_AUDIO_OUTPT", "null")]).unwrap_err();
+        assert_eq!(err.0[0].file, "LOAXA_AUDIO_OUTPT");
+    }
+
+    #[test]
+    fn shipped_example_config_is_valid_and_complete() {
+        let text = include_str!("../../deploy/loaxa.example.toml");
+        // Every key is shown commented out: uncommenting them all must give a valid config
+        // equal to the defaults, so the example documents exactly what the code does.
+        let uncommented: String = text
+            .lines()
+            .map(|l| {
+                l.strip_prefix("# ")
+                    .filter(|r| r.contains(" = ") || r.starts_with('['))
+                    .unwrap_or(l)
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let parsed: Config = toml::from_str(&uncommented).unwrap();
+        assert_eq!(parsed, Config::default());
+    }
+}

@@ -1,0 +1,17 @@
+//! Loa Xã — the commune loudspeaker and LED panel controller.
+//!
+//! # Layout
+//! - [`config`]: the one `Config`, from `loaxa.toml` and `LOAXA_*` variables, with checks
+//!   that name the file, the line and the fix.
+//! - [`store`]: SQLite (WAL, migrations); all SQL lives there.
+//! - [`audio`]: the playback engine: decode, convert, gain, sinks, the player thread.
+//! - [`clock`]: real and simulated time, injected wherever something waits.
+//! - [`service`]: `loaxa serve`, wiring the parts together until shutdown.
+//! - [`web`]: the HTTP service.
+
+pub mod audio;
+pub mod clock;
+pub mod config;
+pub mod service;
+pub mod store;
+pub mod web;

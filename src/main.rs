@@ -1,0 +1,66 @@
+//! `loaxa`: the command line of Loa Xã. Parsing and printing only; the work is in the library.
+
+mod cli;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Loa Xã — điều khiển loa truyền thanh xã / the commune loudspeaker controller.
+#[derive(Debug, Parser)]
+#[command(name = "loaxa", version, about, long_about = None)]
+struct Cli {
+    /// Tệp cấu hình / config file (default: ./loaxa.toml if present, else built-in defaults).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Chạy dịch vụ / run the service: player, web UI and API.
+    Serve(cli::serve::Args),
+    /// Phát tệp ghi âm liền nhau / play recordings back to back.
+    Play(cli::play::Args),
+    /// Liệt kê đầu ra âm thanh / list audio outputs.
+    Devices(cli::devices::Args),
+    /// Kiểm tra cấu hình / check the configuration.
+    Check,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let quiet = !matches!(cli.command, Command::Serve(_));
+    init_tracing(quiet);
+    let result = match cli.command {
+        Command::Serve(args) => cli::serve::run(cli.config.as_deref(), args),
+        Command::Play(args) => cli::play::run(cli.config.as_deref(), args),
+        Command::Devices(args) => cli::devices::run(args),
+        Command::Check => cli::check::run(cli.config.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("lỗi / error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs go to stderr; `LOAXA_LOG` sets the filter (e.g. `LOAXA_LOG=debug`). One-shot commands
+/// log only warnings so their own output stays readable.
+fn init_tracing(quiet: bool) {
+    let default = if quiet {
+        "warn,symphonia=error"
+    } else {
+        "info,symphonia=error"
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LOAXA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

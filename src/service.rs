@@ -1,0 +1,102 @@
+//! `loaxa serve`: the store, the player and the web service, run until a shutdown signal.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::audio::Player;
+use crate::audio::player::OutputOptions;
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::store::Store;
+use crate::web::{self, AppState};
+
+/// How often a missing sound card is looked for again.
+const OUTPUT_RETRY: Duration = Duration::from_secs(5);
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The database cannot be opened.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// The output name is wrong (a config mistake, not a missing card).
+    #[error(transparent)]
+    Output(#[from] crate::audio::sink::SinkError),
+    /// The port cannot be bound.
+    #[error(
+        "không mở được cổng {addr}: {source} — cổng đang bị chiếm hoặc cần quyền; đổi web.listen / cannot listen on {addr}: {source} — the port is taken or needs privileges; change web.listen"
+    )]
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
+}
+
+/// The running parts of the service, for tests and for `serve`.
+pub struct Service {
+    /// Shared state the routes use.
+    pub state: AppState,
+}
+
+impl Service {
+    /// Open the store and start the player (which keeps retrying a missing card).
+    pub fn start(config: Config) -> Result<Service, ServeError> {
+        let store = Store::open(&config.database_path())?;
+        let player = Player::spawn(OutputOptions {
+            spec: config.output()?,
+            format: config.output_format(),
+            clock: Arc::new(SystemClock::new()),
+            retry: Some(OUTPUT_RETRY),
+        })?;
+        Ok(Service {
+            state: AppState {
+                store,
+                player: Arc::new(player),
+                config: Arc::new(config),
+            },
+        })
+    }
+
+    /// Serve HTTP on `web.listen` until `shutdown` completes.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServeError> {
+        let addr = self.state.config.web.listen.clone();
+        let listener = tokio::net::TcpListener::bind(&addr)
+            .await
+            .map_err(|source| ServeError::Listen {
+                addr: addr.clone(),
+                source,
+            })?;
+        tracing::info!("Loa Xã đang chạy tại / listening on http://{addr}");
+        axum::serve(listener, web::app(self.state))
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(|source| ServeError::Listen { addr, source })
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM (systemd stop).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        // If the handler cannot be installed, only SIGTERM stops us; that is fine.
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

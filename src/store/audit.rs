@@ -1,0 +1,75 @@
+//! The audit log: who changed what, written in the same transaction as the change.
+
+use rusqlite::{Connection, Transaction, params};
+use serde::Serialize;
+
+/// One audit entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// Row id.
+    pub id: i64,
+    /// When (UTC, RFC 3339).
+    pub at: String,
+    /// Who: a user name, `cli`, `scheduler`, `gpio`...
+    pub actor: String,
+    /// What, as `noun.verb` (`item.approve`).
+    pub action: String,
+    /// What it was done to (`item:12`).
+    pub subject: String,
+    /// Details as JSON.
+    pub detail: serde_json::Value,
+}
+
+/// Which entries to list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only this actor.
+    pub actor: Option<String>,
+    /// Only actions starting with this.
+    pub action_prefix: Option<String>,
+    /// At most this many, newest first (default 200).
+    pub limit: Option<u32>,
+}
+
+/// Record an action inside the caller's transaction.
+pub fn record(
+    tx: &Transaction<'_>,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &serde_json::Value,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO audit_log (actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4)",
+        params![actor, action, subject, detail.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Entries matching `filter`, newest first.
+pub fn list(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<Entry>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, actor, action, subject, detail FROM audit_log
+         WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR action LIKE ?2 || '%')
+         ORDER BY id DESC LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(
+        params![
+            filter.actor,
+            filter.action_prefix,
+            filter.limit.unwrap_or(200)
+        ],
+        |r| {
+            let detail: String = r.get(5)?;
+            Ok(Entry {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                subject: r.get(4)?,
+                detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+            })
+        },
+    )?;
+    rows.collect()
+}

@@ -1,0 +1,168 @@
+//! The one source of truth at run time: SQLite, in WAL mode, with versioned migrations.
+//!
+//! All SQL lives in this module, as typed functions per table. The connection is never held
+//! across an `.await`: async callers go through [`Store::run`], which hops to a blocking thread.
+//! Commits are durable (`synchronous = FULL`): a power cut after a commit returns loses nothing.
+
+pub mod audit;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+/// Why the database cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The data folder cannot be created.
+    #[error(
+        "không tạo được thư mục dữ liệu \"{path}\": {source} — hãy kiểm tra quyền ghi hoặc đổi data_dir / cannot create the data folder \"{path}\": {source} — check write permission or change data_dir"
+    )]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// SQLite refused.
+    #[error("lỗi cơ sở dữ liệu / database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The schema could not be brought up to date.
+    #[error(
+        "không nâng cấp được cơ sở dữ liệu: {0} — hãy khôi phục bản sao lưu / cannot upgrade the database: {0} — restore a backup"
+    )]
+    Migration(#[from] rusqlite_migration::Error),
+    /// The blocking task died (a bug); the database is unchanged.
+    #[error("tác vụ cơ sở dữ liệu bị huỷ / database task aborted: {0}")]
+    Task(String),
+}
+
+/// Result of a store call.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("migrations/0001-initial.sql"))])
+}
+
+/// A handle to the database, cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Open (creating if needed) the database at `path` and bring its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path)?;
+        Self::prepare(conn, Some(path.to_path_buf()))
+    }
+
+    /// A private in-memory database, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        Self::prepare(Connection::open_in_memory()?, None)
+    }
+
+    fn prepare(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations().to_latest(&mut conn)?;
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+            path,
+        })
+    }
+
+    /// The database file, if on disk.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Run `f` with the connection on this thread (CLI, player and runner threads).
+    pub fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        // A panic while holding the lock leaves SQLite itself consistent (the transaction
+        // rolled back when dropped), so the poisoned connection is safe to keep using.
+        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut conn)
+    }
+
+    /// Run `f` with the connection on a blocking thread, for async callers.
+    pub async fn run<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.with(f))
+            .await
+            .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// `PRAGMA quick_check`: `Ok(())` when the database is sound, else SQLite's report.
+    pub fn check_integrity(&self) -> Result<std::result::Result<(), String>> {
+        self.with(|c| {
+            let report: String = c.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+            Ok(if report == "ok" { Ok(()) } else { Err(report) })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn file_database_is_wal_with_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("sub/loaxa.sqlite3")).unwrap();
+        store
+            .with(|c| {
+                let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+                let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+                assert_eq!(mode, "wal");
+                assert_eq!(fk, 1);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(store.check_integrity().unwrap(), Ok(()));
+    }
+
+    #[test]
+    fn reopening_keeps_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("loaxa.sqlite3");
+        {
+            let s = Store::open(&p).unwrap();
+            s.with(|c| {
+                let tx = c.transaction()?;
+                audit::record(&tx, "test", "demo.seed", "", &serde_json::json!({}))?;
+                tx.commit()?;
+                Ok(())
+            })
+            .unwrap();
+        }
+        let s = Store::open(&p).unwrap();
+        let n = s
+            .with(|c| Ok(audit::list(c, &audit::Filter::default())?.len()))
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+}

@@ -1,0 +1,107 @@
+//! The `loaxa` binary as a user runs it: exit codes and one-line errors.
+
+use std::process::{Command, Output};
+
+use crate::common::fixture;
+
+fn loaxa(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_loaxa"))
+        .args(args)
+        .env_remove("LOAXA_CONFIG")
+        .current_dir(env!("CARGO_TARGET_TMPDIR"))
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn play_to_wav_fast_succeeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ra.wav");
+    let o = loaxa(&[
+        "play",
+        "--fast",
+        "--output",
+        &format!("wav:{}", out.display()),
+        fixture("ban-tin.mp3").to_str().unwrap(),
+        fixture("tin-nhan.opus").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(out.exists());
+}
+
+#[test]
+fn bad_inputs_give_one_clear_line_and_a_failure_code() {
+    let fake = fixture("gia-mao.mp3");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["play", "--output", "null", "--fast", "khong-co-tep.mp3"],
+            "khong-co-tep.mp3",
+        ),
+        (
+            vec!["play", "--output", "null", "--fast", fake.to_str().unwrap()],
+            "gia-mao.mp3",
+        ),
+        (
+            vec!["play", "--output", "loa-ngoai-troi", "x.mp3"],
+            "loa-ngoai-troi",
+        ),
+        (
+            vec!["play", "--output", "device:khong-co-card", "x.mp3"],
+            "khong-co-card",
+        ),
+    ];
+    for (args, names) in cases {
+        let o = loaxa(&args);
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {out}");
+        assert!(out.contains(names), "{args:?} should name {names}: {out}");
+        assert!(!out.contains("panicked"), "{out}");
+        let error_lines = out.lines().filter(|l| l.contains(names)).count();
+        assert!(error_lines <= 2, "{args:?}: the error is short: {out}");
+    }
+}
+
+#[test]
+fn check_reports_file_line_and_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("loaxa.toml");
+    std::fs::write(
+        &cfg,
+        "timezone = \"Asia/Ha_Noi\"\n[audio]\noutput = \"device\"\nchannels = 0\n",
+    )
+    .unwrap();
+    let o = loaxa(&["check", "--config", cfg.to_str().unwrap()]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("loaxa.toml:1"), "{out}");
+    assert!(out.contains("loaxa.toml:4"), "{out}");
+    assert!(
+        out.contains("Asia/Ho_Chi_Minh"),
+        "the fix names a valid zone: {out}"
+    );
+
+    std::fs::write(&cfg, "[audio]\noutput = \"null\"\n").unwrap();
+    let o = loaxa(&["check", "--config", cfg.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+#[test]
+fn devices_lists_the_null_device_and_the_file_outputs() {
+    let o = loaxa(&["devices"]);
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("device:null"), "{out}");
+    assert!(out.contains("wav:PATH"), "{out}");
+    assert!(
+        !out.contains("ALSA lib"),
+        "alsa-lib chatter is kept out of the listing: {out}"
+    );
+}

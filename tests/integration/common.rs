@@ -1,0 +1,135 @@
+//! Helpers shared by the integration tests: fixtures, decoding, WAV reading, comparisons.
+
+use std::path::{Path, PathBuf};
+
+use loaxa::audio::decode::Decoder;
+
+/// A committed fixture.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// The recordings in `tests/fixtures` that are real, whole audio.
+pub const PLAYABLE: &[&str] = &[
+    "xin-chao-22k.wav",
+    "ban-tin-16k.wav",
+    "ban-tin.mp3",
+    "ban-tin-vbr.mp3",
+    "loi-chuc.m4a",
+    "canh-bao.ogg",
+    "tin-nhan.opus",
+    "thong-bao-24bit.flac",
+    "chuong-192k.flac",
+    "pcm-u8.wav",
+    "pcm-s24.wav",
+    "pcm-s32.wav",
+    "pcm-f32.wav",
+    "pcm-extensible-3ch.wav",
+    "flac-ten-mp3.mp3",
+];
+
+/// Decoded audio at its own rate.
+pub struct Pcm {
+    pub rate: u32,
+    pub channels: usize,
+    pub samples: Vec<f32>,
+}
+
+impl Pcm {
+    pub fn frames(&self) -> usize {
+        self.samples.len() / self.channels
+    }
+
+    pub fn seconds(&self) -> f64 {
+        self.frames() as f64 / f64::from(self.rate)
+    }
+
+    /// One channel.
+    pub fn channel(&self, c: usize) -> Vec<f32> {
+        self.samples
+            .iter()
+            .skip(c)
+            .step_by(self.channels)
+            .copied()
+            .collect()
+    }
+}
+
+/// Decode a whole recording with Loa Xã's decoder.
+pub fn decode(path: &Path) -> Pcm {
+    let mut d = Decoder::open(path).unwrap_or_else(|e| panic!("{e}"));
+    let mut samples = Vec::new();
+    while let Some(block) = d.next_block().unwrap() {
+        samples.extend_from_slice(block);
+    }
+    Pcm {
+        rate: d.info().sample_rate,
+        channels: usize::from(d.info().channels),
+        samples,
+    }
+}
+
+/// Read a WAV written by the capture sink.
+pub fn read_wav(path: &Path) -> Pcm {
+    let mut r = hound::WavReader::open(path).unwrap();
+    let spec = r.spec();
+    let samples = r
+        .samples::<i16>()
+        .map(|s| f32::from(s.unwrap()) / f32::from(i16::MAX))
+        .collect();
+    Pcm {
+        rate: spec.sample_rate,
+        channels: usize::from(spec.channels),
+        samples,
+    }
+}
+
+/// An independent reference resampler: a plain windowed-sinc (Blackman, 64 zero crossings),
+/// slow and obviously correct, to check the engine's fast FFT resampler against.
+pub fn reference_resample(input: &[f32], from: u32, to: u32) -> Vec<f32> {
+    if from == to {
+        return input.to_vec();
+    }
+    let ratio = f64::from(to) / f64::from(from);
+    let cutoff = ratio.min(1.0) * 0.95;
+    let half = 64.0 / cutoff;
+    let out_len = (input.len() as f64 * ratio) as usize;
+    (0..out_len)
+        .map(|n| {
+            let t = n as f64 / ratio;
+            let lo = (t - half).ceil().max(0.0) as usize;
+            let hi = ((t + half).floor() as usize).min(input.len().saturating_sub(1));
+            let mut acc = 0.0;
+            for (k, &x) in input.iter().enumerate().take(hi + 1).skip(lo) {
+                let d = k as f64 - t;
+                let h = if d == 0.0 {
+                    cutoff
+                } else {
+                    (std::f64::consts::PI * d * cutoff).sin() / (std::f64::consts::PI * d)
+                };
+                let w = 0.42
+                    + 0.5 * (std::f64::consts::PI * d / half).cos()
+                    + 0.08 * (2.0 * std::f64::consts::PI * d / half).cos();
+                acc += f64::from(x) * h * w;
+            }
+            acc as f32
+        })
+        .collect()
+}
+
+/// Signal-to-noise ratio of `actual` against `expected` in dB, over their common length,
+/// ignoring `edge` samples at each end where band limits differ most.
+pub fn snr_db(expected: &[f32], actual: &[f32], edge: usize) -> f64 {
+    let n = expected.len().min(actual.len());
+    let range = edge..n.saturating_sub(edge);
+    let (mut sig, mut noise) = (0.0f64, 0.0f64);
+    for i in range {
+        let e = f64::from(expected[i]);
+        let d = e - f64::from(actual[i]);
+        sig += e * e;
+        noise += d * d;
+    }
+    10.0 * (sig / noise.max(1e-20)).log10()
+}

@@ -1,0 +1,11 @@
+//! The one integration test root (one binary keeps link time low). Each module drives a real
+//! part of Loa Xã: the engine with real sinks, the `loaxa` binary, the web router.
+
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+mod cli;
+mod engine;
+mod service;
