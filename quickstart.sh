@@ -24,7 +24,7 @@ case "${1:-}" in
     demo)
         install_missing "${PACKAGES[@]}"
         cargo build --release --locked
-        exec ./target/release/loaxa serve "${@:2}"
+        exec ./target/release/loaxa serve --demo "${@:2}"
         ;;
     test)
         install_missing "${PACKAGES[@]}"

@@ -5,6 +5,8 @@
 //!   that name the file, the line and the fix.
 //! - [`store`]: SQLite (WAL, migrations); all SQL lives there.
 //! - [`audio`]: the playback engine: decode, convert, gain, sinks, the player thread.
+//! - [`media`]: the library: probe, loudness, content-addressed files.
+//! - [`text`]: normalising text people type.
 //! - [`clock`]: real and simulated time, injected wherever something waits.
 //! - [`service`]: `loaxa serve`, wiring the parts together until shutdown.
 //! - [`web`]: the HTTP service.
@@ -12,6 +14,9 @@
 pub mod audio;
 pub mod clock;
 pub mod config;
+pub mod demo;
+pub mod media;
 pub mod service;
 pub mod store;
+pub mod text;
 pub mod web;

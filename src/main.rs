@@ -24,6 +24,9 @@ enum Command {
     Serve(cli::serve::Args),
     /// Phát tệp ghi âm liền nhau / play recordings back to back.
     Play(cli::play::Args),
+    /// Thư viện bản ghi / the media library: probe, import.
+    #[command(subcommand)]
+    Media(cli::media::Command),
     /// Liệt kê đầu ra âm thanh / list audio outputs.
     Devices(cli::devices::Args),
     /// Kiểm tra cấu hình / check the configuration.
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => cli::serve::run(cli.config.as_deref(), args),
         Command::Play(args) => cli::play::run(cli.config.as_deref(), args),
+        Command::Media(command) => cli::media::run(cli.config.as_deref(), command),
         Command::Devices(args) => cli::devices::run(args),
         Command::Check => cli::check::run(cli.config.as_deref()),
     };

@@ -8,6 +8,7 @@ use crate::audio::Player;
 use crate::audio::player::OutputOptions;
 use crate::clock::SystemClock;
 use crate::config::Config;
+use crate::media::MediaLibrary;
 use crate::store::Store;
 use crate::web::{self, AppState};
 
@@ -43,6 +44,14 @@ impl Service {
     /// Open the store and start the player (which keeps retrying a missing card).
     pub fn start(config: Config) -> Result<Service, ServeError> {
         let store = Store::open(&config.database_path())?;
+        let library = MediaLibrary::new(&config.data_dir, store.clone(), config.loudness);
+        match library.sweep_incoming() {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(
+                "đã xoá {n} tệp tải dở từ lần chạy trước / removed {n} unfinished uploads left by the last run"
+            ),
+            Err(e) => tracing::warn!("{e}"),
+        }
         let player = Player::spawn(OutputOptions {
             spec: config.output()?,
             format: config.output_format(),
@@ -52,6 +61,7 @@ impl Service {
         Ok(Service {
             state: AppState {
                 store,
+                library,
                 player: Arc::new(player),
                 config: Arc::new(config),
             },

@@ -18,7 +18,7 @@ use tokio::sync::broadcast;
 
 use super::convert::{AudioFormat, Converter};
 use super::decode::{DecodeError, Decoder};
-use super::gain::GainStage;
+use super::gain::Leveler;
 use super::sink::{self, OutputSpec, Sink, SinkError};
 use crate::clock::Clock;
 
@@ -37,6 +37,8 @@ pub struct PlayRequest {
     pub label: String,
     /// Gain to apply, in dB.
     pub gain_db: f32,
+    /// True-peak ceiling for the limiter, in dBTP; `None` plays without limiting.
+    pub ceiling_dbtp: Option<f32>,
 }
 
 /// How a play ended.
@@ -240,7 +242,7 @@ struct Voice {
     label: String,
     decoder: Decoder,
     converter: Converter,
-    gain: GainStage,
+    leveler: Leveler,
     /// Converted samples not yet written.
     pending: Vec<f32>,
     pending_pos: usize,
@@ -266,7 +268,12 @@ impl Voice {
             label: req.label,
             decoder,
             converter,
-            gain: GainStage::new(req.gain_db),
+            leveler: Leveler::new(
+                req.gain_db,
+                req.ceiling_dbtp,
+                format.sample_rate,
+                format.channels,
+            ),
             pending: Vec::new(),
             pending_pos: 0,
             decoded_all: false,
@@ -283,17 +290,18 @@ impl Voice {
                 self.pending.drain(..self.pending_pos);
                 self.pending_pos = 0;
             }
-            let start = self.pending.len();
             match self.decoder.next_block()? {
-                Some(block) => self
-                    .pending
-                    .extend_from_slice(self.converter.process(block)),
+                Some(block) => {
+                    let converted = self.converter.process(block.samples);
+                    self.leveler.process(converted, &mut self.pending);
+                }
                 None => {
-                    self.pending.extend_from_slice(self.converter.finish());
+                    let tail = self.converter.finish();
+                    self.leveler.process(tail, &mut self.pending);
+                    self.leveler.finish(&mut self.pending);
                     self.decoded_all = true;
                 }
             }
-            self.gain.apply(&mut self.pending[start..]);
         }
         let end = (self.pending_pos + max).min(self.pending.len());
         if end == self.pending_pos {

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod devices;
+pub mod media;
 pub mod play;
 pub mod serve;
 

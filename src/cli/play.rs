@@ -65,6 +65,7 @@ pub fn run(config_path: Option<&Path>, args: Args) -> Result<ExitCode> {
             path: file.clone(),
             label: file.display().to_string(),
             gain_db,
+            ceiling_dbtp: None,
         }));
     }
     if let Some(f) = player.status().format {

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::audio::{AudioFormat, OutputSpec};
+use crate::media::LoudnessPolicy;
 pub use source::{Problem, SourceText};
 
 /// The name of the config file looked for in the working directory.
@@ -34,6 +35,8 @@ pub struct Config {
     pub audio: AudioConfig,
     /// The web service.
     pub web: WebConfig,
+    /// The level every item plays at.
+    pub loudness: LoudnessPolicy,
 }
 
 /// `[audio]`: where sound goes and in what format.
@@ -45,7 +48,9 @@ pub struct AudioConfig {
     pub output: String,
     /// Output sample rate asked of the card. Default 48000.
     pub sample_rate: u32,
-    /// Output channels asked of the card. Default 2.
+    /// Channels the engine works in. Default 1: loudspeaker lines are mono, and a stereo
+    /// recording summed to mono never loses what was panned to the side the amplifier does
+    /// not take. A card that only opens in stereo gets the mono signal on both sides.
     pub channels: u16,
     /// Master gain in dB applied to everything. Default 0.
     pub gain_db: f32,
@@ -66,6 +71,7 @@ impl Default for Config {
             timezone: "Asia/Ho_Chi_Minh".into(),
             audio: AudioConfig::default(),
             web: WebConfig::default(),
+            loudness: LoudnessPolicy::default(),
         }
     }
 }
@@ -75,7 +81,7 @@ impl Default for AudioConfig {
         AudioConfig {
             output: "device".into(),
             sample_rate: 48_000,
-            channels: 2,
+            channels: 1,
             gain_db: 0.0,
         }
     }
@@ -337,6 +343,31 @@ impl Config {
                 "thường là 0 / usually 0",
             );
         }
+        let l = &self.loudness;
+        if !(-40.0..=-5.0).contains(&l.target_lufs) {
+            bad(
+                "loudness.target_lufs",
+                format!(
+                    "{} LUFS nằm ngoài −40…−5 / is outside −40…−5",
+                    l.target_lufs
+                ),
+                "loa truyền thanh thường dùng −18 / public address usually uses −18",
+            );
+        }
+        if !(-12.0..=0.0).contains(&l.ceiling_dbtp) {
+            bad(
+                "loudness.ceiling_dbtp",
+                format!("{} dBTP nằm ngoài −12…0 / is outside −12…0", l.ceiling_dbtp),
+                "thường là −1 / usually −1",
+            );
+        }
+        if !(0.0..=40.0).contains(&l.max_boost_db) {
+            bad(
+                "loudness.max_boost_db",
+                format!("{} dB nằm ngoài 0…40 / is outside 0…40", l.max_boost_db),
+                "thường là 20 / usually 20",
+            );
+        }
         if self.web.listen.parse::<SocketAddr>().is_err() {
             bad(
                 "web.listen",
@@ -449,13 +480,14 @@ mod tests {
         let text = include_str!("../../deploy/loaxa.example.toml");
         // Every key is shown commented out: uncommenting them all must give a valid config
         // equal to the defaults, so the example documents exactly what the code does.
+        let is_setting = |r: &&str| {
+            let key = r.split(" = ").next().unwrap_or("");
+            (r.contains(" = ") && key.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                || (r.starts_with('[') && r.ends_with(']'))
+        };
         let uncommented: String = text
             .lines()
-            .map(|l| {
-                l.strip_prefix("# ")
-                    .filter(|r| r.contains(" = ") || r.starts_with('['))
-                    .unwrap_or(l)
-            })
+            .map(|l| l.strip_prefix("# ").filter(is_setting).unwrap_or(l))
             .collect::<Vec<_>>()
             .join("\n");
         let parsed: Config = toml::from_str(&uncommented).unwrap();

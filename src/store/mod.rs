@@ -5,6 +5,7 @@
 //! Commits are durable (`synchronous = FULL`): a power cut after a commit returns loses nothing.
 
 pub mod audit;
+pub mod media;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -40,7 +41,10 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("migrations/0001-initial.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("migrations/0001-initial.sql")),
+        M::up(include_str!("migrations/0002-media.sql")),
+    ])
 }
 
 /// A handle to the database, cheap to clone.

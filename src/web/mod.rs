@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::audio::Player;
 use crate::config::Config;
+use crate::media::MediaLibrary;
 use crate::store::Store;
 
 /// What every handler may need.
@@ -17,6 +18,8 @@ use crate::store::Store;
 pub struct AppState {
     /// The database.
     pub store: Store,
+    /// The recordings.
+    pub library: MediaLibrary,
     /// The one player that owns the loudspeakers.
     pub player: Arc<Player>,
     /// The loaded config.

@@ -105,3 +105,66 @@ fn devices_lists_the_null_device_and_the_file_outputs() {
         "alsa-lib chatter is kept out of the listing: {out}"
     );
 }
+
+#[test]
+fn media_probe_json_has_the_documented_keys() {
+    let o = loaxa(&[
+        "media",
+        "probe",
+        "--json",
+        fixture("loi-chuc.m4a").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for key in [
+        "container",
+        "codec",
+        "sample_rate",
+        "channels",
+        "duration_ms",
+        "integrated_lufs",
+        "loudness_range_lu",
+        "true_peak_dbtp",
+        "warnings",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}: {v}");
+    }
+    assert_eq!(v["codec"], "aac");
+    assert!(v["duration_ms"].as_u64().unwrap().abs_diff(4040) <= 10);
+}
+
+#[test]
+fn media_import_prints_ids_and_refuses_fakes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("loaxa.toml");
+    std::fs::write(&cfg, format!("data_dir = \"{}\"\n", dir.path().display())).unwrap();
+    let o = loaxa(&[
+        "--config",
+        cfg.to_str().unwrap(),
+        "media",
+        "import",
+        "--category",
+        "greeting",
+        "--title",
+        "Lời chúc Tết",
+        fixture("loi-chuc.m4a").to_str().unwrap(),
+        fixture("gia-mao.mp3").to_str().unwrap(),
+    ]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "one of two failed: {out}");
+    let first = String::from_utf8_lossy(&o.stdout);
+    assert!(first.starts_with("1\tLời chúc Tết"), "{out}");
+    assert!(out.contains("gia-mao.mp3"), "{out}");
+
+    let o = loaxa(&[
+        "--config",
+        cfg.to_str().unwrap(),
+        "media",
+        "import",
+        "--category",
+        "tin-tuc",
+        "x.mp3",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "clap refuses an unknown category");
+    assert!(text(&o).contains("bulletin"), "{}", text(&o));
+}

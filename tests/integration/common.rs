@@ -62,7 +62,7 @@ pub fn decode(path: &Path) -> Pcm {
     let mut d = Decoder::open(path).unwrap_or_else(|e| panic!("{e}"));
     let mut samples = Vec::new();
     while let Some(block) = d.next_block().unwrap() {
-        samples.extend_from_slice(block);
+        samples.extend_from_slice(block.samples);
     }
     Pcm {
         rate: d.info().sample_rate,

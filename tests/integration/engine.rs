@@ -41,6 +41,7 @@ fn play_all(
             path: fixture(f),
             label: f.to_string(),
             gain_db,
+            ceiling_dbtp: None,
         });
     }
     let mut events = Vec::new();
@@ -289,6 +290,7 @@ fn shared_samples_play_with_their_reference_durations() {
             path,
             label: name.into(),
             gain_db: 0.0,
+            ceiling_dbtp: None,
         });
         loop {
             if let PlayerEvent::Idle { .. } = rx.blocking_recv().unwrap() {

@@ -8,4 +8,5 @@ mod common;
 
 mod cli;
 mod engine;
+mod media;
 mod service;

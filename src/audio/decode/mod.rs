@@ -6,7 +6,7 @@
 //! a file that stops early: its real length is what decodes, never the header's claim.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -17,6 +17,14 @@ use symphonia::core::formats::probe::Hint;
 use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
 use symphonia::core::io::{MediaSourceStream, MediaSourceStreamOptions};
 use symphonia::core::meta::MetadataOptions;
+
+mod mp4;
+mod sniff;
+mod source;
+
+pub use sniff::Looks;
+use sniff::{Sniffed, UNKNOWN, read_up_to, sniff};
+use source::PaddedFile;
 
 /// Highest sample rate we accept from a header: twice the 192 kHz studio maximum.
 const MAX_SAMPLE_RATE: u32 = 384_000;
@@ -80,13 +88,6 @@ pub enum DecodeError {
     },
 }
 
-/// What a non-audio file looks like, in Vietnamese and English.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Looks(pub &'static str, pub &'static str);
-
-const TEXT: Looks = Looks("văn bản", "text");
-const UNKNOWN: Looks = Looks("một định dạng không nhận ra", "an unrecognised format");
-
 /// What the stream is, as the container and codec declare it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamInfo {
@@ -127,6 +128,15 @@ impl std::fmt::Display for DecodeWarning {
     }
 }
 
+/// One decoded packet's worth of audio.
+#[derive(Debug, Clone, Copy)]
+pub struct Block<'a> {
+    /// Interleaved samples in [-1, 1].
+    pub samples: &'a [f32],
+    /// Channels they are interleaved over (known for sure from the first block on).
+    pub channels: u16,
+}
+
 /// An open recording that yields blocks of interleaved `f32` samples in [-1, 1].
 pub struct Decoder {
     path: PathBuf,
@@ -136,6 +146,8 @@ pub struct Decoder {
     info: StreamInfo,
     block: Vec<f32>,
     decoded_frames: u64,
+    /// Encoder priming still to drop from the start (AAC in MP4).
+    skip_frames: u64,
     bad_packets: u32,
     warnings: Vec<DecodeWarning>,
     finished: bool,
@@ -153,11 +165,17 @@ impl std::fmt::Debug for Decoder {
 impl Decoder {
     /// Open a recording, checking it is real audio we can decode.
     pub fn open(path: &Path) -> Result<Self, DecodeError> {
+        Self::open_as(path, path)
+    }
+
+    /// Open `source`, naming it `name` in every message (an upload is read from a temporary
+    /// file, but the user knows it by the name it had on their phone).
+    pub fn open_as(source: &Path, name: &Path) -> Result<Self, DecodeError> {
         let open_err = |source| DecodeError::Open {
-            path: path.to_path_buf(),
+            path: name.to_path_buf(),
             source,
         };
-        let mut file = File::open(path).map_err(open_err)?;
+        let mut file = File::open(source).map_err(open_err)?;
         let meta = file.metadata().map_err(open_err)?;
         if meta.is_dir() {
             return Err(open_err(std::io::Error::other(
@@ -166,33 +184,30 @@ impl Decoder {
         }
         if meta.len() == 0 {
             return Err(DecodeError::Empty {
-                path: path.to_path_buf(),
+                path: name.to_path_buf(),
             });
         }
-        let mut head = [0u8; 64];
+        // Enough to see past the LIST and fact chunks of a WAV to its data chunk.
+        let mut head = vec![0u8; 4096];
         let n = read_up_to(&mut file, &mut head).map_err(open_err)?;
+        head.truncate(n);
         file.seek(SeekFrom::Start(0)).map_err(open_err)?;
-        match sniff(&head[..n]) {
-            Sniffed::NotAudio(looks_like) => {
-                return Err(DecodeError::NotAudio {
-                    path: path.to_path_buf(),
-                    looks_like,
-                });
-            }
-            Sniffed::Unsupported(format) => {
-                return Err(DecodeError::UnsupportedFormat {
-                    path: path.to_path_buf(),
-                    format: format.to_string(),
-                });
-            }
-            Sniffed::Candidate => {}
-        }
-        let mss = MediaSourceStream::new(Box::new(file), MediaSourceStreamOptions::default());
+        check_sniffed(&head, name)?;
+        let padded = PaddedFile::new(file, meta.len(), sniff::looks_like_mpeg_audio(&head))
+            .with_wav_sizes_fixed(&head);
+        let mss = MediaSourceStream::new(Box::new(padded), MediaSourceStreamOptions::default());
         let mut hint = Hint::new();
-        if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+        if let Some(ext) = name.extension().and_then(|e| e.to_str()) {
             hint.with_extension(ext);
         }
-        Self::from_stream(path, mss, &hint)
+        let mut decoder = Self::from_stream(name, mss, &hint)?;
+        if decoder.info.container == "mp4" && decoder.info.codec == "aac" {
+            decoder.skip_frames = File::open(source)
+                .ok()
+                .and_then(|mut f| mp4::priming_frames(&mut f, decoder.info.sample_rate))
+                .unwrap_or(0);
+        }
+        Ok(decoder)
     }
 
     fn from_stream(
@@ -275,6 +290,7 @@ impl Decoder {
             info,
             block: Vec::new(),
             decoded_frames: 0,
+            skip_frames: 0,
             bad_packets: 0,
             warnings: Vec::new(),
             finished: false,
@@ -302,7 +318,7 @@ impl Decoder {
     }
 
     /// The next block of interleaved samples, or `None` at the end of the audio.
-    pub fn next_block(&mut self) -> Result<Option<&[f32]>, DecodeError> {
+    pub fn next_block(&mut self) -> Result<Option<Block<'_>>, DecodeError> {
         while !self.finished {
             let packet = match self.format.next_packet() {
                 Ok(Some(p)) => p,
@@ -353,7 +369,10 @@ impl Decoder {
                         });
                     }
                     buf.copy_to_vec_interleaved(&mut self.block);
-                    buf.frames()
+                    let skip = (self.skip_frames as usize).min(buf.frames());
+                    self.skip_frames -= skip as u64;
+                    self.block.drain(..skip * channels);
+                    buf.frames() - skip
                 }
                 Err(SymError::DecodeError(_)) | Err(SymError::IoError(_)) => {
                     self.bad_packets += 1;
@@ -366,8 +385,14 @@ impl Decoder {
                 }
                 Err(e) => return Err(self.corrupt(e.to_string())),
             };
+            if frames == 0 {
+                continue;
+            }
             self.decoded_frames += frames as u64;
-            return Ok(Some(&self.block));
+            return Ok(Some(Block {
+                samples: &self.block,
+                channels: self.info.channels,
+            }));
         }
         Ok(None)
     }
@@ -410,6 +435,21 @@ impl Decoder {
             path: self.path.clone(),
             detail,
         }
+    }
+}
+
+/// Refuse, by name, what the first bytes show is not audio or not a format we decode.
+fn check_sniffed(head: &[u8], name: &Path) -> Result<(), DecodeError> {
+    match sniff(head) {
+        Sniffed::NotAudio(looks_like) => Err(DecodeError::NotAudio {
+            path: name.to_path_buf(),
+            looks_like,
+        }),
+        Sniffed::Unsupported(format) => Err(DecodeError::UnsupportedFormat {
+            path: name.to_path_buf(),
+            format: format.to_string(),
+        }),
+        Sniffed::Candidate => Ok(()),
     }
 }
 
@@ -471,114 +511,9 @@ fn codec_name_guess(container: &str) -> &'static str {
     }
 }
 
-fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..])? {
-            0 => break,
-            k => n += k,
-        }
-    }
-    Ok(n)
-}
-
-/// What the first bytes of a file say it is.
-#[derive(Debug, PartialEq, Eq)]
-enum Sniffed {
-    /// Possibly audio: let the demuxers decide.
-    Candidate,
-    /// A known audio format we do not decode.
-    Unsupported(&'static str),
-    /// Recognisably not audio.
-    NotAudio(Looks),
-}
-
-fn sniff(head: &[u8]) -> Sniffed {
-    const UNSUPPORTED: &[(&[u8], &str)] = &[
-        (b"#!AMR-WB", "AMR-WB"),
-        (b"#!AMR", "AMR"),
-        (&[0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11], "WMA/ASF"),
-        (b".RMF", "RealAudio"),
-        (b".ra\xfd", "RealAudio"),
-        (b"MAC ", "Monkey's Audio (APE)"),
-        (b"wvpk", "WavPack"),
-        (b"MPCK", "Musepack"),
-        (b"FORM", "AIFF"),
-        (b"#!SILK", "SILK"),
-    ];
-    const NOT_AUDIO: &[(&[u8], Looks)] = &[
-        (b"%PDF", Looks("một tài liệu PDF", "a PDF document")),
-        (b"\x89PNG", Looks("một ảnh PNG", "a PNG picture")),
-        (b"\xff\xd8\xff", Looks("một ảnh JPEG", "a JPEG picture")),
-        (b"GIF8", Looks("một ảnh GIF", "a GIF picture")),
-        (
-            b"PK\x03\x04",
-            Looks("một tệp nén ZIP hoặc Office", "a ZIP or Office file"),
-        ),
-        (b"\x7fELF", Looks("một chương trình", "a program")),
-        (b"<!DOCTYPE", Looks("một trang web", "a web page")),
-        (b"<html", Looks("một trang web", "a web page")),
-        (b"Rar!", Looks("một tệp nén RAR", "a RAR archive")),
-        (
-            b"\xd0\xcf\x11\xe0",
-            Looks("một tài liệu Office cũ", "an old Office document"),
-        ),
-    ];
-    if let Some((_, name)) = UNSUPPORTED.iter().find(|(m, _)| head.starts_with(m)) {
-        return Sniffed::Unsupported(name);
-    }
-    if let Some((_, what)) = NOT_AUDIO.iter().find(|(m, _)| head.starts_with(m)) {
-        return Sniffed::NotAudio(*what);
-    }
-    // 3GP/3G2 (phone voice memos in AMR) share the MP4 container; their brand names them.
-    if head.len() >= 12 && &head[4..8] == b"ftyp" && head[8..11] == *b"3gp" {
-        return Sniffed::Candidate;
-    }
-    if looks_like_text(head) {
-        return Sniffed::NotAudio(TEXT);
-    }
-    Sniffed::Candidate
-}
-
-/// Text files: printable UTF-8 throughout the head. Audio headers always hold control bytes.
-fn looks_like_text(head: &[u8]) -> bool {
-    if head.len() < 8 || head.starts_with(b"ID3") || head.starts_with(b"RIFF") {
-        return false;
-    }
-    // Cut at a UTF-8 boundary: the head may split a multi-byte letter.
-    let valid = match std::str::from_utf8(head) {
-        Ok(s) => s,
-        Err(e) => match std::str::from_utf8(&head[..e.valid_up_to()]) {
-            Ok(s) if e.error_len().is_none() => s,
-            _ => return false,
-        },
-    };
-    !valid.is_empty()
-        && valid
-            .chars()
-            .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sniff_names_text_and_foreign_formats() {
-        assert_eq!(
-            sniff(b"day la van ban, khong phai am thanh"),
-            Sniffed::NotAudio(TEXT)
-        );
-        assert_eq!(sniff(b"#!AMR\n\x3c\x00"), Sniffed::Unsupported("AMR"));
-        assert_eq!(
-            sniff(b"ID3\x04\x00\x00\x00\x00\x00\x00"),
-            Sniffed::Candidate
-        );
-        assert_eq!(
-            sniff("Bản tin sáng nay".as_bytes()),
-            Sniffed::NotAudio(TEXT)
-        );
-    }
 
     #[test]
     fn missing_file_names_the_file() {

@@ -1,0 +1,126 @@
+//! The loudness policy: every item plays at one loudness, so a quiet phone memo and a loud
+//! studio file sound alike on the village speakers.
+
+use serde::{Deserialize, Serialize};
+
+use super::Analysis;
+
+/// `[loudness]` in the config.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoudnessPolicy {
+    /// Integrated loudness every item plays at, in LUFS. Default −18 (speech on PA systems).
+    pub target_lufs: f64,
+    /// True-peak ceiling the limiter keeps, in dBTP. Default −1.
+    pub ceiling_dbtp: f64,
+    /// Most boost a quiet recording gets, in dB; beyond it the item is accepted with a
+    /// warning, since more boost mostly amplifies noise. Default 20.
+    pub max_boost_db: f64,
+}
+
+impl Default for LoudnessPolicy {
+    fn default() -> Self {
+        LoudnessPolicy {
+            target_lufs: -18.0,
+            ceiling_dbtp: -1.0,
+            max_boost_db: 20.0,
+        }
+    }
+}
+
+/// The gain a recording plays at, and what the user should know about it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Leveling {
+    /// Gain to apply at playback, in dB (before the limiter).
+    pub gain_db: f64,
+    /// Warnings in Vietnamese / English.
+    pub warnings: Vec<String>,
+}
+
+/// A recording the policy refuses.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PolicyError {
+    /// Nothing audible in it.
+    #[error(
+        "bản ghi im lặng (không có âm thanh nghe được) — hãy kiểm tra micrô và ghi lại / the recording is silent (nothing audible) — check the microphone and record again"
+    )]
+    Silent,
+}
+
+impl LoudnessPolicy {
+    /// Decide the playback gain for a measured recording.
+    pub fn level(&self, a: &Analysis) -> Result<Leveling, PolicyError> {
+        let loudness = a.integrated_lufs.ok_or(PolicyError::Silent)?;
+        let wanted = self.target_lufs - loudness;
+        let mut warnings = Vec::new();
+        let gain_db = if wanted > self.max_boost_db {
+            warnings.push(format!(
+                "quá nhỏ: cần tăng {wanted:+.1} dB, chỉ được tăng {:+.1} dB — nên ghi âm lại gần micrô hơn / too quiet: needs {wanted:+.1} dB, boosted {:+.1} dB only — re-record closer to the microphone",
+                self.max_boost_db, self.max_boost_db
+            ));
+            self.max_boost_db
+        } else {
+            wanted
+        };
+        if let Some(peak) = a.true_peak_dbtp {
+            let over = peak + gain_db - self.ceiling_dbtp;
+            if over > 6.0 {
+                warnings.push(format!(
+                    "đỉnh cao: bộ giới hạn sẽ hạ {over:.1} dB ở các đỉnh / peaky: the limiter will take {over:.1} dB off the peaks"
+                ));
+            }
+        }
+        Ok(Leveling { gain_db, warnings })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measured(lufs: Option<f64>, peak: Option<f64>) -> Analysis {
+        Analysis {
+            container: "wav".into(),
+            codec: "pcm_s16le".into(),
+            sample_rate: 16_000,
+            channels: 1,
+            duration_ms: 1000,
+            integrated_lufs: lufs,
+            loudness_range_lu: Some(5.0),
+            true_peak_dbtp: peak,
+            warnings: vec![],
+        }
+    }
+
+    #[test]
+    fn brings_every_recording_to_the_target() {
+        let p = LoudnessPolicy::default();
+        assert_eq!(
+            p.level(&measured(Some(-24.0), Some(-6.0))).unwrap().gain_db,
+            6.0
+        );
+        assert_eq!(
+            p.level(&measured(Some(-12.0), Some(0.0))).unwrap().gain_db,
+            -6.0
+        );
+    }
+
+    #[test]
+    fn very_quiet_is_capped_and_warned() {
+        let l = LoudnessPolicy::default()
+            .level(&measured(Some(-45.0), Some(-30.0)))
+            .unwrap();
+        assert_eq!(l.gain_db, 20.0);
+        assert!(
+            l.warnings[0].contains("quá nhỏ / too quiet") || l.warnings[0].contains("too quiet")
+        );
+    }
+
+    #[test]
+    fn silence_is_refused() {
+        assert_eq!(
+            LoudnessPolicy::default().level(&measured(None, None)),
+            Err(PolicyError::Silent)
+        );
+    }
+}
