@@ -9,8 +9,11 @@
 //! - [`text`]: normalising text people type.
 //! - [`clock`]: real and simulated time, injected wherever something waits.
 //! - [`service`]: `loaxa serve`, wiring the parts together until shutdown.
-//! - [`web`]: the HTTP service.
+//! - [`accounts`]: roles, capabilities, passwords and tokens.
+//! - [`workflow`]: broadcast items from draft to approved, as one rulebook.
+//! - [`web`]: the HTTP service: pages, JSON API, sessions.
 
+pub mod accounts;
 pub mod audio;
 pub mod clock;
 pub mod config;
@@ -20,3 +23,4 @@ pub mod service;
 pub mod store;
 pub mod text;
 pub mod web;
+pub mod workflow;

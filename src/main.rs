@@ -29,6 +29,12 @@ enum Command {
     Media(cli::media::Command),
     /// Liệt kê đầu ra âm thanh / list audio outputs.
     Devices(cli::devices::Args),
+    /// Người dùng / users: add, list.
+    #[command(subcommand)]
+    User(cli::users::UserCommand),
+    /// Mã API cho script / API tokens for scripts.
+    #[command(subcommand)]
+    Token(cli::users::TokenCommand),
     /// Kiểm tra cấu hình / check the configuration.
     Check,
 }
@@ -42,6 +48,8 @@ fn main() -> ExitCode {
         Command::Play(args) => cli::play::run(cli.config.as_deref(), args),
         Command::Media(command) => cli::media::run(cli.config.as_deref(), command),
         Command::Devices(args) => cli::devices::run(args),
+        Command::User(command) => cli::users::run_user(cli.config.as_deref(), command),
+        Command::Token(command) => cli::users::run_token(cli.config.as_deref(), command),
         Command::Check => cli::check::run(cli.config.as_deref()),
     };
     match result {

@@ -4,12 +4,16 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::accounts::{new_token, token_hash};
 use crate::audio::Player;
+use crate::audio::PlayerEvent;
 use crate::audio::player::OutputOptions;
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::media::MediaLibrary;
 use crate::store::Store;
+use crate::store::users;
+use crate::web::events::{Bus, Event};
 use crate::web::{self, AppState};
 
 /// How often a missing sound card is looked for again.
@@ -58,14 +62,33 @@ impl Service {
             clock: Arc::new(SystemClock::new()),
             retry: Some(OUTPUT_RETRY),
         })?;
-        Ok(Service {
-            state: AppState {
-                store,
-                library,
-                player: Arc::new(player),
-                config: Arc::new(config),
-            },
-        })
+        let state = AppState {
+            store,
+            library,
+            player: Arc::new(player),
+            config: Arc::new(config),
+            throttle: Arc::default(),
+            events: Bus::default(),
+        };
+        forward_player_events(&state);
+        Ok(Service { state })
+    }
+
+    /// On an empty database, make a one-time link that creates the first administrator
+    /// (there are no default passwords). Returns the link's path, `/setup/TOKEN`.
+    pub fn first_run_link(&self) -> Result<Option<String>, ServeError> {
+        self.state
+            .store
+            .with(|c| {
+                if users::count(c)? > 0 {
+                    return Ok(None);
+                }
+                let token = new_token();
+                c.execute("DELETE FROM setup_tokens WHERE used_at IS NULL", [])?;
+                users::create_setup_token(c, &token_hash(&token))?;
+                Ok(Some(format!("/setup/{token}")))
+            })
+            .map_err(ServeError::from)
     }
 
     /// Serve HTTP on `web.listen` until `shutdown` completes.
@@ -81,11 +104,31 @@ impl Service {
                 source,
             })?;
         tracing::info!("Loa Xã đang chạy tại / listening on http://{addr}");
-        axum::serve(listener, web::app(self.state))
+        let app =
+            web::app(self.state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(|source| ServeError::Listen { addr, source })
     }
+}
+
+/// Tell live pages when what is on air, or the output, changes.
+fn forward_player_events(state: &AppState) {
+    let mut rx = state.player.subscribe();
+    let bus = state.events.clone();
+    tokio::spawn(async move {
+        loop {
+            match rx.recv().await {
+                Ok(PlayerEvent::OutputReady { .. } | PlayerEvent::OutputLost { .. }) => {
+                    bus.send(Event::Output)
+                }
+                Ok(_) => bus.send(Event::OnAir),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => bus.send(Event::OnAir),
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
 }
 
 /// Resolves on Ctrl-C or SIGTERM (systemd stop).

@@ -12,7 +12,7 @@ use rubato::{Fft, FixedSync, Indexing, Resampler};
 const CHUNK_FRAMES: usize = 1024;
 
 /// A sample rate and channel count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct AudioFormat {
     /// Frames per second.
     pub sample_rate: u32,

@@ -93,7 +93,7 @@ pub enum PlayerEvent {
 }
 
 /// A snapshot of the player for the dashboard and `/healthz`.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct PlayerStatus {
     /// The configured output name.
     pub output: String,
@@ -112,7 +112,7 @@ pub struct PlayerStatus {
 }
 
 /// The play on air.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct NowPlaying {
     /// Its id.
     pub id: PlayId,

@@ -5,6 +5,7 @@ pub mod devices;
 pub mod media;
 pub mod play;
 pub mod serve;
+pub mod users;
 
 use std::path::Path;
 

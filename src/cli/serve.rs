@@ -27,6 +27,9 @@ pub fn run(config_path: Option<&Path>, args: Args) -> Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let service = Service::start(loaded.config)?;
+        if let Some(path) = service.first_run_link()? {
+            print_first_run_link(&service.state.config.web.listen, &path);
+        }
         if args.demo {
             let library = service.state.library.clone();
             let added = tokio::task::spawn_blocking(move || {
@@ -38,4 +41,28 @@ pub fn run(config_path: Option<&Path>, args: Args) -> Result<ExitCode> {
         service.run(shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The one-time link that creates the first administrator, where the person starting the
+/// service will see it.
+fn print_first_run_link(listen: &str, path: &str) {
+    let port = listen.rsplit(':').next().unwrap_or("8080");
+    let host = if listen.starts_with("0.0.0.0") || listen.starts_with("[::]") {
+        "localhost".to_string()
+    } else {
+        listen
+            .rsplit_once(':')
+            .map_or(listen.to_string(), |(h, _)| h.to_string())
+    };
+    println!();
+    println!("  Lần chạy đầu: mở liên kết này để tạo tài khoản quản trị (dùng một lần):");
+    println!("  First start: open this link to create the administrator (works once):");
+    println!();
+    println!("      http://{host}:{port}{path}");
+    println!();
+    println!("  Từ máy khác trong mạng, thay \"{host}\" bằng địa chỉ IP của máy này.");
+    println!(
+        "  From another machine on the LAN, replace \"{host}\" with this machine's IP address."
+    );
+    println!();
 }

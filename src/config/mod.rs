@@ -62,6 +62,13 @@ pub struct AudioConfig {
 pub struct WebConfig {
     /// Address and port to listen on. Default `0.0.0.0:8080` (the whole LAN).
     pub listen: String,
+    /// Largest upload, in MB. Default 200 (a three-hour MP3).
+    pub max_upload_mb: u64,
+    /// How long a sign-in lasts, in hours. Default 12 (a working day).
+    pub session_hours: u32,
+    /// Mark cookies `Secure`: set when the UI is served over HTTPS (a reverse proxy).
+    /// Default false; requests arriving with `X-Forwarded-Proto: https` get it anyway.
+    pub secure_cookies: bool,
 }
 
 impl Default for Config {
@@ -91,6 +98,9 @@ impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
             listen: "0.0.0.0:8080".into(),
+            max_upload_mb: 200,
+            session_hours: 12,
+            secure_cookies: false,
         }
     }
 }
@@ -366,6 +376,23 @@ impl Config {
                 "loudness.max_boost_db",
                 format!("{} dB nằm ngoài 0…40 / is outside 0…40", l.max_boost_db),
                 "thường là 20 / usually 20",
+            );
+        }
+        if !(1..=4096).contains(&self.web.max_upload_mb) {
+            bad(
+                "web.max_upload_mb",
+                format!(
+                    "{} MB nằm ngoài 1…4096 / is outside 1…4096",
+                    self.web.max_upload_mb
+                ),
+                "thường là 200 / usually 200",
+            );
+        }
+        if !(1..=24 * 30).contains(&self.web.session_hours) {
+            bad(
+                "web.session_hours",
+                format!("{} giờ / hours", self.web.session_hours),
+                "dùng 1…720, thường là 12 / use 1…720, usually 12",
             );
         }
         if self.web.listen.parse::<SocketAddr>().is_err() {

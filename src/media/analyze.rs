@@ -17,7 +17,7 @@ use crate::audio::decode::{DecodeError, Decoder};
 pub const SILENCE_LUFS: f64 = -70.0;
 
 /// What a recording is and how loud, as `loaxa media probe` prints it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Analysis {
     /// Container: `mp3`, `mp4`, `ogg`, `flac`, `wav`, `mkv`...
     pub container: String,

@@ -15,7 +15,19 @@ pub use policy::LoudnessPolicy;
 use serde::{Deserialize, Serialize};
 
 /// What a recording is for. It decides where the programme may place it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// Bản tin: news and policy bulletins.

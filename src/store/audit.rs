@@ -59,17 +59,28 @@ pub fn list(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<Entry>> 
             filter.action_prefix,
             filter.limit.unwrap_or(200)
         ],
-        |r| {
-            let detail: String = r.get(5)?;
-            Ok(Entry {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                subject: r.get(4)?,
-                detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
-            })
-        },
+        from_row,
     )?;
+    rows.collect()
+}
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+    let detail: String = r.get(5)?;
+    Ok(Entry {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        subject: r.get(4)?,
+        detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+    })
+}
+
+/// Every entry about one subject (`item:12`), oldest first.
+pub fn for_subject(conn: &Connection, subject: &str) -> rusqlite::Result<Vec<Entry>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, actor, action, subject, detail FROM audit_log WHERE subject = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([subject], from_row)?;
     rows.collect()
 }

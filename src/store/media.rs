@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::media::{Analysis, Category};
 
 /// A recording in the library.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Media {
     /// Row id, what the CLI prints and the API uses.
     pub id: i64,

@@ -4,8 +4,11 @@
 //! across an `.await`: async callers go through [`Store::run`], which hops to a blocking thread.
 //! Commits are durable (`synchronous = FULL`): a power cut after a commit returns loses nothing.
 
+pub mod asrun;
 pub mod audit;
+pub mod items;
 pub mod media;
+pub mod users;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -44,6 +47,8 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("migrations/0001-initial.sql")),
         M::up(include_str!("migrations/0002-media.sql")),
+        M::up(include_str!("migrations/0003-accounts.sql")),
+        M::up(include_str!("migrations/0004-as-run.sql")),
     ])
 }
 
@@ -113,6 +118,23 @@ impl Store {
         tokio::task::spawn_blocking(move || store.with(f))
             .await
             .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// Like [`Store::run`], for closures with their own error type (the workflow's, say), so
+    /// the caller still sees which kind of failure it was.
+    pub async fn call<T, E, F>(&self, f: F) -> std::result::Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> std::result::Result<T, E> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = store.conn.lock().unwrap_or_else(|e| e.into_inner());
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| E::from(StoreError::Task(e.to_string())))?
     }
 
     /// `PRAGMA quick_check`: `Ok(())` when the database is sound, else SQLite's report.

@@ -1,19 +1,35 @@
-//! The HTTP service: for now the health page that monitoring and the IT person read.
+//! The HTTP service: pages for staff on their phones, a JSON API under `/api/v1`, and
+//! `/healthz` for monitoring.
+//!
+//! - [`auth`]: sessions, API tokens, CSRF and login throttling, resolved once per request;
+//! - [`pages`]: the HTML pages (askama templates in `templates/`, Vietnamese first);
+//! - [`api`]: the JSON API and its OpenAPI document;
+//! - [`assets`]: CSS and JS compiled into the binary (no CDN: the LAN is often offline).
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod error;
+pub mod events;
+pub mod health;
+pub mod i18n;
+pub mod pages;
+pub mod upload;
 
 use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
-use serde::Serialize;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::middleware;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::audio::Player;
 use crate::config::Config;
 use crate::media::MediaLibrary;
 use crate::store::Store;
 
-/// What every handler may need.
+/// What every handler may need. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     /// The database.
@@ -24,90 +40,37 @@ pub struct AppState {
     pub player: Arc<Player>,
     /// The loaded config.
     pub config: Arc<Config>,
+    /// Failed logins, per address and name.
+    pub throttle: Arc<auth::LoginThrottle>,
+    /// Things that happened, for live pages.
+    pub events: events::Bus,
 }
 
 /// The whole router; tests drive it with `oneshot` without a socket.
 pub fn app(state: AppState) -> Router {
+    // Uploads stream to disk and stop at the configured limit themselves; the body limit is
+    // set just above it so the limit message comes from us, not from a dropped connection.
+    let body_limit = state.config.web.max_upload_mb.saturating_mul(1_000_000) as usize + (1 << 20);
     Router::new()
-        .route("/healthz", get(healthz))
+        .merge(pages::router())
+        .nest("/api/v1", api::router())
+        .merge(health::router())
+        .merge(assets::router())
+        .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
         .with_state(state)
-}
-
-/// One line of `/healthz`.
-#[derive(Debug, Serialize)]
-pub struct Check {
-    /// Whether this part works.
-    pub ok: bool,
-    /// Why, in words an IT person can act on.
-    pub detail: String,
-}
-
-/// The `/healthz` body.
-#[derive(Debug, Serialize)]
-pub struct Health {
-    /// `ok` or `degraded`.
-    pub status: &'static str,
-    /// The database.
-    pub database: Check,
-    /// The loudspeaker output.
-    pub audio: Check,
-}
-
-async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let database = match state
-        .store
-        .run(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?))
-        .await
-    {
-        Ok(()) => Check {
-            ok: true,
-            detail: "cơ sở dữ liệu hoạt động / database answers".into(),
-        },
-        Err(e) => Check {
-            ok: false,
-            detail: e.to_string(),
-        },
-    };
-    let player = state.player.status();
-    let audio = match (&player.format, &player.output_error) {
-        (Some(f), _) => Check {
-            ok: true,
-            detail: format!(
-                "đầu ra {} sẵn sàng ({} Hz, {} kênh), {} lần thiếu dữ liệu / output {} ready ({} Hz, {} ch), {} underruns",
-                player.output,
-                f.sample_rate,
-                f.channels,
-                player.underruns,
-                player.output,
-                f.sample_rate,
-                f.channels,
-                player.underruns
-            ),
-        },
-        (None, Some(e)) => Check {
-            ok: false,
-            detail: e.clone(),
-        },
-        (None, None) => Check {
-            ok: false,
-            detail: format!(
-                "đang mở đầu ra {} / opening output {}",
-                player.output, player.output
-            ),
-        },
-    };
-    let healthy = database.ok && audio.ok;
-    let code = if healthy {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    (
-        code,
-        Json(Health {
-            status: if healthy { "ok" } else { "degraded" },
-            database,
-            audio,
-        }),
-    )
 }

@@ -10,3 +10,4 @@ mod cli;
 mod engine;
 mod media;
 mod service;
+mod web;

@@ -1,0 +1,216 @@
+//! People: roles and what each may do, passwords (argon2id) and secret tokens.
+//!
+//! Who may do what is decided here, in one pure function, [`Role::can`]; the web layer asks it
+//! on every route and a test walks every route with every role against it.
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Shortest password accepted. Long passphrases beat complex short ones.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// A person's job in the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The commune's IT person: users, devices, settings.
+    Admin,
+    /// Chairman or vice-chairman: approves or rejects broadcasts.
+    Approver,
+    /// Public Service Center staff: uploads and submits broadcasts.
+    Editor,
+    /// Operator on duty: emergency announcements.
+    Operator,
+}
+
+/// Something a role may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Capability {
+    /// See the dashboard, library, programme, as-run log.
+    View,
+    /// Upload recordings, create, edit and submit items.
+    Edit,
+    /// Approve or reject submitted items.
+    Approve,
+    /// Start and stop emergency announcements.
+    Emergency,
+    /// Read the audit log.
+    Audit,
+    /// Manage users, tokens and settings.
+    Administer,
+}
+
+impl Role {
+    /// Every role, as menus list them.
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Approver, Role::Editor, Role::Operator];
+
+    /// Whether this role may do `c`. Admins do not approve: broadcasts are approved by the
+    /// commune's leaders, not by its IT person.
+    pub fn can(self, c: Capability) -> bool {
+        use Capability::*;
+        match self {
+            Role::Admin => matches!(c, View | Edit | Emergency | Audit | Administer),
+            Role::Approver => matches!(c, View | Edit | Approve | Audit),
+            Role::Editor => matches!(c, View | Edit),
+            Role::Operator => matches!(c, View | Emergency),
+        }
+    }
+
+    /// The name in the database, the API and the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Approver => "approver",
+            Role::Editor => "editor",
+            Role::Operator => "operator",
+        }
+    }
+
+    /// The Vietnamese name people see.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Role::Admin => "Quản trị",
+            Role::Approver => "Lãnh đạo duyệt",
+            Role::Editor => "Cán bộ biên tập",
+            Role::Operator => "Trực ban",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                format!(
+                    "không có vai trò \"{s}\" / no role \"{s}\": admin, approver, editor, operator"
+                )
+            })
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a password or name cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    /// Too short.
+    #[error(
+        "mật khẩu phải có ít nhất {MIN_PASSWORD_CHARS} ký tự / the password needs at least {MIN_PASSWORD_CHARS} characters"
+    )]
+    WeakPassword,
+    /// The user name has characters that make it hard to type or read.
+    #[error(
+        "tên đăng nhập chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang, gạch dưới (2–32 ký tự) / the login name may only hold letters a–z, digits, '.', '-', '_' (2–32 characters)"
+    )]
+    BadName,
+    /// Hashing failed (out of memory).
+    #[error("không băm được mật khẩu / cannot hash the password: {0}")]
+    Hash(String),
+}
+
+/// Check a login name: ASCII, short, unambiguous.
+pub fn check_name(name: &str) -> Result<(), AccountError> {
+    let ok = (2..=32).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if ok {
+        Ok(())
+    } else {
+        Err(AccountError::BadName)
+    }
+}
+
+/// Hash a new password with argon2id (a fresh random salt each time).
+pub fn hash_password(password: &str) -> Result<String, AccountError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AccountError::WeakPassword);
+    }
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AccountError::Hash(e.to_string()))
+}
+
+/// Whether `password` matches a stored hash. A malformed hash never matches.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// A new secret token: 32 random bytes, hex. Shown once; only its hash is stored.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    // The OS random source failing is not something a commune can fix; a zero token would be
+    // guessable, so refuse loudly by making it unusable instead.
+    if getrandom::fill(&mut bytes).is_err() {
+        return String::new();
+    }
+    hex(&bytes)
+}
+
+/// The stored form of a token.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_themselves() {
+        let h = hash_password("mật khẩu dài và khó đoán").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("mật khẩu dài và khó đoán", &h));
+        assert!(!verify_password("mat khau dai va kho doan", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn short_passwords_and_odd_names_are_refused() {
+        assert_eq!(hash_password("123456"), Err(AccountError::WeakPassword));
+        assert!(check_name("chu-tich.xa").is_ok());
+        assert!(check_name("chủ tịch").is_err());
+        assert!(check_name("a").is_err());
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_hashed() {
+        let (a, b) = (new_token(), new_token());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_ne!(token_hash(&a), a);
+    }
+
+    #[test]
+    fn only_leaders_approve_and_only_operators_and_admins_take_over_the_speakers() {
+        for role in Role::ALL {
+            assert!(role.can(Capability::View));
+            assert_eq!(role.can(Capability::Approve), role == Role::Approver);
+            assert_eq!(
+                role.can(Capability::Emergency),
+                matches!(role, Role::Operator | Role::Admin)
+            );
+            assert_eq!(role.can(Capability::Administer), role == Role::Admin);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! `loaxa user add|list` and `loaxa token create`: accounts from the server's shell, for the
+//! IT person (and for scripts that need an API token).
+
+use std::io::{BufRead, IsTerminal};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use loaxa::accounts::{self, Role};
+use loaxa::store::{Store, audit, users};
+
+/// `loaxa user ...`
+#[derive(Debug, clap::Subcommand)]
+pub enum UserCommand {
+    /// Thêm người dùng; mật khẩu đọc từ stdin / add a user; the password is read from stdin.
+    Add {
+        /// Tên đăng nhập / login name (a–z, 0–9, . - _).
+        name: String,
+        /// Vai trò / role: admin, approver, editor, operator.
+        #[arg(long)]
+        role: Role,
+        /// Họ tên hiển thị / name shown on pages (default: the login name).
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// Liệt kê người dùng / list users.
+    List,
+}
+
+/// `loaxa token ...`
+#[derive(Debug, clap::Subcommand)]
+pub enum TokenCommand {
+    /// Tạo mã API cho script / create an API token for scripts; printed once.
+    Create {
+        /// Người dùng sở hữu mã / the user the token acts as.
+        #[arg(long)]
+        user: String,
+        /// Ghi chú / what the token is for.
+        #[arg(long, default_value = "script")]
+        label: String,
+    },
+}
+
+fn open(config_path: Option<&Path>) -> Result<Store> {
+    let loaded = super::load_config(config_path)?;
+    Ok(Store::open(&loaded.config.database_path())?)
+}
+
+/// Run a `user` subcommand.
+pub fn run_user(config_path: Option<&Path>, command: UserCommand) -> Result<ExitCode> {
+    let store = open(config_path)?;
+    match command {
+        UserCommand::Add {
+            name,
+            role,
+            display_name,
+        } => {
+            let name = name.trim().to_lowercase();
+            accounts::check_name(&name)?;
+            let password = read_password()?;
+            let hash = accounts::hash_password(&password)?;
+            let display = loaxa::text::clean_line(display_name.as_deref().unwrap_or(&name));
+            let id = store.with(|c| {
+                let tx = c.transaction()?;
+                let id = users::insert(&tx, &name, &display, role, &hash)?;
+                audit::record(
+                    &tx,
+                    "cli",
+                    "user.create",
+                    &format!("user:{id}"),
+                    &serde_json::json!({"name": name, "role": role}),
+                )?;
+                tx.commit()?;
+                Ok(id)
+            });
+            match id {
+                Ok(id) => println!("{id}\t{name}\t{role}"),
+                Err(e) if e.to_string().contains("UNIQUE") => {
+                    bail!("tên đăng nhập \"{name}\" đã có / the login name \"{name}\" is taken")
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        UserCommand::List => {
+            for u in store.with(|c| Ok(users::list(c)?))? {
+                let state = if u.active { "" } else { "\t(khoá / disabled)" };
+                println!(
+                    "{}\t{}\t{}\t{}{state}",
+                    u.id, u.name, u.role, u.display_name
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Run a `token` subcommand.
+pub fn run_token(config_path: Option<&Path>, command: TokenCommand) -> Result<ExitCode> {
+    let store = open(config_path)?;
+    let TokenCommand::Create { user, label } = command;
+    let token = accounts::new_token();
+    if token.is_empty() {
+        bail!("không lấy được số ngẫu nhiên từ hệ điều hành / the OS random source failed");
+    }
+    let hash = accounts::token_hash(&token);
+    let label = loaxa::text::clean_line(&label);
+    let name = user.trim().to_lowercase();
+    store
+        .with(|c| {
+            let Some((u, _)) = users::by_name_with_hash(c, &name)? else {
+                return Ok(None);
+            };
+            let tx = c.transaction()?;
+            let id = users::create_token(&tx, u.id, &label, &hash)?;
+            audit::record(
+                &tx,
+                "cli",
+                "token.create",
+                &format!("user:{}", u.id),
+                &serde_json::json!({"token": id, "label": label}),
+            )?;
+            tx.commit()?;
+            Ok(Some(id))
+        })?
+        .with_context(|| {
+            format!("không có người dùng \"{name}\" / no user \"{name}\" (see `loaxa user list`)")
+        })?;
+    println!("{token}");
+    eprintln!(
+        "Lưu mã này ngay: nó không được hiện lại. / Keep this token now: it is not shown again."
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The password from stdin: typed at a prompt, or piped by a script (first line).
+fn read_password() -> Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!(
+            "Mật khẩu / password (≥ {} ký tự/chars): ",
+            accounts::MIN_PASSWORD_CHARS
+        );
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        bail!(
+            "hãy nhập mật khẩu trên stdin, ví dụ: echo 'mật khẩu dài' | loaxa user add ... / give the password on stdin, e.g. echo 'a long passphrase' | loaxa user add ..."
+        );
+    }
+    Ok(password)
+}

@@ -1,0 +1,271 @@
+//! The `as_run` table: what really aired, and what did not and why.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
+
+/// How a play ended (or why it never started).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// On air now.
+    Started,
+    /// Played to the end.
+    Completed,
+    /// Cut off by something more important.
+    Interrupted,
+    /// Stopped by a person.
+    Stopped,
+    /// Could not play.
+    Failed,
+    /// Its time passed without it airing (clock not set, service down).
+    Missed,
+    /// Left out on purpose (the slot was full, the item expired).
+    Skipped,
+}
+
+impl Outcome {
+    /// The name in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Started => "started",
+            Outcome::Completed => "completed",
+            Outcome::Interrupted => "interrupted",
+            Outcome::Stopped => "stopped",
+            Outcome::Failed => "failed",
+            Outcome::Missed => "missed",
+            Outcome::Skipped => "skipped",
+        }
+    }
+
+    /// The Vietnamese name.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Outcome::Started => "Đang phát",
+            Outcome::Completed => "Đã phát",
+            Outcome::Interrupted => "Bị ngắt",
+            Outcome::Stopped => "Đã dừng",
+            Outcome::Failed => "Lỗi",
+            Outcome::Missed => "Lỡ giờ",
+            Outcome::Skipped => "Bỏ qua",
+        }
+    }
+
+    fn parse(s: &str) -> Outcome {
+        match s {
+            "started" => Outcome::Started,
+            "completed" => Outcome::Completed,
+            "interrupted" => Outcome::Interrupted,
+            "stopped" => Outcome::Stopped,
+            "missed" => Outcome::Missed,
+            "skipped" => Outcome::Skipped,
+            _ => Outcome::Failed,
+        }
+    }
+}
+
+/// One line of the as-run log.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Entry {
+    /// Row id.
+    pub id: i64,
+    /// The cue it played, for scheduled plays.
+    pub cue_key: Option<String>,
+    /// The item, if any.
+    pub item_id: Option<i64>,
+    /// The recording, if any.
+    pub media_id: Option<i64>,
+    /// What it was.
+    pub label: String,
+    /// `schedule`, `manual`, `emergency`, `live` or `cli`.
+    pub source: String,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Why (for failed, missed, skipped, interrupted).
+    pub reason: Option<String>,
+    /// When it was meant to start.
+    pub planned_at: Option<DateTime<Utc>>,
+    /// When its first sample reached the output.
+    pub first_sample_at: Option<DateTime<Utc>>,
+    /// When its last sample reached the output.
+    pub last_sample_at: Option<DateTime<Utc>>,
+}
+
+/// A new as-run line.
+#[derive(Debug, Clone, Default)]
+pub struct NewEntry<'a> {
+    /// Cue key (scheduled plays).
+    pub cue_key: Option<&'a str>,
+    /// Item.
+    pub item_id: Option<i64>,
+    /// Recording.
+    pub media_id: Option<i64>,
+    /// Label.
+    pub label: &'a str,
+    /// Source.
+    pub source: &'a str,
+    /// Planned start.
+    pub planned_at: Option<DateTime<Utc>>,
+}
+
+fn ts(v: Option<String>) -> Option<DateTime<Utc>> {
+    v.and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+        .map(|d| d.with_timezone(&Utc))
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
+    let outcome: String = r.get(6)?;
+    Ok(Entry {
+        id: r.get(0)?,
+        cue_key: r.get(1)?,
+        item_id: r.get(2)?,
+        media_id: r.get(3)?,
+        label: r.get(4)?,
+        source: r.get(5)?,
+        outcome: Outcome::parse(&outcome),
+        reason: r.get(7)?,
+        planned_at: ts(r.get(8)?),
+        first_sample_at: ts(r.get(9)?),
+        last_sample_at: ts(r.get(10)?),
+    })
+}
+
+const COLUMNS: &str = "id, cue_key, item_id, media_id, label, source, outcome, reason, \
+    planned_at, first_sample_at, last_sample_at";
+
+fn rfc(t: Option<DateTime<Utc>>) -> Option<String> {
+    t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+}
+
+/// Record a play (or a non-play) with its outcome; returns its id.
+pub fn record(
+    conn: &Connection,
+    new: &NewEntry<'_>,
+    outcome: Outcome,
+    reason: Option<&str>,
+    first: Option<DateTime<Utc>>,
+    last: Option<DateTime<Utc>>,
+) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO as_run (cue_key, item_id, media_id, label, source, outcome, reason,
+            planned_at, first_sample_at, last_sample_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            new.cue_key,
+            new.item_id,
+            new.media_id,
+            new.label,
+            new.source,
+            outcome.as_str(),
+            reason,
+            rfc(new.planned_at),
+            rfc(first),
+            rfc(last),
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Update a line when its play ends.
+pub fn finish(
+    conn: &Connection,
+    id: i64,
+    outcome: Outcome,
+    reason: Option<&str>,
+    first: Option<DateTime<Utc>>,
+    last: Option<DateTime<Utc>>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE as_run SET outcome = ?2, reason = ?3,
+            first_sample_at = COALESCE(?4, first_sample_at), last_sample_at = ?5
+         WHERE id = ?1",
+        params![id, outcome.as_str(), reason, rfc(first), rfc(last)],
+    )?;
+    Ok(())
+}
+
+/// The line of a cue, if it was recorded.
+pub fn by_cue(conn: &Connection, cue_key: &str) -> rusqlite::Result<Option<Entry>> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM as_run WHERE cue_key = ?1"),
+        [cue_key],
+        from_row,
+    )
+    .optional()
+}
+
+/// Lines whose planned or actual start falls in `[from, to)`, in time order.
+pub fn between(
+    conn: &Connection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> rusqlite::Result<Vec<Entry>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM as_run
+         WHERE COALESCE(first_sample_at, planned_at, created_at) >= ?1
+           AND COALESCE(first_sample_at, planned_at, created_at) < ?2
+         ORDER BY COALESCE(first_sample_at, planned_at, created_at), id"
+    ))?;
+    let rows = stmt.query_map(params![rfc(Some(from)), rfc(Some(to))], from_row)?;
+    rows.collect()
+}
+
+/// The as-run lines as CSV (RFC 4180), for the commune's reports.
+pub fn to_csv(entries: &[Entry]) -> String {
+    let mut out = String::from(
+        "id,label,source,outcome,reason,planned_at,first_sample_at,last_sample_at,item_id,cue_key\r\n",
+    );
+    let field = |s: &str| {
+        // Quote everything; a leading = + - @ is defused so spreadsheets do not run it.
+        let s = if s.starts_with(['=', '+', '-', '@']) {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        };
+        format!("\"{}\"", s.replace('"', "\"\""))
+    };
+    for e in entries {
+        let t = |v: Option<DateTime<Utc>>| rfc(v).unwrap_or_default();
+        let line = [
+            e.id.to_string(),
+            field(&e.label),
+            e.source.clone(),
+            e.outcome.as_str().to_string(),
+            field(e.reason.as_deref().unwrap_or("")),
+            t(e.planned_at),
+            t(e.first_sample_at),
+            t(e.last_sample_at),
+            e.item_id.map(|i| i.to_string()).unwrap_or_default(),
+            field(e.cue_key.as_deref().unwrap_or("")),
+        ]
+        .join(",");
+        out.push_str(&line);
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_defuses_formulas() {
+        let e = Entry {
+            id: 1,
+            cue_key: None,
+            item_id: None,
+            media_id: None,
+            label: "=HYPERLINK(\"x\")".into(),
+            source: "manual".into(),
+            outcome: Outcome::Completed,
+            reason: Some("a, \"b\"".into()),
+            planned_at: None,
+            first_sample_at: None,
+            last_sample_at: None,
+        };
+        let csv = to_csv(&[e]);
+        assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{csv}");
+        assert!(csv.contains("\"a, \"\"b\"\"\""));
+    }
+}

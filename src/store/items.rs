@@ -1,0 +1,176 @@
+//! The `items` table: broadcast items and their approval state.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+use crate::media::Category;
+use crate::workflow::{Item, ItemState, NewItem, Tier};
+
+const COLUMNS: &str = "i.id, i.media_id, i.title, i.category, i.tier, i.state, i.air_from, \
+    i.air_until, i.slots, i.zones, i.reject_reason, i.created_by, c.display_name, i.decided_by, \
+    d.display_name, i.decided_at, i.created_at, i.updated_at, m.duration_ms, m.file, m.gain_db";
+
+const FROM: &str = "FROM items i JOIN users c ON c.id = i.created_by \
+    LEFT JOIN users d ON d.id = i.decided_by JOIN media m ON m.id = i.media_id";
+
+fn parse<T: std::str::FromStr<Err = String>>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
+    let s: String = r.get(i)?;
+    s.parse().map_err(|e: String| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+    })
+}
+
+fn date(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    let s: Option<String> = r.get(i)?;
+    Ok(s.and_then(|s| s.parse().ok()))
+}
+
+fn list_of(r: &Row<'_>, i: usize) -> rusqlite::Result<Vec<String>> {
+    let s: String = r.get(i)?;
+    Ok(serde_json::from_str(&s).unwrap_or_default())
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
+    Ok(Item {
+        id: r.get(0)?,
+        media_id: r.get(1)?,
+        title: r.get(2)?,
+        category: parse::<Category>(r, 3)?,
+        tier: parse::<Tier>(r, 4)?,
+        state: parse::<ItemState>(r, 5)?,
+        air_from: date(r, 6)?,
+        air_until: date(r, 7)?,
+        slots: list_of(r, 8)?,
+        zones: list_of(r, 9)?,
+        reject_reason: r.get(10)?,
+        created_by: r.get(11)?,
+        created_by_name: r.get(12)?,
+        decided_by: r.get(13)?,
+        decided_by_name: r.get(14)?,
+        decided_at: r.get(15)?,
+        created_at: r.get(16)?,
+        updated_at: r.get(17)?,
+        duration_ms: u64::try_from(r.get::<_, i64>(18)?).unwrap_or(0),
+        file: r.get(19)?,
+        gain_db: r.get(20)?,
+    })
+}
+
+fn json(list: &[String]) -> String {
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
+}
+
+/// Add a draft item.
+pub fn insert(tx: &Transaction<'_>, new: &NewItem, created_by: i64) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO items (media_id, title, category, tier, air_from, air_until, slots, zones, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            new.media_id,
+            new.title,
+            new.category.as_str(),
+            new.tier.as_str(),
+            new.air_from.map(|d| d.to_string()),
+            new.air_until.map(|d| d.to_string()),
+            json(&new.slots),
+            json(&new.zones),
+            created_by,
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The item with this id.
+pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Item>> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} {FROM} WHERE i.id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()
+}
+
+/// Items, newest first, optionally in one state.
+pub fn list(conn: &Connection, state: Option<ItemState>) -> rusqlite::Result<Vec<Item>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE (?1 IS NULL OR i.state = ?1) ORDER BY i.id DESC"
+    ))?;
+    let rows = stmt.query_map([state.map(ItemState::as_str)], from_row)?;
+    rows.collect()
+}
+
+/// Approved items whose air window overlaps `[from, to]`: what the programme may air.
+pub fn approved_between(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> rusqlite::Result<Vec<Item>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE i.state = 'approved'
+           AND (i.air_from IS NULL OR i.air_from <= ?2)
+           AND (i.air_until IS NULL OR i.air_until >= ?1)
+         ORDER BY i.id"
+    ))?;
+    let rows = stmt.query_map(params![from.to_string(), to.to_string()], from_row)?;
+    rows.collect()
+}
+
+/// Replace what an item says, and put it in `state` (edits of a submitted or approved item
+/// need approval again). Only applies if the item is still in `expected`.
+pub fn update_fields(
+    tx: &Transaction<'_>,
+    id: i64,
+    new: &NewItem,
+    expected: ItemState,
+    state: ItemState,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        "UPDATE items SET media_id = ?2, title = ?3, category = ?4, tier = ?5, air_from = ?6,
+            air_until = ?7, slots = ?8, zones = ?9, state = ?10, reject_reason = NULL,
+            decided_by = NULL, decided_at = NULL,
+            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1 AND state = ?11",
+        params![
+            id,
+            new.media_id,
+            new.title,
+            new.category.as_str(),
+            new.tier.as_str(),
+            new.air_from.map(|d| d.to_string()),
+            new.air_until.map(|d| d.to_string()),
+            json(&new.slots),
+            json(&new.zones),
+            state.as_str(),
+            expected.as_str(),
+        ],
+    )
+}
+
+/// Move an item from `from` to `to`, recording who decided and why. Returns the rows changed:
+/// 0 when someone else changed the item first.
+pub fn set_state(
+    tx: &Transaction<'_>,
+    id: i64,
+    from: ItemState,
+    to: ItemState,
+    decided_by: Option<i64>,
+    reason: Option<&str>,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        "UPDATE items SET state = ?3, decided_by = COALESCE(?4, decided_by),
+            decided_at = CASE WHEN ?4 IS NULL THEN decided_at ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END,
+            reject_reason = ?5, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1 AND state = ?2",
+        params![id, from.as_str(), to.as_str(), decided_by, reason],
+    )
+}
+
+/// Items whose air window ended before `today` and that are not expired yet.
+pub fn due_to_expire(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Item>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE i.state IN ('draft', 'submitted', 'approved')
+           AND i.air_until IS NOT NULL AND i.air_until < ?1"
+    ))?;
+    let rows = stmt.query_map([today.to_string()], from_row)?;
+    rows.collect()
+}

@@ -1,0 +1,55 @@
+//! `/api/v1/asrun`: the as-run log as JSON or CSV.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::store::asrun::{self, Entry};
+use crate::web::AppState;
+use crate::web::auth::*;
+use crate::web::error::ApiError;
+use crate::web::pages::Range;
+
+/// The period and the format.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AsRunQuery {
+    /// First day, `YYYY-MM-DD` (default: six days ago).
+    from: Option<String>,
+    /// Last day, inclusive (default: today).
+    to: Option<String>,
+    /// `json` (default) or `csv`.
+    format: Option<String>,
+}
+
+/// What aired between two days (in the commune's time zone).
+#[utoipa::path(get, path = "/asrun", tag = "as-run", params(AsRunQuery),
+    responses((status = 200, body = [Entry]), (status = 200, description = "CSV when format=csv", content_type = "text/csv")))]
+pub async fn get(
+    State(state): State<AppState>,
+    _: Api<CanView>,
+    Query(q): Query<AsRunQuery>,
+) -> Result<Response, ApiError> {
+    let range = Range {
+        from: q.from,
+        to: q.to,
+    };
+    let (from, to, a, b) = range.interval(state.config.tz())?;
+    let entries = state
+        .store
+        .run(move |c| Ok(asrun::between(c, a, b)?))
+        .await?;
+    if q.format.as_deref() == Some("csv") {
+        let name = format!("attachment; filename=\"nhat-ky-phat-{from}-{to}.csv\"");
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, name),
+            ],
+            asrun::to_csv(&entries),
+        )
+            .into_response());
+    }
+    Ok(Json(entries).into_response())
+}

@@ -1,0 +1,51 @@
+//! `/api/v1/audit`: the audit log.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use serde::Serialize;
+
+use crate::store::audit;
+use crate::web::AppState;
+use crate::web::auth::*;
+use crate::web::error::ApiError;
+use crate::web::pages::AuditQuery;
+
+/// One audit entry.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    id: i64,
+    at: String,
+    actor: String,
+    action: String,
+    subject: String,
+    #[schema(value_type = Object)]
+    detail: serde_json::Value,
+}
+
+/// Audit entries, newest first, filtered by `actor` and `action` prefix.
+#[utoipa::path(get, path = "/audit", tag = "audit",
+    params(("actor" = Option<String>, Query), ("action" = Option<String>, Query), ("limit" = Option<u32>, Query)),
+    responses((status = 200, body = [AuditEntry]), (status = 403, body = super::ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    _: Api<CanAudit>,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    let filter = q.filter();
+    let list = state
+        .store
+        .run(move |c| Ok(audit::list(c, &filter)?))
+        .await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|e| AuditEntry {
+                id: e.id,
+                at: e.at,
+                actor: e.actor,
+                action: e.action,
+                subject: e.subject,
+                detail: e.detail,
+            })
+            .collect(),
+    ))
+}

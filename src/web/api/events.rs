@@ -1,0 +1,27 @@
+//! `/api/v1/events`: server-sent events, so open dashboards redraw when something happens.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use futures_util::Stream;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::web::AppState;
+use crate::web::auth::*;
+use crate::web::error::ApiError;
+
+/// The event stream: one `data: {"kind": ...}` line per event.
+pub async fn stream(
+    State(state): State<AppState>,
+    _: Api<CanView>,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
+    let events = BroadcastStream::new(state.events.subscribe()).filter_map(|e| {
+        // A slow reader that missed events just gets the next one; pages re-read the status.
+        let e = e.ok()?;
+        Some(Ok(SseEvent::default().json_data(&e).unwrap_or_default()))
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}

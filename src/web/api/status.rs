@@ -1,0 +1,38 @@
+//! `/api/v1/status`: what is on air and how the equipment is, for the dashboard and scripts.
+
+use axum::Json;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::audio::player::PlayerStatus;
+use crate::store::items;
+use crate::web::AppState;
+use crate::web::auth::*;
+use crate::web::error::ApiError;
+use crate::workflow::ItemState;
+
+/// The state of the station.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Status {
+    /// Server time.
+    pub now: DateTime<Utc>,
+    /// The player: output, what is on air, underruns.
+    pub player: PlayerStatus,
+    /// Items waiting for a leader.
+    pub pending_approvals: usize,
+}
+
+/// The station's state now.
+#[utoipa::path(get, path = "/status", tag = "status", responses((status = 200, body = Status)))]
+pub async fn get(State(state): State<AppState>, _: Api<CanView>) -> Result<Json<Status>, ApiError> {
+    let pending = state
+        .store
+        .run(|c| Ok(items::list(c, Some(ItemState::Submitted))?.len()))
+        .await?;
+    Ok(Json(Status {
+        now: Utc::now(),
+        player: state.player.status(),
+        pending_approvals: pending,
+    }))
+}

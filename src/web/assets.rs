@@ -1,0 +1,43 @@
+//! CSS, JS and icons, compiled into the binary: the commune's LAN is often offline, so nothing
+//! comes from a CDN.
+
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use rust_embed::Embed;
+
+use super::AppState;
+
+#[derive(Embed)]
+#[folder = "src/web/static/"]
+struct Static;
+
+/// `/static/*`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/static/{*path}", get(serve))
+        .route("/favicon.ico", get(|| serve(Path("icon.svg".to_string()))))
+}
+
+async fn serve(Path(path): Path<String>) -> Response {
+    let Some(file) = Static::get(&path) else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let mime = match path.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        _ => "application/octet-stream",
+    };
+    (
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        file.data,
+    )
+        .into_response()
+}

@@ -1,0 +1,441 @@
+//! Who is asking: sessions (browser cookies), API tokens (scripts), CSRF and login throttling.
+//!
+//! A middleware resolves every request once: a `Bearer` token or the session cookie becomes an
+//! [`Authed`] in the request's extensions. For browser sessions it also enforces the CSRF token
+//! on every unsafe request (header `X-CSRF-Token`, query `csrf`, or form field `csrf`), so no
+//! handler can forget it. Handlers then take [`PageUser`] or [`ApiUser`] and ask
+//! [`Authed::require`] for the capability the route needs.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+
+use super::AppState;
+use super::error::{ApiError, AppError, PageError};
+use super::i18n::Lang;
+use crate::accounts::{Capability, token_hash};
+use crate::store::users::{self, User};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "loaxa_session";
+/// The cookie that pairs the login form with its browser (login CSRF).
+pub const LOGIN_COOKIE: &str = "loaxa_login";
+/// Largest form body the CSRF check reads.
+const MAX_FORM: usize = 1 << 20;
+
+/// A signed-in caller.
+#[derive(Debug, Clone)]
+pub struct Authed {
+    /// Who.
+    pub user: User,
+    /// How they proved it.
+    pub via: Via,
+}
+
+/// How a caller signed in.
+#[derive(Debug, Clone)]
+pub enum Via {
+    /// A browser session; forms must carry its CSRF token.
+    Session {
+        /// The token forms carry.
+        csrf: String,
+        /// The stored hash of the cookie, to end the session.
+        token_hash: String,
+    },
+    /// An API token (scripts, `loaxa emergency`).
+    Token,
+}
+
+impl Authed {
+    /// Refuse unless the user's role allows `c`.
+    pub fn require(&self, c: Capability) -> Result<(), AppError> {
+        if self.user.role.can(c) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden())
+        }
+    }
+
+    /// The CSRF token for forms (empty for API tokens, which need none).
+    pub fn csrf(&self) -> &str {
+        match &self.via {
+            Via::Session { csrf, .. } => csrf,
+            Via::Token => "",
+        }
+    }
+}
+
+/// What the middleware found out, for the extractors.
+#[derive(Debug, Clone)]
+struct AuthState {
+    authed: Option<Authed>,
+}
+
+/// Resolve the caller, enforce CSRF for sessions, and pass the result on.
+pub async fn authenticate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let authed = match resolve(&state, req.headers()).await {
+        Ok(a) => a,
+        Err(e) => return ApiError(e).into_response(),
+    };
+    let mut req = req;
+    if let Some(Authed {
+        via: Via::Session { csrf, .. },
+        ..
+    }) = &authed
+        && is_unsafe(req.method())
+    {
+        req = match check_csrf(req, csrf).await {
+            Ok(r) => r,
+            Err(e) => return ApiError(e).into_response(),
+        };
+    }
+    req.extensions_mut().insert(AuthState { authed });
+    next.run(req).await
+}
+
+fn is_unsafe(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Authed>, AppError> {
+    let now = Utc::now();
+    if let Some(token) = bearer(headers) {
+        let hash = token_hash(&token);
+        let user = state
+            .store
+            .run(move |c| Ok(users::user_by_token(c, &hash, now)?))
+            .await?;
+        // A wrong token is an error, not a silent fall-back to no one.
+        return match user {
+            Some(user) => Ok(Some(Authed {
+                user,
+                via: Via::Token,
+            })),
+            None => Err(AppError::Unauthorized),
+        };
+    }
+    let Some(cookie) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let hash = token_hash(&cookie);
+    let lookup = hash.clone();
+    let session = state
+        .store
+        .run(move |c| Ok(users::session(c, &lookup, now)?))
+        .await?;
+    Ok(session.map(|s| Authed {
+        user: s.user,
+        via: Via::Session {
+            csrf: s.csrf,
+            token_hash: hash,
+        },
+    }))
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    v.strip_prefix("Bearer ").map(|t| t.trim().to_string())
+}
+
+/// The value of cookie `name`.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Accept the request only if it carries the session's CSRF token.
+async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
+    let refused = || {
+        AppError::Forbidden(
+            "thiếu hoặc sai mã bảo vệ biểu mẫu (CSRF) — hãy tải lại trang rồi thử lại / missing or wrong form token (CSRF) — reload the page and try again".into(),
+        )
+    };
+    let header_ok = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| constant_eq(v, expected));
+    let query_ok = req.uri().query().is_some_and(|q| {
+        form_urlencoded_value(q.as_bytes(), "csrf").is_some_and(|v| constant_eq(&v, expected))
+    });
+    if header_ok || query_ok {
+        return Ok(req);
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(refused());
+    }
+    let (parts, body) = req.into_parts();
+    let bytes: Bytes = axum::body::to_bytes(body, MAX_FORM)
+        .await
+        .map_err(|_| AppError::TooLarge("biểu mẫu quá lớn / form too large".into()))?;
+    match form_urlencoded_value(&bytes, "csrf") {
+        Some(v) if constant_eq(&v, expected) => Ok(Request::from_parts(parts, Body::from(bytes))),
+        _ => Err(refused()),
+    }
+}
+
+/// The first value of `key` in an `application/x-www-form-urlencoded` string.
+fn form_urlencoded_value(body: &[u8], key: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
+/// Compare secrets without leaking where they differ through timing.
+pub fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The signed-in caller of a request, if any.
+pub fn current(parts: &Parts) -> Option<Authed> {
+    authed_of(parts)
+}
+
+fn authed_of(parts: &Parts) -> Option<Authed> {
+    parts
+        .extensions
+        .get::<AuthState>()
+        .and_then(|s| s.authed.clone())
+}
+
+/// A signed-in user on an API route; 401 JSON otherwise.
+#[derive(Debug, Clone)]
+pub struct ApiUser(pub Authed);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        authed_of(parts)
+            .map(ApiUser)
+            .ok_or(ApiError(AppError::Unauthorized))
+    }
+}
+
+/// A signed-in user on a page, with their language; a redirect to the login page otherwise.
+#[derive(Debug, Clone)]
+pub struct PageUser {
+    /// Who.
+    pub authed: Authed,
+    /// Their language.
+    pub lang: Lang,
+}
+
+impl PageUser {
+    /// Refuse unless the role allows `c`, as a page.
+    pub fn require(&self, c: Capability) -> Result<(), PageError> {
+        self.authed
+            .require(c)
+            .map_err(|e| PageError::new(e, self.lang))
+    }
+
+    /// Wrap an error for this user's page.
+    pub fn err(&self, e: impl Into<AppError>) -> PageError {
+        PageError::new(e, self.lang)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageUser {
+    type Rejection = Response;
+
+    /// Without a session, go to the login page and come back here after; say the session
+    /// ended only if there was one.
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let lang = Lang::from_headers(&parts.headers);
+        if let Some(authed) = authed_of(parts) {
+            return Ok(PageUser { authed, lang });
+        }
+        let here = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        let next: String = url_escape(here);
+        let expired = if cookie(&parts.headers, SESSION_COOKIE).is_some() {
+            "&expired=1"
+        } else {
+            ""
+        };
+        Err(axum::response::Redirect::to(&format!("/login?next={next}{expired}")).into_response())
+    }
+}
+
+/// Percent-encode a path for a query string.
+fn url_escape(s: &str) -> String {
+    serde_urlencoded::to_string([("x", s)])
+        .map(|e| e.trim_start_matches("x=").to_string())
+        .unwrap_or_default()
+}
+
+/// A capability a route needs, as a type, so the check runs while the request's head is read,
+/// before any body is parsed: a refused upload is refused before a byte of it is stored.
+pub trait Cap: Send + Sync + 'static {
+    /// The capability.
+    const CAP: Capability;
+}
+
+macro_rules! caps {
+    ($($name:ident => $cap:ident),*) => {$(
+        #[doc = concat!("Needs [`Capability::", stringify!($cap), "`].")]
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name;
+        impl Cap for $name {
+            const CAP: Capability = Capability::$cap;
+        }
+    )*};
+}
+
+caps!(CanView => View, CanEdit => Edit, CanApprove => Approve, CanAudit => Audit, CanAdmin => Administer, CanEmergency => Emergency);
+
+/// A signed-in page user whose role allows `C`.
+#[derive(Debug, Clone)]
+pub struct Page<C: Cap> {
+    /// The user.
+    pub user: PageUser,
+    _cap: std::marker::PhantomData<C>,
+}
+
+impl<C: Cap> std::ops::Deref for Page<C> {
+    type Target = PageUser;
+    fn deref(&self) -> &PageUser {
+        &self.user
+    }
+}
+
+impl<S: Send + Sync, C: Cap> FromRequestParts<S> for Page<C> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let user = PageUser::from_request_parts(parts, state).await?;
+        user.require(C::CAP).map_err(IntoResponse::into_response)?;
+        Ok(Page {
+            user,
+            _cap: std::marker::PhantomData,
+        })
+    }
+}
+
+/// A signed-in API caller whose role allows `C`.
+#[derive(Debug, Clone)]
+pub struct Api<C: Cap> {
+    /// The caller.
+    pub authed: Authed,
+    _cap: std::marker::PhantomData<C>,
+}
+
+impl<S: Send + Sync, C: Cap> FromRequestParts<S> for Api<C> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ApiUser(authed) = ApiUser::from_request_parts(parts, state).await?;
+        authed.require(C::CAP)?;
+        Ok(Api {
+            authed,
+            _cap: std::marker::PhantomData,
+        })
+    }
+}
+
+/// The caller's address, where the server knows it (not in `oneshot` tests).
+pub fn client_ip(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "local".to_string(), |c| c.0.ip().to_string())
+}
+
+/// Counts failed logins per address and per name, and refuses after too many.
+#[derive(Debug, Default)]
+pub struct LoginThrottle {
+    failures: Mutex<HashMap<String, Vec<Instant>>>,
+}
+
+impl LoginThrottle {
+    /// Failures allowed in [`Self::WINDOW`] before refusing.
+    pub const LIMIT: usize = 5;
+    /// How long failures count.
+    pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+
+    /// `Err(wait)` if `keys` (address, name) failed too often lately.
+    pub fn check(&self, keys: &[&str]) -> Result<(), Duration> {
+        let now = Instant::now();
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        for key in keys {
+            if let Some(list) = map.get_mut(*key) {
+                list.retain(|t| now.duration_since(*t) < Self::WINDOW);
+                if list.len() >= Self::LIMIT {
+                    let oldest = list.first().copied().unwrap_or(now);
+                    return Err(Self::WINDOW.saturating_sub(now.duration_since(oldest)));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Note a failed attempt.
+    pub fn fail(&self, keys: &[&str]) {
+        let now = Instant::now();
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        for key in keys {
+            map.entry((*key).to_string()).or_default().push(now);
+        }
+    }
+
+    /// Forget failures after a success.
+    pub fn succeed(&self, keys: &[&str]) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        for key in keys {
+            map.remove(*key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttle_refuses_after_five_failures() {
+        let t = LoginThrottle::default();
+        for _ in 0..LoginThrottle::LIMIT {
+            assert!(t.check(&["ip", "name"]).is_ok());
+            t.fail(&["ip", "name"]);
+        }
+        assert!(t.check(&["other-ip", "name"]).is_err());
+        t.succeed(&["ip", "name"]);
+        assert!(t.check(&["ip", "name"]).is_ok());
+    }
+
+    #[test]
+    fn form_values_and_secret_comparison() {
+        assert_eq!(
+            form_urlencoded_value(b"a=1&csrf=x%20y", "csrf").as_deref(),
+            Some("x y")
+        );
+        assert!(constant_eq("abc", "abc"));
+        assert!(!constant_eq("abc", "abd"));
+        assert!(!constant_eq("abc", "ab"));
+    }
+}

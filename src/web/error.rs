@@ -1,0 +1,200 @@
+//! Errors as people and scripts see them: one enum, an explicit status for each variant, a
+//! page in the user's language for browsers and `{"error": {"code", "message"}}` for the API.
+//! Details of server faults go to the log, never to the client.
+
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::i18n::{Lang, Text};
+use crate::media::library::ImportError;
+use crate::store::StoreError;
+use crate::workflow::WorkflowError;
+
+/// Something a request cannot have.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Not signed in, or the session ended. 401.
+    #[error("hãy đăng nhập / please sign in")]
+    Unauthorized,
+    /// Signed in but not allowed. 403.
+    #[error("{0}")]
+    Forbidden(String),
+    /// No such thing. 404.
+    #[error("{0}")]
+    NotFound(String),
+    /// The input is wrong. 400.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Someone else changed it first, or it is in the wrong state. 409.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too big. 413.
+    #[error("{0}")]
+    TooLarge(String),
+    /// The file is not something we can use. 415.
+    #[error("{0}")]
+    Unsupported(String),
+    /// Slow down. 429.
+    #[error("{0}")]
+    TooManyRequests(String),
+    /// Our fault; the details are logged. 500.
+    #[error("lỗi máy chủ — đã ghi vào nhật ký / server error — written to the log")]
+    Internal(String),
+}
+
+impl AppError {
+    /// The HTTP status for each kind of error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A short machine-readable code for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Conflict(_) => "conflict",
+            AppError::TooLarge(_) => "too_large",
+            AppError::Unsupported(_) => "unsupported_media",
+            AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// Not allowed to do this.
+    pub fn forbidden() -> Self {
+        AppError::Forbidden(
+            "bạn không có quyền làm việc này / you are not allowed to do this".into(),
+        )
+    }
+
+    fn log(&self) {
+        if let AppError::Internal(detail) = self {
+            tracing::error!("{detail}");
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<rusqlite::Error> for AppError {
+    fn from(e: rusqlite::Error) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<WorkflowError> for AppError {
+    fn from(e: WorkflowError) -> Self {
+        let msg = e.to_string();
+        match e {
+            WorkflowError::Forbidden | WorkflowError::OwnItem => AppError::Forbidden(msg),
+            WorkflowError::WrongState { .. } | WorkflowError::Conflict => AppError::Conflict(msg),
+            WorkflowError::NotFound(_) => AppError::NotFound(msg),
+            WorkflowError::Invalid(_) => AppError::BadRequest(msg),
+            WorkflowError::Store(e) => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<ImportError> for AppError {
+    fn from(e: ImportError) -> Self {
+        let msg = e.to_string();
+        match e {
+            ImportError::TooLarge { .. } => AppError::TooLarge(msg),
+            ImportError::Analyze(_) | ImportError::Policy(_) => AppError::Unsupported(msg),
+            ImportError::Title(_) => AppError::BadRequest(msg),
+            ImportError::Io { .. } | ImportError::Store(_) => AppError::Internal(msg),
+        }
+    }
+}
+
+impl From<tokio::task::JoinError> for AppError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+/// An error answered as JSON (API routes).
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.log();
+        let body = serde_json::json!({
+            "error": { "code": self.0.code(), "message": self.0.to_string() }
+        });
+        (self.0.status(), Json(body)).into_response()
+    }
+}
+
+/// An error answered as a page (browser routes).
+#[derive(Debug)]
+pub struct PageError {
+    /// What went wrong.
+    pub error: AppError,
+    /// The language to say it in.
+    pub lang: Lang,
+}
+
+impl PageError {
+    /// Wrap an error for a page in `lang`.
+    pub fn new(error: impl Into<AppError>, lang: Lang) -> Self {
+        PageError {
+            error: error.into(),
+            lang,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    t: &'static Text,
+    lang: Lang,
+    status: u16,
+    message: &'a str,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        self.error.log();
+        if matches!(self.error, AppError::Unauthorized) {
+            return axum::response::Redirect::to("/login").into_response();
+        }
+        let page = ErrorPage {
+            t: self.lang.text(),
+            lang: self.lang,
+            status: self.error.status().as_u16(),
+            message: &self.error.to_string(),
+        };
+        match page.render() {
+            Ok(html) => (self.error.status(), Html(html)).into_response(),
+            Err(_) => (self.error.status(), self.error.to_string()).into_response(),
+        }
+    }
+}

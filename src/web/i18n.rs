@@ -1,0 +1,243 @@
+//! The words on every page, in Vietnamese first and English second.
+//!
+//! Pages take a `&'static Text` and write `{{ t.save }}`; the compiler checks every key exists
+//! in both languages. The language comes from the `lang` cookie (default Vietnamese).
+
+use axum::http::HeaderMap;
+
+use crate::accounts::Role;
+use crate::media::Category;
+use crate::store::asrun::Outcome;
+use crate::workflow::{ItemState, Tier};
+
+/// A language of the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Tiếng Việt (default).
+    #[default]
+    Vi,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The language a request asks for, from its `lang` cookie.
+    pub fn from_headers(headers: &HeaderMap) -> Lang {
+        let cookies = headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .map(str::trim);
+        for c in cookies {
+            if c == "lang=en" {
+                return Lang::En;
+            }
+        }
+        Lang::Vi
+    }
+
+    /// The words in this language.
+    pub fn text(self) -> &'static Text {
+        match self {
+            Lang::Vi => &VI,
+            Lang::En => &EN,
+        }
+    }
+
+    /// `vi` or `en`, for `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language, for the switch in the header.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Vi => Lang::En,
+            Lang::En => Lang::Vi,
+        }
+    }
+
+    fn pick(self, vi: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+
+    /// A category's name.
+    pub fn category(self, c: &Category) -> &'static str {
+        self.pick(c.label_vi(), c.as_str())
+    }
+
+    /// A state's name.
+    pub fn state(self, s: &ItemState) -> &'static str {
+        self.pick(s.label_vi(), s.as_str())
+    }
+
+    /// A tier's name.
+    pub fn tier(self, t: &Tier) -> &'static str {
+        self.pick(t.label_vi(), t.as_str())
+    }
+
+    /// A role's name.
+    pub fn role(self, r: &Role) -> &'static str {
+        self.pick(r.label_vi(), r.as_str())
+    }
+
+    /// An as-run outcome's name.
+    pub fn outcome(self, o: &Outcome) -> &'static str {
+        self.pick(o.label_vi(), o.as_str())
+    }
+}
+
+macro_rules! text {
+    ($($key:ident : $vi:literal / $en:literal,)*) => {
+        /// Every word on the pages.
+        #[derive(Debug)]
+        pub struct Text { $(
+            #[doc = $en]
+            pub $key: &'static str,
+        )* }
+        const VI: Text = Text { $($key: $vi,)* };
+        const EN: Text = Text { $($key: $en,)* };
+    };
+}
+
+text! {
+    app_name: "Loa Xã" / "Loa Xã",
+    app_tagline: "Đài truyền thanh xã" / "Commune broadcasting",
+    switch_lang: "English" / "Tiếng Việt",
+    nav_dashboard: "Tổng quan" / "Dashboard",
+    nav_library: "Thư viện" / "Library",
+    nav_items: "Bản tin" / "Broadcasts",
+    nav_approvals: "Chờ duyệt" / "Approvals",
+    nav_programme: "Lịch phát" / "Programme",
+    nav_asrun: "Nhật ký phát" / "As-run log",
+    nav_audit: "Nhật ký thao tác" / "Audit log",
+    nav_users: "Người dùng" / "Users",
+    nav_settings: "Cài đặt" / "Settings",
+    nav_emergency: "Khẩn cấp" / "Emergency",
+    logout: "Đăng xuất" / "Sign out",
+    login_title: "Đăng nhập" / "Sign in",
+    username: "Tên đăng nhập" / "Login name",
+    password: "Mật khẩu" / "Password",
+    password_again: "Nhập lại mật khẩu" / "Password again",
+    sign_in: "Đăng nhập" / "Sign in",
+    login_failed: "Sai tên đăng nhập hoặc mật khẩu." / "Wrong login name or password.",
+    session_expired: "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại." / "Your session has ended. Please sign in again.",
+    setup_title: "Tạo tài khoản quản trị" / "Create the administrator",
+    setup_intro: "Đây là lần chạy đầu tiên. Hãy tạo tài khoản quản trị; liên kết này chỉ dùng được một lần." / "This is the first start. Create the administrator account; this link works only once.",
+    setup_invalid: "Liên kết này đã được dùng hoặc không hợp lệ. Hỏi người quản trị, hoặc chạy lại loaxa serve trên máy chủ để có liên kết mới." / "This link was already used or is not valid. Ask the administrator, or restart loaxa serve on the server for a new link.",
+    display_name: "Họ tên và chức vụ" / "Name and position",
+    create_account: "Tạo tài khoản" / "Create account",
+    passwords_differ: "Hai mật khẩu không giống nhau." / "The two passwords differ.",
+    on_air: "Đang phát" / "On air",
+    nothing_on_air: "Không có gì đang phát." / "Nothing is on air.",
+    next_cues: "Sắp phát" / "Coming up",
+    no_cues: "Chưa có mục nào trong lịch phát sắp tới." / "Nothing scheduled soon.",
+    health: "Tình trạng" / "Health",
+    warnings: "Cảnh báo" / "Warnings",
+    no_warnings: "Không có cảnh báo." / "No warnings.",
+    audio_output: "Loa / đầu ra âm thanh" / "Speakers / audio output",
+    database: "Cơ sở dữ liệu" / "Database",
+    underruns: "lần thiếu dữ liệu" / "underruns",
+    status_ok: "Tốt" / "OK",
+    status_problem: "Có vấn đề" / "Problem",
+    waiting_approval: "bản tin chờ duyệt" / "items waiting for approval",
+    live_updates: "Tự cập nhật" / "Live",
+    upload_title: "Tải bản ghi lên" / "Upload a recording",
+    upload_hint: "MP3, M4A (ghi âm điện thoại), OGG, Opus, FLAC, WAV. Tối đa" / "MP3, M4A (phone memos), OGG, Opus, FLAC, WAV. At most",
+    file: "Tệp ghi âm" / "Recording",
+    title: "Tiêu đề" / "Title",
+    category: "Thể loại" / "Category",
+    upload: "Tải lên" / "Upload",
+    uploading: "Đang tải lên…" / "Uploading…",
+    measuring: "Đang kiểm tra và đo âm lượng…" / "Checking and measuring…",
+    upload_done: "Đã nhận bản ghi" / "Recording received",
+    upload_failed: "Không nhận được bản ghi" / "The recording was not accepted",
+    duplicate: "Bản ghi này đã có trong thư viện." / "This recording is already in the library.",
+    duration: "Thời lượng" / "Duration",
+    loudness: "Độ lớn" / "Loudness",
+    true_peak: "Đỉnh" / "Peak",
+    gain: "Bù âm lượng" / "Gain",
+    format: "Định dạng" / "Format",
+    library_empty: "Thư viện chưa có bản ghi nào." / "The library is empty.",
+    uploaded_by: "Người tải" / "Uploaded by",
+    uploaded_at: "Ngày tải" / "Uploaded",
+    listen: "Nghe" / "Listen",
+    make_item: "Tạo bản tin từ bản ghi này" / "Make a broadcast from this",
+    new_item: "Tạo bản tin" / "New broadcast",
+    edit_item: "Sửa bản tin" / "Edit broadcast",
+    state: "Trạng thái" / "State",
+    tier: "Mức ưu tiên" / "Priority",
+    air_window: "Thời gian phát" / "Air window",
+    air_from: "Từ ngày" / "From",
+    air_until: "Đến ngày" / "Until",
+    slots: "Buổi phát (để trống: mọi buổi hợp thể loại)" / "Slots (empty: every slot for its category)",
+    zones: "Thôn / khu vực (để trống: tất cả)" / "Zones (empty: all)",
+    all: "Tất cả" / "All",
+    save: "Lưu" / "Save",
+    submit: "Gửi duyệt" / "Submit for approval",
+    withdraw: "Rút lại" / "Withdraw",
+    approve: "Duyệt phát" / "Approve",
+    reject: "Từ chối" / "Reject",
+    reject_reason: "Lý do từ chối" / "Reason for rejecting",
+    recording: "Bản ghi" / "Recording",
+    created_by: "Người tạo" / "Created by",
+    decided_by: "Người quyết định" / "Decided by",
+    no_items: "Chưa có bản tin nào." / "No broadcasts yet.",
+    edit: "Sửa" / "Edit",
+    back: "Quay lại" / "Back",
+    approvals_intro: "Hãy nghe hết bản ghi trước khi duyệt. Không ai được tự duyệt bản tin của mình." / "Listen to the whole recording before deciding. Nobody may approve their own item.",
+    nothing_to_approve: "Không có bản tin nào chờ duyệt." / "Nothing is waiting for approval.",
+    own_item: "Bản tin của bạn — người khác sẽ duyệt." / "Your own item — someone else approves it.",
+    approved_notice: "Đã duyệt. Bản tin sẽ được phát theo lịch." / "Approved. It will air on the programme.",
+    from: "Từ" / "From",
+    to: "Đến" / "To",
+    show: "Xem" / "Show",
+    export_csv: "Tải tệp CSV" / "Download CSV",
+    planned: "Giờ dự kiến" / "Planned",
+    started: "Bắt đầu" / "Started",
+    ended: "Kết thúc" / "Ended",
+    outcome: "Kết quả" / "Outcome",
+    reason: "Lý do" / "Reason",
+    source: "Nguồn" / "Source",
+    nothing_aired: "Không có gì được phát trong khoảng này." / "Nothing aired in this period.",
+    when: "Thời gian" / "When",
+    who: "Người thực hiện" / "Who",
+    action: "Thao tác" / "Action",
+    subject: "Đối tượng" / "Subject",
+    details: "Chi tiết" / "Details",
+    filter: "Lọc" / "Filter",
+    add_user: "Thêm người dùng" / "Add a user",
+    role: "Vai trò" / "Role",
+    active: "Đang hoạt động" / "Active",
+    inactive: "Đã khoá" / "Disabled",
+    new_password: "Mật khẩu mới" / "New password",
+    set_password: "Đổi mật khẩu" / "Set password",
+    disable: "Khoá" / "Disable",
+    enable: "Mở khoá" / "Enable",
+    settings_intro: "Cấu hình đọc từ tệp loaxa.toml trên máy chủ; đổi ở đó rồi khởi động lại." / "Settings come from loaxa.toml on the server; change them there and restart.",
+    error_title: "Có lỗi" / "Something is wrong",
+    yes: "Có" / "Yes",
+    no: "Không" / "No",
+    actions: "Thao tác" / "Actions",
+    programme_intro: "Lịch phát tuần này: các buổi phát và bản tin đã duyệt sẽ phát." / "This week's programme: the slots and the approved items that will air.",
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_cookie_picks_english_only_when_asked() {
+        let mut h = HeaderMap::new();
+        assert_eq!(Lang::from_headers(&h), Lang::Vi);
+        h.insert(axum::http::header::COOKIE, "a=b; lang=en".parse().unwrap());
+        assert_eq!(Lang::from_headers(&h), Lang::En);
+    }
+}

@@ -1,0 +1,489 @@
+//! Broadcast items: the list, the form (with an optional upload), the detail page with its
+//! audio player and actions, and the leaders' approval queue.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::{Chrome, duration, local_str, render};
+use crate::accounts::Capability;
+use crate::media::Category;
+use crate::store::{audit, items, media};
+use crate::web::AppState;
+use crate::web::auth::*;
+use crate::web::error::{AppError, PageError};
+use crate::web::events::Event;
+use crate::web::upload;
+use crate::workflow::{self, Action, Item, ItemState, NewItem, Tier};
+
+/// An item as a list row or a detail page shows it.
+struct View {
+    id: i64,
+    media_id: i64,
+    title: String,
+    category: &'static str,
+    tier: &'static str,
+    tier_class: &'static str,
+    state: &'static str,
+    state_class: &'static str,
+    window: String,
+    slots: String,
+    zones: String,
+    duration: String,
+    created_by: String,
+    decided: String,
+    reject_reason: Option<String>,
+}
+
+fn view(item: &Item, user: &PageUser, tz: chrono_tz::Tz) -> View {
+    let t = user.lang.text();
+    let fmt =
+        |d: Option<NaiveDate>| d.map_or("…".to_string(), |d| d.format("%d/%m/%Y").to_string());
+    let list = |l: &[String]| {
+        if l.is_empty() {
+            t.all.to_string()
+        } else {
+            l.join(", ")
+        }
+    };
+    View {
+        id: item.id,
+        media_id: item.media_id,
+        title: item.title.clone(),
+        category: user.lang.category(&item.category),
+        tier: user.lang.tier(&item.tier),
+        tier_class: item.tier.as_str(),
+        state: user.lang.state(&item.state),
+        state_class: item.state.as_str(),
+        window: format!("{} – {}", fmt(item.air_from), fmt(item.air_until)),
+        slots: list(&item.slots),
+        zones: list(&item.zones),
+        duration: duration(item.duration_ms),
+        created_by: item.created_by_name.clone(),
+        decided: match (&item.decided_by_name, &item.decided_at) {
+            (Some(n), Some(at)) => format!("{n} · {}", local_str(at, tz)),
+            _ => String::new(),
+        },
+        reject_reason: item.reject_reason.clone(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "items.html")]
+struct ItemsPage {
+    c: Chrome,
+    rows: Vec<View>,
+    filter: String,
+    states: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    state: Option<String>,
+}
+
+/// `GET /items`.
+pub async fn list(
+    State(state): State<AppState>,
+    user: Page<CanView>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let c = Chrome::new(&state, &user, "items").await?;
+    let filter: Option<ItemState> = q
+        .state
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(|s| s.parse().ok());
+    let list = state
+        .store
+        .run(move |c| Ok(items::list(c, filter)?))
+        .await
+        .map_err(|e| user.err(e))?;
+    let tz = state.config.tz();
+    let page = ItemsPage {
+        c,
+        rows: list.iter().map(|i| view(i, &user, tz)).collect(),
+        filter: filter.map_or(String::new(), |f| f.as_str().to_string()),
+        states: ItemState::ALL
+            .iter()
+            .map(|s| (s.as_str(), user.lang.state(s)))
+            .collect(),
+    };
+    Ok(render(page, user.lang))
+}
+
+#[derive(Template)]
+#[template(path = "approvals.html")]
+struct ApprovalsPage {
+    c: Chrome,
+    rows: Vec<(View, bool)>,
+}
+
+/// `GET /approvals`: the leaders' queue, with a player for each.
+pub async fn approvals(
+    State(state): State<AppState>,
+    user: Page<CanApprove>,
+) -> Result<Response, PageError> {
+    let c = Chrome::new(&state, &user, "approvals").await?;
+    let list = state
+        .store
+        .run(|c| Ok(items::list(c, Some(ItemState::Submitted))?))
+        .await
+        .map_err(|e| user.err(e))?;
+    let tz = state.config.tz();
+    let me = user.authed.user.id;
+    let rows = list
+        .iter()
+        .map(|i| (view(i, &user, tz), i.created_by == me))
+        .collect();
+    Ok(render(ApprovalsPage { c, rows }, user.lang))
+}
+
+#[derive(Template)]
+#[template(path = "item.html")]
+struct ItemPage {
+    c: Chrome,
+    item: View,
+    can_edit: bool,
+    can_submit: bool,
+    can_withdraw: bool,
+    can_decide: bool,
+    own: bool,
+    history: Vec<(String, String, String)>,
+}
+
+/// `GET /items/{id}`.
+pub async fn detail(
+    State(state): State<AppState>,
+    user: Page<CanView>,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let c = Chrome::new(&state, &user, "items").await?;
+    let (item, log) = state
+        .store
+        .run(move |c| {
+            let item = items::get(c, id)?;
+            let log = audit::for_subject(c, &format!("item:{id}"))?;
+            Ok((item, log))
+        })
+        .await
+        .map_err(|e| user.err(e))?;
+    let item = item.ok_or_else(|| {
+        user.err(AppError::NotFound(format!(
+            "không có bản tin {id} / no item {id}"
+        )))
+    })?;
+    let tz = state.config.tz();
+    let me = &user.authed.user;
+    let editable = me.role.can(Capability::Edit);
+    let page = ItemPage {
+        own: item.created_by == me.id,
+        can_edit: editable && item.state != ItemState::Expired,
+        can_submit: editable && matches!(item.state, ItemState::Draft | ItemState::Rejected),
+        can_withdraw: editable && item.state == ItemState::Submitted,
+        can_decide: me.role.can(Capability::Approve)
+            && item.state == ItemState::Submitted
+            && item.created_by != me.id,
+        history: log
+            .into_iter()
+            .map(|e| (local_str(&e.at, tz), e.actor, e.action))
+            .collect(),
+        item: view(&item, &user, tz),
+        c,
+    };
+    Ok(render(page, user.lang))
+}
+
+#[derive(Template)]
+#[template(path = "item_form.html")]
+struct FormPage {
+    c: Chrome,
+    editing: Option<i64>,
+    media: Vec<(i64, String, bool)>,
+    categories: Vec<(&'static str, &'static str, bool)>,
+    tiers: Vec<(&'static str, &'static str, bool)>,
+    title: String,
+    air_from: String,
+    air_until: String,
+    slots: String,
+    zones: String,
+    max_mb: u64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewQuery {
+    media: Option<i64>,
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &PageUser,
+    existing: Option<Item>,
+    chosen_media: Option<i64>,
+) -> Result<Response, PageError> {
+    let c = Chrome::new(state, user, "items").await?;
+    let library = state
+        .store
+        .run(|c| Ok(media::list(c, None)?))
+        .await
+        .map_err(|e| user.err(e))?;
+    let chosen = existing.as_ref().map(|i| i.media_id).or(chosen_media);
+    let chosen_media = library.iter().find(|m| Some(m.id) == chosen);
+    let category = existing
+        .as_ref()
+        .map(|i| i.category)
+        .or(chosen_media.map(|m| m.category))
+        .unwrap_or(Category::Bulletin);
+    let tier = existing.as_ref().map_or(Tier::Normal, |i| i.tier);
+    let today = chrono::Utc::now()
+        .with_timezone(&state.config.tz())
+        .date_naive();
+    let date = |d: Option<NaiveDate>| d.map_or(String::new(), |d| d.to_string());
+    let page = FormPage {
+        c,
+        editing: existing.as_ref().map(|i| i.id),
+        media: library
+            .iter()
+            .map(|m| {
+                (
+                    m.id,
+                    format!("{} ({})", m.title, duration(m.analysis.duration_ms)),
+                    Some(m.id) == chosen,
+                )
+            })
+            .collect(),
+        categories: Category::ALL
+            .iter()
+            .map(|x| (x.as_str(), user.lang.category(x), *x == category))
+            .collect(),
+        tiers: Tier::ALL
+            .iter()
+            .map(|x| (x.as_str(), user.lang.tier(x), *x == tier))
+            .collect(),
+        title: existing
+            .as_ref()
+            .map(|i| i.title.clone())
+            .or(chosen_media.map(|m| m.title.clone()))
+            .unwrap_or_default(),
+        air_from: existing
+            .as_ref()
+            .map_or(today.to_string(), |i| date(i.air_from)),
+        air_until: existing
+            .as_ref()
+            .map_or((today + chrono::Duration::days(7)).to_string(), |i| {
+                date(i.air_until)
+            }),
+        slots: existing
+            .as_ref()
+            .map_or(String::new(), |i| i.slots.join(", ")),
+        zones: existing
+            .as_ref()
+            .map_or(String::new(), |i| i.zones.join(", ")),
+        max_mb: state.config.web.max_upload_mb,
+    };
+    Ok(render(page, user.lang))
+}
+
+/// `GET /items/new`.
+pub async fn new_form(
+    State(state): State<AppState>,
+    user: Page<CanEdit>,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, PageError> {
+    form_page(&state, &user, None, q.media).await
+}
+
+/// `GET /items/{id}/edit`.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: Page<CanEdit>,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let item = state
+        .store
+        .run(move |c| Ok(items::get(c, id)?))
+        .await
+        .map_err(|e| user.err(e))?;
+    let item = item.ok_or_else(|| {
+        user.err(AppError::NotFound(format!(
+            "không có bản tin {id} / no item {id}"
+        )))
+    })?;
+    form_page(&state, &user, Some(item), None).await
+}
+
+/// Turn form fields (and a freshly uploaded recording) into what an item says.
+pub fn new_item_from(
+    fields: &HashMap<String, String>,
+    uploaded: Option<&media::Media>,
+) -> Result<NewItem, AppError> {
+    let get = |k: &str| fields.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let bad = |what: &str| AppError::BadRequest(what.to_string());
+    let media_id = match uploaded {
+        Some(m) => m.id,
+        None => get("media_id")
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| {
+                bad("hãy chọn bản ghi hoặc tải bản ghi mới / choose a recording or upload one")
+            })?,
+    };
+    let date = |k: &str| -> Result<Option<NaiveDate>, AppError> {
+        get(k)
+            .map(|v| v.parse().map_err(|_| bad(&format!("ngày \"{v}\" không hợp lệ (YYYY-MM-DD) / \"{v}\" is not a date (YYYY-MM-DD)"))))
+            .transpose()
+    };
+    let list = |k: &str| {
+        get(k).map_or(Vec::new(), |v| {
+            v.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+    };
+    Ok(NewItem {
+        media_id,
+        title: get("title")
+            .map(String::from)
+            .or(uploaded.map(|m| m.title.clone()))
+            .unwrap_or_default(),
+        category: match get("category") {
+            Some(c) => c.parse().map_err(AppError::BadRequest)?,
+            None => uploaded.map_or(Category::Bulletin, |m| m.category),
+        },
+        tier: get("tier")
+            .map_or(Ok(Tier::Normal), str::parse)
+            .map_err(AppError::BadRequest)?,
+        air_from: date("air_from")?,
+        air_until: date("air_until")?,
+        slots: list("slots"),
+        zones: list("zones"),
+    })
+}
+
+/// `POST /items/new`: multipart, with an optional new recording. Creates a draft, and submits
+/// it when asked.
+pub async fn create(
+    State(state): State<AppState>,
+    user: Page<CanEdit>,
+    form: Multipart,
+) -> Result<Response, PageError> {
+    let actor = user.authed.user.clone();
+    let up = upload::receive(&state, form, &actor.name)
+        .await
+        .map_err(|e| user.err(e))?;
+    let new = new_item_from(&up.fields, up.imported.as_ref().map(|i| &i.media))
+        .map_err(|e| user.err(e))?;
+    let submit = up
+        .fields
+        .get("submit_now")
+        .is_some_and(|v| v == "on" || v == "1");
+    let item = state
+        .store
+        .call(move |c| {
+            let item = workflow::create(c, &new, &actor)?;
+            if submit {
+                return workflow::apply(c, item.id, Action::Submit, Some(&actor));
+            }
+            Ok(item)
+        })
+        .await
+        .map_err(|e| user.err(e))?;
+    state.events.send(Event::Item { id: item.id });
+    Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
+}
+
+/// `POST /items/{id}/edit`: multipart like `create`; any change needs approval again.
+pub async fn update(
+    State(state): State<AppState>,
+    user: Page<CanEdit>,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> Result<Response, PageError> {
+    let actor = user.authed.user.clone();
+    let up = upload::receive(&state, form, &actor.name)
+        .await
+        .map_err(|e| user.err(e))?;
+    let new = new_item_from(&up.fields, up.imported.as_ref().map(|i| &i.media))
+        .map_err(|e| user.err(e))?;
+    let item = state
+        .store
+        .call(move |c| workflow::apply(c, id, Action::Edit(new), Some(&actor)))
+        .await
+        .map_err(|e| user.err(e))?;
+    state.events.send(Event::Item { id: item.id });
+    Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ActForm {
+    reason: Option<String>,
+    next: Option<String>,
+}
+
+/// Do `action` to item `id` and go back where the form came from.
+async fn act(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    action: Action,
+    next: Option<&str>,
+) -> Result<Response, PageError> {
+    let actor = user.authed.user.clone();
+    let item = state
+        .store
+        .call(move |c| workflow::apply(c, id, action, Some(&actor)))
+        .await
+        .map_err(|e| user.err(e))?;
+    state.events.send(Event::Item { id: item.id });
+    let next = match next {
+        Some("/approvals") => "/approvals".to_string(),
+        _ => format!("/items/{}", item.id),
+    };
+    Ok(Redirect::to(&next).into_response())
+}
+
+/// `POST /items/{id}/submit`.
+pub async fn submit(
+    State(state): State<AppState>,
+    user: Page<CanEdit>,
+    Path(id): Path<i64>,
+    Form(f): Form<ActForm>,
+) -> Result<Response, PageError> {
+    act(&state, &user, id, Action::Submit, f.next.as_deref()).await
+}
+
+/// `POST /items/{id}/withdraw`.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    user: Page<CanEdit>,
+    Path(id): Path<i64>,
+    Form(f): Form<ActForm>,
+) -> Result<Response, PageError> {
+    act(&state, &user, id, Action::Withdraw, f.next.as_deref()).await
+}
+
+/// `POST /items/{id}/approve`.
+pub async fn approve(
+    State(state): State<AppState>,
+    user: Page<CanApprove>,
+    Path(id): Path<i64>,
+    Form(f): Form<ActForm>,
+) -> Result<Response, PageError> {
+    act(&state, &user, id, Action::Approve, f.next.as_deref()).await
+}
+
+/// `POST /items/{id}/reject`.
+pub async fn reject(
+    State(state): State<AppState>,
+    user: Page<CanApprove>,
+    Path(id): Path<i64>,
+    Form(f): Form<ActForm>,
+) -> Result<Response, PageError> {
+    let reason = f.reason.unwrap_or_default();
+    act(&state, &user, id, Action::Reject(reason), f.next.as_deref()).await
+}

@@ -1,0 +1,165 @@
+//! The HTML pages. Each handler asks for a [`PageUser`], checks the capability its page needs,
+//! builds a view model with everything already formatted, and renders an askama template
+//! (which HTML-escapes every value).
+
+mod asrun;
+mod audit;
+mod dashboard;
+mod items;
+mod library;
+mod login;
+mod settings;
+mod users;
+
+pub use asrun::Range;
+pub use audit::AuditQuery;
+
+use askama::Template;
+use axum::Router;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+
+use super::AppState;
+use super::auth::PageUser;
+use super::error::PageError;
+use super::i18n::{Lang, Text};
+use crate::accounts::Capability;
+use crate::workflow::ItemState;
+
+/// Every page route.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::page))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/lang/{code}", get(login::set_lang))
+        .route(
+            "/setup/{token}",
+            get(login::setup_form).post(login::setup_submit),
+        )
+        .route("/library", get(library::page))
+        .route("/items", get(items::list))
+        .route("/items/new", get(items::new_form).post(items::create))
+        .route("/items/{id}", get(items::detail))
+        .route(
+            "/items/{id}/edit",
+            get(items::edit_form).post(items::update),
+        )
+        .route("/items/{id}/submit", post(items::submit))
+        .route("/items/{id}/withdraw", post(items::withdraw))
+        .route("/items/{id}/approve", post(items::approve))
+        .route("/items/{id}/reject", post(items::reject))
+        .route("/approvals", get(items::approvals))
+        .route("/asrun", get(asrun::page))
+        .route("/audit", get(audit::page))
+        .route("/users", get(users::page).post(users::create))
+        .route("/users/{id}", post(users::update))
+        .route("/settings", get(settings::page))
+}
+
+/// The header and menu every signed-in page shares.
+pub struct Chrome {
+    /// Words.
+    pub t: &'static Text,
+    /// Language.
+    pub lang: Lang,
+    /// Token for forms.
+    pub csrf: String,
+    /// Who is signed in.
+    pub user_name: String,
+    /// Their role, in words.
+    pub role: &'static str,
+    /// Which menu entry is lit.
+    pub active: &'static str,
+    /// Items waiting for approval, for the badge.
+    pub pending: usize,
+    /// May create and edit items.
+    pub can_edit: bool,
+    /// May approve.
+    pub can_approve: bool,
+    /// May take over the speakers.
+    pub can_emergency: bool,
+    /// May read the audit log.
+    pub can_audit: bool,
+    /// May manage users and settings.
+    pub can_admin: bool,
+}
+
+impl Chrome {
+    /// The chrome for `user` on the page `active`.
+    pub async fn new(
+        state: &AppState,
+        user: &PageUser,
+        active: &'static str,
+    ) -> Result<Chrome, PageError> {
+        let role = user.authed.user.role;
+        let pending = if role.can(Capability::Approve) {
+            state
+                .store
+                .run(|c| Ok(crate::store::items::list(c, Some(ItemState::Submitted))?.len()))
+                .await
+                .map_err(|e| user.err(e))?
+        } else {
+            0
+        };
+        Ok(Chrome {
+            t: user.lang.text(),
+            lang: user.lang,
+            csrf: user.authed.csrf().to_string(),
+            user_name: user.authed.user.display_name.clone(),
+            role: user.lang.role(&role),
+            active,
+            pending,
+            can_edit: role.can(Capability::Edit),
+            can_approve: role.can(Capability::Approve),
+            can_emergency: role.can(Capability::Emergency),
+            can_audit: role.can(Capability::Audit),
+            can_admin: role.can(Capability::Administer),
+        })
+    }
+}
+
+/// Render a template, or a page saying rendering failed.
+pub fn render(page: impl Template, lang: Lang) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            PageError::new(super::error::AppError::Internal(e.to_string()), lang).into_response()
+        }
+    }
+}
+
+/// `m:ss` or `h:mm:ss` for a length in milliseconds.
+pub fn duration(ms: u64) -> String {
+    let s = (ms + 500) / 1000;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// A moment in the commune's time zone, `dd/mm/yyyy HH:MM:SS`.
+pub fn local(t: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+    t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S").to_string()
+}
+
+/// An RFC 3339 string from the database, shown in the commune's time zone.
+pub fn local_str(s: &str, tz: chrono_tz::Tz) -> String {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| local(d.with_timezone(&Utc), tz))
+        .unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_clocks() {
+        assert_eq!(duration(4_029), "0:04");
+        assert_eq!(duration(125_000), "2:05");
+        assert_eq!(duration(3_725_000), "1:02:05");
+    }
+}

@@ -1,0 +1,148 @@
+// Loa Xã — the little JavaScript the pages need: upload progress, live dashboard updates,
+// confirm-once buttons. Every page still works without it (forms post normally).
+(function () {
+  "use strict";
+  const csrf = () => (document.querySelector('meta[name="csrf"]') || {}).content || "";
+  const vi = document.documentElement.lang !== "en";
+  const say = (v, e) => (vi ? v : e);
+
+  function fmtDuration(ms) {
+    const s = Math.round(ms / 1000);
+    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    return (h ? h + ":" + String(m).padStart(2, "0") : m) + ":" + String(r).padStart(2, "0");
+  }
+
+  // Send a multipart form with XMLHttpRequest to show upload progress.
+  function send(url, data, progress, status) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", url);
+      xhr.setRequestHeader("X-CSRF-Token", csrf());
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.onprogress = (e) => {
+        if (!e.lengthComputable) return;
+        progress.hidden = false;
+        progress.value = Math.round((e.loaded / e.total) * 100);
+        status.textContent = say("Đang tải lên… ", "Uploading… ") + progress.value + "%";
+        if (e.loaded === e.total) status.textContent = say("Đang kiểm tra và đo âm lượng…", "Checking and measuring…");
+      };
+      xhr.onload = () => {
+        let body = null;
+        try { body = JSON.parse(xhr.responseText); } catch (_) { /* not JSON */ }
+        if (xhr.status >= 200 && xhr.status < 300) resolve(body);
+        else reject(new Error((body && body.error && body.error.message) || xhr.statusText || String(xhr.status)));
+      };
+      xhr.onerror = () => reject(new Error(say("Mất kết nối tới máy chủ.", "Lost the connection to the server.")));
+      xhr.send(data);
+    });
+  }
+
+  async function json(method, url, body) {
+    const res = await fetch(url, {
+      method, credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf(), "Accept": "application/json" },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const data = await res.json().catch(() => null);
+    if (!res.ok) throw new Error((data && data.error && data.error.message) || res.statusText);
+    return data;
+  }
+
+  function describe(m) {
+    const l = m.integrated_lufs == null ? "—" : m.integrated_lufs.toFixed(1) + " LUFS";
+    return fmtDuration(m.duration_ms) + " · " + l + " · " + m.codec + " " + m.sample_rate + " Hz";
+  }
+
+  // Library: upload with a progress bar, then show what was measured.
+  document.querySelectorAll("form[data-upload]").forEach((form) => {
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const progress = form.querySelector("progress"), status = form.querySelector(".upload-status");
+      const button = form.querySelector("button");
+      status.className = "upload-status"; button.disabled = true;
+      try {
+        const r = await send("/api/v1/media", new FormData(form), progress, status);
+        status.className = "upload-status ok";
+        status.textContent = (r.duplicate ? say("Bản ghi này đã có trong thư viện: ", "Already in the library: ") : say("Đã nhận: ", "Received: ")) + r.media.title + " — " + describe(r.media);
+        setTimeout(() => location.reload(), 1500);
+      } catch (e) {
+        status.className = "upload-status error";
+        status.textContent = say("Không nhận được bản ghi: ", "Not accepted: ") + e.message;
+      } finally { button.disabled = false; }
+    });
+  });
+
+  // New or edited item: upload first (with progress), then save through the API.
+  document.querySelectorAll("form[data-item-form]").forEach((form) => {
+    form.addEventListener("submit", async (ev) => {
+      const file = form.querySelector('input[type="file"]');
+      if (!file || !file.files.length) return; // no upload: the normal post is fine
+      ev.preventDefault();
+      const progress = form.querySelector("progress"), status = form.querySelector(".upload-status");
+      const button = form.querySelector("button.primary");
+      status.className = "upload-status"; button.disabled = true;
+      try {
+        const up = new FormData();
+        up.append("file", file.files[0]);
+        up.append("title", form.elements.title.value);
+        up.append("category", form.elements.category.value);
+        const r = await send("/api/v1/media", up, progress, status);
+        status.className = "upload-status ok";
+        status.textContent = say("Đã nhận: ", "Received: ") + describe(r.media);
+        const list = (v) => v.split(",").map((s) => s.trim()).filter(Boolean);
+        const body = {
+          media_id: r.media.id, title: form.elements.title.value || r.media.title,
+          category: form.elements.category.value, tier: form.elements.tier.value,
+          air_from: form.elements.air_from.value || null, air_until: form.elements.air_until.value || null,
+          slots: list(form.elements.slots.value), zones: list(form.elements.zones.value),
+        };
+        const editing = form.action.match(/\/items\/(\d+)\/edit/);
+        let item = editing ? await json("PUT", "/api/v1/items/" + editing[1], body) : await json("POST", "/api/v1/items", body);
+        if (form.elements.submit_now && form.elements.submit_now.checked) item = await json("POST", "/api/v1/items/" + item.id + "/submit");
+        location.href = "/items/" + item.id;
+      } catch (e) {
+        status.className = "upload-status error";
+        status.textContent = say("Không lưu được: ", "Could not save: ") + e.message;
+        button.disabled = false;
+      }
+    });
+  });
+
+  // Filters that apply as soon as they change.
+  document.querySelectorAll("select[data-autosubmit]").forEach((el) => {
+    el.addEventListener("change", () => el.form.submit());
+  });
+
+  // Buttons that take over the speakers ask once before acting.
+  document.querySelectorAll("[data-confirm]").forEach((el) => {
+    el.addEventListener("click", (ev) => { if (!confirm(el.dataset.confirm)) ev.preventDefault(); });
+  });
+
+  // Live pages: redraw from /api/v1/status when the server says something changed.
+  const live = document.querySelector("[data-live]");
+  if (live && window.EventSource) {
+    const dot = document.querySelector(".live-dot");
+    const refresh = async () => {
+      try {
+        const s = await json("GET", "/api/v1/status");
+        const label = document.getElementById("onair-label"), since = document.getElementById("onair-since");
+        const now = s.player.now_playing;
+        if (label) { label.textContent = now ? now.label : say("Không có gì đang phát.", "Nothing is on air."); label.classList.toggle("muted", !now); }
+        if (since) since.textContent = now && now.since ? new Date(now.since).toLocaleTimeString() : "";
+        const u = document.getElementById("underruns"); if (u) u.textContent = s.player.underruns;
+        const od = document.getElementById("output-detail"), os = document.getElementById("output-status");
+        if (od && os) {
+          const ok = !!s.player.format;
+          os.className = ok ? "ok" : "bad";
+          od.textContent = ok ? s.player.output + " · " + s.player.format.sample_rate + " Hz" : (s.player.output_error || s.player.output);
+        }
+        if (window.loaxaRefresh) window.loaxaRefresh(s);
+      } catch (_) { /* the next event tries again */ }
+    };
+    const es = new EventSource(live.dataset.live);
+    es.onopen = () => dot && dot.classList.add("on");
+    es.onerror = () => dot && dot.classList.remove("on");
+    es.onmessage = refresh;
+    setInterval(refresh, 30000);
+  }
+})();

@@ -1,0 +1,135 @@
+//! Receiving a recording from a browser or a script: the multipart body is streamed to disk
+//! chunk by chunk under the size limit, then handed to the media library, which measures it on
+//! a blocking thread. Memory stays flat whatever the upload's size.
+
+use axum::extract::Multipart;
+use std::collections::HashMap;
+
+use super::AppState;
+use super::error::AppError;
+use crate::media::Category;
+use crate::media::library::{ImportRequest, Imported};
+
+/// An upload: the imported recording (if a file came) and the other form fields.
+#[derive(Debug)]
+pub struct Upload {
+    /// What the library made of the file, if the form carried one.
+    pub imported: Option<Imported>,
+    /// The text fields that came with it (title, category, ...).
+    pub fields: HashMap<String, String>,
+}
+
+/// Read a multipart body with an optional `file` field (and text fields) into the library.
+pub async fn receive(
+    state: &AppState,
+    mut form: Multipart,
+    actor: &str,
+) -> Result<Upload, AppError> {
+    let limit = state.config.web.max_upload_mb.saturating_mul(1_000_000);
+    let library = state.library.clone();
+    let mut fields = HashMap::new();
+    let mut incoming = None;
+    let mut original_name = String::new();
+    let limit_mb = state.config.web.max_upload_mb;
+    let bad_form = |e| bad_form(e, limit_mb);
+    while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name != "file" {
+            let value = field.text().await.map_err(bad_form)?;
+            fields.insert(name, value);
+            continue;
+        }
+        original_name = safe_file_name(field.file_name().unwrap_or("ghi-am"));
+        if field.file_name().is_none_or(str::is_empty) {
+            // A form whose file input was left empty.
+            while field.chunk().await.map_err(bad_form)?.is_some() {}
+            continue;
+        }
+        let lib = library.clone();
+        let mut part = tokio::task::spawn_blocking(move || lib.begin(limit)).await??;
+        while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
+            // Small synchronous writes; the OS page cache absorbs them.
+            part.write(&chunk)?;
+        }
+        incoming = Some(part);
+    }
+    let Some(incoming) = incoming else {
+        return Ok(Upload {
+            imported: None,
+            fields,
+        });
+    };
+    if incoming.bytes() == 0 {
+        return Err(AppError::Unsupported(format!(
+            "tệp \"{original_name}\" rỗng (0 byte) / \"{original_name}\" is empty (0 bytes)"
+        )));
+    }
+    let category = match fields.get("category").map(String::as_str) {
+        None | Some("") => Category::Bulletin,
+        Some(c) => c.parse().map_err(AppError::BadRequest)?,
+    };
+    let req = ImportRequest {
+        original_name,
+        title: fields
+            .get("title")
+            .filter(|t| !t.trim().is_empty())
+            .cloned(),
+        category,
+        actor: actor.to_string(),
+    };
+    let imported = tokio::task::spawn_blocking(move || library.finish(incoming, &req)).await??;
+    Ok(Upload {
+        imported: Some(imported),
+        fields,
+    })
+}
+
+impl Upload {
+    /// The recording, or the error saying none was chosen.
+    pub fn require_file(self) -> Result<(Imported, HashMap<String, String>), AppError> {
+        match self.imported {
+            Some(i) => Ok((i, self.fields)),
+            None => Err(AppError::BadRequest(
+                "chưa chọn tệp ghi âm / no recording was chosen".into(),
+            )),
+        }
+    }
+}
+
+fn bad_form(e: axum::extract::multipart::MultipartError, limit_mb: u64) -> AppError {
+    // A body over the limit surfaces here as a stream error: say it as the library would.
+    let msg = e.body_text();
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::from(crate::media::library::ImportError::TooLarge { limit_mb })
+    } else {
+        AppError::BadRequest(format!(
+            "biểu mẫu tải lên bị lỗi / the upload form is broken: {msg}"
+        ))
+    }
+}
+
+/// The last path component of a browser-supplied name, without control characters: a name
+/// like `../../etc/passwd` or `C:\tin.mp3` is only a label, never a path.
+pub fn safe_file_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = last.chars().filter(|c| !c.is_control()).take(200).collect();
+    let clean = clean.trim().trim_start_matches('.').to_string();
+    if clean.is_empty() {
+        "ghi-am".into()
+    } else {
+        clean
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_lose_their_paths() {
+        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(safe_file_name("C:\\Users\\tin.mp3"), "tin.mp3");
+        assert_eq!(safe_file_name(".."), "ghi-am");
+        assert_eq!(safe_file_name("bản tin\n.mp3"), "bản tin.mp3");
+    }
+}
