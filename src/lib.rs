@@ -19,6 +19,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod media;
+pub mod schedule;
 pub mod service;
 pub mod store;
 pub mod text;

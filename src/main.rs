@@ -29,6 +29,10 @@ enum Command {
     Media(cli::media::Command),
     /// Liệt kê đầu ra âm thanh / list audio outputs.
     Devices(cli::devices::Args),
+    /// Lịch phát sắp tới / what the programme will air between two days.
+    Plan(cli::programme::PlanArgs),
+    /// Ngày lễ trong năm / the year's holidays with their solar dates.
+    Calendar(cli::programme::CalendarArgs),
     /// Người dùng / users: add, list.
     #[command(subcommand)]
     User(cli::users::UserCommand),
@@ -48,6 +52,8 @@ fn main() -> ExitCode {
         Command::Play(args) => cli::play::run(cli.config.as_deref(), args),
         Command::Media(command) => cli::media::run(cli.config.as_deref(), command),
         Command::Devices(args) => cli::devices::run(args),
+        Command::Plan(args) => cli::programme::plan(cli.config.as_deref(), args),
+        Command::Calendar(args) => cli::programme::calendar(cli.config.as_deref(), args),
         Command::User(command) => cli::users::run_user(cli.config.as_deref(), command),
         Command::Token(command) => cli::users::run_token(cli.config.as_deref(), command),
         Command::Check => cli::check::run(cli.config.as_deref()),

@@ -1,7 +1,7 @@
 //! `loaxa serve`: the store, the player and the web service, run until a shutdown signal.
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use crate::accounts::{new_token, token_hash};
@@ -11,6 +11,9 @@ use crate::audio::player::OutputOptions;
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::media::MediaLibrary;
+use crate::schedule::Programme;
+use crate::schedule::files;
+use crate::schedule::runner::{Runner, RunnerOptions, SystemTimeSync};
 use crate::store::Store;
 use crate::store::users;
 use crate::web::events::{Bus, Event};
@@ -42,6 +45,8 @@ pub enum ServeError {
 pub struct Service {
     /// Shared state the routes use.
     pub state: AppState,
+    /// Airs the programme; stops when the service is dropped.
+    _runner: Runner,
 }
 
 impl Service {
@@ -62,16 +67,36 @@ impl Service {
             clock: Arc::new(SystemClock::new()),
             retry: Some(OUTPUT_RETRY),
         })?;
+        let (programme, problems) = load_programme(&config);
+        let programme = Arc::new(RwLock::new(programme));
+        let player = Arc::new(player);
+        let runner = Runner::spawn(
+            store.clone(),
+            player.clone(),
+            Arc::new(SystemClock::new()),
+            programme.clone(),
+            runner_options(&config),
+            Box::new(SystemTimeSync),
+        )
+        .map_err(|source| ServeError::Listen {
+            addr: "runner".into(),
+            source,
+        })?;
         let state = AppState {
             store,
             library,
-            player: Arc::new(player),
+            player,
             config: Arc::new(config),
             throttle: Arc::default(),
             events: Bus::default(),
+            programme,
+            programme_problems: Arc::new(RwLock::new(problems)),
         };
         forward_player_events(&state);
-        Ok(Service { state })
+        Ok(Service {
+            state,
+            _runner: runner,
+        })
     }
 
     /// On an empty database, make a one-time link that creates the first administrator
@@ -110,6 +135,38 @@ impl Service {
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(|source| ServeError::Listen { addr, source })
+    }
+}
+
+/// Read the programme files, logging every problem (the rest of the programme still airs).
+pub fn load_programme(config: &Config) -> (Programme, Vec<String>) {
+    let (programme, problems) = files::load(
+        &config.schedule.schedules_dir,
+        &config.schedule.playlists_dir,
+    );
+    let problems: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    for p in &problems {
+        tracing::warn!("{p}");
+    }
+    tracing::info!(
+        "lịch phát / programme: {} buổi / slots, {} playlist, {} ngày lễ / holidays",
+        programme.slots.len(),
+        programme.playlists.len(),
+        programme.holidays.len()
+    );
+    (programme, problems)
+}
+
+/// How the runner keeps time, from the config.
+pub fn runner_options(config: &Config) -> RunnerOptions {
+    RunnerOptions {
+        tz: config.tz(),
+        grace: Duration::from_secs(u64::from(config.schedule.grace_minutes) * 60),
+        preroll: Duration::from_secs(u64::from(config.schedule.preroll_seconds)),
+        require_time_sync: config.schedule.require_time_sync,
+        ceiling_dbtp: config.loudness.ceiling_dbtp as f32,
+        master_gain_db: config.audio.gain_db,
+        data_dir: config.data_dir.clone(),
     }
 }
 

@@ -20,6 +20,20 @@ pub fn clean_line(s: &str) -> String {
     out
 }
 
+/// The Vietnamese name of a day of the week ("Thứ Hai" … "Chủ Nhật").
+pub fn weekday_vi(day: chrono::Weekday) -> &'static str {
+    use chrono::Weekday::*;
+    match day {
+        Mon => "Thứ Hai",
+        Tue => "Thứ Ba",
+        Wed => "Thứ Tư",
+        Thu => "Thứ Năm",
+        Fri => "Thứ Sáu",
+        Sat => "Thứ Bảy",
+        Sun => "Chủ Nhật",
+    }
+}
+
 /// Zero-width and direction-control characters that only hide or reorder text.
 fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')

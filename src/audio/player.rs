@@ -39,6 +39,9 @@ pub struct PlayRequest {
     pub gain_db: f32,
     /// True-peak ceiling for the limiter, in dBTP; `None` plays without limiting.
     pub ceiling_dbtp: Option<f32>,
+    /// Hold the first sample until this moment (a scheduled cue). `None`: as soon as its
+    /// turn comes.
+    pub start_at: Option<DateTime<Utc>>,
 }
 
 /// How a play ended.
@@ -251,6 +254,8 @@ struct Voice {
     /// Time and length of the last write, to know when the last sample is heard.
     last_write: Option<(DateTime<Utc>, usize)>,
     frames_written: u64,
+    /// When the first sample must be heard.
+    start_at: Option<DateTime<Utc>>,
 }
 
 impl Voice {
@@ -280,6 +285,7 @@ impl Voice {
             first_at: None,
             last_write: None,
             frames_written: 0,
+            start_at: req.start_at,
         })
     }
 
@@ -437,8 +443,36 @@ impl Worker {
         self.idle_if_done();
     }
 
+    /// Before a timed voice's first sample: wait (in short slices, so commands still get
+    /// through) until writing now makes the first sample heard at its start time.
+    fn hold_for_start(&mut self) -> bool {
+        let (Some(voice), Some(sink)) = (self.current.as_ref(), self.sink.as_ref()) else {
+            return false;
+        };
+        let Some(at) = voice.start_at.filter(|_| voice.frames_written == 0) else {
+            return false;
+        };
+        let lead = chrono::Duration::from_std(sink.latency()).unwrap_or(chrono::Duration::zero());
+        let clock = &self.options.clock;
+        let Ok(wait) = (at - lead - clock.now()).to_std() else {
+            return false;
+        };
+        if wait.is_zero() {
+            return false;
+        }
+        clock.sleep(if clock.is_real() {
+            wait.min(CHUNK)
+        } else {
+            wait
+        });
+        true
+    }
+
     /// Write one chunk of the current voice, or finish it.
     fn pump(&mut self) {
+        if self.hold_for_start() {
+            return;
+        }
         let (Some(voice), Some(sink)) = (self.current.as_mut(), self.sink.as_mut()) else {
             return;
         };

@@ -17,10 +17,20 @@ pub fn run(path: Option<&Path>) -> Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let problems = loaded.problems();
+    let mut problems = loaded.problems();
+    let schedule = &loaded.config.schedule;
+    let (programme, programme_problems) =
+        loaxa::schedule::files::load(&schedule.schedules_dir, &schedule.playlists_dir);
+    problems.extend(programme_problems);
     for p in &problems {
         println!("{p}");
     }
+    println!(
+        "lịch phát / programme: {} buổi / slots, {} playlist, {} ngày lễ / holidays",
+        programme.slots.len(),
+        programme.playlists.len(),
+        programme.holidays.len()
+    );
     let name = loaded
         .source
         .as_ref()

@@ -4,6 +4,7 @@ pub mod check;
 pub mod devices;
 pub mod media;
 pub mod play;
+pub mod programme;
 pub mod serve;
 pub mod users;
 

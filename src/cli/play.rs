@@ -66,6 +66,7 @@ pub fn run(config_path: Option<&Path>, args: Args) -> Result<ExitCode> {
             label: file.display().to_string(),
             gain_db,
             ceiling_dbtp: None,
+            start_at: None,
         }));
     }
     if let Some(f) = player.status().format {

@@ -37,6 +37,39 @@ pub struct Config {
     pub web: WebConfig,
     /// The level every item plays at.
     pub loudness: LoudnessPolicy,
+    /// The programme: where its files are, and how strictly it keeps time.
+    pub schedule: ScheduleConfig,
+}
+
+/// `[schedule]`: the programme files and the runner's timing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScheduleConfig {
+    /// Folder of `*.toml` slot and holiday files. Default `schedules`.
+    pub schedules_dir: PathBuf,
+    /// Folder of `*.toml` playlists. Default `playlists`.
+    pub playlists_dir: PathBuf,
+    /// A cue may start this many minutes late and still air; later it is logged missed.
+    /// Default 10.
+    pub grace_minutes: u32,
+    /// Wake this many seconds before a slot (amplifier warm-up, opening the first file).
+    /// Default 3.
+    pub preroll_seconds: u32,
+    /// Air nothing until the system clock is synchronised (a Pi has no battery clock).
+    /// Default true; machines without systemd's timedatectl are treated as synchronised.
+    pub require_time_sync: bool,
+}
+
+impl Default for ScheduleConfig {
+    fn default() -> Self {
+        ScheduleConfig {
+            schedules_dir: PathBuf::from("schedules"),
+            playlists_dir: PathBuf::from("playlists"),
+            grace_minutes: 10,
+            preroll_seconds: 3,
+            require_time_sync: true,
+        }
+    }
 }
 
 /// `[audio]`: where sound goes and in what format.
@@ -79,6 +112,7 @@ impl Default for Config {
             audio: AudioConfig::default(),
             web: WebConfig::default(),
             loudness: LoudnessPolicy::default(),
+            schedule: ScheduleConfig::default(),
         }
     }
 }
@@ -376,6 +410,20 @@ impl Config {
                 "loudness.max_boost_db",
                 format!("{} dB nằm ngoài 0…40 / is outside 0…40", l.max_boost_db),
                 "thường là 20 / usually 20",
+            );
+        }
+        if self.schedule.grace_minutes > 120 {
+            bad(
+                "schedule.grace_minutes",
+                format!("{} phút / minutes", self.schedule.grace_minutes),
+                "dùng 0…120, thường là 10 / use 0…120, usually 10",
+            );
+        }
+        if !(1..=60).contains(&self.schedule.preroll_seconds) {
+            bad(
+                "schedule.preroll_seconds",
+                format!("{} giây / seconds", self.schedule.preroll_seconds),
+                "dùng 1…60, thường là 3 / use 1…60, usually 3",
             );
         }
         if !(1..=4096).contains(&self.web.max_upload_mb) {

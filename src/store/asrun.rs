@@ -166,6 +166,72 @@ pub fn record(
     Ok(conn.last_insert_rowid())
 }
 
+/// Record what happened to a scheduled cue: the first report creates its line, later ones
+/// update it (started → completed), keeping the first sample time once known.
+pub fn upsert_cue(
+    conn: &Connection,
+    new: &NewEntry<'_>,
+    outcome: Outcome,
+    reason: Option<&str>,
+    first: Option<DateTime<Utc>>,
+    last: Option<DateTime<Utc>>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO as_run (cue_key, item_id, media_id, label, source, outcome, reason,
+            planned_at, first_sample_at, last_sample_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT(cue_key) WHERE cue_key IS NOT NULL DO UPDATE SET
+            outcome = excluded.outcome, reason = excluded.reason,
+            first_sample_at = COALESCE(excluded.first_sample_at, as_run.first_sample_at),
+            last_sample_at = COALESCE(excluded.last_sample_at, as_run.last_sample_at)",
+        params![
+            new.cue_key,
+            new.item_id,
+            new.media_id,
+            new.label,
+            new.source,
+            outcome.as_str(),
+            reason,
+            rfc(new.planned_at),
+            rfc(first),
+            rfc(last),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Cues of these keys that are settled (completed, missed, skipped, failed): never air again.
+pub fn settled_cues(
+    conn: &Connection,
+    since: DateTime<Utc>,
+) -> rusqlite::Result<std::collections::HashSet<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT cue_key FROM as_run WHERE cue_key IS NOT NULL AND planned_at >= ?1
+           AND outcome IN ('completed', 'missed', 'skipped', 'failed')",
+    )?;
+    let rows = stmt.query_map([rfc(Some(since))], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// Lines left `started` by a run that ended without finishing them (a crash, a power cut):
+/// mark them interrupted, so the runner may air them again within the grace window.
+pub fn interrupt_unfinished(conn: &Connection, reason: &str) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE as_run SET outcome = 'interrupted', reason = ?1 WHERE outcome = 'started'",
+        [reason],
+    )
+}
+
+/// The latest moment anything was heard, to tell a clock that went backwards.
+pub fn latest_sample(conn: &Connection) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    let v: Option<String> = conn.query_row(
+        "SELECT MAX(COALESCE(last_sample_at, first_sample_at)) FROM as_run",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(ts(v))
+}
+
 /// Update a line when its play ends.
 pub fn finish(
     conn: &Connection,

@@ -8,6 +8,7 @@ pub mod asrun;
 pub mod audit;
 pub mod items;
 pub mod media;
+pub mod meta;
 pub mod users;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +50,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0002-media.sql")),
         M::up(include_str!("migrations/0003-accounts.sql")),
         M::up(include_str!("migrations/0004-as-run.sql")),
+        M::up(include_str!("migrations/0005-meta.sql")),
     ])
 }
 

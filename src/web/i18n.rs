@@ -226,6 +226,7 @@ text! {
     yes: "Có" / "Yes",
     no: "Không" / "No",
     actions: "Thao tác" / "Actions",
+    reload_programme: "Đọc lại lịch phát" / "Reload the programme",
     programme_intro: "Lịch phát tuần này: các buổi phát và bản tin đã duyệt sẽ phát." / "This week's programme: the slots and the approved items that will air.",
 }
 

@@ -44,6 +44,37 @@ pub struct AppState {
     pub throttle: Arc<auth::LoginThrottle>,
     /// Things that happened, for live pages.
     pub events: events::Bus,
+    /// The programme files as loaded (reloaded from the settings page).
+    pub programme: Arc<std::sync::RwLock<crate::schedule::Programme>>,
+    /// What was wrong in the programme files when they were loaded.
+    pub programme_problems: Arc<std::sync::RwLock<Vec<String>>>,
+}
+
+impl AppState {
+    /// The programme as loaded now.
+    pub fn programme(&self) -> crate::schedule::Programme {
+        self.programme
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The plan for `[from, to)`, with what the database holds now.
+    pub async fn plan(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::schedule::Plan, crate::store::StoreError> {
+        let programme = self.programme();
+        let tz = self.config.tz();
+        self.store
+            .run(move |c| {
+                Ok(crate::schedule::plan_from_store(
+                    c, &programme, from, to, tz,
+                )?)
+            })
+            .await
+    }
 }
 
 /// The whole router; tests drive it with `oneshot` without a socket.

@@ -42,6 +42,7 @@ fn play_all(
             label: f.to_string(),
             gain_db,
             ceiling_dbtp: None,
+            start_at: None,
         });
     }
     let mut events = Vec::new();
@@ -291,6 +292,7 @@ fn shared_samples_play_with_their_reference_durations() {
             label: name.into(),
             gain_db: 0.0,
             ceiling_dbtp: None,
+            start_at: None,
         });
         loop {
             if let PlayerEvent::Idle { .. } = rx.blocking_recv().unwrap() {

@@ -9,5 +9,6 @@ mod common;
 mod cli;
 mod engine;
 mod media;
+mod programme;
 mod service;
 mod web;

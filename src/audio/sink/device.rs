@@ -196,7 +196,7 @@ impl DeviceSink {
         }
     }
 
-    fn latency(&self) -> Duration {
+    fn card_latency(&self) -> Duration {
         Duration::from_nanos(self.shared.latency_ns.load(Ordering::Relaxed))
     }
 
@@ -207,7 +207,7 @@ impl DeviceSink {
             .saturating_sub(self.shared.consumed.load(Ordering::Acquire))
             / u64::from(self.format.channels);
         let secs = queued as f64 / f64::from(self.format.sample_rate);
-        let ahead = Duration::from_secs_f64(secs) + self.latency();
+        let ahead = Duration::from_secs_f64(secs) + self.card_latency();
         Utc::now() + chrono::Duration::from_std(ahead).unwrap_or(chrono::Duration::zero())
     }
 
@@ -262,7 +262,7 @@ impl Sink for DeviceSink {
             .discard_until
             .store(self.written, Ordering::Release);
         let latency =
-            chrono::Duration::from_std(self.latency()).unwrap_or(chrono::Duration::zero());
+            chrono::Duration::from_std(self.card_latency()).unwrap_or(chrono::Duration::zero());
         Cleared {
             at: Utc::now() + latency,
             discarded_frames: self.written.saturating_sub(consumed)
@@ -276,13 +276,22 @@ impl Sink for DeviceSink {
         while self.shared.consumed.load(Ordering::Acquire) < self.written {
             self.wait_for_callback(&mut progress)?;
         }
-        let latency = self.latency();
+        let latency = self.card_latency();
         std::thread::sleep(latency);
         Ok(Utc::now())
     }
 
     fn underruns(&self) -> u64 {
         self.shared.underruns.load(Ordering::Relaxed)
+    }
+
+    fn latency(&self) -> Duration {
+        let queued = self
+            .written
+            .saturating_sub(self.shared.consumed.load(Ordering::Acquire))
+            / u64::from(self.format.channels);
+        Duration::from_secs_f64(queued as f64 / f64::from(self.format.sample_rate))
+            + self.card_latency()
     }
 }
 

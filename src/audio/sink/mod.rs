@@ -124,6 +124,12 @@ pub trait Sink: Send {
 
     /// How many times the output ran dry while it was expecting audio.
     fn underruns(&self) -> u64;
+
+    /// How long a sample written now takes to be heard (what is queued plus the card's own
+    /// delay), so a timed cue can be written early by that much. Paced outputs hear it now.
+    fn latency(&self) -> std::time::Duration {
+        std::time::Duration::ZERO
+    }
 }
 
 /// Open the output named by `spec`, producing `preferred` where the output lets us choose.

@@ -15,6 +15,7 @@ use crate::web::error::PageError;
 struct Dashboard {
     c: Chrome,
     on_air: Option<OnAir>,
+    next: Vec<(String, String, String)>,
     output_ok: bool,
     output_detail: String,
     underruns: u64,
@@ -49,17 +50,82 @@ pub async fn page(
         (None, Some(e)) => (false, e.clone()),
         (None, None) => (false, status.output.clone()),
     };
+    let now = chrono::Utc::now();
+    let plan = state
+        .plan(now, now + chrono::Duration::days(7))
+        .await
+        .map_err(|e| user.err(e))?;
+    let next = plan
+        .cues
+        .iter()
+        .take(10)
+        .map(|q| {
+            (
+                q.start.with_timezone(&tz).format("%d/%m %H:%M").to_string(),
+                q.title.clone(),
+                q.slot_title.clone(),
+            )
+        })
+        .collect();
     let mut warnings = Vec::new();
     if !output_ok {
         warnings.push(output_detail.clone());
     }
+    warnings.extend(
+        holiday_warnings(&state, now.with_timezone(&tz).date_naive())
+            .await
+            .map_err(|e| user.err(e))?,
+    );
+    warnings.extend(
+        plan.left_out
+            .iter()
+            .take(5)
+            .map(|l| format!("{}: {}", l.title, l.reason)),
+    );
+    warnings.extend(
+        state
+            .programme_problems
+            .read()
+            .map(|p| p.clone())
+            .unwrap_or_default(),
+    );
     let page = Dashboard {
         c,
         on_air,
+        next,
         output_ok,
         output_detail,
         underruns: status.underruns,
         warnings,
     };
     Ok(render(page, user.lang))
+}
+
+/// Holidays in the coming week that expect the chairman's greeting and have none approved.
+async fn holiday_warnings(
+    state: &AppState,
+    today: chrono::NaiveDate,
+) -> Result<Vec<String>, crate::store::StoreError> {
+    let programme = state.programme();
+    let items = state
+        .store
+        .run(move |c| {
+            Ok(crate::store::items::approved_between(
+                c,
+                today,
+                today + chrono::Duration::days(7),
+            )?)
+        })
+        .await?;
+    Ok(
+        crate::schedule::plan::holidays_without_greeting(&programme, &items, today, 7)
+            .into_iter()
+            .map(|(d, title)| {
+                format!(
+                    "{title} ({}) chưa có lời chúc được duyệt / has no approved greeting",
+                    d.format("%d/%m")
+                )
+            })
+            .collect(),
+    )
 }

@@ -8,6 +8,7 @@ mod dashboard;
 mod items;
 mod library;
 mod login;
+mod programme;
 mod settings;
 mod users;
 
@@ -51,11 +52,13 @@ pub fn router() -> Router<AppState> {
         .route("/items/{id}/approve", post(items::approve))
         .route("/items/{id}/reject", post(items::reject))
         .route("/approvals", get(items::approvals))
+        .route("/programme", get(programme::page))
         .route("/asrun", get(asrun::page))
         .route("/audit", get(audit::page))
         .route("/users", get(users::page).post(users::create))
         .route("/users/{id}", post(users::update))
         .route("/settings", get(settings::page))
+        .route("/settings/reload", post(settings::reload))
 }
 
 /// The header and menu every signed-in page shares.

@@ -1,0 +1,446 @@
+//! `plan()`: the pure heart of the programme. From the programme files, the approved items,
+//! the jingles in the library and a time range, it says exactly what airs when, where, and
+//! what did not fit. No clock, no database, no devices: the same inputs give the same cues.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use super::files::{Holiday, Overflow, Part, Playlist, Programme, Slot, When};
+use crate::media::Category;
+use crate::workflow::{Item, Tier};
+
+/// A jingle the programme can name: a library recording of category `jingle`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Jingle {
+    /// Recording id.
+    pub media_id: i64,
+    /// Its title, as playlists name it.
+    pub title: String,
+    /// File relative to the data folder.
+    pub file: String,
+    /// Length.
+    pub duration_ms: u64,
+    /// Playback gain.
+    pub gain_db: f64,
+}
+
+/// What a cue plays.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Content {
+    /// An approved item.
+    Item {
+        /// Item id.
+        item_id: i64,
+        /// Its recording.
+        media_id: i64,
+        /// File relative to the data folder.
+        #[serde(skip)]
+        file: String,
+        /// Playback gain.
+        gain_db: f64,
+        /// Its tier.
+        tier: Tier,
+        /// Its category.
+        category: Category,
+    },
+    /// A jingle.
+    Jingle {
+        /// Its recording.
+        media_id: i64,
+        /// File relative to the data folder.
+        #[serde(skip)]
+        file: String,
+        /// Playback gain.
+        gain_db: f64,
+    },
+}
+
+/// One thing to air.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cue {
+    /// Stable identity: the same cue keeps it across re-plans and restarts.
+    pub key: String,
+    /// When it should start.
+    pub start: DateTime<Utc>,
+    /// The slot's name.
+    pub slot: String,
+    /// The slot's title.
+    pub slot_title: String,
+    /// When the slot starts (the first cue of a slot starts then).
+    pub slot_start: DateTime<Utc>,
+    /// The playlist.
+    pub playlist: String,
+    /// What people call it.
+    pub title: String,
+    /// What it plays.
+    pub content: Content,
+    /// Expected length.
+    pub length_ms: u64,
+    /// Zones (thôn); empty: all.
+    pub zones: Vec<String>,
+    /// The holiday it airs on, if any.
+    pub holiday: Option<String>,
+}
+
+/// An item that should have aired in a slot but did not fit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Left {
+    /// Slot name.
+    pub slot: String,
+    /// When the slot starts.
+    pub slot_start: DateTime<Utc>,
+    /// The item.
+    pub item_id: i64,
+    /// Its title.
+    pub title: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// The plan for a time range.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Plan {
+    /// What airs, in time order.
+    pub cues: Vec<Cue>,
+    /// Items that did not fit.
+    pub left_out: Vec<Left>,
+    /// Problems (a jingle missing from the library, a slot starting late).
+    pub warnings: Vec<String>,
+    /// Slots that had no item to air, and so do not air at all: (slot, start).
+    pub empty_slots: Vec<(String, DateTime<Utc>)>,
+}
+
+/// Holidays by local date, for the days of a plan.
+pub fn holidays_between(
+    programme: &Programme,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> BTreeMap<NaiveDate, Vec<&Holiday>> {
+    let mut map: BTreeMap<NaiveDate, Vec<&Holiday>> = BTreeMap::new();
+    for year in first.year() - 1..=last.year() {
+        for h in programme.holidays.values() {
+            for d in h.days_in_year(year) {
+                if (first..=last).contains(&d) {
+                    map.entry(d).or_default().push(h);
+                }
+            }
+        }
+    }
+    map
+}
+
+/// What airs in `[from, to)`: slots expanded into cues from their playlists, filled with the
+/// approved items whose window covers the day, priority before normal.
+pub fn plan(
+    programme: &Programme,
+    items: &[Item],
+    jingles: &[Jingle],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    tz: Tz,
+) -> Plan {
+    let mut out = Plan::default();
+    if to <= from {
+        return out;
+    }
+    // A slot that started before `from` may still have cues inside the range.
+    let first_day = (from - Duration::days(1)).with_timezone(&tz).date_naive();
+    let last_day = to.with_timezone(&tz).date_naive();
+    let holidays = holidays_between(programme, first_day, last_day);
+    let mut occurrences: Vec<(DateTime<Utc>, &Slot, NaiveDate)> = Vec::new();
+    for day in first_day.iter_days().take_while(|d| *d <= last_day) {
+        for slot in &programme.slots {
+            let on = holidays.get(&day).map(Vec::as_slice).unwrap_or(&[]);
+            if !slot.holidays.is_empty() && !on.iter().any(|h| slot.holidays.contains(&h.name)) {
+                continue;
+            }
+            for start in starts_on(slot, day, tz) {
+                occurrences.push((start, slot, day));
+            }
+        }
+    }
+    occurrences.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    let mut busy_until: Option<DateTime<Utc>> = None;
+    for (start, slot, day) in occurrences {
+        let Some(playlist) = programme.playlists.get(&slot.playlist) else {
+            continue;
+        };
+        // Slots that overlap air one after the other.
+        let begin = match busy_until {
+            Some(b) if b > start => {
+                out.warnings.push(format!(
+                    "buổi \"{}\" lúc {} phát trễ vì buổi trước chưa xong / slot \"{}\" at {} starts late: the previous one is still on",
+                    slot.name, start.with_timezone(&tz).format("%d/%m %H:%M"), slot.name, start.with_timezone(&tz).format("%d/%m %H:%M")
+                ));
+                b
+            }
+            _ => start,
+        };
+        let on = holidays.get(&day).map(Vec::as_slice).unwrap_or(&[]);
+        let before = out.cues.len();
+        let end = fill_slot(&mut out, slot, playlist, begin, day, on, items, jingles);
+        // A station ID and a chime with nothing between them say nothing: the slot is off.
+        if !out.cues[before..]
+            .iter()
+            .any(|c| matches!(c.content, Content::Item { .. }))
+        {
+            out.cues.truncate(before);
+            out.empty_slots.push((slot.name.clone(), begin));
+            continue;
+        }
+        busy_until = Some(end);
+    }
+    out.cues.retain(|c| c.start >= from && c.start < to);
+    out.left_out
+        .retain(|l| l.slot_start >= from && l.slot_start < to);
+    out.empty_slots.retain(|(_, t)| *t >= from && *t < to);
+    out
+}
+
+/// The UTC start times of a slot on a local day.
+fn starts_on(slot: &Slot, day: NaiveDate, tz: Tz) -> Vec<DateTime<Utc>> {
+    let local = |naive: NaiveDateTime| {
+        tz.from_local_datetime(&naive)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+    };
+    match &slot.when {
+        When::Daily { time, days } => {
+            if days.contains(&day.weekday()) {
+                local(day.and_time(*time)).into_iter().collect()
+            } else {
+                Vec::new()
+            }
+        }
+        When::Once(at) => {
+            if at.date() == day {
+                local(*at).into_iter().collect()
+            } else {
+                Vec::new()
+            }
+        }
+        When::Cron(cron) => {
+            let Some(midnight) = day
+                .and_hms_opt(0, 0, 0)
+                .and_then(|m| tz.from_local_datetime(&m).earliest())
+            else {
+                return Vec::new();
+            };
+            let next_day = midnight + Duration::days(1);
+            let mut found = Vec::new();
+            let mut at = midnight;
+            // A cron line firing every minute would make 1440 slots a day: cap it.
+            while let Ok(next) = cron.find_next_occurrence(&at, found.is_empty()) {
+                if next >= next_day || found.len() >= 96 {
+                    break;
+                }
+                found.push(next.with_timezone(&Utc));
+                at = next;
+            }
+            found
+        }
+    }
+}
+
+/// Expand one slot occurrence into cues. Returns when the slot ends.
+#[allow(clippy::too_many_arguments)]
+fn fill_slot(
+    out: &mut Plan,
+    slot: &Slot,
+    playlist: &Playlist,
+    start: DateTime<Utc>,
+    day: NaiveDate,
+    holidays: &[&Holiday],
+    items: &[Item],
+    jingles: &[Jingle],
+) -> DateTime<Utc> {
+    let greeting_day = holidays.iter().find(|h| h.greeting);
+    let holiday = holidays.first().map(|h| h.name.clone());
+    let budget = playlist.max_minutes.map(|m| u64::from(m) * 60_000);
+    // Jingles after the last item part close the slot; their time is kept free.
+    let closing: u64 = closing_parts(playlist)
+        .iter()
+        .filter_map(|p| match p {
+            Part::Jingle(t) => jingles
+                .iter()
+                .find(|j| &j.title == t)
+                .map(|j| j.duration_ms),
+            Part::Items { .. } => None,
+        })
+        .sum();
+    let mut t = start;
+    let mut used_ms = 0u64;
+    let mut used_items = HashSet::new();
+    let push = |out: &mut Plan,
+                part_index: usize,
+                title: String,
+                content: Content,
+                length_ms: u64,
+                zones: Vec<String>,
+                t: &mut DateTime<Utc>| {
+        let id = match &content {
+            Content::Item { item_id, .. } => format!("item:{item_id}"),
+            Content::Jingle { media_id, .. } => format!("jingle:{media_id}"),
+        };
+        let local = start.format("%Y-%m-%dT%H:%MZ");
+        out.cues.push(Cue {
+            key: format!("{}@{local}/{part_index}/{id}", slot.name),
+            start: *t,
+            slot: slot.name.clone(),
+            slot_title: slot.title.clone(),
+            slot_start: start,
+            playlist: playlist.name.clone(),
+            title,
+            content,
+            length_ms,
+            zones,
+            holiday: holiday.clone(),
+        });
+        *t += Duration::milliseconds(i64::try_from(length_ms).unwrap_or(i64::MAX));
+    };
+    for (index, part) in playlist.parts.iter().enumerate() {
+        match part {
+            Part::Jingle(title) => match jingles.iter().find(|j| &j.title == title) {
+                Some(j) => {
+                    used_ms += j.duration_ms;
+                    let content = Content::Jingle { media_id: j.media_id, file: j.file.clone(), gain_db: j.gain_db };
+                    push(out, index, j.title.clone(), content, j.duration_ms, slot.zones.clone(), &mut t);
+                }
+                None => out.warnings.push(format!(
+                    "playlist \"{}\" cần nhạc hiệu \"{title}\" nhưng thư viện không có / needs the jingle \"{title}\", which is not in the library",
+                    playlist.name
+                )),
+            },
+            Part::Items { category, tier, holidays_only, newest_first, limit } => {
+                if *holidays_only && greeting_day.is_none() {
+                    continue;
+                }
+                let chosen = eligible(items, slot, playlist, day, *category, *tier, *newest_first, &used_items);
+                for item in chosen.into_iter().take(limit.unwrap_or(usize::MAX)) {
+                    used_items.insert(item.id);
+                    let fits = budget.is_none_or(|b| used_ms + item.duration_ms + closing <= b);
+                    if !fits && playlist.overflow == Overflow::Drop {
+                        out.left_out.push(Left {
+                            slot: slot.name.clone(),
+                            slot_start: start,
+                            item_id: item.id,
+                            title: item.title.clone(),
+                            reason: format!(
+                                "không đủ chỗ trong {} phút của buổi; sẽ phát buổi sau / no room in the slot's {} minutes; airs in a later slot",
+                                playlist.max_minutes.unwrap_or(0), playlist.max_minutes.unwrap_or(0)
+                            ),
+                        });
+                        continue;
+                    }
+                    used_ms += item.duration_ms;
+                    let zones = zones_for(&slot.zones, &item.zones);
+                    let content = Content::Item {
+                        item_id: item.id,
+                        media_id: item.media_id,
+                        file: item.file.clone(),
+                        gain_db: item.gain_db,
+                        tier: item.tier,
+                        category: item.category,
+                    };
+                    push(out, index, item.title.clone(), content, item.duration_ms, zones, &mut t);
+                }
+            }
+        }
+    }
+    t
+}
+
+/// The parts after the last item part (closing jingles).
+fn closing_parts(playlist: &Playlist) -> &[Part] {
+    let last_items = playlist
+        .parts
+        .iter()
+        .rposition(|p| matches!(p, Part::Items { .. }));
+    match last_items {
+        Some(i) => &playlist.parts[i + 1..],
+        None => &[],
+    }
+}
+
+/// Approved items of `category` that may air in this slot on `day`, most urgent first.
+#[allow(clippy::too_many_arguments)]
+fn eligible<'a>(
+    items: &'a [Item],
+    slot: &Slot,
+    playlist: &Playlist,
+    day: NaiveDate,
+    category: Category,
+    tier: Option<Tier>,
+    newest_first: bool,
+    used: &HashSet<i64>,
+) -> Vec<&'a Item> {
+    let mut list: Vec<&Item> = items
+        .iter()
+        .filter(|i| i.state == crate::workflow::ItemState::Approved)
+        .filter(|i| i.category == category && tier.is_none_or(|t| i.tier == t))
+        .filter(|i| i.air_from.is_none_or(|f| f <= day) && i.air_until.is_none_or(|u| day <= u))
+        .filter(|i| {
+            i.slots.is_empty() || i.slots.contains(&slot.name) || i.slots.contains(&playlist.name)
+        })
+        .filter(|i| !used.contains(&i.id))
+        .collect();
+    list.sort_by(|a, b| {
+        let urgency = b.tier.cmp(&a.tier);
+        let age = if newest_first {
+            b.id.cmp(&a.id)
+        } else {
+            a.id.cmp(&b.id)
+        };
+        urgency.then(age)
+    });
+    list
+}
+
+/// The zones a cue reaches: the item's within the slot's (empty means all).
+fn zones_for(slot: &[String], item: &[String]) -> Vec<String> {
+    match (slot.is_empty(), item.is_empty()) {
+        (_, true) => slot.to_vec(),
+        (true, false) => item.to_vec(),
+        (false, false) => {
+            let s: BTreeSet<&String> = slot.iter().collect();
+            item.iter().filter(|z| s.contains(z)).cloned().collect()
+        }
+    }
+}
+
+/// Holidays in the next `days` that expect a greeting but have no approved greeting item
+/// covering any of their days: (first date, holiday title), once per holiday.
+pub fn holidays_without_greeting(
+    programme: &Programme,
+    items: &[Item],
+    today: NaiveDate,
+    days: i64,
+) -> Vec<(NaiveDate, String)> {
+    let last = today + Duration::days(days);
+    let covered = |d: NaiveDate| {
+        items.iter().any(|i| {
+            i.state == crate::workflow::ItemState::Approved
+                && i.category == Category::Greeting
+                && i.air_from.is_none_or(|f| f <= d)
+                && i.air_until.is_none_or(|u| d <= u)
+        })
+    };
+    let mut by_holiday: BTreeMap<&str, (NaiveDate, &Holiday, bool)> = BTreeMap::new();
+    for (d, hs) in holidays_between(programme, today, last) {
+        for h in hs.into_iter().filter(|h| h.greeting) {
+            let entry = by_holiday.entry(h.name.as_str()).or_insert((d, h, false));
+            entry.2 |= covered(d);
+        }
+    }
+    let mut out: Vec<(NaiveDate, String)> = by_holiday
+        .into_values()
+        .filter(|(_, _, ok)| !ok)
+        .map(|(d, h, _)| (d, h.title.clone()))
+        .collect();
+    out.sort();
+    out
+}

@@ -1,0 +1,143 @@
+//! The programme page: a week of slots and the approved items that will air in them, with the
+//! holidays and what did not fit.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use serde::Deserialize;
+
+use super::{Chrome, duration, render};
+use crate::schedule::calendar::{self, VIETNAM_UTC_OFFSET};
+use crate::schedule::plan::{Content, holidays_between};
+use crate::web::AppState;
+use crate::web::auth::*;
+use crate::web::error::{AppError, PageError};
+
+#[derive(Template)]
+#[template(path = "programme.html")]
+struct ProgrammePage {
+    c: Chrome,
+    days: Vec<Day>,
+    prev: String,
+    next: String,
+    left_out: Vec<String>,
+    warnings: Vec<String>,
+}
+
+struct Day {
+    title: String,
+    lunar: String,
+    today: bool,
+    holidays: Vec<String>,
+    cues: Vec<CueRow>,
+}
+
+struct CueRow {
+    time: String,
+    title: String,
+    slot: String,
+    length: String,
+    jingle: bool,
+    item: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WeekQuery {
+    from: Option<String>,
+}
+
+/// `GET /programme`.
+pub async fn page(
+    State(state): State<AppState>,
+    user: Page<CanView>,
+    Query(q): Query<WeekQuery>,
+) -> Result<Response, PageError> {
+    let c = Chrome::new(&state, &user, "programme").await?;
+    let tz = state.config.tz();
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let first: NaiveDate = match q.from.as_deref().filter(|s| !s.is_empty()) {
+        None => today,
+        Some(s) => s.parse().map_err(|_| {
+            user.err(AppError::BadRequest(format!(
+                "ngày \"{s}\" không hợp lệ / \"{s}\" is not a date"
+            )))
+        })?,
+    };
+    let start = |d: NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|n| tz.from_local_datetime(&n).earliest())
+            .map_or_else(Utc::now, |t| t.with_timezone(&Utc))
+    };
+    let plan = state
+        .plan(start(first), start(first + chrono::Duration::days(7)))
+        .await
+        .map_err(|e| user.err(e))?;
+    let programme = state.programme();
+    let holidays = holidays_between(&programme, first, first + chrono::Duration::days(6));
+    let days = (0..7)
+        .map(|i| {
+            let d = first + chrono::Duration::days(i);
+            let cues = plan
+                .cues
+                .iter()
+                .filter(|cue| cue.start.with_timezone(&tz).date_naive() == d)
+                .map(|cue| CueRow {
+                    time: cue.start.with_timezone(&tz).format("%H:%M").to_string(),
+                    title: cue.title.clone(),
+                    slot: cue.slot_title.clone(),
+                    length: duration(cue.length_ms),
+                    jingle: matches!(cue.content, Content::Jingle { .. }),
+                    item: match cue.content {
+                        Content::Item { item_id, .. } => Some(item_id),
+                        Content::Jingle { .. } => None,
+                    },
+                })
+                .collect();
+            Day {
+                title: format!(
+                    "{} {}",
+                    crate::text::weekday_vi(d.weekday()),
+                    d.format("%d/%m")
+                ),
+                lunar: calendar::solar_to_lunar(d, VIETNAM_UTC_OFFSET).short(),
+                today: d == today,
+                holidays: holidays
+                    .get(&d)
+                    .map(|hs| hs.iter().map(|h| h.title.clone()).collect())
+                    .unwrap_or_default(),
+                cues,
+            }
+        })
+        .collect();
+    let left_out = plan
+        .left_out
+        .iter()
+        .map(|l| {
+            format!(
+                "{} — {} ({}): {}",
+                l.title,
+                l.slot,
+                l.slot_start.with_timezone(&tz).format("%d/%m %H:%M"),
+                l.reason
+            )
+        })
+        .collect();
+    let mut warnings = plan.warnings.clone();
+    warnings.extend(
+        state
+            .programme_problems
+            .read()
+            .map(|p| p.clone())
+            .unwrap_or_default(),
+    );
+    let page = ProgrammePage {
+        c,
+        days,
+        prev: (first - chrono::Duration::days(7)).to_string(),
+        next: (first + chrono::Duration::days(7)).to_string(),
+        left_out,
+        warnings,
+    };
+    Ok(render(page, user.lang))
+}
