@@ -717,12 +717,12 @@ mod tests {
             "broken cron on line 13: {problems:#?}"
         );
         assert!(
-            lines.contains(&Some(18)),
-            "unknown playlist on line 18: {problems:#?}"
+            lines.contains(&Some(19)),
+            "unknown playlist on line 19: {problems:#?}"
         );
         assert!(
-            lines.contains(&Some(23)),
-            "31 February on line 23: {problems:#?}"
+            lines.contains(&Some(24)),
+            "31 February on line 24: {problems:#?}"
         );
         assert!(
             problems

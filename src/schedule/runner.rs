@@ -511,7 +511,7 @@ mod tests {
         let next = decide(
             cues,
             &settled,
-            t(6, 0),
+            t(6, 0) + chrono::Duration::seconds(9),
             chrono::Duration::minutes(5),
             chrono::Duration::seconds(2),
             |_, _| {},
