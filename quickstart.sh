@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(build-essential pkg-config cmake libasound2-dev)
+# The browser tests drive a real Chromium.
+TEST_PACKAGES=(chromium chromium-driver)
 
 install_missing() {
     local missing=()
@@ -27,7 +29,7 @@ case "${1:-}" in
         exec ./target/release/loaxa serve --demo "${@:2}"
         ;;
     test)
-        install_missing "${PACKAGES[@]}"
+        install_missing "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
         cargo test --locked "${@:2}"
         ;;
     *)

@@ -129,6 +129,19 @@ impl Service {
                 source,
             })?;
         tracing::info!("Loa Xã đang chạy tại / listening on http://{addr}");
+        self.serve(listener, shutdown).await
+    }
+
+    /// Serve HTTP on a listener already bound (tests bind port 0) until `shutdown` completes.
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServeError> {
+        let addr = listener
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
         let app =
             web::app(self.state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         axum::serve(listener, app)

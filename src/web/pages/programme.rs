@@ -30,15 +30,20 @@ struct Day {
     lunar: String,
     today: bool,
     holidays: Vec<String>,
+    slots: Vec<SlotView>,
+}
+
+/// One slot of a day: its start, title, length and what it airs.
+struct SlotView {
+    time: String,
+    title: String,
+    length: String,
     cues: Vec<CueRow>,
 }
 
 struct CueRow {
-    time: String,
     title: String,
-    slot: String,
     length: String,
-    jingle: bool,
     item: Option<i64>,
 }
 
@@ -78,22 +83,43 @@ pub async fn page(
     let days = (0..7)
         .map(|i| {
             let d = first + chrono::Duration::days(i);
-            let cues = plan
+            let mut slots: Vec<SlotView> = Vec::new();
+            let mut total_ms = 0;
+            for cue in plan
                 .cues
                 .iter()
-                .filter(|cue| cue.start.with_timezone(&tz).date_naive() == d)
-                .map(|cue| CueRow {
-                    time: cue.start.with_timezone(&tz).format("%H:%M").to_string(),
-                    title: cue.title.clone(),
-                    slot: cue.slot_title.clone(),
-                    length: duration(cue.length_ms),
-                    jingle: matches!(cue.content, Content::Jingle { .. }),
-                    item: match cue.content {
-                        Content::Item { item_id, .. } => Some(item_id),
-                        Content::Jingle { .. } => None,
-                    },
-                })
-                .collect();
+                .filter(|c| c.slot_start.with_timezone(&tz).date_naive() == d)
+            {
+                let time = cue
+                    .slot_start
+                    .with_timezone(&tz)
+                    .format("%H:%M")
+                    .to_string();
+                if slots
+                    .last()
+                    .is_none_or(|s| s.time != time || s.title != cue.slot_title)
+                {
+                    total_ms = 0;
+                    slots.push(SlotView {
+                        time,
+                        title: cue.slot_title.clone(),
+                        length: String::new(),
+                        cues: Vec::new(),
+                    });
+                }
+                total_ms += cue.length_ms;
+                if let Some(slot) = slots.last_mut() {
+                    slot.length = duration(total_ms);
+                    slot.cues.push(CueRow {
+                        title: cue.title.clone(),
+                        length: duration(cue.length_ms),
+                        item: match cue.content {
+                            Content::Item { item_id, .. } => Some(item_id),
+                            Content::Jingle { .. } => None,
+                        },
+                    });
+                }
+            }
             Day {
                 title: format!(
                     "{} {}",
@@ -106,7 +132,7 @@ pub async fn page(
                     .get(&d)
                     .map(|hs| hs.iter().map(|h| h.title.clone()).collect())
                     .unwrap_or_default(),
-                cues,
+                slots,
             }
         })
         .collect();
