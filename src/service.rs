@@ -61,12 +61,14 @@ impl Service {
             ),
             Err(e) => tracing::warn!("{e}"),
         }
-        let player = Player::spawn(OutputOptions {
-            spec: config.output()?,
-            format: config.output_format(),
-            clock: Arc::new(SystemClock::new()),
-            retry: Some(OUTPUT_RETRY),
-        })?;
+        let mut output = OutputOptions::new(
+            config.output()?,
+            config.output_format(),
+            Arc::new(SystemClock::new()),
+        );
+        output.retry = Some(OUTPUT_RETRY);
+        output.after_preemption = config.on_air.after_preemption;
+        let player = Player::spawn(output)?;
         let (programme, problems) = load_programme(&config);
         let programme = Arc::new(RwLock::new(programme));
         let player = Arc::new(player);

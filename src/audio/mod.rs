@@ -6,12 +6,15 @@
 //! - [`sink`] is where samples go: a sound card, a WAV capture or nothing;
 //! - [`player`] is the thread that owns the sink and plays requests back to back.
 
+pub mod arbiter;
 pub mod convert;
 pub mod decode;
 pub mod gain;
+pub mod input;
 pub mod player;
 pub mod sink;
 
+pub use arbiter::Priority;
 pub use convert::AudioFormat;
-pub use player::{Outcome, PlayReport, PlayRequest, Player, PlayerEvent};
+pub use player::{Outcome, PlayReport, PlayRequest, Player, PlayerEvent, Source};
 pub use sink::OutputSpec;

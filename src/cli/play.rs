@@ -51,22 +51,18 @@ pub fn run(config_path: Option<&Path>, args: Args) -> Result<ExitCode> {
     } else {
         Arc::new(SystemClock::new())
     };
-    let player = Player::spawn(OutputOptions {
-        spec: spec.clone(),
-        format: loaded.config.output_format(),
+    let player = Player::spawn(OutputOptions::new(
+        spec.clone(),
+        loaded.config.output_format(),
         clock,
-        retry: None,
-    })?;
+    ))?;
     let mut events = player.subscribe();
     let gain_db = args.gain_db + loaded.config.audio.gain_db;
     let mut waiting: HashSet<u64> = HashSet::new();
     for file in &args.files {
         waiting.insert(player.play(PlayRequest {
-            path: file.clone(),
-            label: file.display().to_string(),
             gain_db,
-            ceiling_dbtp: None,
-            start_at: None,
+            ..PlayRequest::file(file.clone(), file.display().to_string())
         }));
     }
     if let Some(f) = player.status().format {

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::audio::arbiter::AfterPreemption;
 use crate::audio::{AudioFormat, OutputSpec};
 use crate::media::LoudnessPolicy;
 pub use source::{Problem, SourceText};
@@ -39,6 +40,95 @@ pub struct Config {
     pub loudness: LoudnessPolicy,
     /// The programme: where its files are, and how strictly it keeps time.
     pub schedule: ScheduleConfig,
+    /// What happens on air when something more urgent comes.
+    pub on_air: OnAirConfig,
+    /// Emergency announcements.
+    pub emergency: EmergencyConfig,
+    /// The amplifier and zone relays, and the emergency button.
+    pub hw: HwConfig,
+}
+
+/// `[on_air]`: the arbiter's policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OnAirConfig {
+    /// What happens to an item an emergency cut off: `resume` (default) carries on from where
+    /// it stopped; `restart` plays it again after what was waiting.
+    pub after_preemption: AfterPreemption,
+}
+
+/// `[emergency]`: how an emergency sounds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EmergencyConfig {
+    /// The attention chime: the title of a jingle in the library, or a file path.
+    /// Default `Chuông báo` (the demo chime).
+    pub chime: String,
+    /// Text-to-speech command for typed messages. `{text}` is the message, `{out}` the WAV
+    /// file to write. Default espeak-ng's Vietnamese voice.
+    pub tts_command: Vec<String>,
+    /// How many times the message repeats; 0 repeats until stopped. Default 3.
+    pub repeat: u32,
+    /// Gain of emergencies over the normal loudness, in dB. Default +3.
+    pub gain_db: f32,
+    /// CAP area codes (geocode values such as a commune code) or area names this commune
+    /// answers; alerts for other areas are refused. Empty: accept none.
+    pub cap_areas: Vec<String>,
+}
+
+impl Default for EmergencyConfig {
+    fn default() -> Self {
+        EmergencyConfig {
+            chime: "Chuông báo".into(),
+            tts_command: [
+                "espeak-ng",
+                "-v",
+                "vi",
+                "-s",
+                "140",
+                "-w",
+                "{out}",
+                "{text}",
+            ]
+            .map(String::from)
+            .to_vec(),
+            repeat: 3,
+            gain_db: 3.0,
+            cap_areas: Vec::new(),
+        }
+    }
+}
+
+/// `[hw]`: relays and the button on the Pi's GPIO (BCM numbering).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HwConfig {
+    /// `none` (no relays: a PC, or an amplifier always on) or `pi` (GPIO through rppal,
+    /// in builds with the `pi` feature). Default `none`.
+    pub gpio: String,
+    /// GPIO of the amplifier's power relay.
+    pub amplifier_pin: Option<u8>,
+    /// Seconds the amplifier needs after power-on before the first sample. Default 2.
+    pub amplifier_warmup_seconds: f32,
+    /// Seconds the amplifier stays on after the last sample. Default 30.
+    pub amplifier_hold_seconds: f32,
+    /// GPIO of the emergency push button (to ground, pulled up).
+    pub emergency_button_pin: Option<u8>,
+    /// Zone (thôn) name → GPIO of its relay.
+    pub zones: std::collections::BTreeMap<String, u8>,
+}
+
+impl Default for HwConfig {
+    fn default() -> Self {
+        HwConfig {
+            gpio: "none".into(),
+            amplifier_pin: None,
+            amplifier_warmup_seconds: 2.0,
+            amplifier_hold_seconds: 30.0,
+            emergency_button_pin: None,
+            zones: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 /// `[schedule]`: the programme files and the runner's timing.
@@ -113,6 +203,9 @@ impl Default for Config {
             web: WebConfig::default(),
             loudness: LoudnessPolicy::default(),
             schedule: ScheduleConfig::default(),
+            on_air: OnAirConfig::default(),
+            emergency: EmergencyConfig::default(),
+            hw: HwConfig::default(),
         }
     }
 }
@@ -223,7 +316,10 @@ pub fn load(
         })?,
         None => Config::default(),
     };
-    let (config, from_env) = apply_env(config, &env)?;
+    let (mut config, from_env) = apply_env(config, &env)?;
+    if let Some(dir) = source.as_ref().and_then(|s| Path::new(&s.name).parent()) {
+        config.resolve_paths(dir);
+    }
     Ok(Loaded {
         config,
         source,
@@ -426,6 +522,63 @@ impl Config {
                 "dùng 1…60, thường là 3 / use 1…60, usually 3",
             );
         }
+        if !matches!(self.hw.gpio.as_str(), "none" | "pi") {
+            bad(
+                "hw.gpio",
+                format!("\"{}\" không hợp lệ / is not valid", self.hw.gpio),
+                "dùng \"none\" hoặc \"pi\" / use \"none\" or \"pi\"",
+            );
+        }
+        if !(0.0..=60.0).contains(&self.hw.amplifier_warmup_seconds)
+            || !(0.0..=3600.0).contains(&self.hw.amplifier_hold_seconds)
+        {
+            bad(
+                "hw.amplifier_warmup_seconds",
+                "thời gian khởi động 0–60 s, giữ 0–3600 s / warm-up 0–60 s, hold 0–3600 s".into(),
+                "thường là 2 và 30 / usually 2 and 30",
+            );
+        }
+        let mut pins: Vec<u8> = self
+            .hw
+            .zones
+            .values()
+            .copied()
+            .chain(self.hw.amplifier_pin)
+            .chain(self.hw.emergency_button_pin)
+            .collect();
+        pins.sort_unstable();
+        if pins.windows(2).any(|w| w[0] == w[1]) || pins.iter().any(|p| *p > 27) {
+            bad(
+                "hw.zones",
+                format!(
+                    "chân GPIO trùng hoặc ngoài 0–27: {pins:?} / duplicate or out-of-range GPIO pins"
+                ),
+                "mỗi rơ-le và nút một chân BCM riêng từ 0 đến 27 / one BCM pin from 0 to 27 for each relay and button",
+            );
+        }
+        if self.emergency.tts_command.is_empty()
+            || !self
+                .emergency
+                .tts_command
+                .iter()
+                .any(|a| a.contains("{text}"))
+        {
+            bad(
+                "emergency.tts_command",
+                "lệnh đọc văn bản phải có {text} / the text-to-speech command needs {text}".into(),
+                "ví dụ [\"espeak-ng\", \"-v\", \"vi\", \"-w\", \"{out}\", \"{text}\"]",
+            );
+        }
+        if !(-20.0..=12.0).contains(&self.emergency.gain_db) {
+            bad(
+                "emergency.gain_db",
+                format!(
+                    "{} dB nằm ngoài −20…+12 / is outside −20…+12",
+                    self.emergency.gain_db
+                ),
+                "thường là +3 / usually +3",
+            );
+        }
         if !(1..=4096).contains(&self.web.max_upload_mb) {
             bad(
                 "web.max_upload_mb",
@@ -454,6 +607,20 @@ impl Config {
             );
         }
         out
+    }
+
+    /// Make relative folders relative to `base` (the config file's folder), so a config in
+    /// `/etc/loaxa` means the same whatever the working directory.
+    pub fn resolve_paths(&mut self, base: &Path) {
+        for p in [
+            &mut self.data_dir,
+            &mut self.schedule.schedules_dir,
+            &mut self.schedule.playlists_dir,
+        ] {
+            if p.is_relative() && !base.as_os_str().is_empty() {
+                *p = base.join(&*p);
+            }
+        }
     }
 
     /// The output, once `problems` has found none.
@@ -499,7 +666,11 @@ mod tests {
     #[test]
     fn empty_file_gives_documented_defaults() {
         let l = load_text("", &[]).unwrap();
-        assert_eq!(l.config, Config::default());
+        let mut expected = Config::default();
+        let file = l.source.as_ref().unwrap().name.clone();
+        expected.resolve_paths(Path::new(&file).parent().unwrap());
+        assert_eq!(l.config, expected, "defaults, with folders beside the file");
+        assert!(l.config.schedule.schedules_dir.is_absolute());
         assert!(l.problems().is_empty());
     }
 

@@ -19,10 +19,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use tokio::sync::broadcast::error::TryRecvError;
 
 use super::files::Programme;
 use super::plan::{Content, Cue, Jingle, Plan};
-use crate::audio::player::{Outcome as PlayOutcome, PlayRequest, Player, PlayerEvent};
+use crate::audio::arbiter::Priority;
+use crate::audio::player::{Outcome as PlayOutcome, PlayRequest, Player, PlayerEvent, Source};
 use crate::clock::Clock;
 use crate::media::Category;
 use crate::store::asrun::{self, NewEntry, Outcome};
@@ -133,6 +135,8 @@ impl Drop for Runner {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(t) = self.thread.take() {
+            // Wake it from a nap so shutdown is immediate.
+            t.thread().unpark();
             let _ = t.join();
         }
     }
@@ -195,8 +199,13 @@ impl Worker {
         }
     }
 
+    /// Wait `d`; on a real clock, parked so that stopping the runner wakes it at once.
     fn nap(&self, d: Duration) {
-        self.clock.sleep(d);
+        if self.clock.is_real() {
+            std::thread::park_timeout(d);
+        } else {
+            self.clock.sleep(d);
+        }
     }
 
     /// Sleep until `t`, waking at least every 30 s on a real clock to re-plan (new approvals)
@@ -205,12 +214,11 @@ impl Worker {
         let Ok(left) = (t - self.clock.now()).to_std() else {
             return;
         };
-        let step = if self.clock.is_real() {
+        self.nap(if self.clock.is_real() {
             left.min(Duration::from_secs(30))
         } else {
             left
-        };
-        self.clock.sleep(step);
+        });
     }
 
     /// Why the wall clock cannot be trusted right now, if it cannot.
@@ -319,19 +327,28 @@ impl Worker {
                 }
             };
             let id = self.player.play(PlayRequest {
-                path: self.options.data_dir.join(file),
+                source: Source::File(self.options.data_dir.join(file)),
                 label: cue.title.clone(),
                 gain_db: gain as f32 + self.options.master_gain_db,
                 ceiling_dbtp: Some(self.options.ceiling_dbtp),
                 start_at: (i == 0 && cue.start > self.clock.now()).then_some(cue.start),
+                priority: Priority::Scheduled,
+                zones: cue.zones.clone(),
             });
             playing.insert(id, cue);
         }
         while !playing.is_empty() {
-            let event = match events.blocking_recv() {
+            let event = match events.try_recv() {
                 Ok(e) => e,
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(_) => return,
+                Err(TryRecvError::Empty) => {
+                    if self.stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    std::thread::park_timeout(Duration::from_millis(5));
+                    continue;
+                }
+                Err(TryRecvError::Lagged(_)) => continue,
+                Err(TryRecvError::Closed) => return,
             };
             match event {
                 PlayerEvent::Started { id, at, .. } => {

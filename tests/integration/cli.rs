@@ -88,9 +88,40 @@ fn check_reports_file_line_and_fix() {
         "the fix names a valid zone: {out}"
     );
 
-    std::fs::write(&cfg, "[audio]\noutput = \"null\"\n").unwrap();
+    let repo = env!("CARGO_MANIFEST_DIR");
+    std::fs::write(
+        &cfg,
+        format!("[audio]\noutput = \"null\"\n[schedule]\nschedules_dir = \"{repo}/schedules\"\nplaylists_dir = \"{repo}/playlists\"\n"),
+    )
+    .unwrap();
     let o = loaxa(&["check", "--config", cfg.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("4 buổi / slots"),
+        "the shipped programme is checked: {}",
+        text(&o)
+    );
+
+    // A programme file with a mistake is reported with its file and line.
+    let sched = dir.path().join("schedules");
+    std::fs::create_dir_all(&sched).unwrap();
+    std::fs::write(
+        sched.join("sai.toml"),
+        "[[slot]]\nname = \"dem\"\ntime = \"25:00\"\nplaylist = \"thuong-ngay\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &cfg,
+        format!("[audio]\noutput = \"null\"\n[schedule]\nplaylists_dir = \"{repo}/playlists\"\n"),
+    )
+    .unwrap();
+    let o = loaxa(&["check", "--config", cfg.to_str().unwrap()]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("sai.toml:3"),
+        "relative to the config file, with the line: {out}"
+    );
 }
 
 #[test]

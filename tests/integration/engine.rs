@@ -28,21 +28,12 @@ fn play_all(
     files: &[&str],
     gain_db: f32,
 ) -> Vec<PlayerEvent> {
-    let player = Player::spawn(OutputOptions {
-        spec,
-        format: OUT,
-        clock,
-        retry: None,
-    })
-    .unwrap();
+    let player = Player::spawn(OutputOptions::new(spec, OUT, clock)).unwrap();
     let mut rx = player.subscribe();
     for f in files {
         player.play(PlayRequest {
-            path: fixture(f),
-            label: f.to_string(),
             gain_db,
-            ceiling_dbtp: None,
-            start_at: None,
+            ..PlayRequest::file(fixture(f), f.to_string())
         });
     }
     let mut events = Vec::new();
@@ -279,20 +270,16 @@ fn shared_samples_play_with_their_reference_durations() {
     for (name, seconds) in expected {
         let path = dir.join(name);
         let out = tempfile::NamedTempFile::new().unwrap();
-        let player = Player::spawn(OutputOptions {
-            spec: OutputSpec::Wav(out.path().to_path_buf()),
-            format: OUT,
-            clock: sim_clock(),
-            retry: None,
-        })
+        let player = Player::spawn(OutputOptions::new(
+            OutputSpec::Wav(out.path().to_path_buf()),
+            OUT,
+            sim_clock(),
+        ))
         .unwrap();
         let mut rx = player.subscribe();
         player.play(PlayRequest {
-            path,
-            label: name.into(),
             gain_db: 0.0,
-            ceiling_dbtp: None,
-            start_at: None,
+            ..PlayRequest::file(path, name)
         });
         loop {
             if let PlayerEvent::Idle { .. } = rx.blocking_recv().unwrap() {

@@ -154,15 +154,14 @@ impl Station {
     ) -> (Runner, Arc<Player>) {
         let spec = out.map_or(OutputSpec::Null, |p| OutputSpec::Wav(p.to_path_buf()));
         let player = Arc::new(
-            Player::spawn(OutputOptions {
+            Player::spawn(OutputOptions::new(
                 spec,
-                format: AudioFormat {
+                AudioFormat {
                     sample_rate: 48_000,
                     channels: 1,
                 },
-                clock: clock.clone(),
-                retry: None,
-            })
+                clock.clone(),
+            ))
             .unwrap(),
         );
         let options = RunnerOptions {

@@ -1,0 +1,125 @@
+//! The live microphone or line-in, through cpal: samples from the card's input callback go
+//! through a lock-free ring buffer to the player, which plays them like any other source.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+use cpal::{FromSample, SampleFormat, SizedSample};
+
+use super::convert::AudioFormat;
+use super::sink::SinkError;
+
+/// A microphone delivering no samples for this long is gone.
+const SILENT_INPUT: Duration = Duration::from_secs(3);
+
+/// An open input device.
+pub struct LiveInput {
+    format: AudioFormat,
+    consumer: rtrb::Consumer<f32>,
+    block: Vec<f32>,
+    lost: Arc<AtomicBool>,
+    _stream: cpal::Stream,
+}
+
+impl LiveInput {
+    /// Open the named input (`None`: the default microphone).
+    pub fn open(name: Option<&str>) -> Result<LiveInput, SinkError> {
+        let label = name.unwrap_or("default").to_string();
+        let host = cpal::default_host();
+        let device = match name {
+            None | Some("default") => host.default_input_device(),
+            Some(n) => format!("{}:{n}", host.id().name().to_lowercase())
+                .parse::<cpal::DeviceId>()
+                .ok()
+                .and_then(|id| host.device_by_id(&id)),
+        }
+        .ok_or_else(|| SinkError::DeviceMissing(format!("micrô / microphone {label}")))?;
+        let unavailable = |detail: String| SinkError::DeviceUnavailable {
+            name: format!("micrô / microphone {label}"),
+            detail,
+        };
+        let config = device
+            .default_input_config()
+            .map_err(|e| unavailable(e.to_string()))?;
+        let format = AudioFormat {
+            sample_rate: config.sample_rate(),
+            channels: config.channels(),
+        };
+        // Half a second of room: the player reads every 10 ms.
+        let (producer, consumer) =
+            rtrb::RingBuffer::new((format.sample_rate as usize / 2) * usize::from(format.channels));
+        let lost = Arc::new(AtomicBool::new(false));
+        let stream = match config.sample_format() {
+            SampleFormat::I16 => build::<i16>(&device, &config.config(), producer, lost.clone()),
+            SampleFormat::I32 => build::<i32>(&device, &config.config(), producer, lost.clone()),
+            _ => build::<f32>(&device, &config.config(), producer, lost.clone()),
+        }
+        .map_err(|e| unavailable(e.to_string()))?;
+        stream.play().map_err(|e| unavailable(e.to_string()))?;
+        Ok(LiveInput {
+            format,
+            consumer,
+            block: Vec::new(),
+            lost,
+            _stream: stream,
+        })
+    }
+
+    /// The input's format.
+    pub fn format(&self) -> AudioFormat {
+        self.format
+    }
+
+    /// The samples that arrived since the last read, waiting briefly for some; `None` once the
+    /// device is gone.
+    pub fn read(&mut self) -> Option<&[f32]> {
+        let started = Instant::now();
+        loop {
+            if self.lost.load(Ordering::Relaxed) || started.elapsed() > SILENT_INPUT {
+                return None;
+            }
+            let n = self.consumer.slots();
+            if n > 0 {
+                self.block.clear();
+                if let Ok(chunk) = self.consumer.read_chunk(n) {
+                    let (a, b) = chunk.as_slices();
+                    self.block.extend_from_slice(a);
+                    self.block.extend_from_slice(b);
+                    chunk.commit_all();
+                }
+                return Some(&self.block);
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+}
+
+fn build<T>(
+    device: &cpal::Device,
+    config: &cpal::StreamConfig,
+    mut producer: rtrb::Producer<f32>,
+    lost: Arc<AtomicBool>,
+) -> Result<cpal::Stream, cpal::Error>
+where
+    T: SizedSample + Send + 'static,
+    f32: FromSample<T>,
+{
+    let on_error = move |err: cpal::Error| {
+        if !matches!(err.kind(), cpal::ErrorKind::Xrun) {
+            lost.store(true, Ordering::Relaxed);
+        }
+    };
+    device.build_input_stream(
+        *config,
+        move |data: &[T], _: &cpal::InputCallbackInfo| {
+            let n = data.len().min(producer.slots());
+            if let Ok(chunk) = producer.write_chunk_uninit(n) {
+                chunk.fill_from_iter(data[..n].iter().map(|s| s.to_sample::<f32>()));
+            }
+        },
+        on_error,
+        None,
+    )
+}
