@@ -18,6 +18,8 @@ pub mod audio;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod emergency;
+pub mod hw;
 pub mod media;
 pub mod schedule;
 pub mod service;

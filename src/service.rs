@@ -4,12 +4,18 @@ use std::future::Future;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use chrono::Utc;
+
 use crate::accounts::{new_token, token_hash};
 use crate::audio::Player;
 use crate::audio::PlayerEvent;
+use crate::audio::player::Clip;
 use crate::audio::player::OutputOptions;
+use crate::clock::Clock;
 use crate::clock::SystemClock;
 use crate::config::Config;
+use crate::emergency::{Emergency, Message, Start, Trigger};
+use crate::hw::{self, ButtonWatcher, Press, Relays};
 use crate::media::MediaLibrary;
 use crate::schedule::Programme;
 use crate::schedule::files;
@@ -47,6 +53,8 @@ pub struct Service {
     pub state: AppState,
     /// Airs the programme; stops when the service is dropped.
     _runner: Runner,
+    /// Watches the emergency button, if there is one.
+    _button: Option<ButtonWatcher>,
 }
 
 impl Service {
@@ -61,21 +69,32 @@ impl Service {
             ),
             Err(e) => tracing::warn!("{e}"),
         }
-        let mut output = OutputOptions::new(
-            config.output()?,
-            config.output_format(),
-            Arc::new(SystemClock::new()),
-        );
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
+        let gpio = hw::open_gpio(&config.hw).unwrap_or_else(|e| {
+            tracing::error!("{e}");
+            Arc::new(hw::NoGpio)
+        });
+        let relays = Arc::new(Relays::new(gpio.clone(), clock.clone(), &config.hw));
+        let mut output =
+            OutputOptions::new(config.output()?, config.output_format(), clock.clone());
         output.retry = Some(OUTPUT_RETRY);
         output.after_preemption = config.on_air.after_preemption;
-        let player = Player::spawn(output)?;
+        output.hooks = relays.clone();
+        let player = Arc::new(Player::spawn(output)?);
         let (programme, problems) = load_programme(&config);
         let programme = Arc::new(RwLock::new(programme));
-        let player = Arc::new(player);
+        let emergency = Emergency::new(
+            store.clone(),
+            player.clone(),
+            config.emergency.clone(),
+            config.data_dir.clone(),
+            load_chime(&store, &library, &config.emergency.chime),
+        );
+        let button = watch_button(gpio, &config, emergency.clone(), store.clone());
         let runner = Runner::spawn(
             store.clone(),
             player.clone(),
-            Arc::new(SystemClock::new()),
+            clock,
             programme.clone(),
             runner_options(&config),
             Box::new(SystemTimeSync),
@@ -93,11 +112,14 @@ impl Service {
             events: Bus::default(),
             programme,
             programme_problems: Arc::new(RwLock::new(problems)),
+            emergency,
         };
         forward_player_events(&state);
+        settle_relays(relays);
         Ok(Service {
             state,
             _runner: runner,
+            _button: button,
         })
     }
 
@@ -183,6 +205,91 @@ pub fn runner_options(config: &Config) -> RunnerOptions {
         master_gain_db: config.audio.gain_db,
         data_dir: config.data_dir.clone(),
     }
+}
+
+/// The attention chime, decoded once: a jingle of that title in the library, or a file.
+fn load_chime(store: &Store, library: &MediaLibrary, chime: &str) -> Option<Clip> {
+    let from_library = store
+        .with(|c| {
+            Ok(crate::store::media::list(
+                c,
+                Some(crate::media::Category::Jingle),
+            )?)
+        })
+        .ok()
+        .and_then(|list| list.into_iter().find(|m| m.title == chime))
+        .map(|m| library.path_of(&m));
+    let path = from_library.unwrap_or_else(|| std::path::PathBuf::from(chime));
+    match Clip::load(&path) {
+        Ok(clip) => Some(clip),
+        Err(e) => {
+            tracing::warn!("chuông báo / attention chime: {e}");
+            None
+        }
+    }
+}
+
+/// The physical emergency button: a press starts the latest approved emergency message (or a
+/// spoken generic warning), a three-second press stops the emergency on air.
+fn watch_button(
+    gpio: Arc<dyn hw::Gpio>,
+    config: &Config,
+    emergency: Emergency,
+    store: Store,
+) -> Option<ButtonWatcher> {
+    let pin = config.hw.emergency_button_pin?;
+    let watcher = ButtonWatcher::spawn(gpio, pin, move |press| {
+        let result = match press {
+            Press::Short if emergency.active().is_none() => {
+                let prepared = store
+                    .with(|c| {
+                        Ok(crate::store::items::list(
+                            c,
+                            Some(crate::workflow::ItemState::Approved),
+                        )?)
+                    })
+                    .ok()
+                    .and_then(|list| {
+                        list.into_iter()
+                            .find(|i| i.category == crate::media::Category::Emergency)
+                    });
+                let message = match prepared {
+                    Some(item) => Message::Prepared(item.id),
+                    None => Message::Text(
+                        "Thông báo khẩn cấp. Đề nghị bà con chú ý theo dõi loa truyền thanh."
+                            .into(),
+                    ),
+                };
+                emergency
+                    .start(Start {
+                        message,
+                        repeat: None,
+                        actor: "gpio".into(),
+                        trigger: Trigger::Button,
+                        reference: None,
+                        received_at: Utc::now(),
+                    })
+                    .map(|_| ())
+            }
+            Press::Long => emergency.stop("gpio").map(|_| ()),
+            Press::Short => Ok(()),
+        };
+        if let Err(e) = result {
+            tracing::error!("nút khẩn cấp / emergency button: {e}");
+        }
+    });
+    watcher.map_err(|e| tracing::error!("{e}")).ok()
+}
+
+/// Power the amplifier down once its hold time has passed, checked every second.
+fn settle_relays(relays: Arc<Relays>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            relays.settle();
+        }
+    });
 }
 
 /// Tell live pages when what is on air, or the output, changes.

@@ -2,9 +2,10 @@
 //!
 //! `emergency` > `live` (the microphone) > `scheduled` (bulletins, greetings) > `background`
 //! (music). A more urgent request pre-empts what is on air within one output buffer; the
-//! pre-empted item is paused and resumed (or restarted) afterwards. A newer emergency replaces
-//! the one on air: the newest warning is the one that matters. Background music never
-//! interrupts anything and is ducked under everything else.
+//! pre-empted item is paused and resumed (or restarted) afterwards. Requests of the same
+//! priority follow each other (the chime, then the message). Background music never interrupts
+//! anything and is ducked under everything else. (That a newer emergency replaces the one on
+//! air is the emergency controller's decision: it stops the old one first.)
 
 use serde::{Deserialize, Serialize};
 
@@ -41,8 +42,6 @@ pub enum Decision {
     Start,
     /// Pause what is on air, play this now, then carry on with the paused one.
     Preempt,
-    /// End what is on air and play this now (a newer announcement of the same kind).
-    Replace,
     /// Wait until what is on air, and anything more urgent, has finished.
     Queue,
     /// Play it under what is on air, ducked (background music).
@@ -52,15 +51,10 @@ pub enum Decision {
 /// The whole policy. `on_air` is the foreground priority on air (background music does not
 /// count: it only ever plays under).
 pub fn decide(on_air: Option<Priority>, incoming: Priority) -> Decision {
-    use Priority::*;
     match (on_air, incoming) {
-        (Some(_), Background) => Decision::Duck,
+        (Some(_), Priority::Background) => Decision::Duck,
         (None, _) => Decision::Start,
         (Some(current), new) if new > current => Decision::Preempt,
-        // The newest warning or voice wins; programme items wait their turn.
-        (Some(current), new) if new == current && matches!(new, Emergency | Live) => {
-            Decision::Replace
-        }
         (Some(_), _) => Decision::Queue,
     }
 }
@@ -101,7 +95,6 @@ mod tests {
                     None => Decision::Start,
                     Some(_) if incoming == Background => Decision::Duck,
                     Some(c) if incoming > c => Decision::Preempt,
-                    Some(c) if incoming == c && incoming >= Live => Decision::Replace,
                     Some(_) => Decision::Queue,
                 };
                 assert_eq!(d, expected, "{on_air:?} on air, {incoming:?} arrives");
@@ -114,7 +107,11 @@ mod tests {
         for on_air in [Scheduled, Live] {
             assert_eq!(decide(Some(on_air), Emergency), Decision::Preempt);
         }
-        assert_eq!(decide(Some(Emergency), Emergency), Decision::Replace);
+        assert_eq!(
+            decide(Some(Emergency), Emergency),
+            Decision::Queue,
+            "the message follows its chime"
+        );
     }
 
     #[test]

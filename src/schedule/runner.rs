@@ -318,6 +318,8 @@ impl Worker {
 
     /// Hand a slot's cues to the player and follow them until they end.
     fn air(&mut self, cues: Vec<Cue>) {
+        // Power the amplifier now: the preroll gives it time to warm up.
+        self.player.hooks().prepare();
         let mut events = self.player.subscribe();
         let mut playing: HashMap<u64, Cue> = HashMap::new();
         for (i, cue) in cues.into_iter().enumerate() {

@@ -36,6 +36,9 @@ pub enum AppError {
     /// The file is not something we can use. 415.
     #[error("{0}")]
     Unsupported(String),
+    /// Well-formed but refused on its merits (a CAP alert for another area). 422.
+    #[error("{0}")]
+    Unprocessable(String),
     /// Slow down. 429.
     #[error("{0}")]
     TooManyRequests(String),
@@ -55,6 +58,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -70,6 +74,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::TooLarge(_) => "too_large",
             AppError::Unsupported(_) => "unsupported_media",
+            AppError::Unprocessable(_) => "unprocessable",
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::Internal(_) => "internal",
         }

@@ -48,6 +48,8 @@ pub struct AppState {
     pub programme: Arc<std::sync::RwLock<crate::schedule::Programme>>,
     /// What was wrong in the programme files when they were loaded.
     pub programme_problems: Arc<std::sync::RwLock<Vec<String>>>,
+    /// Emergency announcements.
+    pub emergency: crate::emergency::Emergency,
 }
 
 impl AppState {

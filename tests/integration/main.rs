@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod engine;
 mod media;
+mod onair;
 mod programme;
 mod service;
 mod web;

@@ -279,6 +279,7 @@ enum Need {
     Approve,
     Audit,
     Admin,
+    Emergency,
 }
 
 fn allowed(role: Role, need: Need) -> bool {
@@ -288,6 +289,7 @@ fn allowed(role: Role, need: Need) -> bool {
         Need::Approve => role == Role::Approver,
         Need::Audit => matches!(role, Role::Admin | Role::Approver),
         Need::Admin => role == Role::Admin,
+        Need::Emergency => matches!(role, Role::Admin | Role::Operator),
     }
 }
 
@@ -332,6 +334,13 @@ fn routes() -> Vec<(Method, &'static str, Need)> {
         (Method::GET, "/api/v1/asrun", View),
         (Method::GET, "/api/v1/audit", Audit),
         (Method::GET, "/api/v1/events", View),
+        (Method::GET, "/emergency", Emergency),
+        (Method::POST, "/emergency", Emergency),
+        (Method::POST, "/emergency/stop", Emergency),
+        (Method::GET, "/api/v1/emergency", View),
+        (Method::POST, "/api/v1/emergency", Emergency),
+        (Method::DELETE, "/api/v1/emergency", Emergency),
+        (Method::POST, "/api/v1/cap", Emergency),
     ]
 }
 

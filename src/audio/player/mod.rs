@@ -177,6 +177,8 @@ pub trait AirHooks: Send + Sync {
     fn on_air(&self, zones: &[String]) -> Duration;
     /// Nothing is playing any more.
     fn off_air(&self);
+    /// Something is coming soon (a slot in a few seconds): power up now so it is warm.
+    fn prepare(&self) {}
 }
 
 /// Hooks for outputs with no relays to drive.
@@ -232,6 +234,7 @@ enum Command {
 /// Handle to the player thread. Dropping it finishes the current chunk and stops.
 pub struct Player {
     commands: mpsc::Sender<Command>,
+    hooks: Arc<dyn AirHooks>,
     events: broadcast::Sender<PlayerEvent>,
     status: Arc<Mutex<PlayerStatus>>,
     next_id: AtomicU64,
@@ -262,6 +265,7 @@ impl Player {
             completed: 0,
         }));
         let (tx, rx) = mpsc::channel();
+        let hooks = options.hooks.clone();
         let worker = worker::Worker::new(options, sink, rx, events.clone(), status.clone());
         let thread = std::thread::Builder::new()
             .name("loaxa-player".into())
@@ -272,6 +276,7 @@ impl Player {
             })?;
         Ok(Player {
             commands: tx,
+            hooks,
             events,
             status,
             next_id: AtomicU64::new(1),
@@ -295,6 +300,11 @@ impl Player {
     /// Stop what is at or above `priority` (ending an emergency lets the programme resume).
     pub fn stop_at_or_above(&self, priority: Priority) {
         let _ = self.commands.send(Command::Stop(Some(priority)));
+    }
+
+    /// The amplifier and zones this player drives, to warm them up ahead of a slot.
+    pub fn hooks(&self) -> &Arc<dyn AirHooks> {
+        &self.hooks
     }
 
     /// Receive events from now on.

@@ -80,10 +80,7 @@ impl Worker {
     pub(super) fn run(mut self) {
         loop {
             let command = if self.busy() && self.sink.is_some() {
-                self.commands.try_recv().map_err(|e| match e {
-                    mpsc::TryRecvError::Empty => RecvTimeoutError::Timeout,
-                    mpsc::TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
-                })
+                self.try_command()
             } else {
                 let wait = match (&self.sink, self.options.retry) {
                     (None, Some(retry)) => retry,
@@ -91,11 +88,19 @@ impl Worker {
                 };
                 self.commands.recv_timeout(wait)
             };
-            match command {
-                Ok(Command::Shutdown) | Err(RecvTimeoutError::Disconnected) => break,
-                Ok(Command::Play(id, req)) => self.admit(id, *req),
-                Ok(Command::Stop(at_or_above)) => self.stop(at_or_above),
-                Err(RecvTimeoutError::Timeout) => {}
+            // Take every command that is waiting before the next chunk, so a stop followed by
+            // a new emergency never lets 10 ms of what was stopped through.
+            let mut next = command;
+            loop {
+                match next {
+                    Ok(Command::Shutdown) | Err(RecvTimeoutError::Disconnected) => {
+                        return self.stop(None);
+                    }
+                    Ok(Command::Play(id, req)) => self.admit(id, *req),
+                    Ok(Command::Stop(at_or_above)) => self.stop(at_or_above),
+                    Err(RecvTimeoutError::Timeout) => break,
+                }
+                next = self.try_command();
             }
             if self.sink.is_none() {
                 self.reopen();
@@ -110,7 +115,14 @@ impl Worker {
             }
             self.publish_status();
         }
-        self.stop(None);
+    }
+
+    /// The next command if one is waiting (`Timeout` when none is).
+    fn try_command(&self) -> Result<Command, RecvTimeoutError> {
+        self.commands.try_recv().map_err(|e| match e {
+            mpsc::TryRecvError::Empty => RecvTimeoutError::Timeout,
+            mpsc::TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
+        })
     }
 
     fn emit(&self, event: PlayerEvent) {
@@ -132,12 +144,11 @@ impl Worker {
         let on_air = self.stack.last().map(Voice::priority);
         match decide(on_air, req.priority) {
             Decision::Start | Decision::Queue | Decision::Duck => self.enqueue(id, req),
-            Decision::Preempt | Decision::Replace => {
-                let replace = decide(on_air, req.priority) == Decision::Replace;
+            Decision::Preempt => {
                 let Some(voice) = self.open(id, req) else {
                     return;
                 };
-                self.cut_on_air(replace);
+                self.cut_on_air();
                 self.stack.push(voice);
             }
         }
@@ -168,28 +179,19 @@ impl Worker {
         }
     }
 
-    /// Cut the voice on air off the output: end it (`replace`) or pause it to resume later.
-    fn cut_on_air(&mut self, replace: bool) {
+    /// Cut the voice on air off the output and pause it, to resume (or restart) later.
+    fn cut_on_air(&mut self) {
         let Some(format) = self.format() else { return };
         let Some(top) = self.stack.last_mut() else {
             return;
         };
-        if top.frames_written == 0 && top.first_at.is_none() {
+        if top.frames_written == 0 {
             // Not heard yet: nothing to cut on the output.
-            if replace && let Some(v) = self.stack.pop() {
-                self.emit(PlayerEvent::Ended(v.report(Outcome::Stopped, None)));
-            }
             return;
         }
         let Some(cut) = self.sink.as_mut().map(|s| s.clear()) else {
             return;
         };
-        if replace {
-            if let Some(v) = self.stack.pop() {
-                self.emit(PlayerEvent::Ended(v.report(Outcome::Stopped, Some(cut.at))));
-            }
-            return;
-        }
         top.rewind(cut.discarded_frames, format.channels);
         let id = top.id;
         self.emit(PlayerEvent::Preempted { id, at: cut.at });
@@ -236,7 +238,8 @@ impl Worker {
         }
     }
 
-    /// Before a voice's first sample: route the amplifier and zones, and wait (in short slices,
+    /// Before a voice's first sample (and when it resumes): route the amplifier and zones; before
+    /// its first sample also wait (in short slices,
     /// so commands still get through) until writing now makes the first sample heard at its
     /// start time.
     fn hold_for_start(&mut self) -> bool {
@@ -246,16 +249,17 @@ impl Worker {
         let Some(voice) = self.stack.last_mut().or(self.background.as_mut()) else {
             return false;
         };
-        if voice.frames_written > 0 {
-            return false;
-        }
-        if !voice.routed {
+        if !voice.routed || voice.resuming {
+            // Its zones again after a pause: the emergency that cut in may have taken others.
             voice.routed = true;
             let warm_up = hooks.on_air(&voice.request.zones);
-            if !warm_up.is_zero() {
+            if !warm_up.is_zero() && voice.frames_written == 0 {
                 let ready = clock.now() + chrono::Duration::from_std(warm_up).unwrap_or_default();
                 voice.start_at = Some(voice.start_at.map_or(ready, |t| t.max(ready)));
             }
+        }
+        if voice.frames_written > 0 {
+            return false;
         }
         let Some(at) = voice.start_at else {
             return false;
@@ -377,6 +381,10 @@ impl Worker {
             .map(|((at, samples), f)| at + duration_of(samples, f));
         if outcome == Outcome::Completed {
             self.status_mut().completed += 1;
+        }
+        if let (true, Some(bg)) = (self.stack.is_empty(), self.background.as_mut()) {
+            // The music alone now: back to its own zones.
+            bg.routed = false;
         }
         self.emit(PlayerEvent::Ended(voice.report(outcome, last)));
     }

@@ -48,16 +48,8 @@ impl Pacer {
     /// the playhead.
     /// Returns when the first of them is played.
     pub(super) fn admit(&mut self, frames: u64) -> DateTime<Utc> {
-        let now = self.clock.elapsed();
-        let mut anchor = match self.anchor {
-            Some(a) if a.mono + self.offset(a.frames) >= now => a,
-            Some(_) => {
-                // The writer let the output run dry: count it and start again from now.
-                self.underruns += 1;
-                self.fresh_anchor()
-            }
-            None => self.fresh_anchor(),
-        };
+        self.end_if_dry();
+        let mut anchor = self.anchor.unwrap_or_else(|| self.fresh_anchor());
         let start = anchor.frames;
         anchor.frames += frames;
         self.anchor = Some(anchor);
@@ -78,6 +70,19 @@ impl Pacer {
 
     fn chrono_offset(&self, frames: u64) -> chrono::Duration {
         chrono::Duration::from_std(self.offset(frames)).unwrap_or(chrono::Duration::zero())
+    }
+
+    /// If everything admitted has played (the writer paused or fell behind), end that
+    /// timeline, count the underrun and return how many frames it held; the next frame admitted
+    /// starts a new timeline at now.
+    pub(super) fn end_if_dry(&mut self) -> Option<u64> {
+        let a = self.anchor?;
+        if a.mono + self.offset(a.frames) >= self.clock.elapsed() {
+            return None;
+        }
+        self.anchor = None;
+        self.underruns += 1;
+        Some(a.frames)
     }
 
     /// Frames of the current timeline whose time has come: what has reached the output.

@@ -92,6 +92,10 @@ impl Sink for WavSink {
 
     fn write(&mut self, samples: &[f32]) -> Result<DateTime<Utc>, SinkError> {
         let frames = (samples.len() / usize::from(self.format.channels)) as u64;
+        if let Some(admitted) = self.pacer.end_if_dry() {
+            // The output went quiet (a pause, a warm-up): all of the old timeline has played.
+            self.flush_played(admitted)?;
+        }
         if self.pacer.admitted_frames() == 0 {
             self.written_frames = 0;
         }
@@ -135,5 +139,59 @@ impl Drop for WavSink {
         if let Err(e) = self.finalize() {
             tracing::error!("{e}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::SimClock;
+    use std::time::Duration;
+
+    const FORMAT: AudioFormat = AudioFormat {
+        sample_rate: 1_000,
+        channels: 1,
+    };
+
+    fn captured(path: &Path) -> Vec<i16> {
+        let mut r = hound::WavReader::open(path).unwrap();
+        r.samples::<i16>().map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn a_pause_between_writes_loses_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.wav");
+        let clock = Arc::new(SimClock::starting_at(Utc::now()));
+        let mut sink = WavSink::create(&path, FORMAT, clock.clone()).unwrap();
+        sink.write(&[0.5; 1_000]).unwrap();
+        // A warm-up: the output plays out and sits quiet before the next voice.
+        clock.advance(Duration::from_secs(3));
+        sink.write(&[-0.5; 1_000]).unwrap();
+        sink.drain().unwrap();
+        drop(sink);
+        let samples = captured(&path);
+        assert_eq!(samples.len(), 2_000, "both seconds are in the file");
+        assert!(samples[..1_000].iter().all(|s| *s > 0) && samples[1_000..].iter().all(|s| *s < 0));
+    }
+
+    #[test]
+    fn audio_cut_before_it_played_never_reaches_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.wav");
+        let clock = Arc::new(SimClock::starting_at(Utc::now()));
+        let mut sink = WavSink::create(&path, FORMAT, clock.clone()).unwrap();
+        sink.write(&[0.5; 5_000]).unwrap();
+        let cut = sink.clear();
+        assert_eq!(
+            cut.discarded_frames, 100,
+            "one buffer was still ahead of the playhead"
+        );
+        sink.write(&[-0.5; 200]).unwrap();
+        sink.drain().unwrap();
+        drop(sink);
+        let samples = captured(&path);
+        assert_eq!(samples.len(), 5_100);
+        assert!(samples[4_900..].iter().all(|s| *s < 0));
     }
 }

@@ -5,6 +5,7 @@
 
 mod asrun;
 mod audit;
+pub mod emergency;
 mod events;
 mod items;
 mod media;
@@ -36,6 +37,13 @@ pub fn router() -> Router<AppState> {
         .route("/asrun", get(asrun::get))
         .route("/audit", get(audit::get))
         .route("/events", get(events::stream))
+        .route(
+            "/emergency",
+            get(emergency::get)
+                .post(emergency::post)
+                .delete(emergency::delete),
+        )
+        .route("/cap", post(emergency::cap))
 }
 
 #[derive(OpenApi)]
@@ -51,6 +59,7 @@ pub fn router() -> Router<AppState> {
         items::list, items::create, items::get, items::edit,
         items::submit, items::withdraw, items::approve, items::reject,
         status::get, asrun::get, audit::get,
+        emergency::post, emergency::get, emergency::delete, emergency::cap,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Security),

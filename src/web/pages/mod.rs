@@ -5,6 +5,7 @@
 mod asrun;
 mod audit;
 mod dashboard;
+mod emergency;
 mod items;
 mod library;
 mod login;
@@ -53,6 +54,8 @@ pub fn router() -> Router<AppState> {
         .route("/items/{id}/reject", post(items::reject))
         .route("/approvals", get(items::approvals))
         .route("/programme", get(programme::page))
+        .route("/emergency", get(emergency::page).post(emergency::post))
+        .route("/emergency/stop", post(emergency::stop))
         .route("/asrun", get(asrun::page))
         .route("/audit", get(audit::page))
         .route("/users", get(users::page).post(users::create))

@@ -1,0 +1,566 @@
+//! Emergency announcements: the operator (or the button, a script, a CAP feed) takes every
+//! speaker at once with a prepared message, a typed text or the microphone, after an attention
+//! chime, repeated, while the LED panel shows the warning.
+//!
+//! [`Emergency`] talks only to the player (at `emergency` priority, so the arbiter pre-empts the
+//! programme within a buffer and resumes it afterwards) and publishes what the panel should
+//! show. Every start and stop, and who did it, goes to the audit log; every play to the as-run
+//! log with the times its first and last samples were heard.
+
+pub mod cap;
+pub mod tts;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{broadcast, watch};
+
+use crate::audio::arbiter::Priority;
+use crate::audio::player::{
+    Clip, Outcome as PlayOutcome, PlayId, PlayRequest, Player, PlayerEvent, Source,
+};
+use crate::config::EmergencyConfig;
+use crate::media::Category;
+use crate::store::asrun::{self, NewEntry, Outcome};
+use crate::store::{Store, StoreError, audit, items};
+use crate::workflow::ItemState;
+
+/// What an emergency says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Message {
+    /// An approved item of category `emergency`, by id.
+    Prepared(i64),
+    /// Text, spoken by the text-to-speech command.
+    Text(String),
+    /// The microphone or line-in (`None`: the default input).
+    Microphone(Option<String>),
+}
+
+/// What started it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    /// The button on the web page.
+    Web,
+    /// The API (scripts, `loaxa emergency`).
+    Api,
+    /// The physical button.
+    Button,
+    /// A CAP alert.
+    Cap,
+}
+
+/// A request to go on air.
+#[derive(Debug, Clone)]
+pub struct Start {
+    /// What to say.
+    pub message: Message,
+    /// How many times (0: until stopped); `None`: as configured.
+    pub repeat: Option<u32>,
+    /// Who asks (a user name, `gpio`, `cap:SENDER`).
+    pub actor: String,
+    /// Through what.
+    pub trigger: Trigger,
+    /// For CAP alerts, the alert identifier (a later Cancel names it).
+    pub reference: Option<String>,
+    /// When the request arrived (latency is measured from here).
+    pub received_at: DateTime<Utc>,
+}
+
+/// The emergency on air.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Active {
+    /// Its number (as-run and audit refer to it).
+    pub id: u64,
+    /// What it says, for people.
+    pub title: String,
+    /// What the LED panel shows while it lasts.
+    pub panel_text: String,
+    /// Who started it.
+    pub started_by: String,
+    /// How.
+    pub trigger: Trigger,
+    /// When it was asked for.
+    pub requested_at: DateTime<Utc>,
+    /// When the first chime sample was heard.
+    pub first_sample_at: Option<DateTime<Utc>>,
+    /// Repeats asked (0: until stopped).
+    pub repeat: u32,
+    /// Things the operator should know (text-to-speech failed, no chime...).
+    pub warnings: Vec<String>,
+    /// CAP identifier, if a CAP alert started it.
+    pub reference: Option<String>,
+}
+
+/// Why an emergency cannot start or stop.
+#[derive(Debug, thiserror::Error)]
+pub enum EmergencyError {
+    /// The message is not usable.
+    #[error("{0}")]
+    Invalid(String),
+    /// Nothing to stop.
+    #[error("không có thông báo khẩn cấp nào đang phát / no emergency is on air")]
+    NothingOnAir,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for EmergencyError {
+    fn from(e: rusqlite::Error) -> Self {
+        EmergencyError::Store(StoreError::Sqlite(e))
+    }
+}
+
+/// What one round plays: the chime, then the message (when there is one).
+#[derive(Debug, Clone)]
+struct Round {
+    chime: Option<Clip>,
+    message: Option<Source>,
+    label: String,
+}
+
+#[derive(Debug)]
+struct State {
+    active: Option<Active>,
+    round: Option<Round>,
+    /// Rounds still to queue; `None`: until stopped.
+    rounds_left: Option<u32>,
+    /// Plays of the current emergency: id → (as-run line, is the chime).
+    plays: HashMap<PlayId, (i64, bool)>,
+    /// The spoken text's WAV, removed when the emergency ends.
+    spoken: Option<PathBuf>,
+    next_id: u64,
+}
+
+struct Shared {
+    store: Store,
+    player: Arc<Player>,
+    config: EmergencyConfig,
+    data_dir: PathBuf,
+    chime: Option<Clip>,
+    state: Mutex<State>,
+    panel: watch::Sender<Option<Active>>,
+}
+
+/// The emergency controller. Cheap to clone.
+#[derive(Clone)]
+pub struct Emergency {
+    shared: Arc<Shared>,
+    _follower: Arc<Follower>,
+}
+
+struct Follower(Option<JoinHandle<()>>);
+
+impl Drop for Follower {
+    fn drop(&mut self) {
+        // The thread ends when the player's event channel closes.
+        let _ = self.0.take();
+    }
+}
+
+impl Emergency {
+    /// A controller airing through `player`, with `chime` (decoded once, so the first sample
+    /// goes out within a buffer of the request).
+    pub fn new(
+        store: Store,
+        player: Arc<Player>,
+        config: EmergencyConfig,
+        data_dir: PathBuf,
+        chime: Option<Clip>,
+    ) -> Emergency {
+        let (panel, _) = watch::channel(None);
+        let shared = Arc::new(Shared {
+            store,
+            config,
+            data_dir,
+            chime,
+            state: Mutex::new(State {
+                active: None,
+                round: None,
+                rounds_left: None,
+                plays: HashMap::new(),
+                spoken: None,
+                next_id: 1,
+            }),
+            panel,
+            player,
+        });
+        let events = shared.player.subscribe();
+        let follower_shared = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("loaxa-emergency".into())
+            .spawn(move || follow(follower_shared, events))
+            .ok();
+        Emergency {
+            shared,
+            _follower: Arc::new(Follower(thread)),
+        }
+    }
+
+    /// The emergency on air, if any.
+    pub fn active(&self) -> Option<Active> {
+        self.shared.state().active.clone()
+    }
+
+    /// Watch what the LED panel should show (`None`: no emergency).
+    pub fn panel(&self) -> watch::Receiver<Option<Active>> {
+        self.shared.panel.subscribe()
+    }
+
+    /// Go on air. A running emergency is replaced: the newest warning is the one that matters.
+    pub fn start(&self, req: Start) -> Result<Active, EmergencyError> {
+        let s = &self.shared;
+        let (title, panel_text, message, mut warnings) = self.resolve(&req.message)?;
+        let chime = s.chime.clone();
+        if chime.is_none() {
+            warnings.push(format!(
+                "không có chuông báo \"{}\" trong thư viện: phát không chuông / no attention chime \"{}\" in the library: airing without it",
+                s.config.chime, s.config.chime
+            ));
+        }
+        let repeat = match req.message {
+            Message::Microphone(_) => 1,
+            _ => req.repeat.unwrap_or(s.config.repeat),
+        };
+        let round = Round {
+            chime,
+            message,
+            label: title.clone(),
+        };
+        let mut st = s.state();
+        if let Some(old) = st.active.take() {
+            // The old warning's queued repeats go; its lines in the as-run log are closed by
+            // the player's reports.
+            s.player.stop_at_or_above(Priority::Emergency);
+            audit_write(
+                &s.store,
+                &req.actor,
+                "emergency.replace",
+                old.id,
+                serde_json::json!({"by": req.actor}),
+            );
+        }
+        let id = st.next_id;
+        st.next_id += 1;
+        let active = Active {
+            id,
+            title,
+            panel_text,
+            started_by: req.actor.clone(),
+            trigger: req.trigger,
+            requested_at: req.received_at,
+            first_sample_at: None,
+            repeat,
+            warnings,
+            reference: req.reference.clone(),
+        };
+        remove_spoken(&mut st);
+        if let Some(Source::File(wav)) = &round.message
+            && matches!(req.message, Message::Text(_))
+        {
+            st.spoken = Some(wav.clone());
+        }
+        st.active = Some(active.clone());
+        st.round = Some(round.clone());
+        st.rounds_left = (repeat > 0).then(|| repeat.saturating_sub(1));
+        queue_round(s, &mut st, &round, true);
+        queue_next_round(s, &mut st);
+        drop(st);
+        audit_write(
+            &s.store,
+            &req.actor,
+            "emergency.start",
+            id,
+            serde_json::json!({"message": req.message, "repeat": repeat, "trigger": req.trigger, "reference": req.reference, "warnings": active.warnings}),
+        );
+        s.panel.send_replace(Some(active.clone()));
+        Ok(active)
+    }
+
+    /// End the emergency on air; the programme carries on where it was cut.
+    pub fn stop(&self, actor: &str) -> Result<Active, EmergencyError> {
+        let s = &self.shared;
+        let ended = {
+            let mut st = s.state();
+            let ended = st.active.take().ok_or(EmergencyError::NothingOnAir)?;
+            st.round = None;
+            st.rounds_left = Some(0);
+            remove_spoken(&mut st);
+            ended
+        };
+        s.player.stop_at_or_above(Priority::Emergency);
+        audit_write(
+            &s.store,
+            actor,
+            "emergency.stop",
+            ended.id,
+            serde_json::json!({"by": actor}),
+        );
+        s.panel.send_replace(None);
+        Ok(ended)
+    }
+
+    /// Stop the emergency a CAP alert started, when a Cancel names it.
+    pub fn cancel(&self, identifiers: &[String], actor: &str) -> Result<Active, EmergencyError> {
+        let ours = self.active().is_some_and(|a| {
+            a.reference
+                .as_ref()
+                .is_some_and(|r| identifiers.contains(r))
+        });
+        if !ours {
+            return Err(EmergencyError::NothingOnAir);
+        }
+        self.stop(actor)
+    }
+
+    /// (title, panel text, what the message plays, warnings).
+    fn resolve(
+        &self,
+        message: &Message,
+    ) -> Result<(String, String, Option<Source>, Vec<String>), EmergencyError> {
+        let s = &self.shared;
+        match message {
+            Message::Prepared(id) => {
+                let item = s.store.with(|c| Ok(items::get(c, *id)?))?.ok_or_else(|| {
+                    EmergencyError::Invalid(format!("không có bản tin {id} / no item {id}"))
+                })?;
+                if item.category != Category::Emergency || item.state != ItemState::Approved {
+                    return Err(EmergencyError::Invalid(format!(
+                        "bản tin {id} không phải thông báo khẩn cấp đã duyệt / item {id} is not an approved emergency message"
+                    )));
+                }
+                let source = Source::File(s.data_dir.join(&item.file));
+                Ok((item.title.clone(), item.title, Some(source), Vec::new()))
+            }
+            Message::Text(text) => {
+                let text = crate::text::clean_line(text);
+                if text.is_empty() || text.chars().count() > 2000 {
+                    return Err(EmergencyError::Invalid(
+                        "nội dung phải có từ 1 đến 2000 ký tự / the text needs 1 to 2000 characters".into(),
+                    ));
+                }
+                match tts::speak(&s.config.tts_command, &text, &s.data_dir.join("tmp")) {
+                    Ok(wav) => Ok((text.clone(), text, Some(Source::File(wav)), Vec::new())),
+                    Err(e) => {
+                        tracing::error!("{e}");
+                        let note = format!(
+                            "{e} — chỉ phát chuông và hiện chữ trên bảng LED / only the chime airs, and the text shows on the LED panel"
+                        );
+                        Ok((text.clone(), text, None, vec![note]))
+                    }
+                }
+            }
+            Message::Microphone(input) => {
+                // Find out now, not after the chime, that there is no microphone.
+                crate::audio::input::LiveInput::open(input.as_deref())
+                    .map_err(|e| EmergencyError::Invalid(e.to_string()))?;
+                Ok((
+                    "Phát trực tiếp qua micrô / live microphone".into(),
+                    "THÔNG BÁO KHẨN CẤP".into(),
+                    Some(Source::Live(input.clone())),
+                    Vec::new(),
+                ))
+            }
+        }
+    }
+}
+
+impl Shared {
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Queue one round (chime, then message) at emergency priority to every zone.
+fn queue_round(s: &Shared, st: &mut State, round: &Round, first: bool) {
+    let gain = s.config.gain_db;
+    let mut send = |source: Source, label: String, is_chime: bool| {
+        let id = s.player.play(PlayRequest {
+            source,
+            label: label.clone(),
+            gain_db: gain,
+            ceiling_dbtp: Some(-1.0),
+            start_at: None,
+            priority: Priority::Emergency,
+            zones: Vec::new(),
+        });
+        let new = NewEntry {
+            label: &label,
+            source: "emergency",
+            ..Default::default()
+        };
+        let line = s
+            .store
+            .with(|c| Ok(asrun::record(c, &new, Outcome::Started, None, None, None)?))
+            .unwrap_or(0);
+        st.plays.insert(id, (line, is_chime));
+    };
+    if let Some(chime) = &round.chime {
+        send(
+            Source::Clip(chime.clone()),
+            format!("Chuông báo — {}", round.label),
+            true,
+        );
+    }
+    if let Some(message) = &round.message {
+        send(message.clone(), round.label.clone(), false);
+    }
+    if round.message.is_none() && round.chime.is_none() && first {
+        tracing::warn!(
+            "khẩn cấp không có âm thanh nào: chỉ bảng LED / the emergency has no audio: panel only"
+        );
+    }
+}
+
+/// Follow the player: keep the as-run log, note when the first sample was heard, queue the
+/// next round, and end the emergency after its last one.
+fn follow(s: Arc<Shared>, mut events: broadcast::Receiver<PlayerEvent>) {
+    loop {
+        let event = match events.blocking_recv() {
+            Ok(e) => e,
+            Err(broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        match event {
+            PlayerEvent::Started { id, at, .. } => started(&s, id, at),
+            PlayerEvent::Ended(report) => ended(
+                &s,
+                report.id,
+                &report.outcome,
+                report.first_sample_at,
+                report.last_sample_at,
+            ),
+            PlayerEvent::Preempted { id, at } => {
+                let line = s.state().plays.get(&id).map(|(l, _)| *l);
+                if let Some(line) = line {
+                    let _ = s.store.with(|c| {
+                        Ok(asrun::finish(
+                            c,
+                            line,
+                            Outcome::Interrupted,
+                            Some("thông báo khẩn cấp mới hơn / a newer emergency"),
+                            None,
+                            Some(at),
+                        )?)
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn started(s: &Shared, id: PlayId, at: DateTime<Utc>) {
+    let mut st = s.state();
+    let Some((line, _)) = st.plays.get(&id).copied() else {
+        return;
+    };
+    let _ = s.store.with(|c| {
+        Ok(asrun::finish(
+            c,
+            line,
+            Outcome::Started,
+            None,
+            Some(at),
+            None,
+        )?)
+    });
+    if let Some(active) = st.active.as_mut()
+        && active.first_sample_at.is_none()
+    {
+        active.first_sample_at = Some(at);
+        let latency = (at - active.requested_at).num_milliseconds();
+        tracing::info!("khẩn cấp lên sóng sau {latency} ms / emergency on air after {latency} ms");
+        let snapshot = active.clone();
+        drop(st);
+        s.panel.send_replace(Some(snapshot));
+    }
+}
+
+fn ended(
+    s: &Shared,
+    id: PlayId,
+    outcome: &PlayOutcome,
+    first: Option<DateTime<Utc>>,
+    last: Option<DateTime<Utc>>,
+) {
+    let mut st = s.state();
+    let Some((line, is_chime)) = st.plays.remove(&id) else {
+        return;
+    };
+    let (o, reason) = match outcome {
+        PlayOutcome::Completed => (Outcome::Completed, None),
+        PlayOutcome::Stopped => (
+            Outcome::Stopped,
+            Some("dừng bởi người trực / stopped by the operator".to_string()),
+        ),
+        PlayOutcome::Failed { reason } => (Outcome::Failed, Some(reason.clone())),
+    };
+    let _ = s
+        .store
+        .with(|c| Ok(asrun::finish(c, line, o, reason.as_deref(), first, last)?));
+    let round_over = !is_chime || st.round.as_ref().is_some_and(|r| r.message.is_none());
+    if *outcome != PlayOutcome::Completed || !round_over || st.active.is_none() {
+        return;
+    }
+    match st.rounds_left {
+        Some(0) => {
+            if st.plays.is_empty() {
+                // The last round was heard: the emergency is over by itself.
+                let ended = st.active.take();
+                st.round = None;
+                remove_spoken(&mut st);
+                drop(st);
+                if let Some(a) = ended {
+                    audit_write(
+                        &s.store,
+                        "system",
+                        "emergency.end",
+                        a.id,
+                        serde_json::json!({"rounds": a.repeat}),
+                    );
+                }
+                s.panel.send_replace(None);
+            }
+        }
+        _ => queue_next_round(s, &mut st),
+    }
+}
+
+/// Keep one round queued behind the one on air, so that the paused programme never slips in
+/// between two rounds.
+fn queue_next_round(s: &Shared, st: &mut State) {
+    if st.rounds_left == Some(0) {
+        return;
+    }
+    st.rounds_left = st.rounds_left.map(|n| n - 1);
+    if let Some(round) = st.round.clone() {
+        queue_round(s, st, &round, false);
+    }
+}
+
+/// Delete the WAV a spoken message was written to; the player has let go of it by now or will
+/// fail its read harmlessly.
+fn remove_spoken(st: &mut State) {
+    if let Some(wav) = st.spoken.take() {
+        let _ = std::fs::remove_file(wav);
+    }
+}
+
+fn audit_write(store: &Store, actor: &str, action: &str, id: u64, detail: serde_json::Value) {
+    let result = store.with(|c| {
+        let tx = c.transaction()?;
+        audit::record(&tx, actor, action, &format!("emergency:{id}"), &detail)?;
+        tx.commit()?;
+        Ok(())
+    });
+    if let Err(e) = result {
+        tracing::error!("{e}");
+    }
+}
