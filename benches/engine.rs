@@ -7,7 +7,7 @@
 //! - probe + loudness (EBU R128, true peak) of a 60-minute MP3;
 //! - peak RSS of `loaxa play` and `loaxa media probe` on those files.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -15,6 +15,9 @@ use loaxa::audio::AudioFormat;
 use loaxa::audio::convert::Converter;
 use loaxa::audio::decode::Decoder;
 use loaxa::media::analyze;
+
+mod support;
+use support::{make_mp3, s};
 
 fn main() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-data");
@@ -117,38 +120,6 @@ fn main() {
     } else {
         println!("  (build the binary first: cargo build --release)");
     }
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap_or_default()
-}
-
-/// A speech MP3 of `minutes` minutes (128 kbit/s, 44.1 kHz stereo), made from a fixture.
-fn make_mp3(dir: &Path, minutes: u32) -> Option<PathBuf> {
-    let out = dir.join(format!("tin-{minutes}-phut.mp3"));
-    if out.exists() {
-        return Some(out);
-    }
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/xin-chao-22k.wav");
-    let loops = (minutes * 60 / 4).to_string();
-    let ok = Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-stream_loop", &loops, "-i", s(&src)])
-        .args([
-            "-t",
-            &(minutes * 60).to_string(),
-            "-ar",
-            "44100",
-            "-ac",
-            "2",
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            "128k",
-            s(&out),
-        ])
-        .status()
-        .is_ok_and(|st| st.success());
-    ok.then_some(out)
 }
 
 fn decode_and_resample(path: &Path) {

@@ -200,15 +200,21 @@ impl DeviceSink {
         Duration::from_nanos(self.shared.latency_ns.load(Ordering::Relaxed))
     }
 
-    /// When a sample pushed now would be heard: after what is queued, plus the card's latency.
-    fn time_after_queue(&self) -> DateTime<Utc> {
-        let queued = self
-            .written
-            .saturating_sub(self.shared.consumed.load(Ordering::Acquire))
+    /// How long a sample pushed now waits to be heard: the audio queued before it (not what a
+    /// pre-emption discarded, which the callback skips), plus the card's latency.
+    fn queue_latency(&self) -> Duration {
+        let consumed = self.shared.consumed.load(Ordering::Acquire);
+        let skipped = self.shared.discard_until.load(Ordering::Acquire);
+        let queued = self.written.saturating_sub(consumed.max(skipped))
             / u64::from(self.format.channels);
-        let secs = queued as f64 / f64::from(self.format.sample_rate);
-        let ahead = Duration::from_secs_f64(secs) + self.card_latency();
-        Utc::now() + chrono::Duration::from_std(ahead).unwrap_or(chrono::Duration::zero())
+        Duration::from_secs_f64(queued as f64 / f64::from(self.format.sample_rate))
+            + self.card_latency()
+    }
+
+    /// When a sample pushed now would be heard.
+    fn time_after_queue(&self) -> DateTime<Utc> {
+        Utc::now()
+            + chrono::Duration::from_std(self.queue_latency()).unwrap_or(chrono::Duration::zero())
     }
 
     /// Wait for the callback to take more audio, noticing a card that went away.
@@ -286,12 +292,7 @@ impl Sink for DeviceSink {
     }
 
     fn latency(&self) -> Duration {
-        let queued = self
-            .written
-            .saturating_sub(self.shared.consumed.load(Ordering::Acquire))
-            / u64::from(self.format.channels);
-        Duration::from_secs_f64(queued as f64 / f64::from(self.format.sample_rate))
-            + self.card_latency()
+        self.queue_latency()
     }
 }
 
