@@ -14,9 +14,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use loaxa::accounts::{Role, hash_password};
+use loaxa::audio::OutputSpec;
 use loaxa::audio::arbiter::Priority;
 use loaxa::audio::player::{Clip, OutputOptions, PlayRequest, Player, PlayerEvent};
-use loaxa::audio::OutputSpec;
 use loaxa::clock::{Clock, SystemClock};
 use loaxa::config::EmergencyConfig;
 use loaxa::emergency::{Emergency, Message, Start, Trigger};
@@ -80,9 +80,10 @@ fn measure(spec: OutputSpec, bulletin: &Path) -> Result<Vec<f64>, String> {
         priority: Priority::Scheduled,
         ..PlayRequest::file(bulletin.to_path_buf(), "Bản tin 10 phút")
     });
-    wait(&mut events, |e| {
-        matches!(e, PlayerEvent::Started { id, .. } if *id == bulletin_id)
-    })?;
+    wait(
+        &mut events,
+        |e| matches!(e, PlayerEvent::Started { id, .. } if *id == bulletin_id),
+    )?;
     let mut latencies = Vec::with_capacity(TRIGGERS);
     for _ in 0..TRIGGERS {
         // Land the trigger anywhere in the output's buffer cycle.
@@ -101,9 +102,10 @@ fn measure(spec: OutputSpec, bulletin: &Path) -> Result<Vec<f64>, String> {
         let first = chime_started(&mut events)?;
         latencies.push((first - received_at).num_microseconds().unwrap_or(0) as f64 / 1000.0);
         emergency.stop("bench").map_err(|e| e.to_string())?;
-        wait(&mut events, |e| {
-            matches!(e, PlayerEvent::Resumed { id, .. } if *id == bulletin_id)
-        })?;
+        wait(
+            &mut events,
+            |e| matches!(e, PlayerEvent::Resumed { id, .. } if *id == bulletin_id),
+        )?;
     }
     player.stop();
     Ok(latencies)

@@ -3,8 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::config::Config;
+use crate::display::slogans::NewSlogan;
+use crate::display::{Effect, PanelColor};
 use crate::media::library::{ImportError, ImportRequest};
 use crate::media::{Category, MediaLibrary};
+use crate::store::{Store, StoreError, audit, slogans};
+use crate::workflow::ItemState;
 
 /// The sounds in `assets/`, with their titles.
 const JINGLES: &[(&str, &str)] = &[
@@ -41,4 +46,136 @@ pub fn seed_media(library: &MediaLibrary, assets: &Path) -> Result<usize, Import
         }
     }
     Ok(added)
+}
+
+/// One slogan of the demo content.
+struct DemoSlogan {
+    text: &'static str,
+    color: PanelColor,
+    effect: Effect,
+    /// Shown only between these local times (office hours).
+    hours: Option<(&'static str, &'static str)>,
+}
+
+/// The panel content of the commune's plan for a friendly administration: the headline, the
+/// "4 xin", "4 luôn" and "5 không" of staff conduct, the office hours (shown only around them)
+/// and where to find the leaders' hotlines.
+const SLOGANS: &[DemoSlogan] = &[
+    DemoSlogan {
+        text: "Chính quyền thân thiện, vì Nhân dân phục vụ",
+        color: PanelColor::YELLOW,
+        effect: Effect::Static,
+        hours: None,
+    },
+    DemoSlogan {
+        text: "4 XIN: Xin chào · Xin lỗi · Xin cảm ơn · Xin phép",
+        color: PanelColor::RED,
+        effect: Effect::Scroll,
+        hours: None,
+    },
+    DemoSlogan {
+        text: "4 LUÔN: Luôn mỉm cười · Luôn nhẹ nhàng · Luôn lắng nghe · Luôn giúp đỡ",
+        color: PanelColor::GREEN,
+        effect: Effect::Scroll,
+        hours: None,
+    },
+    DemoSlogan {
+        text: "5 KHÔNG: Không nói trống không · Không gắt gỏng, nạt nộ · Không nói thiếu văn hóa · Không gây khó khăn, phiền hà · Không vòi vĩnh, tiêu cực",
+        color: PanelColor::AMBER,
+        effect: Effect::Scroll,
+        hours: None,
+    },
+    DemoSlogan {
+        text: "Giờ làm việc: sáng 7h30–11h30, chiều 13h30–17h00, thứ Hai đến thứ Sáu",
+        color: PanelColor::CYAN,
+        effect: Effect::Scroll,
+        hours: Some(("07:00", "17:30")),
+    },
+    DemoSlogan {
+        text: "Đường dây nóng của Chủ tịch và các Phó Chủ tịch UBND xã: xem bảng công khai tại Trung tâm",
+        color: PanelColor::WHITE,
+        effect: Effect::Scroll,
+        hours: None,
+    },
+];
+
+/// Put the plan's slogans on an empty panel, approved (they are the commune's published plan;
+/// editing one sends it through approval like any other). Returns how many were added.
+pub fn seed_slogans(store: &Store) -> Result<usize, StoreError> {
+    store.with(|c| {
+        if slogans::count(c)? > 0 {
+            return Ok(0);
+        }
+        let tx = c.transaction()?;
+        for (position, demo) in SLOGANS.iter().enumerate() {
+            let new = NewSlogan {
+                text: crate::text::normalize(demo.text),
+                color: demo.color,
+                effect: demo.effect,
+                speed_px_s: 0,
+                hold_s: 6,
+                show_from: demo.hours.map(|(from, _)| from.to_string()),
+                show_until: demo.hours.map(|(_, until)| until.to_string()),
+                position: position as i64,
+            };
+            let id = slogans::insert(&tx, &new, None)?;
+            slogans::set_state(&tx, id, ItemState::Draft, ItemState::Approved, None, None)?;
+            let subject = format!("slogan:{id}");
+            audit::record(
+                &tx,
+                "demo",
+                "slogan.create",
+                &subject,
+                &serde_json::json!({ "text": new.text }),
+            )?;
+            audit::record(
+                &tx,
+                "demo",
+                "slogan.approve",
+                &subject,
+                &serde_json::json!({ "from": "draft", "to": "approved" }),
+            )?;
+        }
+        tx.commit()?;
+        Ok(SLOGANS.len())
+    })
+}
+
+/// Everything `serve --demo` adds: the jingles and the panel's slogans. Done before the
+/// service starts, so the emergency chime is there from the first run.
+pub fn seed(config: &Config) -> Result<usize, DemoError> {
+    let store = Store::open(&config.database_path())?;
+    let library = MediaLibrary::new(&config.data_dir, store.clone(), config.loudness);
+    let media = seed_media(&library, &assets_dir())?;
+    Ok(media + seed_slogans(&store)?)
+}
+
+/// Why the demo content could not be added.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// The database.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A bundled sound.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::display::{FontChoice, check_text};
+
+    #[test]
+    fn every_demo_slogan_can_be_drawn_on_every_panel_height() {
+        for DemoSlogan { text, .. } in SLOGANS {
+            for height in [16, 32, 64] {
+                let font = FontChoice::for_panel_height(height);
+                assert!(
+                    check_text(text, &font).is_ok(),
+                    "{text} at {height} LEDs high"
+                );
+            }
+        }
+    }
 }

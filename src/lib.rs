@@ -18,6 +18,7 @@ pub mod audio;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod display;
 pub mod emergency;
 pub mod hw;
 pub mod media;

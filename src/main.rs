@@ -33,6 +33,9 @@ enum Command {
     Plan(cli::programme::PlanArgs),
     /// Ngày lễ trong năm / the year's holidays with their solar dates.
     Calendar(cli::programme::CalendarArgs),
+    /// Bảng LED / the LED panel: render a frame.
+    #[command(subcommand)]
+    Display(cli::display::Command),
     /// Khẩn cấp / emergency announcements, through the running service.
     #[command(subcommand)]
     Emergency(cli::emergency::Command),
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Devices(args) => cli::devices::run(args),
         Command::Plan(args) => cli::programme::plan(cli.config.as_deref(), args),
         Command::Calendar(args) => cli::programme::calendar(cli.config.as_deref(), args),
+        Command::Display(command) => cli::display::run(cli.config.as_deref(), command),
         Command::Emergency(command) => cli::emergency::run(cli.config.as_deref(), command),
         Command::User(command) => cli::users::run_user(cli.config.as_deref(), command),
         Command::Token(command) => cli::users::run_token(cli.config.as_deref(), command),

@@ -14,6 +14,9 @@ use crate::audio::player::OutputOptions;
 use crate::clock::Clock;
 use crate::clock::SystemClock;
 use crate::config::Config;
+use crate::display::board::Board;
+use crate::display::driver::{OpenPanel, PanelDriver};
+use crate::display::panel::{self, PanelError, PanelOutput};
 use crate::emergency::{Emergency, Message, Start, Trigger};
 use crate::hw::{self, ButtonWatcher, Press, Relays};
 use crate::media::MediaLibrary;
@@ -37,6 +40,12 @@ pub enum ServeError {
     /// The output name is wrong (a config mistake, not a missing card).
     #[error(transparent)]
     Output(#[from] crate::audio::sink::SinkError),
+    /// A worker thread could not be started (the machine is out of memory or threads).
+    #[error("không tạo được luồng {what}: {source} / cannot start the {what} thread: {source}")]
+    Thread {
+        what: &'static str,
+        source: std::io::Error,
+    },
     /// The port cannot be bound.
     #[error(
         "không mở được cổng {addr}: {source} — cổng đang bị chiếm hoặc cần quyền; đổi web.listen / cannot listen on {addr}: {source} — the port is taken or needs privileges; change web.listen"
@@ -91,6 +100,13 @@ impl Service {
             load_chime(&store, &library, &config.emergency.chime),
         );
         let button = watch_button(gpio, &config, emergency.clone(), store.clone());
+        let board = Arc::new(Board::new(
+            store.clone(),
+            config.display.clone(),
+            config.tz(),
+            Some(emergency.panel()),
+        )?);
+        let panel = start_panel(&config, board.clone(), clock.clone())?;
         let runner = Runner::spawn(
             store.clone(),
             player.clone(),
@@ -99,8 +115,8 @@ impl Service {
             runner_options(&config),
             Box::new(SystemTimeSync),
         )
-        .map_err(|source| ServeError::Listen {
-            addr: "runner".into(),
+        .map_err(|source| ServeError::Thread {
+            what: "runner",
             source,
         })?;
         let state = AppState {
@@ -113,6 +129,8 @@ impl Service {
             programme,
             programme_problems: Arc::new(RwLock::new(problems)),
             emergency,
+            board,
+            panel,
         };
         forward_player_events(&state);
         settle_relays(relays);
@@ -279,6 +297,34 @@ fn watch_button(
         }
     });
     watcher.map_err(|e| tracing::error!("{e}")).ok()
+}
+
+/// Start drawing the LED panel, if `[display] output` names one.
+fn start_panel(
+    config: &Config,
+    board: Arc<Board>,
+    clock: Arc<dyn Clock>,
+) -> Result<Option<Arc<PanelDriver>>, ServeError> {
+    let output = match config.display.output.parse::<PanelOutput>() {
+        Ok(PanelOutput::None) => return Ok(None),
+        Ok(output) => output,
+        Err(e) => {
+            tracing::error!("{e}");
+            return Ok(None);
+        }
+    };
+    let display = config.display.clone();
+    let open: OpenPanel = Box::new(move || {
+        panel::open(&output, &display)?
+            .ok_or_else(|| PanelError::Driver("không có bảng LED / no panel configured".into()))
+    });
+    let driver = PanelDriver::spawn(board, clock, config.display.fps, open).map_err(|source| {
+        ServeError::Thread {
+            what: "panel",
+            source,
+        }
+    })?;
+    Ok(Some(Arc::new(driver)))
 }
 
 /// Power the amplifier down once its hold time has passed, checked every second.

@@ -3,21 +3,59 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-/// One line of user text: NFC, no control or invisible formatting characters, single spaces,
-/// trimmed.
-pub fn clean_line(s: &str) -> String {
-    let nfc: String = s.nfc().collect();
-    let mut out = String::with_capacity(nfc.len());
-    for word in nfc
-        .split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|w| !w.is_empty())
-    {
-        if !out.is_empty() {
-            out.push(' ');
+/// Text as it is stored and shown: NFC (so "e" + combining marks become "ệ"), zero-width
+/// characters and variation selectors removed, whitespace runs (tabs, newlines, no-break spaces)
+/// collapsed to one space, ends trimmed. Control and bidi formatting characters are kept, so the
+/// LED panel's check can name and refuse them; [`clean_line`] drops them.
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for ch in s.nfc().filter(|&c| !is_zero_width(c)) {
+        if ch.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
         }
-        out.extend(word.chars().filter(|c| !is_invisible(*c)));
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(ch);
     }
-    out
+    // Removing characters can bring a base and its mark together: compose again.
+    out.nfc().collect()
+}
+
+/// One line of user text (a title, a name, a reason): [`normalize`]d, with control characters
+/// taken as spaces and invisible formatting characters dropped.
+pub fn clean_line(s: &str) -> String {
+    let visible: String = s
+        .chars()
+        .filter(|c| !is_invisible_format(*c))
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    normalize(&visible)
+}
+
+/// Characters that take no space and carry no letter: zero-width spaces and joiners, direction
+/// marks, word joiner, byte-order mark, variation selectors (one glyph per character on the
+/// panel, so text or emoji presentation means nothing).
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{FE00}'..='\u{FE0F}')
+}
+
+/// Invisible formatting characters that reorder or hide text: bidi embeddings and isolates,
+/// soft hyphen, invisible operators, tags.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2061}'..='\u{206F}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
 }
 
 /// The Vietnamese name of a day of the week ("Thứ Hai" … "Chủ Nhật").
@@ -34,9 +72,18 @@ pub fn weekday_vi(day: chrono::Weekday) -> &'static str {
     }
 }
 
-/// Zero-width and direction-control characters that only hide or reorder text.
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+/// The short name of a day as calendars write it: "T2" … "T7", "CN".
+pub fn weekday_short_vi(day: chrono::Weekday) -> &'static str {
+    use chrono::Weekday::*;
+    match day {
+        Mon => "T2",
+        Tue => "T3",
+        Wed => "T4",
+        Thu => "T5",
+        Fri => "T6",
+        Sat => "T7",
+        Sun => "CN",
+    }
 }
 
 #[cfg(test)]
@@ -47,6 +94,14 @@ mod tests {
     fn nfd_and_nfc_titles_are_the_same() {
         let nfd = "Lo\u{31B}\u{300}i chu\u{301}c Te\u{302}\u{301}t";
         assert_eq!(clean_line(nfd), "Lời chúc Tết");
+    }
+
+    #[test]
+    fn weekdays_as_calendars_write_them() {
+        use chrono::Weekday;
+        assert_eq!(weekday_vi(Weekday::Sun), "Chủ Nhật");
+        assert_eq!(weekday_short_vi(Weekday::Sun), "CN");
+        assert_eq!(weekday_short_vi(Weekday::Mon), "T2");
     }
 
     #[test]

@@ -186,6 +186,18 @@ pub enum Action {
 }
 
 impl Action {
+    /// The review step this action is.
+    pub fn step(&self) -> Step {
+        match self {
+            Action::Submit => Step::Submit,
+            Action::Withdraw => Step::Withdraw,
+            Action::Approve => Step::Approve,
+            Action::Reject(_) => Step::Reject,
+            Action::Edit(_) => Step::Edit,
+            Action::Expire => Step::Expire,
+        }
+    }
+
     fn audit_name(&self) -> &'static str {
         match self {
             Action::Submit => "item.submit",
@@ -205,11 +217,11 @@ pub enum WorkflowError {
     #[error("bạn không có quyền làm việc này / you are not allowed to do this")]
     Forbidden,
     /// Approving one's own item.
-    #[error("không ai được tự duyệt bản tin của mình / nobody may approve their own item")]
+    #[error("không ai được tự duyệt nội dung của mình / nobody may approve what they wrote")]
     OwnItem,
     /// Not from this state.
     #[error(
-        "không thể {action} khi bản tin đang \"{state}\" / cannot {action_en} an item that is {state_en}",
+        "không thể {action} khi đang ở trạng thái \"{state}\" / cannot {action_en} while it is {state_en}",
         state = .state.label_vi(), state_en = .state.as_str()
     )]
     WrongState {
@@ -222,7 +234,7 @@ pub enum WorkflowError {
     },
     /// Someone changed the item since it was read.
     #[error(
-        "bản tin vừa được người khác thay đổi — hãy tải lại trang / the item was just changed by someone else — reload the page"
+        "vừa có người khác thay đổi — hãy tải lại trang / someone else just changed it — reload the page"
     )]
     Conflict,
     /// No such item, or its recording.
@@ -242,47 +254,87 @@ impl From<rusqlite::Error> for WorkflowError {
     }
 }
 
-/// The rulebook: the state `action` leads to, if `actor` may do it now. `actor` is `None` for
-/// the system (expiry).
-pub fn decide(
-    item: &Item,
-    action: &Action,
+/// A step in the review of anything that needs a leader's approval before the public sees
+/// it: broadcast items and panel slogans follow the same rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Send to the leaders.
+    Submit,
+    /// Take back a submission.
+    Withdraw,
+    /// Approve.
+    Approve,
+    /// Send back with a reason.
+    Reject,
+    /// Change what it says.
+    Edit,
+    /// Its time has passed (the system does this).
+    Expire,
+}
+
+/// The rulebook: the state `step` leads to from `state`, if `actor` may take it now. `author`
+/// is who wrote the thing under review (nobody approves their own); `actor` is `None` for the
+/// system (expiry).
+pub fn review(
+    state: ItemState,
+    author: i64,
+    step: Step,
     actor: Option<&User>,
 ) -> Result<ItemState, WorkflowError> {
     use ItemState::*;
-    let needed = match action {
-        Action::Approve | Action::Reject(_) => Capability::Approve,
-        Action::Expire => Capability::Administer,
+    let needed = match step {
+        Step::Approve | Step::Reject => Capability::Approve,
+        Step::Expire => Capability::Administer,
         _ => Capability::Edit,
     };
     if let Some(user) = actor {
         if !user.role.can(needed) {
             return Err(WorkflowError::Forbidden);
         }
-        if matches!(action, Action::Approve | Action::Reject(_)) && user.id == item.created_by {
+        if matches!(step, Step::Approve | Step::Reject) && user.id == author {
             return Err(WorkflowError::OwnItem);
         }
     }
     let wrong = |action: &'static str, action_en: &'static str| WorkflowError::WrongState {
-        state: item.state,
+        state,
         action,
         action_en,
     };
-    match (action, item.state) {
-        (Action::Submit, Draft | Rejected) => Ok(Submitted),
-        (Action::Submit, _) => Err(wrong("gửi duyệt", "submit")),
-        (Action::Withdraw, Submitted) => Ok(Draft),
-        (Action::Withdraw, _) => Err(wrong("rút lại", "withdraw")),
-        (Action::Approve, Submitted) => Ok(Approved),
-        (Action::Approve, _) => Err(wrong("duyệt", "approve")),
-        (Action::Reject(_), Submitted) => Ok(Rejected),
-        (Action::Reject(_), _) => Err(wrong("từ chối", "reject")),
+    match (step, state) {
+        (Step::Submit, Draft | Rejected) => Ok(Submitted),
+        (Step::Submit, _) => Err(wrong("gửi duyệt", "submit")),
+        (Step::Withdraw, Submitted) => Ok(Draft),
+        (Step::Withdraw, _) => Err(wrong("rút lại", "withdraw")),
+        (Step::Approve, Submitted) => Ok(Approved),
+        (Step::Approve, _) => Err(wrong("duyệt", "approve")),
+        (Step::Reject, Submitted) => Ok(Rejected),
+        (Step::Reject, _) => Err(wrong("từ chối", "reject")),
         // Any change to what was submitted or approved needs a fresh approval.
-        (Action::Edit(_), Draft | Submitted | Approved | Rejected) => Ok(Draft),
-        (Action::Edit(_), Expired) => Err(wrong("sửa", "edit")),
-        (Action::Expire, Draft | Submitted | Approved) => Ok(Expired),
-        (Action::Expire, _) => Err(wrong("cho hết hạn", "expire")),
+        (Step::Edit, Draft | Submitted | Approved | Rejected) => Ok(Draft),
+        (Step::Edit, Expired) => Err(wrong("sửa", "edit")),
+        (Step::Expire, Draft | Submitted | Approved) => Ok(Expired),
+        (Step::Expire, _) => Err(wrong("cho hết hạn", "expire")),
     }
+}
+
+/// The rulebook applied to a broadcast item.
+pub fn decide(
+    item: &Item,
+    action: &Action,
+    actor: Option<&User>,
+) -> Result<ItemState, WorkflowError> {
+    review(item.state, item.created_by, action.step(), actor)
+}
+
+/// A reason for sending something back: cleaned, and required.
+pub fn reject_reason(reason: &str) -> Result<String, WorkflowError> {
+    let reason = clean_line(reason);
+    if reason.is_empty() {
+        return Err(WorkflowError::Invalid(
+            "hãy ghi lý do từ chối / give a reason for rejecting".into(),
+        ));
+    }
+    Ok(reason)
 }
 
 /// Check and clean what staff entered.
@@ -361,12 +413,7 @@ pub fn apply(
         }
         Action::Approve => items::set_state(&tx, id, item.state, next, actor_id, None)?,
         Action::Reject(reason) => {
-            let reason = clean_line(reason);
-            if reason.is_empty() {
-                return Err(WorkflowError::Invalid(
-                    "hãy ghi lý do từ chối / give a reason for rejecting".into(),
-                ));
-            }
+            let reason = reject_reason(reason)?;
             items::set_state(&tx, id, item.state, next, actor_id, Some(&reason))?
         }
         _ => items::set_state(

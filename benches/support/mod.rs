@@ -35,4 +35,3 @@ pub fn make_mp3(dir: &Path, minutes: u32) -> Option<PathBuf> {
         .is_ok_and(|st| st.success());
     ok.then_some(out)
 }
-

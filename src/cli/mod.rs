@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod devices;
+pub mod display;
 pub mod emergency;
 pub mod media;
 pub mod play;

@@ -24,19 +24,15 @@ pub fn run(config_path: Option<&Path>, args: Args) -> Result<ExitCode> {
     if let Some(listen) = args.listen {
         loaded.config.web.listen = listen;
     }
+    if args.demo {
+        let added = demo::seed(&loaded.config)?;
+        tracing::info!("nội dung mẫu / demo content: {added} mới / new");
+    }
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let service = Service::start(loaded.config)?;
         if let Some(path) = service.first_run_link()? {
             print_first_run_link(&service.state.config.web.listen, &path);
-        }
-        if args.demo {
-            let library = service.state.library.clone();
-            let added = tokio::task::spawn_blocking(move || {
-                demo::seed_media(&library, &demo::assets_dir())
-            })
-            .await??;
-            tracing::info!("nội dung mẫu / demo content: {added} mới / new");
         }
         service.run(shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)

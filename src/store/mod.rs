@@ -9,6 +9,7 @@ pub mod audit;
 pub mod items;
 pub mod media;
 pub mod meta;
+pub mod slogans;
 pub mod users;
 
 use std::path::{Path, PathBuf};
@@ -51,6 +52,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0003-accounts.sql")),
         M::up(include_str!("migrations/0004-as-run.sql")),
         M::up(include_str!("migrations/0005-meta.sql")),
+        M::up(include_str!("migrations/0006-slogans.sql")),
     ])
 }
 

@@ -50,6 +50,10 @@ pub struct AppState {
     pub programme_problems: Arc<std::sync::RwLock<Vec<String>>>,
     /// Emergency announcements.
     pub emergency: crate::emergency::Emergency,
+    /// What the LED panel shows, for the preview and after slogan approvals.
+    pub board: Arc<crate::display::board::Board>,
+    /// The running panel loop, if a panel is configured.
+    pub panel: Option<Arc<crate::display::driver::PanelDriver>>,
 }
 
 impl AppState {
@@ -94,7 +98,7 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+                "default-src 'self'; img-src 'self' data: blob:; media-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
             ),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(

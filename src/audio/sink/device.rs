@@ -205,8 +205,8 @@ impl DeviceSink {
     fn queue_latency(&self) -> Duration {
         let consumed = self.shared.consumed.load(Ordering::Acquire);
         let skipped = self.shared.discard_until.load(Ordering::Acquire);
-        let queued = self.written.saturating_sub(consumed.max(skipped))
-            / u64::from(self.format.channels);
+        let queued =
+            self.written.saturating_sub(consumed.max(skipped)) / u64::from(self.format.channels);
         Duration::from_secs_f64(queued as f64 / f64::from(self.format.sample_rate))
             + self.card_latency()
     }

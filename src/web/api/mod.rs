@@ -5,6 +5,7 @@
 
 mod asrun;
 mod audit;
+pub(crate) mod display;
 pub mod emergency;
 mod events;
 mod items;
@@ -44,6 +45,17 @@ pub fn router() -> Router<AppState> {
                 .delete(emergency::delete),
         )
         .route("/cap", post(emergency::cap))
+        .route("/display", get(display::status))
+        .route("/display/preview.png", get(display::preview))
+        .route("/display/slogans", get(display::list).post(display::create))
+        .route(
+            "/display/slogans/{id}",
+            get(display::get).put(display::edit),
+        )
+        .route("/display/slogans/{id}/submit", post(display::submit))
+        .route("/display/slogans/{id}/withdraw", post(display::withdraw))
+        .route("/display/slogans/{id}/approve", post(display::approve))
+        .route("/display/slogans/{id}/reject", post(display::reject))
 }
 
 #[derive(OpenApi)]
@@ -60,6 +72,8 @@ pub fn router() -> Router<AppState> {
         items::submit, items::withdraw, items::approve, items::reject,
         status::get, asrun::get, audit::get,
         emergency::post, emergency::get, emergency::delete, emergency::cap,
+        display::status, display::preview, display::list, display::create, display::get,
+        display::edit, display::submit, display::withdraw, display::approve, display::reject,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Security),

@@ -122,6 +122,7 @@ pub async fn list(
 struct ApprovalsPage {
     c: Chrome,
     rows: Vec<(View, bool)>,
+    slogans: Vec<super::display::Pending>,
 }
 
 /// `GET /approvals`: the leaders' queue, with a player for each.
@@ -141,7 +142,8 @@ pub async fn approvals(
         .iter()
         .map(|i| (view(i, &user, tz), i.created_by == me))
         .collect();
-    Ok(render(ApprovalsPage { c, rows }, user.lang))
+    let slogans = super::display::pending(&state, &user).await?;
+    Ok(render(ApprovalsPage { c, rows, slogans }, user.lang))
 }
 
 #[derive(Template)]

@@ -5,6 +5,7 @@
 mod asrun;
 mod audit;
 mod dashboard;
+mod display;
 mod emergency;
 mod items;
 mod library;
@@ -54,6 +55,19 @@ pub fn router() -> Router<AppState> {
         .route("/items/{id}/reject", post(items::reject))
         .route("/approvals", get(items::approvals))
         .route("/programme", get(programme::page))
+        .route("/display", get(display::page))
+        .route(
+            "/display/slogans/new",
+            get(display::new_form).post(display::create),
+        )
+        .route(
+            "/display/slogans/{id}/edit",
+            get(display::edit_form).post(display::update),
+        )
+        .route("/display/slogans/{id}/submit", post(display::submit))
+        .route("/display/slogans/{id}/withdraw", post(display::withdraw))
+        .route("/display/slogans/{id}/approve", post(display::approve))
+        .route("/display/slogans/{id}/reject", post(display::reject))
         .route("/emergency", get(emergency::page).post(emergency::post))
         .route("/emergency/stop", post(emergency::stop))
         .route("/asrun", get(asrun::page))
@@ -103,7 +117,11 @@ impl Chrome {
         let pending = if role.can(Capability::Approve) {
             state
                 .store
-                .run(|c| Ok(crate::store::items::list(c, Some(ItemState::Submitted))?.len()))
+                .run(|c| {
+                    let items = crate::store::items::list(c, Some(ItemState::Submitted))?;
+                    let slogans = crate::store::slogans::list(c, Some(ItemState::Submitted))?;
+                    Ok(items.len() + slogans.len())
+                })
                 .await
                 .map_err(|e| user.err(e))?
         } else {

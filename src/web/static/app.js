@@ -118,6 +118,56 @@
     el.addEventListener("click", (ev) => { if (!confirm(el.dataset.confirm)) ev.preventDefault(); });
   });
 
+  // The LED panel as it is now: a fresh frame every second.
+  const livePanel = document.querySelector("img[data-live-panel]");
+  if (livePanel) {
+    const base = livePanel.src.split("#")[0];
+    setInterval(() => {
+      if (document.hidden) return;
+      const next = new Image();
+      next.onload = () => { livePanel.src = next.src; };
+      next.src = base + "&t=" + Date.now();
+    }, 1000);
+  }
+
+  // The slogan form: preview the draft on the real panel as it is typed, animated.
+  document.querySelectorAll("form[data-slogan-form]").forEach((form) => {
+    const img = form.querySelector("img[data-draft-preview]");
+    const status = form.querySelector(".preview-status");
+    let started = Date.now(), timer = null, failed = false;
+    const url = () => {
+      const q = new URLSearchParams({
+        text: form.elements.text.value, color: form.elements.color.value,
+        effect: form.elements.effect.value, speed_px_s: form.elements.speed_px_s.value || "0",
+        ms: String(Date.now() - started), scale: "4",
+      });
+      return "/api/v1/display/preview.png?" + q.toString();
+    };
+    const draw = async () => {
+      if (!form.elements.text.value.trim()) return;
+      try {
+        const res = await fetch(url(), { credentials: "same-origin" });
+        if (!res.ok) {
+          const body = await res.json().catch(() => null);
+          status.className = "preview-status error";
+          status.textContent = (body && body.error && body.error.message) || res.statusText;
+          failed = true;
+          return;
+        }
+        const blob = await res.blob();
+        const old = img.src;
+        img.src = URL.createObjectURL(blob);
+        if (old.startsWith("blob:")) URL.revokeObjectURL(old);
+        if (failed) { status.className = "preview-status muted"; status.textContent = ""; failed = false; }
+      } catch (_) { /* the next tick tries again */ }
+    };
+    const restart = () => { started = Date.now(); draw(); };
+    form.addEventListener("input", restart);
+    timer = setInterval(() => { if (!document.hidden) draw(); }, 200);
+    restart();
+    window.addEventListener("beforeunload", () => clearInterval(timer));
+  });
+
   // Live pages: redraw from /api/v1/status when the server says something changed.
   const live = document.querySelector("[data-live]");
   if (live && window.EventSource) {

@@ -1,0 +1,143 @@
+//! The `slogans` table: what the LED panel may show, and its approval state.
+
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+use crate::display::slogans::{NewSlogan, SloganRecord};
+use crate::display::{Effect, PanelColor};
+use crate::workflow::ItemState;
+
+const COLUMNS: &str = "s.id, s.text, s.color, s.effect, s.speed_px_s, s.hold_s, s.show_from, \
+    s.show_until, s.position, s.state, s.reject_reason, s.created_by, c.display_name, \
+    d.display_name, s.decided_at, s.created_at, s.updated_at";
+
+const FROM: &str = "FROM slogans s LEFT JOIN users c ON c.id = s.created_by \
+    LEFT JOIN users d ON d.id = s.decided_by";
+
+fn conversion(i: usize, e: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<SloganRecord> {
+    let color: String = r.get(2)?;
+    let effect: String = r.get(3)?;
+    let state: String = r.get(9)?;
+    Ok(SloganRecord {
+        id: r.get(0)?,
+        content: NewSlogan {
+            text: r.get(1)?,
+            color: PanelColor::try_from(color).map_err(|e| conversion(2, e))?,
+            effect: effect.parse::<Effect>().map_err(|e| conversion(3, e))?,
+            speed_px_s: r.get(4)?,
+            hold_s: r.get(5)?,
+            show_from: r.get(6)?,
+            show_until: r.get(7)?,
+            position: r.get(8)?,
+        },
+        state: state.parse::<ItemState>().map_err(|e| conversion(9, e))?,
+        reject_reason: r.get(10)?,
+        created_by: r.get(11)?,
+        created_by_name: r.get(12)?,
+        decided_by_name: r.get(13)?,
+        decided_at: r.get(14)?,
+        created_at: r.get(15)?,
+        updated_at: r.get(16)?,
+    })
+}
+
+/// Add a draft slogan (`created_by` `None`: demo content).
+pub fn insert(
+    tx: &Transaction<'_>,
+    new: &NewSlogan,
+    created_by: Option<i64>,
+) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO slogans (text, color, effect, speed_px_s, hold_s, show_from, show_until,
+            position, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            new.text,
+            new.color.to_hex(),
+            new.effect.as_str(),
+            new.speed_px_s,
+            new.hold_s,
+            new.show_from,
+            new.show_until,
+            new.position,
+            created_by,
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The slogan with this id.
+pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<SloganRecord>> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} {FROM} WHERE s.id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()
+}
+
+/// Slogans in display order, optionally in one state.
+pub fn list(conn: &Connection, state: Option<ItemState>) -> rusqlite::Result<Vec<SloganRecord>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE (?1 IS NULL OR s.state = ?1) ORDER BY s.position, s.id"
+    ))?;
+    let rows = stmt.query_map([state.map(ItemState::as_str)], from_row)?;
+    rows.collect()
+}
+
+/// Replace what a slogan says and put it in `state`, if it is still in `expected`.
+pub fn update_fields(
+    tx: &Transaction<'_>,
+    id: i64,
+    new: &NewSlogan,
+    expected: ItemState,
+    state: ItemState,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        "UPDATE slogans SET text = ?2, color = ?3, effect = ?4, speed_px_s = ?5, hold_s = ?6,
+            show_from = ?7, show_until = ?8, position = ?9, state = ?10, reject_reason = NULL,
+            decided_by = NULL, decided_at = NULL,
+            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1 AND state = ?11",
+        params![
+            id,
+            new.text,
+            new.color.to_hex(),
+            new.effect.as_str(),
+            new.speed_px_s,
+            new.hold_s,
+            new.show_from,
+            new.show_until,
+            new.position,
+            state.as_str(),
+            expected.as_str(),
+        ],
+    )
+}
+
+/// Move a slogan from `from` to `to`, recording who decided and why. Returns the rows changed:
+/// 0 when someone else changed it first.
+pub fn set_state(
+    tx: &Transaction<'_>,
+    id: i64,
+    from: ItemState,
+    to: ItemState,
+    decided_by: Option<i64>,
+    reason: Option<&str>,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        "UPDATE slogans SET state = ?3, decided_by = COALESCE(?4, decided_by),
+            decided_at = CASE WHEN ?4 IS NULL THEN decided_at ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END,
+            reject_reason = ?5, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1 AND state = ?2",
+        params![id, from.as_str(), to.as_str(), decided_by, reason],
+    )
+}
+
+/// How many slogans there are (the demo seeds only an empty table).
+pub fn count(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT COUNT(*) FROM slogans", [], |r| r.get(0))
+}

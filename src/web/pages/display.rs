@@ -1,0 +1,387 @@
+//! The LED panel page: the panel as it is now (live), the slogans with their review state and
+//! actions, and the slogan form with a preview that follows the typing.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Chrome, local_str, render};
+use crate::accounts::Capability;
+use crate::display::slogans::{NewSlogan, SloganAction, SloganRecord};
+use crate::display::{Effect, PanelColor};
+use crate::store::slogans as table;
+use crate::web::AppState;
+use crate::web::api::display::act;
+use crate::web::auth::*;
+use crate::web::error::{AppError, PageError};
+use crate::workflow::ItemState;
+
+/// A slogan as a row shows it.
+pub(super) struct Row {
+    pub(super) id: i64,
+    pub(super) text: String,
+    pub(super) color: String,
+    pub(super) effect: &'static str,
+    pub(super) window: String,
+    pub(super) state: &'static str,
+    pub(super) state_class: &'static str,
+    pub(super) created_by: String,
+    pub(super) decided: String,
+    pub(super) reject_reason: Option<String>,
+    pub(super) can_edit: bool,
+    pub(super) can_submit: bool,
+    pub(super) can_withdraw: bool,
+    pub(super) can_decide: bool,
+}
+
+fn row(s: &SloganRecord, user: &PageUser, tz: chrono_tz::Tz) -> Row {
+    let me = &user.authed.user;
+    let editor = me.role.can(Capability::Edit);
+    let c = &s.content;
+    Row {
+        id: s.id,
+        text: c.text.clone(),
+        color: c.color.to_hex(),
+        effect: c.effect.label_vi(),
+        window: match (&c.show_from, &c.show_until) {
+            (None, None) => user.lang.text().all_day.to_string(),
+            (from, until) => format!(
+                "{} – {}",
+                from.as_deref().unwrap_or("00:00"),
+                until.as_deref().unwrap_or("24:00")
+            ),
+        },
+        state: user.lang.state(&s.state),
+        state_class: s.state.as_str(),
+        created_by: s
+            .created_by_name
+            .clone()
+            .unwrap_or_else(|| user.lang.text().demo_content.to_string()),
+        decided: match (&s.decided_by_name, &s.decided_at) {
+            (Some(n), Some(at)) => format!("{n} · {}", local_str(at, tz)),
+            _ => String::new(),
+        },
+        reject_reason: s.reject_reason.clone(),
+        can_edit: editor && s.state != ItemState::Expired,
+        can_submit: editor && matches!(s.state, ItemState::Draft | ItemState::Rejected),
+        can_withdraw: editor && s.state == ItemState::Submitted,
+        can_decide: me.role.can(Capability::Approve)
+            && s.state == ItemState::Submitted
+            && s.created_by != Some(me.id),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "display.html")]
+struct DisplayPage {
+    c: Chrome,
+    width: u32,
+    height: u32,
+    output: String,
+    panel_error: Option<String>,
+    rows: Vec<Row>,
+}
+
+/// `GET /display`.
+pub async fn page(
+    State(state): State<AppState>,
+    user: Page<CanView>,
+) -> Result<Response, PageError> {
+    let c = Chrome::new(&state, &user, "display").await?;
+    let list = state
+        .store
+        .run(|c| Ok(table::list(c, None)?))
+        .await
+        .map_err(|e| user.err(e))?;
+    let tz = state.config.tz();
+    let d = &state.config.display;
+    let page = DisplayPage {
+        c,
+        width: d.width,
+        height: d.height,
+        output: d.output.clone(),
+        panel_error: state.panel.as_ref().and_then(|p| p.health().error),
+        rows: list.iter().map(|s| row(s, &user, tz)).collect(),
+    };
+    Ok(render(page, user.lang))
+}
+
+#[derive(Template)]
+#[template(path = "slogan_form.html")]
+struct FormPage {
+    c: Chrome,
+    editing: Option<i64>,
+    error: Option<String>,
+    mono: bool,
+    form: SloganForm,
+    effects: Vec<(&'static str, &'static str)>,
+}
+
+/// What the slogan form posts (and shows again, with the error, when it is refused).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SloganForm {
+    text: String,
+    color: String,
+    effect: String,
+    speed_px_s: Option<u16>,
+    hold_s: Option<u16>,
+    show_from: String,
+    show_until: String,
+    position: Option<i64>,
+}
+
+impl SloganForm {
+    fn of(s: &NewSlogan) -> SloganForm {
+        SloganForm {
+            text: s.text.clone(),
+            color: s.color.to_hex(),
+            effect: s.effect.as_str().to_string(),
+            speed_px_s: Some(s.speed_px_s),
+            hold_s: Some(s.hold_s),
+            show_from: s.show_from.clone().unwrap_or_default(),
+            show_until: s.show_until.clone().unwrap_or_default(),
+            position: Some(s.position),
+        }
+    }
+
+    fn to_new(&self) -> Result<NewSlogan, AppError> {
+        let bad = AppError::BadRequest;
+        let color = match self.color.trim() {
+            "" => PanelColor::RED,
+            c => PanelColor::try_from(c.to_string()).map_err(bad)?,
+        };
+        let effect = match self.effect.as_str() {
+            "" => Effect::default(),
+            e => e.parse().map_err(bad)?,
+        };
+        let time = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        Ok(NewSlogan {
+            text: self.text.clone(),
+            color,
+            effect,
+            speed_px_s: self.speed_px_s.unwrap_or(0),
+            hold_s: self.hold_s.unwrap_or(5),
+            show_from: time(&self.show_from),
+            show_until: time(&self.show_until),
+            position: self.position.unwrap_or(0),
+        })
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &PageUser,
+    editing: Option<i64>,
+    form: SloganForm,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let c = Chrome::new(state, user, "display").await?;
+    let page = FormPage {
+        c,
+        editing,
+        error,
+        mono: state.config.display.kind.is_mono(),
+        form,
+        effects: Effect::ALL
+            .iter()
+            .map(|e| (e.as_str(), e.label_vi()))
+            .collect(),
+    };
+    Ok(render(page, user.lang))
+}
+
+/// `GET /display/slogans/new`.
+pub async fn new_form(
+    State(state): State<AppState>,
+    user: Page<CanEdit>,
+) -> Result<Response, PageError> {
+    let blank = SloganForm {
+        color: PanelColor::RED.to_hex(),
+        effect: Effect::Scroll.as_str().into(),
+        hold_s: Some(5),
+        ..SloganForm::default()
+    };
+    form_page(&state, &user, None, blank, None).await
+}
+
+/// `POST /display/slogans/new`: save a draft, or show the form again with what was wrong.
+pub async fn create(
+    State(state): State<AppState>,
+    user: Page<CanEdit>,
+    Form(f): Form<SloganForm>,
+) -> Result<Response, PageError> {
+    let new = match f.to_new() {
+        Ok(n) => n,
+        Err(e) => return form_page(&state, &user, None, f, Some(e.to_string())).await,
+    };
+    let actor = user.authed.user.clone();
+    let font = state.board.font();
+    let saved = state
+        .store
+        .call(move |c| crate::display::slogans::create(c, &new, &actor, font))
+        .await;
+    match saved {
+        Ok(_) => Ok(Redirect::to("/display").into_response()),
+        Err(e) => form_page(&state, &user, None, f, Some(e.to_string())).await,
+    }
+}
+
+/// `GET /display/slogans/{id}/edit`.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: Page<CanEdit>,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let record = state
+        .store
+        .run(move |c| Ok(table::get(c, id)?))
+        .await
+        .map_err(|e| user.err(e))?
+        .ok_or_else(|| {
+            user.err(AppError::NotFound(format!(
+                "không có khẩu hiệu {id} / no slogan {id}"
+            )))
+        })?;
+    form_page(
+        &state,
+        &user,
+        Some(id),
+        SloganForm::of(&record.content),
+        None,
+    )
+    .await
+}
+
+/// `POST /display/slogans/{id}/edit`: an approved slogan goes back to draft and off the panel.
+pub async fn update(
+    State(state): State<AppState>,
+    user: Page<CanEdit>,
+    Path(id): Path<i64>,
+    Form(f): Form<SloganForm>,
+) -> Result<Response, PageError> {
+    let result = match f.to_new() {
+        Ok(new) => act(
+            &state,
+            user.authed.user.clone(),
+            id,
+            SloganAction::Edit(new),
+        )
+        .await
+        .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/display").into_response()),
+        Err(e) => form_page(&state, &user, Some(id), f, Some(e.to_string())).await,
+    }
+}
+
+/// What the action buttons post: a reason when rejecting, and where to go back to.
+#[derive(Debug, Deserialize)]
+pub struct ActForm {
+    reason: Option<String>,
+    next: Option<String>,
+}
+
+/// Do `action` to slogan `id` and go back to the approval queue or the panel page.
+async fn step(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    action: SloganAction,
+    next: Option<&str>,
+) -> Result<Response, PageError> {
+    act(state, user.authed.user.clone(), id, action)
+        .await
+        .map_err(|e| user.err(e))?;
+    let next = match next {
+        Some("/approvals") => "/approvals",
+        _ => "/display",
+    };
+    Ok(Redirect::to(next).into_response())
+}
+
+/// `POST /display/slogans/{id}/submit`.
+pub async fn submit(
+    State(state): State<AppState>,
+    user: Page<CanEdit>,
+    Path(id): Path<i64>,
+    Form(f): Form<ActForm>,
+) -> Result<Response, PageError> {
+    step(&state, &user, id, SloganAction::Submit, f.next.as_deref()).await
+}
+
+/// `POST /display/slogans/{id}/withdraw`.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    user: Page<CanEdit>,
+    Path(id): Path<i64>,
+    Form(f): Form<ActForm>,
+) -> Result<Response, PageError> {
+    step(&state, &user, id, SloganAction::Withdraw, f.next.as_deref()).await
+}
+
+/// `POST /display/slogans/{id}/approve`.
+pub async fn approve(
+    State(state): State<AppState>,
+    user: Page<CanApprove>,
+    Path(id): Path<i64>,
+    Form(f): Form<ActForm>,
+) -> Result<Response, PageError> {
+    step(&state, &user, id, SloganAction::Approve, f.next.as_deref()).await
+}
+
+/// `POST /display/slogans/{id}/reject`.
+pub async fn reject(
+    State(state): State<AppState>,
+    user: Page<CanApprove>,
+    Path(id): Path<i64>,
+    Form(f): Form<ActForm>,
+) -> Result<Response, PageError> {
+    let reason = f.reason.unwrap_or_default();
+    step(
+        &state,
+        &user,
+        id,
+        SloganAction::Reject(reason),
+        f.next.as_deref(),
+    )
+    .await
+}
+
+/// A submitted slogan in the leaders' queue: its row and the preview of it on the panel.
+pub(super) struct Pending {
+    /// The row.
+    pub(super) row: Row,
+    /// `/api/v1/display/preview.png?…` for this slogan.
+    pub(super) preview: String,
+}
+
+/// The slogans waiting for a leader, for the approval queue.
+pub(super) async fn pending(state: &AppState, user: &PageUser) -> Result<Vec<Pending>, PageError> {
+    let list = state
+        .store
+        .run(|c| Ok(table::list(c, Some(ItemState::Submitted))?))
+        .await
+        .map_err(|e| user.err(e))?;
+    let tz = state.config.tz();
+    Ok(list
+        .iter()
+        .map(|s| {
+            let c = &s.content;
+            let query = serde_urlencoded::to_string([
+                ("text", c.text.as_str()),
+                ("color", &c.color.to_hex()),
+                ("effect", c.effect.as_str()),
+                ("scale", "3"),
+            ])
+            .unwrap_or_default();
+            Pending {
+                row: row(s, user, tz),
+                preview: format!("/api/v1/display/preview.png?{query}"),
+            }
+        })
+        .collect())
+}
