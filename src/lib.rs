@@ -22,6 +22,7 @@ pub mod display;
 pub mod emergency;
 pub mod hw;
 pub mod media;
+pub mod ops;
 pub mod schedule;
 pub mod service;
 pub mod store;

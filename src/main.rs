@@ -45,6 +45,10 @@ enum Command {
     /// Mã API cho script / API tokens for scripts.
     #[command(subcommand)]
     Token(cli::users::TokenCommand),
+    /// Sao lưu cơ sở dữ liệu và bản ghi khi đang chạy / back up the database and recordings.
+    Backup(cli::backup::BackupArgs),
+    /// Khôi phục từ bản sao lưu (dừng dịch vụ trước) / restore a backup (stop the service first).
+    Restore(cli::backup::RestoreArgs),
     /// Kiểm tra cấu hình / check the configuration.
     Check,
 }
@@ -64,6 +68,8 @@ fn main() -> ExitCode {
         Command::Emergency(command) => cli::emergency::run(cli.config.as_deref(), command),
         Command::User(command) => cli::users::run_user(cli.config.as_deref(), command),
         Command::Token(command) => cli::users::run_token(cli.config.as_deref(), command),
+        Command::Backup(args) => cli::backup::backup(cli.config.as_deref(), args),
+        Command::Restore(args) => cli::backup::restore(cli.config.as_deref(), args),
         Command::Check => cli::check::run(cli.config.as_deref()),
     };
     match result {
@@ -85,8 +91,15 @@ fn init_tracing(quiet: bool) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("LOAXA_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt()
+    // Under systemd, journald stamps each line itself: no colours, no second timestamp.
+    let journald = std::env::var_os("JOURNAL_STREAM").is_some();
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .init();
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    if journald {
+        builder.without_time().init();
+    } else {
+        builder.init();
+    }
 }

@@ -46,6 +46,9 @@ pub enum ServeError {
         what: &'static str,
         source: std::io::Error,
     },
+    /// Another service (or a restore) has the data folder.
+    #[error(transparent)]
+    DataDir(#[from] crate::ops::backup::BackupError),
     /// The port cannot be bound.
     #[error(
         "không mở được cổng {addr}: {source} — cổng đang bị chiếm hoặc cần quyền; đổi web.listen / cannot listen on {addr}: {source} — the port is taken or needs privileges; change web.listen"
@@ -64,12 +67,16 @@ pub struct Service {
     _runner: Runner,
     /// Watches the emergency button, if there is one.
     _button: Option<ButtonWatcher>,
+    /// Keeps a second service, or a restore, off this data folder.
+    _data_dir: std::fs::File,
 }
 
 impl Service {
     /// Open the store and start the player (which keeps retrying a missing card).
     pub fn start(config: Config) -> Result<Service, ServeError> {
         let store = Store::open(&config.database_path())?;
+        let data_dir = crate::ops::backup::hold_data_dir(&config.data_dir)?;
+        crate::ops::metrics::install();
         let library = MediaLibrary::new(&config.data_dir, store.clone(), config.loudness);
         match library.sweep_incoming() {
             Ok(0) => {}
@@ -138,6 +145,7 @@ impl Service {
             state,
             _runner: runner,
             _button: button,
+            _data_dir: data_dir,
         })
     }
 
@@ -184,10 +192,17 @@ impl Service {
             .local_addr()
             .map(|a| a.to_string())
             .unwrap_or_default();
+        crate::ops::watchdog::spawn(self.state.clone());
+        let bus = self.state.events.clone();
         let app =
             web::app(self.state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        crate::ops::watchdog::ready();
         axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                crate::ops::watchdog::stopping();
+                bus.send(Event::ShuttingDown);
+            })
             .await
             .map_err(|source| ServeError::Listen { addr, source })
     }
@@ -345,8 +360,21 @@ fn forward_player_events(state: &AppState) {
     tokio::spawn(async move {
         loop {
             match rx.recv().await {
-                Ok(PlayerEvent::OutputReady { .. } | PlayerEvent::OutputLost { .. }) => {
+                Ok(PlayerEvent::OutputReady { .. }) => bus.send(Event::Output),
+                Ok(PlayerEvent::OutputLost { .. }) => {
+                    crate::ops::metrics::error("output");
                     bus.send(Event::Output)
+                }
+                Ok(PlayerEvent::Ended(report)) => {
+                    let outcome = match report.outcome {
+                        crate::audio::player::Outcome::Completed => "completed",
+                        crate::audio::player::Outcome::Stopped => "stopped",
+                        crate::audio::player::Outcome::Failed { .. } => "failed",
+                    };
+                    let priority = format!("{:?}", report.priority).to_lowercase();
+                    metrics::counter!(crate::ops::metrics::PLAYS, "outcome" => outcome, "priority" => priority)
+                        .increment(1);
+                    bus.send(Event::OnAir)
                 }
                 Ok(_) => bus.send(Event::OnAir),
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => bus.send(Event::OnAir),

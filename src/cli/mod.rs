@@ -1,5 +1,6 @@
 //! One module per `loaxa` subcommand.
 
+pub mod backup;
 pub mod check;
 pub mod devices;
 pub mod display;

@@ -275,6 +275,9 @@ pub struct WebConfig {
     /// Mark cookies `Secure`: set when the UI is served over HTTPS (a reverse proxy).
     /// Default false; requests arriving with `X-Forwarded-Proto: https` get it anyway.
     pub secure_cookies: bool,
+    /// Uploads are refused while less than this many MB would stay free on the data disk, so
+    /// the database and the as-run log always have room. Default 128.
+    pub min_free_mb: u64,
 }
 
 impl Default for Config {
@@ -312,6 +315,7 @@ impl Default for WebConfig {
             max_upload_mb: 200,
             session_hours: 12,
             secure_cookies: false,
+            min_free_mb: 128,
         }
     }
 }

@@ -476,6 +476,8 @@ fn started(s: &Shared, id: PlayId, at: DateTime<Utc>) {
     {
         active.first_sample_at = Some(at);
         let latency = (at - active.requested_at).num_milliseconds();
+        metrics::histogram!(crate::ops::metrics::EMERGENCY_LATENCY)
+            .record(latency.max(0) as f64 / 1000.0);
         tracing::info!("khẩn cấp lên sóng sau {latency} ms / emergency on air after {latency} ms");
         let snapshot = active.clone();
         drop(st);

@@ -355,6 +355,8 @@ impl Worker {
             match event {
                 PlayerEvent::Started { id, at, .. } => {
                     if let Some(cue) = playing.get(&id) {
+                        let late = (at - cue.start).num_milliseconds() as f64 / 1000.0;
+                        metrics::histogram!(crate::ops::metrics::CUE_LATENESS).record(late);
                         self.record(cue, Outcome::Started, None, Some(at), None);
                     }
                 }

@@ -39,6 +39,9 @@ pub enum AppError {
     /// Well-formed but refused on its merits (a CAP alert for another area). 422.
     #[error("{0}")]
     Unprocessable(String),
+    /// The data disk is nearly full. 507.
+    #[error("{0}")]
+    InsufficientStorage(String),
     /// Slow down. 429.
     #[error("{0}")]
     TooManyRequests(String),
@@ -60,6 +63,7 @@ impl AppError {
             AppError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -76,6 +80,7 @@ impl AppError {
             AppError::Unsupported(_) => "unsupported_media",
             AppError::Unprocessable(_) => "unprocessable",
             AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::InsufficientStorage(_) => "insufficient_storage",
             AppError::Internal(_) => "internal",
         }
     }
@@ -90,6 +95,7 @@ impl AppError {
     fn log(&self) {
         if let AppError::Internal(detail) = self {
             tracing::error!("{detail}");
+            crate::ops::metrics::error("http");
         }
     }
 }

@@ -32,6 +32,12 @@ pub struct Health {
     pub database: Check,
     /// The loudspeaker output.
     pub audio: Check,
+    /// Room on the data disk.
+    pub disk: Check,
+    /// The LED panel.
+    pub panel: Check,
+    /// Whether the clock is synchronised (the programme waits for it).
+    pub clock: Check,
 }
 
 async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
@@ -77,7 +83,10 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
             ),
         },
     };
-    let healthy = database.ok && audio.ok;
+    let disk = disk(&state);
+    let panel = panel(&state);
+    let clock = clock(&state).await;
+    let healthy = database.ok && audio.ok && disk.ok && panel.ok && clock.ok;
     let code = if healthy {
         StatusCode::OK
     } else {
@@ -89,6 +98,84 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
             status: if healthy { "ok" } else { "degraded" },
             database,
             audio,
+            disk,
+            panel,
+            clock,
         }),
     )
+}
+
+fn disk(state: &AppState) -> Check {
+    let reserve = state.config.web.min_free_mb.saturating_mul(1024 * 1024);
+    match crate::ops::disk::space(&state.config.data_dir) {
+        Ok(space) => match crate::ops::disk::refuse_write(space, reserve) {
+            Some(why) => Check {
+                ok: false,
+                detail: why,
+            },
+            None => {
+                let mb = space.free / (1024 * 1024);
+                Check {
+                    ok: true,
+                    detail: format!("còn trống {mb} MB / {mb} MB free"),
+                }
+            }
+        },
+        Err(e) => Check {
+            ok: false,
+            detail: format!(
+                "không đọc được dung lượng đĩa / cannot read the disk space of {}: {e}",
+                state.config.data_dir.display()
+            ),
+        },
+    }
+}
+
+fn panel(state: &AppState) -> Check {
+    match &state.panel {
+        None => Check {
+            ok: true,
+            detail: "không có bảng LED gắn vào (display.output = none); chỉ có hình xem trước / no panel attached (display.output = none); preview only".into(),
+        },
+        Some(driver) => match driver.health() {
+            h if h.error.is_some() => Check {
+                ok: false,
+                detail: h.error.unwrap_or_default(),
+            },
+            h => Check {
+                ok: true,
+                detail: format!(
+                    "bảng LED {} đang hiện ({} khung hình) / panel {} showing ({} frames)",
+                    state.config.display.output, h.frames, state.config.display.output, h.frames
+                ),
+            },
+        },
+    }
+}
+
+async fn clock(state: &AppState) -> Check {
+    use crate::schedule::runner::{SystemTimeSync, TimeSync};
+    let required = state.config.schedule.require_time_sync;
+    let synced = tokio::task::spawn_blocking(|| SystemTimeSync.synchronized())
+        .await
+        .ok()
+        .flatten();
+    match synced {
+        Some(true) => Check {
+            ok: true,
+            detail: "đồng hồ đã đồng bộ NTP / the clock is NTP-synchronised".into(),
+        },
+        Some(false) => Check {
+            ok: !required,
+            detail: if required {
+                "đồng hồ chưa đồng bộ NTP: lịch phát đang chờ — kiểm tra mạng và timedatectl / the clock is not NTP-synchronised: the programme is waiting — check the network and timedatectl".into()
+            } else {
+                "đồng hồ chưa đồng bộ NTP (schedule.require_time_sync = false: vẫn phát) / the clock is not NTP-synchronised (require_time_sync is off: airing anyway)".into()
+            },
+        },
+        None => Check {
+            ok: true,
+            detail: "không kiểm tra được đồng bộ giờ (không có timedatectl) / cannot tell whether the clock is synchronised (no timedatectl)".into(),
+        },
+    }
 }

@@ -45,11 +45,17 @@ pub async fn receive(
             while field.chunk().await.map_err(bad_form)?.is_some() {}
             continue;
         }
+        ensure_room(state)?;
         let lib = library.clone();
         let mut part = tokio::task::spawn_blocking(move || lib.begin(limit)).await??;
+        let mut checked = 0;
         while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
             // Small synchronous writes; the OS page cache absorbs them.
             part.write(&chunk)?;
+            if part.bytes() - checked >= ROOM_CHECK_EVERY {
+                checked = part.bytes();
+                ensure_room(state)?;
+            }
         }
         incoming = Some(part);
     }
@@ -78,10 +84,34 @@ pub async fn receive(
         actor: actor.to_string(),
     };
     let imported = tokio::task::spawn_blocking(move || library.finish(incoming, &req)).await??;
+    let result = if imported.duplicate {
+        "duplicate"
+    } else {
+        "accepted"
+    };
+    metrics::counter!(crate::ops::metrics::UPLOADS, "result" => result).increment(1);
     Ok(Upload {
         imported: Some(imported),
         fields,
     })
+}
+
+/// How often (in bytes received) an upload checks that the disk keeps its reserve.
+const ROOM_CHECK_EVERY: u64 = 8 << 20;
+
+/// Refuse to take more if the data disk keeps less than `web.min_free_mb`: the database and
+/// the as-run log must always have room, whatever staff upload.
+fn ensure_room(state: &AppState) -> Result<(), AppError> {
+    let reserve = state.config.web.min_free_mb.saturating_mul(1024 * 1024);
+    let space = crate::ops::disk::space(&state.config.data_dir)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    match crate::ops::disk::refuse_write(space, reserve) {
+        Some(why) => {
+            metrics::counter!(crate::ops::metrics::UPLOADS, "result" => "refused").increment(1);
+            Err(AppError::InsufficientStorage(why))
+        }
+        None => Ok(()),
+    }
 }
 
 impl Upload {

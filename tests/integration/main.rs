@@ -12,6 +12,7 @@ mod display;
 mod engine;
 mod media;
 mod onair;
+mod ops;
 mod programme;
 mod service;
 mod web;

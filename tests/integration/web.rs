@@ -351,6 +351,7 @@ fn routes() -> Vec<(Method, &'static str, Need)> {
         (Method::POST, "/display/slogans/{i}/approve", Approve),
         (Method::POST, "/display/slogans/{i}/reject", Approve),
         (Method::GET, "/api/v1/display", View),
+        (Method::GET, "/api/v1/metrics", View),
         (Method::GET, "/api/v1/display/preview.png", View),
         (Method::GET, "/api/v1/display/slogans", View),
         (Method::POST, "/api/v1/display/slogans", Edit),

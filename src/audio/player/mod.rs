@@ -228,6 +228,8 @@ enum Command {
     Play(PlayId, Box<PlayRequest>),
     /// Stop what is at or above this priority (`None`: everything).
     Stop(Option<Priority>),
+    /// Answer on the channel: the thread is alive and taking commands.
+    Ping(mpsc::Sender<()>),
     Shutdown,
 }
 
@@ -313,6 +315,15 @@ impl Player {
     }
 
     /// The player as it is now.
+    /// Whether the player thread takes a command within `within` (it does so between two
+    /// chunks of audio, every ~10 ms). The watchdog asks; a hung audio thread gets the service
+    /// restarted.
+    pub fn answers(&self, within: std::time::Duration) -> bool {
+        let (tx, rx) = mpsc::channel();
+        self.commands.send(Command::Ping(tx)).is_ok() && rx.recv_timeout(within).is_ok()
+    }
+
+    /// A snapshot of what the player is doing.
     pub fn status(&self) -> PlayerStatus {
         self.status
             .lock()

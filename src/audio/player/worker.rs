@@ -98,6 +98,9 @@ impl Worker {
                     }
                     Ok(Command::Play(id, req)) => self.admit(id, *req),
                     Ok(Command::Stop(at_or_above)) => self.stop(at_or_above),
+                    Ok(Command::Ping(answer)) => {
+                        let _ = answer.send(());
+                    }
                     Err(RecvTimeoutError::Timeout) => break,
                 }
                 next = self.try_command();

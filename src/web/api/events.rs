@@ -12,16 +12,17 @@ use tokio_stream::wrappers::BroadcastStream;
 use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::ApiError;
+use crate::web::events::Event;
 
 /// The event stream: one `data: {"kind": ...}` line per event.
 pub async fn stream(
     State(state): State<AppState>,
     _: Api<CanView>,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
-    let events = BroadcastStream::new(state.events.subscribe()).filter_map(|e| {
+    let events = BroadcastStream::new(state.events.subscribe())
         // A slow reader that missed events just gets the next one; pages re-read the status.
-        let e = e.ok()?;
-        Some(Ok(SseEvent::default().json_data(&e).unwrap_or_default()))
-    });
+        .filter_map(Result::ok)
+        .take_while(|e| *e != Event::ShuttingDown)
+        .map(|e| Ok(SseEvent::default().json_data(&e).unwrap_or_default()));
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -10,6 +10,7 @@ pub mod emergency;
 mod events;
 mod items;
 mod media;
+mod metrics;
 mod status;
 
 use axum::Router;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
                 .delete(emergency::delete),
         )
         .route("/cap", post(emergency::cap))
+        .route("/metrics", get(metrics::get))
         .route("/display", get(display::status))
         .route("/display/preview.png", get(display::preview))
         .route("/display/slogans", get(display::list).post(display::create))
@@ -70,7 +72,7 @@ pub fn router() -> Router<AppState> {
         media::list, media::upload, media::get, media::audio,
         items::list, items::create, items::get, items::edit,
         items::submit, items::withdraw, items::approve, items::reject,
-        status::get, asrun::get, audit::get,
+        status::get, metrics::get, asrun::get, audit::get,
         emergency::post, emergency::get, emergency::delete, emergency::cap,
         display::status, display::preview, display::list, display::create, display::get,
         display::edit, display::submit, display::withdraw, display::approve, display::reject,
@@ -110,7 +112,8 @@ pub struct ErrorBody {
 #[derive(utoipa::ToSchema, serde::Serialize)]
 pub struct ErrorDetail {
     /// Machine-readable: `unauthorized`, `forbidden`, `not_found`, `bad_request`, `conflict`,
-    /// `too_large`, `unsupported_media`, `too_many_requests`, `internal`.
+    /// `too_large`, `unsupported_media`, `unprocessable`, `insufficient_storage`, `too_many_requests`,
+    /// `internal`.
     pub code: String,
     /// For people, Vietnamese then English.
     pub message: String,

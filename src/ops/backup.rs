@@ -1,0 +1,312 @@
+//! `loaxa backup` and `loaxa restore`: one file with the database and every recording it
+//! refers to, consistent while the service runs, and put back only when it checks out.
+//!
+//! The database is copied with SQLite's online backup API (a snapshot of one moment, while
+//! writers carry on); the recordings are content-addressed and never change once stored, so
+//! the ones the snapshot names are exactly the right ones. The archive is a plain tar file
+//! (`tar tf` shows it), written under a temporary name, fsynced and renamed: a power cut never
+//! leaves a half backup under the real name.
+//!
+//! A restore refuses to run while the service holds the data folder, unpacks into a folder of
+//! its own, checks the database (`PRAGMA integrity_check`) and every recording's SHA-256, and
+//! only then swaps the database in, keeping the one it replaces beside it.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+
+/// The folder inside the archive.
+const ROOT: &str = "loaxa-backup";
+/// Archive format version, in the manifest.
+const FORMAT: u32 = 1;
+/// The lock file the running service holds in the data folder.
+const LOCK_FILE: &str = "loaxa.lock";
+
+/// What the archive says about itself.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Archive format (1).
+    pub format: u32,
+    /// The loaxa version that wrote it.
+    pub version: String,
+    /// When the database snapshot was taken (UTC, RFC 3339).
+    pub created_at: String,
+    /// Recordings in the archive.
+    pub recordings: usize,
+}
+
+/// What a backup or restore did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The manifest written or read.
+    pub manifest: Manifest,
+    /// Size of the archive in bytes.
+    pub bytes: u64,
+    /// For a restore: where the replaced database was kept.
+    pub previous: Option<PathBuf>,
+}
+
+/// Why a backup or restore did not happen. Nothing was changed when it did not.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// SQLite refused.
+    #[error("cơ sở dữ liệu / database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The service is running on this data folder.
+    #[error(
+        "dịch vụ đang chạy trên thư mục dữ liệu này — hãy dừng trước (sudo systemctl stop loaxa) rồi khôi phục / the service is running on this data folder — stop it first (sudo systemctl stop loaxa), then restore"
+    )]
+    ServiceRunning,
+    /// The archive is not a Loa Xã backup, or it is damaged.
+    #[error(
+        "tệp sao lưu hỏng hoặc không phải của Loa Xã: {0} / the backup is damaged or not a Loa Xã backup: {0}"
+    )]
+    Damaged(String),
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> BackupError + '_ {
+    move |source| BackupError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Write a backup of `config`'s data to `to`.
+pub fn backup(config: &Config, to: &Path) -> Result<Report, BackupError> {
+    let dir = to
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let staging = tempfile::Builder::new()
+        .prefix(".loaxa-backup-")
+        .tempdir_in(dir)
+        .map_err(io(dir))?;
+    let snapshot = staging.path().join("loaxa.sqlite3");
+    let created_at = Utc::now().to_rfc3339();
+    {
+        let live = rusqlite::Connection::open_with_flags(
+            config.database_path(),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
+        live.backup(rusqlite::MAIN_DB, &snapshot, None)?;
+    }
+    let files = recordings(&snapshot)?;
+    let manifest = Manifest {
+        format: FORMAT,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        created_at,
+        recordings: files.len(),
+    };
+    let partial = staging.path().join("backup.tar");
+    write_archive(&partial, &manifest, &snapshot, &config.data_dir, &files)?;
+    std::fs::rename(&partial, to).map_err(io(to))?;
+    sync_dir(dir)?;
+    let bytes = std::fs::metadata(to).map_err(io(to))?.len();
+    Ok(Report {
+        manifest,
+        bytes,
+        previous: None,
+    })
+}
+
+/// The recordings a database refers to, relative to the data folder.
+fn recordings(database: &Path) -> Result<Vec<String>, BackupError> {
+    let conn = rusqlite::Connection::open(database)?;
+    let mut stmt = conn.prepare("SELECT file FROM media ORDER BY id")?;
+    let files = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(files.collect::<Result<_, _>>()?)
+}
+
+fn write_archive(
+    path: &Path,
+    manifest: &Manifest,
+    database: &Path,
+    data_dir: &Path,
+    files: &[String],
+) -> Result<(), BackupError> {
+    let file = File::create(path).map_err(io(path))?;
+    let mut tar = tar::Builder::new(std::io::BufWriter::new(file));
+    let json = serde_json::to_vec_pretty(manifest).unwrap_or_default();
+    let mut header = tar::Header::new_gnu();
+    header.set_size(json.len() as u64);
+    header.set_mode(0o640);
+    header.set_mtime(Utc::now().timestamp().max(0) as u64);
+    header.set_cksum();
+    tar.append_data(
+        &mut header,
+        format!("{ROOT}/manifest.json"),
+        json.as_slice(),
+    )
+    .map_err(io(path))?;
+    tar.append_path_with_name(database, format!("{ROOT}/loaxa.sqlite3"))
+        .map_err(io(database))?;
+    for f in files {
+        let source = data_dir.join(f);
+        tar.append_path_with_name(&source, format!("{ROOT}/{f}"))
+            .map_err(io(&source))?;
+    }
+    let writer = tar.into_inner().map_err(io(path))?;
+    let file = writer.into_inner().map_err(|e| BackupError::Io {
+        path: path.to_path_buf(),
+        source: e.into_error(),
+    })?;
+    file.sync_all().map_err(io(path))
+}
+
+/// Hold the data folder for as long as the returned file lives (the service's whole life), so
+/// that a restore, or a second service, cannot run on it at the same time.
+pub fn hold_data_dir(data_dir: &Path) -> Result<File, BackupError> {
+    let path = data_dir.join(LOCK_FILE);
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io(&path))?;
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive)
+        .map_err(|_| BackupError::ServiceRunning)?;
+    Ok(file)
+}
+
+/// Put the backup `from` back into `config`'s data folder. The service must be stopped.
+pub fn restore(config: &Config, from: &Path) -> Result<Report, BackupError> {
+    let data_dir = &config.data_dir;
+    std::fs::create_dir_all(data_dir).map_err(io(data_dir))?;
+    let _held = hold_data_dir(data_dir)?;
+    let staging = tempfile::Builder::new()
+        .prefix(".loaxa-restore-")
+        .tempdir_in(data_dir)
+        .map_err(io(data_dir))?;
+    let file = File::open(from).map_err(io(from))?;
+    let bytes = file.metadata().map_err(io(from))?.len();
+    tar::Archive::new(BufReader::new(file))
+        .unpack(staging.path())
+        .map_err(|e| BackupError::Damaged(e.to_string()))?;
+    let root = staging.path().join(ROOT);
+    let manifest = read_manifest(&root)?;
+    let database = root.join("loaxa.sqlite3");
+    check_database(&database)?;
+    let files = recordings(&database)?;
+    for f in &files {
+        check_recording(&root, f)?;
+    }
+    // Everything checks out: recordings first (new names only), then the database.
+    for f in &files {
+        let target = data_dir.join(f);
+        if !target.exists() {
+            let parent = target.parent().unwrap_or(data_dir);
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+            std::fs::rename(root.join(f), &target).map_err(io(&target))?;
+            sync_dir(parent)?;
+        }
+    }
+    let previous = keep_previous_database(config)?;
+    let live = config.database_path();
+    std::fs::rename(&database, &live).map_err(io(&live))?;
+    sync_dir(data_dir)?;
+    Ok(Report {
+        manifest,
+        bytes,
+        previous,
+    })
+}
+
+fn read_manifest(root: &Path) -> Result<Manifest, BackupError> {
+    let path = root.join("manifest.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|_| BackupError::Damaged("thiếu / no manifest.json".into()))?;
+    let manifest: Manifest =
+        serde_json::from_str(&text).map_err(|e| BackupError::Damaged(e.to_string()))?;
+    if manifest.format != FORMAT {
+        return Err(BackupError::Damaged(format!(
+            "định dạng {} / format {}",
+            manifest.format, manifest.format
+        )));
+    }
+    Ok(manifest)
+}
+
+fn check_database(path: &Path) -> Result<(), BackupError> {
+    if !path.exists() {
+        return Err(BackupError::Damaged("thiếu / no loaxa.sqlite3".into()));
+    }
+    let conn = rusqlite::Connection::open(path).map_err(|e| BackupError::Damaged(e.to_string()))?;
+    let verdict: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| BackupError::Damaged(e.to_string()))?;
+    if verdict != "ok" {
+        return Err(BackupError::Damaged(format!("integrity_check: {verdict}")));
+    }
+    Ok(())
+}
+
+/// A recording is named by its SHA-256: the name proves the content.
+fn check_recording(root: &Path, relative: &str) -> Result<(), BackupError> {
+    let path = root.join(relative);
+    let expected = Path::new(relative)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let mut file = File::open(&path)
+        .map_err(|_| BackupError::Damaged(format!("thiếu / missing {relative}")))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0; 1 << 16];
+    loop {
+        let n = file.read(&mut buf).map_err(io(&path))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    let actual: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if actual != expected {
+        return Err(BackupError::Damaged(format!(
+            "{relative}: SHA-256 {actual}"
+        )));
+    }
+    Ok(())
+}
+
+/// Move the database being replaced (with its WAL files) aside; `None` if there was none.
+fn keep_previous_database(config: &Config) -> Result<Option<PathBuf>, BackupError> {
+    let live = config.database_path();
+    if !live.exists() {
+        return Ok(None);
+    }
+    let aside = config.data_dir.join(format!(
+        "before-restore-{}",
+        Utc::now().format("%Y%m%d-%H%M%S")
+    ));
+    std::fs::create_dir_all(&aside).map_err(io(&aside))?;
+    for suffix in ["", "-wal", "-shm"] {
+        let from = PathBuf::from(format!("{}{suffix}", live.display()));
+        if from.exists() {
+            let name = from.file_name().unwrap_or_default();
+            std::fs::rename(&from, aside.join(name)).map_err(io(&from))?;
+        }
+    }
+    Ok(Some(aside))
+}
+
+fn sync_dir(dir: &Path) -> Result<(), BackupError> {
+    File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))
+}

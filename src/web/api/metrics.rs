@@ -1,0 +1,29 @@
+//! `/api/v1/metrics`: Prometheus metrics. Scrape with a token (`loaxa token create`), e.g.
+//! `authorization: { credentials: TOKEN }` in the scrape config.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+use crate::ops::metrics as m;
+use crate::web::AppState;
+use crate::web::auth::*;
+use crate::web::error::{ApiError, AppError};
+
+/// Metrics in the Prometheus text format.
+#[utoipa::path(get, path = "/metrics", tag = "status",
+    responses((status = 200, content_type = "text/plain", description = "Prometheus text format")))]
+pub async fn get(State(state): State<AppState>, _: Api<CanView>) -> Result<Response, ApiError> {
+    let player = state.player.status();
+    metrics::gauge!(m::UNDERRUNS).set(player.underruns as f64);
+    metrics::gauge!(m::OUTPUT_UP).set(if player.format.is_some() { 1.0 } else { 0.0 });
+    if let Some(panel) = &state.panel {
+        metrics::gauge!(m::PANEL_FRAMES).set(panel.health().frames as f64);
+    }
+    if let Ok(space) = crate::ops::disk::space(&state.config.data_dir) {
+        metrics::gauge!(m::DISK_FREE).set(space.free as f64);
+    }
+    let body = m::render()
+        .ok_or_else(|| AppError::Internal("bộ đếm chưa được cài / no metrics recorder".into()))?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response())
+}
