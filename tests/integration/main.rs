@@ -8,6 +8,7 @@ mod common;
 
 mod browser;
 mod cli;
+mod deploy;
 mod display;
 mod engine;
 mod media;
