@@ -21,7 +21,7 @@ pub use source::{Problem, SourceText};
 /// The name of the config file looked for in the working directory.
 pub const DEFAULT_FILE: &str = "loaxa.toml";
 /// Environment variables that are not config keys.
-const NON_KEY_VARS: &[&str] = &["LOAXA_CONFIG", "LOAXA_LOG"];
+const NON_KEY_VARS: &[&str] = &["LOAXA_CONFIG", "LOAXA_LOG", "LOAXA_TOKEN"];
 
 /// Everything the controller can be told.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -434,8 +434,11 @@ fn apply_env(
             fix: String::new(),
         }])
     })?;
+    // Keys without a default are missing from a default config's table: list them from one
+    // where every key is set, and take each value's type from there.
+    let every_key = toml::Table::try_from(every_key_set()).unwrap_or_default();
     let mut leaves = Vec::new();
-    collect_leaves(&table, String::new(), &mut leaves);
+    collect_leaves(&every_key, String::new(), &mut leaves);
     let mut problems = Vec::new();
     let mut set = BTreeSet::new();
     for (var, raw) in env {
@@ -452,7 +455,7 @@ fn apply_env(
             continue;
         };
         let path: Vec<&str> = key.split('.').collect();
-        let value = match lookup(&table, &path) {
+        let value = match lookup(&every_key, &path) {
             Some(toml::Value::String(_)) | None => toml::Value::String(raw.clone()),
             Some(_) => match raw.parse::<toml::Value>() {
                 Ok(v) => v,
@@ -478,6 +481,16 @@ fn apply_env(
         }])
     })?;
     Ok((config, set))
+}
+
+/// The default config with every optional key given a value, so that the environment can
+/// set keys that have no default (the GPIO pins, the HUB75 slowdown).
+fn every_key_set() -> Config {
+    let mut config = Config::default();
+    config.hw.amplifier_pin = Some(0);
+    config.hw.emergency_button_pin = Some(0);
+    config.display.hub75.slowdown = Some(0);
+    config
 }
 
 fn collect_leaves(table: &toml::Table, prefix: String, out: &mut Vec<String>) {

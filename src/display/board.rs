@@ -148,7 +148,9 @@ pub fn preview(
         Scene::Slogan { started_at, .. } => started_at,
         _ => now,
     };
-    let at = start + chrono::Duration::milliseconds(elapsed_ms.max(0));
+    // A slot never lasts a day: anything further is a typo, and would overflow the date.
+    let elapsed = chrono::Duration::milliseconds(elapsed_ms.clamp(0, 86_400_000));
+    let at = start.checked_add_signed(elapsed).unwrap_or(start);
     let mut frame = Frame::new(spec.width, spec.height);
     let Ok(()) = render(&scene(at, &input), at, &mut frame);
     frame

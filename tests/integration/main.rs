@@ -6,11 +6,14 @@
 
 mod common;
 
+mod api_fuzz;
 mod browser;
 mod cli;
+mod crash;
 mod deploy;
 mod display;
 mod engine;
+mod fuzz;
 mod media;
 mod onair;
 mod ops;

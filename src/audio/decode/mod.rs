@@ -28,6 +28,12 @@ use source::PaddedFile;
 
 /// Highest sample rate we accept from a header: twice the 192 kHz studio maximum.
 const MAX_SAMPLE_RATE: u32 = 384_000;
+/// Lowest: half the 8 kHz of a telephone line; anything less carries no speech and is a
+/// damaged header.
+const MIN_SAMPLE_RATE: u32 = 4_000;
+/// Loudest sample we pass on, +24 dBFS: float recordings may go past full scale, but never
+/// by this much unless the bytes are damaged.
+const MAX_SAMPLE: f32 = 16.0;
 /// Most channels we accept from a header.
 const MAX_CHANNELS: usize = 32;
 /// A header asking for bigger packets than this is lying; refuse before allocating for it.
@@ -111,6 +117,8 @@ pub enum DecodeWarning {
     Truncated { decoded_frames: u64 },
     /// Some packets were damaged and skipped (a click or a short gap).
     SkippedPackets { count: u32 },
+    /// Some float samples were not numbers (or absurdly loud) and were silenced.
+    DamagedSamples { count: u64 },
 }
 
 impl std::fmt::Display for DecodeWarning {
@@ -123,6 +131,10 @@ impl std::fmt::Display for DecodeWarning {
             DecodeWarning::SkippedPackets { count } => write!(
                 f,
                 "bỏ qua {count} đoạn hỏng / skipped {count} damaged packets"
+            ),
+            DecodeWarning::DamagedSamples { count } => write!(
+                f,
+                "{count} mẫu hỏng đã thay bằng im lặng / {count} damaged samples replaced by silence"
             ),
         }
     }
@@ -149,6 +161,7 @@ pub struct Decoder {
     /// Encoder priming still to drop from the start (AAC in MP4).
     skip_frames: u64,
     bad_packets: u32,
+    damaged_samples: u64,
     warnings: Vec<DecodeWarning>,
     finished: bool,
 }
@@ -292,6 +305,7 @@ impl Decoder {
             decoded_frames: 0,
             skip_frames: 0,
             bad_packets: 0,
+            damaged_samples: 0,
             warnings: Vec::new(),
             finished: false,
         })
@@ -372,6 +386,7 @@ impl Decoder {
                     let skip = (self.skip_frames as usize).min(buf.frames());
                     self.skip_frames -= skip as u64;
                     self.block.drain(..skip * channels);
+                    self.damaged_samples += silence_damaged(&mut self.block);
                     buf.frames() - skip
                 }
                 Err(SymError::DecodeError(_)) | Err(SymError::IoError(_)) => {
@@ -414,6 +429,11 @@ impl Decoder {
         if self.decoded_frames == 0 {
             return Err(self.corrupt("không có âm thanh / no audio".into()));
         }
+        if self.damaged_samples > 0 {
+            self.warnings.push(DecodeWarning::DamagedSamples {
+                count: self.damaged_samples,
+            });
+        }
         if self.bad_packets > 0 {
             self.warnings.push(DecodeWarning::SkippedPackets {
                 count: self.bad_packets,
@@ -453,12 +473,25 @@ fn check_sniffed(head: &[u8], name: &Path) -> Result<(), DecodeError> {
     }
 }
 
+/// Silence the samples a damaged float file holds (NaN, infinities, absurd values) so they
+/// reach neither the loudness meter nor the resampler; how many there were.
+fn silence_damaged(samples: &mut [f32]) -> u64 {
+    let mut damaged = 0;
+    for s in samples
+        .iter_mut()
+        .filter(|s| !s.is_finite() || s.abs() > MAX_SAMPLE)
+    {
+        *s = 0.0;
+        damaged += 1;
+    }
+    damaged
+}
+
 fn check_header(
     params: &symphonia::core::codecs::audio::AudioCodecParameters,
 ) -> Result<(), String> {
     match params.sample_rate {
-        Some(0) => return Err("tần số lấy mẫu 0 Hz / sample rate of 0 Hz".into()),
-        Some(r) if r > MAX_SAMPLE_RATE => {
+        Some(r) if !(MIN_SAMPLE_RATE..=MAX_SAMPLE_RATE).contains(&r) => {
             return Err(format!(
                 "tần số lấy mẫu {r} Hz là vô lý / a sample rate of {r} Hz is absurd"
             ));

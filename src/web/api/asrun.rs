@@ -1,11 +1,11 @@
 //! `/api/v1/asrun`: the as-run log as JSON or CSV.
 
-use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::extract::{Json, Query};
 use crate::store::asrun::{self, Entry};
 use crate::web::AppState;
 use crate::web::auth::*;
@@ -25,7 +25,8 @@ pub struct AsRunQuery {
 
 /// What aired between two days (in the commune's time zone).
 #[utoipa::path(get, path = "/asrun", tag = "as-run", params(AsRunQuery),
-    responses((status = 200, body = [Entry]), (status = 200, description = "CSV when format=csv", content_type = "text/csv")))]
+    responses((status = 200, description = "JSON, or CSV when format=csv",
+        content((Vec<Entry> = "application/json"), (String = "text/csv")))))]
 pub async fn get(
     State(state): State<AppState>,
     _: Api<CanView>,

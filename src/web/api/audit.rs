@@ -1,9 +1,9 @@
 //! `/api/v1/audit`: the audit log.
 
-use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Serialize;
 
+use super::extract::{Json, Query};
 use crate::store::audit;
 use crate::web::AppState;
 use crate::web::auth::*;

@@ -1,12 +1,12 @@
 //! `/api/v1/display`: the LED panel's slogans, their approval, and the live preview.
 
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::extract::{Json, Path, Query};
 use crate::display::driver::PanelHealth;
 use crate::display::panel::to_png;
 use crate::display::slogans::{self, NewSlogan, SloganAction, SloganRecord};

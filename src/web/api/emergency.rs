@@ -1,11 +1,11 @@
 //! `/api/v1/emergency` and `/api/v1/cap`: take every speaker now, stop, and CAP 1.2 alerts.
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use serde::Deserialize;
 
+use super::extract::Json;
 use crate::emergency::cap::{self, Verdict};
 use crate::emergency::{Active, EmergencyError, Message, Start, Trigger};
 use crate::web::AppState;
@@ -121,7 +121,8 @@ pub async fn delete(
 /// Receive a CAP 1.2 alert (XML). Alerts for the commune's areas, severe enough and real, go on
 /// air; a Cancel stops the emergency it references; anything else is refused with the reason.
 #[utoipa::path(post, path = "/cap", tag = "emergency", request_body(content = String, content_type = "application/xml"),
-    responses((status = 201, body = Active), (status = 200, description = "Cancelled", body = Active), (status = 422, body = super::ErrorBody)))]
+    responses((status = 201, body = Active), (status = 200, description = "Cancelled", body = Active),
+        (status = 409, description = "A cancel with nothing on air", body = super::ErrorBody)))]
 pub async fn cap(
     State(state): State<AppState>,
     user: Api<CanEmergency>,

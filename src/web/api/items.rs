@@ -1,10 +1,10 @@
 //! `/api/v1/items`: broadcast items and their approval.
 
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
+use super::extract::{Json, Path, Query};
 use crate::store::items;
 use crate::web::AppState;
 use crate::web::auth::*;
@@ -43,7 +43,7 @@ pub async fn list(
 
 /// Create a draft item from a recording in the library.
 #[utoipa::path(post, path = "/items", tag = "items", request_body = NewItem,
-    responses((status = 201, body = Item), (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
+    responses((status = 201, body = Item), (status = 404, description = "No such recording", body = super::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     user: Api<CanEdit>,

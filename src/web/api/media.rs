@@ -1,14 +1,15 @@
 //! `/api/v1/media`: upload, list and listen to recordings.
 
-use axum::Json;
 use axum::body::Body;
-use axum::extract::{Multipart, Path, Query, Request, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
+use super::extract::{Json, Path, Query};
 use crate::media::Category;
 use crate::store::media::{self, Media};
 use crate::web::AppState;
@@ -71,9 +72,9 @@ pub async fn list(
 pub async fn upload(
     State(state): State<AppState>,
     user: Api<CanEdit>,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let (imported, _) = upload::receive(&state, form, &user.authed.user.name)
+    let (imported, _) = upload::receive(&state, form?, &user.authed.user.name)
         .await?
         .require_file()?;
     let status = if imported.duplicate {

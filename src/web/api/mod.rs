@@ -8,6 +8,7 @@ mod audit;
 pub(crate) mod display;
 pub mod emergency;
 mod events;
+mod extract;
 mod items;
 mod media;
 mod metrics;
@@ -58,6 +59,18 @@ pub fn router() -> Router<AppState> {
         .route("/display/slogans/{id}/withdraw", post(display::withdraw))
         .route("/display/slogans/{id}/approve", post(display::approve))
         .route("/display/slogans/{id}/reject", post(display::reject))
+        .fallback(no_such_path)
+}
+
+/// A path under `/api/v1` that names no operation: the API's JSON error, not an empty 404.
+async fn no_such_path(
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> super::error::ApiError {
+    super::error::AppError::NotFound(format!(
+        "không có đường dẫn API {path} — xem /api/v1/openapi.json / no API path {path} — see /api/v1/openapi.json",
+        path = uri.path()
+    ))
+    .into()
 }
 
 #[derive(OpenApi)]
@@ -78,7 +91,7 @@ pub fn router() -> Router<AppState> {
         display::edit, display::submit, display::withdraw, display::approve, display::reject,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&Security),
+    modifiers(&Security, &CommonErrors),
     security(("bearer" = []), ("session" = []))
 )]
 struct ApiDoc;
@@ -98,6 +111,56 @@ impl utoipa::Modify for Security {
                 super::auth::SESSION_COOKIE,
             ))),
         );
+    }
+}
+
+/// The refusals every operation can answer, declared once instead of on each handler: 401
+/// without a token, 403 for a role that may not, 400 for a malformed query or path, 404 for
+/// an id that names nothing, 413/415/422 for a body that is too big, of the wrong type or
+/// with wrong values.
+struct CommonErrors;
+
+impl utoipa::Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+            ];
+            for op in operations.into_iter().flatten() {
+                let mut declare = |status: &str, description: &str| {
+                    op.responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| error(description).into());
+                };
+                declare("401", "Not signed in / chưa đăng nhập");
+                declare("403", "Not allowed for this role / không có quyền");
+                declare("400", "Malformed request / yêu cầu không hợp lệ");
+                if path.contains('{') {
+                    declare("404", "No such id / không tìm thấy");
+                }
+                if op.request_body.is_some() {
+                    declare("413", "Body too large / quá lớn");
+                    declare("415", "Wrong content type / sai kiểu nội dung");
+                    declare("422", "Values refused / dữ liệu không hợp lệ");
+                }
+            }
+        }
     }
 }
 

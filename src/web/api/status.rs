@@ -1,10 +1,10 @@
 //! `/api/v1/status`: what is on air and how the equipment is, for the dashboard and scripts.
 
-use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::extract::Json;
 use crate::audio::player::PlayerStatus;
 use crate::store::items;
 use crate::web::AppState;
