@@ -13,17 +13,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use loaxa::accounts::{Role, hash_password};
 use loaxa::audio::OutputSpec;
 use loaxa::audio::arbiter::Priority;
 use loaxa::audio::player::{Clip, OutputOptions, PlayRequest, Player, PlayerEvent};
 use loaxa::clock::{Clock, SystemClock};
 use loaxa::config::EmergencyConfig;
 use loaxa::emergency::{Emergency, Message, Start, Trigger};
-use loaxa::media::library::ImportRequest;
 use loaxa::media::{Category, LoudnessPolicy, MediaLibrary};
-use loaxa::store::{Store, users};
-use loaxa::workflow::{self, Action, NewItem, Tier};
+use loaxa::store::Store;
 use tokio::sync::broadcast::Receiver;
 
 mod support;
@@ -115,47 +112,13 @@ fn measure(spec: OutputSpec, bulletin: &Path) -> Result<Vec<f64>, String> {
 fn approved_message(store: &Store, data_dir: &Path) -> Result<i64, String> {
     let library = MediaLibrary::new(data_dir, store.clone(), LoudnessPolicy::default());
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/xin-chao-22k.wav");
-    let req = ImportRequest {
-        original_name: "canh-bao.wav".into(),
-        title: Some("Cảnh báo lũ".into()),
-        category: Category::Emergency,
-        actor: "bench".into(),
-    };
-    let media = library
-        .import_file(&fixture, &req)
-        .map_err(|e| e.to_string())?
-        .media;
-    let hash = hash_password("mật khẩu đủ dài cho bench").map_err(|e| e.to_string())?;
-    store
-        .with(|c| {
-            let tx = c.transaction()?;
-            let editor = users::insert(&tx, "bien-tap", "Biên tập", Role::Editor, &hash)?;
-            let leader = users::insert(&tx, "chu-tich", "Chủ tịch", Role::Approver, &hash)?;
-            tx.commit()?;
-            let (Some(editor), Some(leader)) = (users::get(c, editor)?, users::get(c, leader)?)
-            else {
-                return Ok(None);
-            };
-            let new = NewItem {
-                media_id: media.id,
-                title: "Cảnh báo lũ".into(),
-                category: Category::Emergency,
-                tier: Tier::Emergency,
-                air_from: None,
-                air_until: None,
-                slots: vec![],
-                zones: vec![],
-            };
-            let item = workflow::create(c, &new, &editor).ok();
-            let approved = item.and_then(|item| {
-                workflow::apply(c, item.id, Action::Submit, Some(&editor)).ok()?;
-                workflow::apply(c, item.id, Action::Approve, Some(&leader)).ok()?;
-                Some(item.id)
-            });
-            Ok(approved)
-        })
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| "could not prepare the emergency item".to_string())
+    support::approved_item(
+        store,
+        &library,
+        &fixture,
+        "Cảnh báo lũ",
+        Category::Emergency,
+    )
 }
 
 /// When the chime's first sample reached the output.
