@@ -13,6 +13,7 @@ mod crash;
 mod deploy;
 mod display;
 mod engine;
+mod faults;
 mod fuzz;
 mod media;
 mod onair;

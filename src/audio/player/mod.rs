@@ -208,6 +208,9 @@ pub struct OutputOptions {
     pub after_preemption: AfterPreemption,
     /// The amplifier and zones.
     pub hooks: Arc<dyn AirHooks>,
+    /// Opens `spec`, at start and on every retry: [`sink::open`] unless replaced. Tests and
+    /// future outputs supply their own (an output that fails on demand, for instance).
+    pub open: sink::Opener,
 }
 
 impl OutputOptions {
@@ -220,6 +223,7 @@ impl OutputOptions {
             retry: None,
             after_preemption: AfterPreemption::Resume,
             hooks: Arc::new(NoHooks),
+            open: Arc::new(sink::open),
         }
     }
 }
@@ -246,20 +250,21 @@ pub struct Player {
 impl Player {
     /// Start the player. Without a retry policy, an output that cannot open is an error here.
     pub fn spawn(options: OutputOptions) -> Result<Player, SinkError> {
-        let first = sink::open(&options.spec, options.format, options.clock.clone());
-        let sink = match (first, options.retry) {
-            (Ok(s), _) => Some(s),
+        let first = (options.open)(&options.spec, options.format, options.clock.clone());
+        let (sink, output_error) = match (first, options.retry) {
+            (Ok(s), _) => (Some(s), None),
             (Err(e), None) => return Err(e),
             (Err(e), Some(_)) => {
                 tracing::warn!("{e}");
-                None
+                (None, Some(e.to_string()))
             }
         };
         let (events, _) = broadcast::channel(1024);
         let status = Arc::new(Mutex::new(PlayerStatus {
             output: options.spec.to_string(),
             format: sink.as_ref().map(|s| s.format()),
-            output_error: None,
+            // Said from the start, so /healthz does not look fine until the first retry.
+            output_error,
             now_playing: None,
             background: None,
             queued: 0,

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use tokio::sync::broadcast;
@@ -17,7 +17,7 @@ use super::{
 use crate::audio::arbiter::{AfterPreemption, DUCK_DB, Decision, Priority, decide};
 use crate::audio::convert::AudioFormat;
 use crate::audio::gain::db_to_linear;
-use crate::audio::sink::{self, Sink, SinkError};
+use crate::audio::sink::{Sink, SinkError};
 
 /// Largest write to the sink: 10 ms, the granularity at which a command can cut in.
 const CHUNK: Duration = Duration::from_millis(10);
@@ -41,6 +41,9 @@ pub(super) struct Worker {
     idle: bool,
     /// Underruns of sinks that were closed, so the total survives a reopened card.
     underruns_before: u64,
+    /// When to try a missing output again: on the retry period, not on every command, so
+    /// a busy dashboard does not make the player scan the sound cards many times a second.
+    next_reopen: Instant,
     mix: Vec<f32>,
 }
 
@@ -53,6 +56,7 @@ impl Worker {
         status: Arc<Mutex<PlayerStatus>>,
     ) -> Worker {
         Worker {
+            next_reopen: Instant::now() + options.retry.unwrap_or_default(),
             options,
             sink,
             commands,
@@ -83,7 +87,7 @@ impl Worker {
                 self.try_command()
             } else {
                 let wait = match (&self.sink, self.options.retry) {
-                    (None, Some(retry)) => retry,
+                    (None, Some(_)) => self.next_reopen.saturating_duration_since(Instant::now()),
                     _ => Duration::from_secs(3600),
                 };
                 self.commands.recv_timeout(wait)
@@ -106,7 +110,9 @@ impl Worker {
                 next = self.try_command();
             }
             if self.sink.is_none() {
-                self.reopen();
+                if Instant::now() >= self.next_reopen {
+                    self.reopen();
+                }
                 continue;
             }
             self.fill_stack();
@@ -471,7 +477,7 @@ impl Worker {
 
     fn reopen(&mut self) {
         let o = &self.options;
-        match sink::open(&o.spec, o.format, o.clock.clone()) {
+        match (o.open)(&o.spec, o.format, o.clock.clone()) {
             Ok(s) => {
                 let format = s.format();
                 self.sink = Some(s);
@@ -483,6 +489,7 @@ impl Worker {
             }
             Err(e) => {
                 self.set_output_error(Some(e.to_string()));
+                self.next_reopen = Instant::now() + self.options.retry.unwrap_or_default();
                 // Nothing can air without an output: say so for every waiting request.
                 let waiting: Vec<_> = self
                     .waiting
@@ -517,6 +524,10 @@ impl Worker {
             )));
         }
         self.set_output_error(Some(e.to_string()));
+        // The amplifier and the zones go off (after their hold), not stay on until the card
+        // comes back.
+        self.options.hooks.off_air();
+        self.next_reopen = Instant::now() + self.options.retry.unwrap_or_default();
         self.emit(PlayerEvent::OutputLost {
             output: self.options.spec.to_string(),
             reason: e.to_string(),

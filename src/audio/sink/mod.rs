@@ -132,6 +132,17 @@ pub trait Sink: Send {
     }
 }
 
+/// How the player opens its output, at start and again each time it retries after losing it.
+///
+/// The service always uses [`open`]; this is a seam at the edge, like the other devices, so
+/// that tests (and future outputs) can supply their own: a sound card that can be unplugged on
+/// demand proves the player keeps running and recovers by itself without a real USB card.
+pub type Opener = Arc<
+    dyn Fn(&OutputSpec, AudioFormat, Arc<dyn Clock>) -> Result<Box<dyn Sink>, SinkError>
+        + Send
+        + Sync,
+>;
+
 /// Open the output named by `spec`, producing `preferred` where the output lets us choose.
 pub fn open(
     spec: &OutputSpec,
