@@ -138,6 +138,7 @@ impl Service {
             emergency,
             board,
             panel,
+            measuring: Arc::new(tokio::sync::Semaphore::new(measuring_slots())),
         };
         forward_player_events(&state);
         settle_relays(relays);
@@ -405,4 +406,12 @@ pub async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
+}
+
+/// How many uploads may be measured at once: every core but one, which stays free for the
+/// pages and the programme (at least one).
+fn measuring_slots() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get().saturating_sub(1))
+        .max(1)
 }

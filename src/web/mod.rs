@@ -54,6 +54,9 @@ pub struct AppState {
     pub board: Arc<crate::display::board::Board>,
     /// The running panel loop, if a panel is configured.
     pub panel: Option<Arc<crate::display::driver::PanelDriver>>,
+    /// Uploads measured at once. Measuring takes a whole core for seconds; fifty at once
+    /// would starve the pages (and, on a Pi, everything else), so the rest wait their turn.
+    pub measuring: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {

@@ -83,7 +83,18 @@ pub async fn receive(
         category,
         actor: actor.to_string(),
     };
-    let imported = tokio::task::spawn_blocking(move || library.finish(incoming, &req)).await??;
+    // Waiting here keeps the file safe in `incoming`; it is measured when a core is free.
+    let turn = state
+        .measuring
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let imported = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        library.finish(incoming, &req)
+    })
+    .await??;
     let result = if imported.duplicate {
         "duplicate"
     } else {
