@@ -144,6 +144,7 @@ pub struct NewItem {
     /// The recording.
     pub media_id: i64,
     /// Title.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
     /// Category.
     pub category: Category,

@@ -26,6 +26,7 @@ pub const MAX_HOLD_S: u16 = 600;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewSlogan {
     /// The words, as they should read on the panel.
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub text: String,
     /// The colour wished for (`#rrggbb` or a name such as `đỏ`, `vàng`); a single-colour panel
     /// shows everything in its own colour.
@@ -37,15 +38,19 @@ pub struct NewSlogan {
     pub effect: Effect,
     /// Scroll speed in LEDs per second; 0: the default for the panel's height.
     #[serde(default)]
+    #[schema(maximum = 500)]
     pub speed_px_s: u16,
     /// Seconds a static or blinking slogan stays up.
     #[serde(default = "five")]
+    #[schema(minimum = 1, maximum = 600)]
     pub hold_s: u16,
     /// Shown only from this local time ("HH:MM"), e.g. office-hours notices.
     #[serde(default)]
+    #[schema(pattern = r"^\s*(([01]?[0-9]|2[0-3]):[0-5][0-9])?\s*$")]
     pub show_from: Option<String>,
     /// ... until this local time ("HH:MM", exclusive).
     #[serde(default)]
+    #[schema(pattern = r"^\s*(([01]?[0-9]|2[0-3]):[0-5][0-9])?\s*$")]
     pub show_until: Option<String>,
     /// Place in the rotation (smaller first).
     #[serde(default)]

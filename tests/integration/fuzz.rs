@@ -1431,26 +1431,20 @@ fn analyze_bytes(
     }
 }
 
-/// A refusal a person can act on: it names the file. (The one known exception, the loudness
-/// meter's "NoMem" for absurd sample rates, is tracked by its own ignored test below.)
+/// A refusal a person can act on: it names the file.
 fn readable(msg: &str) -> bool {
-    !msg.trim().is_empty() && (msg.contains("ghi-am") || msg.contains("cannot measure loudness"))
+    msg.contains("ghi-am")
 }
 
 fn check_analysis(a: &loaxa::media::Analysis) -> Result<(), TestCaseError> {
     prop_assert!((1..=384_000).contains(&a.sample_rate), "{a:?}");
     prop_assert!((1..=32).contains(&a.channels), "{a:?}");
     prop_assert!(!a.container.is_empty() && !a.codec.is_empty(), "{a:?}");
-    // (An infinite true peak from a float WAV holding non-numbers is a known bug, tracked by
-    // `float_samples_that_are_not_numbers_are_not_played`; the other measures must be finite.)
-    for v in [a.integrated_lufs, a.loudness_range_lu]
+    for v in [a.integrated_lufs, a.loudness_range_lu, a.true_peak_dbtp]
         .into_iter()
         .flatten()
     {
         prop_assert!(v.is_finite(), "{a:?}");
-    }
-    if let Some(p) = a.true_peak_dbtp {
-        prop_assert!(!p.is_nan() && p != f64::NEG_INFINITY, "{a:?}");
     }
     for w in &a.warnings {
         prop_assert!(!w.trim().is_empty());

@@ -16,8 +16,10 @@ use crate::web::pages::Range;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct AsRunQuery {
     /// First day, `YYYY-MM-DD` (default: six days ago).
+    #[param(format = Date)]
     from: Option<String>,
     /// Last day, inclusive (default: today).
+    #[param(format = Date)]
     to: Option<String>,
     /// `json` (default) or `csv`.
     format: Option<String>,

@@ -204,12 +204,14 @@ pub struct PreviewQuery {
     /// The instant to show (RFC 3339); default now.
     at: Option<DateTime<Utc>>,
     /// A draft slogan's text: preview it alone instead of the panel.
+    #[param(min_length = 1, max_length = 500, pattern = r"\S")]
     text: Option<String>,
     /// Its colour (`#rrggbb` or a name).
     color: Option<String>,
     /// Its effect: `scroll`, `static`, `blink`.
     effect: Option<Effect>,
     /// Its scroll speed in LEDs per second (0: default).
+    #[param(maximum = 500)]
     speed_px_s: Option<u16>,
     /// Milliseconds into the draft's slot, to animate it.
     ms: Option<i64>,
