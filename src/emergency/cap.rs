@@ -130,7 +130,18 @@ pub fn parse(xml: &str) -> Result<Alert, Refused> {
             format!("not CAP 1.2 (the {NAMESPACE} namespace is missing)"),
         ));
     }
-    quick_xml::de::from_str::<Alert>(xml)
+    // CAP documents never carry a DTD; one here is either an attack (entity expansion) or
+    // damage, and it can drive the XML reader into a state it panics on.
+    if xml.contains("<!DOCTYPE") || xml.contains("<!ENTITY") {
+        return Err(refuse(
+            "tài liệu có khai báo DOCTYPE/ENTITY, CAP không dùng",
+            "the document declares a DOCTYPE or an ENTITY, which CAP never does",
+        ));
+    }
+    // A reader that still trips over damaged input (a panic inside quick-xml) refuses the
+    // alert instead of taking the request down with it.
+    std::panic::catch_unwind(|| quick_xml::de::from_str::<Alert>(xml))
+        .unwrap_or_else(|_| Err(quick_xml::DeError::Custom("unreadable XML".into())))
         .map_err(|e| refuse(format!("XML không hợp lệ: {e}"), format!("malformed: {e}")))
 }
 
@@ -296,6 +307,12 @@ mod tests {
         assert!(parse("không phải XML").unwrap_err().en.contains("CAP 1.2"));
         let broken = sample("Actual", "Alert", "Severe", "12345").replace("</info>", "");
         assert!(parse(&broken).is_err());
+        // Found by the property tests: a DTD inside an element made quick-xml panic.
+        let dtd = sample("Actual", "Alert", "Severe", "12345").replace(
+            "<sender>",
+            "<sender>\"\"\n<!DOCTYPE alert [<!ENTITY a \"aaaa\">]>\n",
+        );
+        assert!(parse(&dtd).unwrap_err().en.contains("DOCTYPE"));
     }
 
     #[test]

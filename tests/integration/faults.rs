@@ -463,6 +463,10 @@ fn the_card_pulled_out_mid_bulletin_comes_back_without_a_restart() {
         before >= 1,
         "the hiccup was an underrun on the first opening"
     );
+    assert_eq!(
+        after, 0,
+        "the emergency cutting into the bulletin is a pre-emption, not an underrun"
+    );
     status_becomes(&player, "every underrun", |s| s.underruns == before + after);
     assert_eq!(
         player.status().completed,

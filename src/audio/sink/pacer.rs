@@ -103,21 +103,19 @@ impl Pacer {
     }
 
     /// Cut the timeline at the playhead (pre-emption): admitted frames not yet played are
-    /// dropped, and the next admitted frame plays right after the last one heard.
+    /// dropped, and the next admitted frame starts a new timeline at once, right after the
+    /// last one heard. The gap until that write is the pre-emption itself, not an underrun.
     pub(super) fn cut(&mut self) -> Cleared {
         let played = self.played_frames();
-        let Some(a) = self.anchor.as_mut() else {
+        let Some(a) = self.anchor.take() else {
             return Cleared {
                 at: self.clock.now(),
                 discarded_frames: 0,
             };
         };
-        let discarded_frames = a.frames - played;
-        a.frames = played;
-        let wall = a.wall;
         Cleared {
-            at: wall + self.chrono_offset(played),
-            discarded_frames,
+            at: a.wall + self.chrono_offset(played),
+            discarded_frames: a.frames - played,
         }
     }
 
@@ -186,5 +184,19 @@ mod tests {
         let cut = p.cut();
         assert_eq!(cut.discarded_frames, 100);
         assert_eq!(cut.at, t0 + chrono::Duration::milliseconds(9_900));
+    }
+
+    #[test]
+    fn what_follows_a_cut_is_not_an_underrun_and_starts_at_once() {
+        let clock = sim();
+        let mut p = Pacer::new(clock.clone(), 1_000, Duration::from_millis(100));
+        p.admit(1_000);
+        clock.advance(Duration::from_millis(300));
+        p.cut();
+        // The emergency's first chunk comes a moment after the cut.
+        clock.advance(Duration::from_millis(2));
+        let at = p.admit(100);
+        assert_eq!(p.underruns(), 0);
+        assert_eq!(at, clock.now());
     }
 }

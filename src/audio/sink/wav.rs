@@ -110,6 +110,7 @@ impl Sink for WavSink {
         // Whatever fails to reach the file here surfaces on the next write or drain.
         let _ = self.flush_played(played);
         self.pending.clear();
+        self.written_frames = 0;
         self.pacer.cut()
     }
 
