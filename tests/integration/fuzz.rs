@@ -1592,6 +1592,22 @@ fn a_recording_with_a_nan_sample_does_not_kill_the_player() {
     );
 }
 
+/// Found by a 30 000-case run: one flipped bit in the channel mask of an extensible WAV made
+/// symphonia's RIFF reader overflow a shift (a panic in a debug build, garbage in release).
+#[test]
+fn a_flipped_bit_in_a_channel_mask_is_measured_or_refused() {
+    let name = "pcm-s32.wav";
+    let bytes = damaged(
+        &std::fs::read(fixture(name)).unwrap(),
+        &Damage::FlipBits(vec![(33, 5)]),
+    );
+    match analyze_bytes(&bytes, "mp3") {
+        Ok(Ok(a)) => check_analysis(&a).unwrap(),
+        Ok(Err(msg)) => assert!(readable(&msg), "{msg}"),
+        Err(e) => panic!("{name} with a flipped bit: {e}"),
+    }
+}
+
 /// WAV headers that lie: every field of the fmt chunk set to 0, tiny, its maximum or a huge
 /// value, one at a time — the usual way to ask a decoder for absurd allocations or divisions
 /// by zero. Measured or refused with a message; never a panic or a hang.

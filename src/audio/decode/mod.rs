@@ -228,25 +228,26 @@ impl Decoder {
         mss: MediaSourceStream<'static>,
         hint: &Hint,
     ) -> Result<Self, DecodeError> {
-        let format = symphonia::default::get_probe()
-            .probe(
+        let format = guarded(DAMAGED_HEADER, || {
+            symphonia::default::get_probe().probe(
                 hint,
                 mss,
                 FormatOptions::default(),
                 MetadataOptions::default(),
             )
-            .map_err(|e| match e {
-                SymError::IoError(source) if source.kind() != std::io::ErrorKind::UnexpectedEof => {
-                    DecodeError::Read {
-                        path: path.to_path_buf(),
-                        source,
-                    }
-                }
-                _ => DecodeError::NotAudio {
+        })
+        .map_err(|e| match e {
+            SymError::IoError(source) if source.kind() != std::io::ErrorKind::UnexpectedEof => {
+                DecodeError::Read {
                     path: path.to_path_buf(),
-                    looks_like: UNKNOWN,
-                },
-            })?;
+                    source,
+                }
+            }
+            _ => DecodeError::NotAudio {
+                path: path.to_path_buf(),
+                looks_like: UNKNOWN,
+            },
+        })?;
         let bad_header = |what: String| DecodeError::BadHeader {
             path: path.to_path_buf(),
             what,
@@ -334,7 +335,7 @@ impl Decoder {
     /// The next block of interleaved samples, or `None` at the end of the audio.
     pub fn next_block(&mut self) -> Result<Option<Block<'_>>, DecodeError> {
         while !self.finished {
-            let packet = match self.format.next_packet() {
+            let packet = match guarded(DAMAGED_CONTAINER, || self.format.next_packet()) {
                 Ok(Some(p)) => p,
                 Ok(None) => {
                     self.finish()?;
@@ -364,11 +365,18 @@ impl Decoder {
             if packet.track_id != self.track_id {
                 continue;
             }
-            let frames = match self.decoder.decode(&packet) {
-                Ok(buf) if buf.frames() == 0 => continue,
-                Ok(buf) => {
+            let decoded = guarded(DAMAGED_AUDIO, || {
+                // The buffer borrows the decoder: copy it out while it lives.
+                self.decoder.decode(&packet).map(|buf| {
                     let spec = buf.spec();
                     let (rate, channels) = (spec.rate(), spec.channels().count());
+                    buf.copy_to_vec_interleaved(&mut self.block);
+                    (buf.frames(), rate, channels)
+                })
+            });
+            let frames = match decoded {
+                Ok((0, _, _)) => continue,
+                Ok((frames, rate, channels)) => {
                     if self.info.channels == 0 && self.decoded_frames == 0 {
                         self.info.channels = u16::try_from(channels).unwrap_or(0);
                     }
@@ -382,12 +390,11 @@ impl Decoder {
                             ),
                         });
                     }
-                    buf.copy_to_vec_interleaved(&mut self.block);
-                    let skip = (self.skip_frames as usize).min(buf.frames());
+                    let skip = (self.skip_frames as usize).min(frames);
                     self.skip_frames -= skip as u64;
                     self.block.drain(..skip * channels);
                     self.damaged_samples += silence_damaged(&mut self.block);
-                    buf.frames() - skip
+                    frames - skip
                 }
                 Err(SymError::DecodeError(_)) | Err(SymError::IoError(_)) => {
                     self.bad_packets += 1;
@@ -471,6 +478,20 @@ fn check_sniffed(head: &[u8], name: &Path) -> Result<(), DecodeError> {
         }),
         Sniffed::Candidate => Ok(()),
     }
+}
+
+/// What a panic inside symphonia becomes, by where it happened: while reading the header the
+/// file is not audio we can open; in the container, what decoded so far is kept; in the audio,
+/// the file is refused as damaged.
+const DAMAGED_HEADER: SymError = SymError::DecodeError("the header is damaged");
+const DAMAGED_CONTAINER: SymError = SymError::DecodeError("the container is damaged");
+const DAMAGED_AUDIO: SymError = SymError::LimitError("the audio data is damaged");
+
+/// Run a call into the demuxer or decoder, turning a panic on damaged data (an arithmetic
+/// overflow or an index out of range inside the library) into `on_panic`, so that a bad file
+/// never takes an upload or the player thread down with it.
+fn guarded<T>(on_panic: SymError, f: impl FnOnce() -> Result<T, SymError>) -> Result<T, SymError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or(Err(on_panic))
 }
 
 /// Silence the samples a damaged float file holds (NaN, infinities, absurd values) so they
