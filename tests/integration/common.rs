@@ -4,6 +4,19 @@ use std::path::{Path, PathBuf};
 
 use loaxa::audio::decode::Decoder;
 
+/// The `loaxa` binary, without the caller's `LOAXA_*` variables: it reads every one as a
+/// config key and refuses unknown ones, so a test's own knobs (`LOAXA_CRASH_ROUNDS`, ...)
+/// must not reach it.
+pub fn loaxa() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("LOAXA_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd
+}
+
 /// A committed fixture.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

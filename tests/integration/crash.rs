@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -28,24 +28,11 @@ use chrono::{Timelike, Utc};
 use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};
 
-use crate::common::fixture;
+use crate::common::{fixture, loaxa};
 use crate::web::multipart;
 
-const BIN: &str = env!("CARGO_BIN_EXE_loaxa");
 const PASSWORD: &str = "mật khẩu đủ dài cho thử";
 const JINGLE: &str = "Nhạc hiệu thử";
-
-/// `loaxa` reads every `LOAXA_*` variable as a config key and refuses unknown ones, so the
-/// test's own (`LOAXA_CRASH_ROUNDS`, ...) must not reach it.
-fn loaxa() -> Command {
-    let mut cmd = Command::new(BIN);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("LOAXA_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd
-}
 
 /// A running `loaxa serve`, killed (SIGKILL) when dropped, so a failing check leaves no
 /// server behind.

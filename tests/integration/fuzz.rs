@@ -1552,13 +1552,7 @@ fn a_recording_with_a_nan_sample_does_not_kill_the_player() {
     let dir = tempfile::tempdir().unwrap();
     let (input, output) = (dir.path().join("mot-nan.wav"), dir.path().join("ra.wav"));
     std::fs::write(&input, &b).unwrap();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("LOAXA_") {
-            cmd.env_remove(k);
-        }
-    }
-    let mut child = cmd
+    let mut child = crate::common::loaxa()
         .args(["play", "--fast", "--output"])
         .arg(format!("wav:{}", output.display()))
         .arg(&input)
@@ -1918,13 +1912,7 @@ fn every_documented_key_can_be_set_from_the_environment() {
 #[test]
 fn the_cli_s_own_token_variable_is_not_a_config_error() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_loaxa"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("LOAXA_") {
-            cmd.env_remove(k);
-        }
-    }
-    let out = cmd
+    let out = crate::common::loaxa()
         .args(["emergency", "stop", "--url", "http://127.0.0.1:9"])
         .env("LOAXA_TOKEN", "abc")
         .current_dir(dir.path())
