@@ -34,6 +34,9 @@ fn main() {
     );
     let ours = best_of(3, || decode_and_resample(&ten));
     report("loaxa (symphonia + rubato)", ours, 600.0, ours);
+    // Where the time goes: the same decoder without the conversion.
+    let decode = best_of(3, || decode_only(&ten));
+    report("  of which symphonia decode", decode, 600.0, ours);
     if let Some(t) = best_of_cmd(
         3,
         "ffmpeg",
@@ -141,6 +144,17 @@ fn decode_and_resample(path: &Path) {
     }
     frames += c.finish().len();
     std::hint::black_box(frames);
+}
+
+fn decode_only(path: &Path) {
+    let Ok(mut d) = Decoder::open(path) else {
+        return;
+    };
+    let mut samples = 0usize;
+    while let Ok(Some(block)) = d.next_block() {
+        samples += block.samples.len();
+    }
+    std::hint::black_box(samples);
 }
 
 fn best_of(n: usize, mut f: impl FnMut()) -> Duration {
