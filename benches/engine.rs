@@ -66,6 +66,10 @@ fn main() {
     if let Some(t) = best_of_cmd(3, "mpg123", &["-q", "-t", s(&ten)]) {
         report("mpg123 decode (-t)", t, 600.0, ours);
     }
+    // The same job as ours: mpg123's own (NtoM) resampler to 48 kHz, mixed to mono.
+    if let Some(t) = best_of_cmd(3, "mpg123", &["-q", "-t", "-r", "48000", "-m", s(&ten)]) {
+        report("mpg123 decode + resample", t, 600.0, ours);
+    }
 
     println!("\n== probe + loudness + true peak, 60-minute MP3 (3600 s of audio)");
     let ours = best_of(2, || {
