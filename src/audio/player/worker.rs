@@ -383,11 +383,7 @@ impl Worker {
         let Some(voice) = self.stack.pop() else {
             return;
         };
-        let format = self.format();
-        let last = voice
-            .last_write
-            .zip(format)
-            .map(|((at, samples), f)| at + duration_of(samples, f));
+        let last = last_sample_at(&voice, self.format());
         if outcome == Outcome::Completed {
             self.status_mut().completed += 1;
         }
@@ -402,10 +398,7 @@ impl Worker {
         let Some(voice) = self.background.take() else {
             return;
         };
-        let last = voice
-            .last_write
-            .zip(self.format())
-            .map(|((at, samples), f)| at + duration_of(samples, f));
+        let last = last_sample_at(&voice, self.format());
         self.emit(PlayerEvent::Ended(voice.report(outcome, last)));
     }
 
@@ -510,12 +503,13 @@ impl Worker {
 
     fn output_lost(&mut self, e: SinkError) {
         tracing::error!("{e}");
+        let format = self.format();
         if let Some(sink) = self.sink.take() {
             self.underruns_before += sink.underruns();
         }
         let voices: Vec<Voice> = self.stack.drain(..).chain(self.background.take()).collect();
         for v in voices {
-            let last = v.last_write.map(|(at, _)| at);
+            let last = last_sample_at(&v, format);
             self.emit(PlayerEvent::Ended(v.report(
                 Outcome::Failed {
                     reason: e.to_string(),
@@ -597,6 +591,15 @@ fn stopped_report(id: PlayId, label: String, priority: Priority) -> PlayReport {
 fn chunk_samples(format: AudioFormat) -> usize {
     let frames = (f64::from(format.sample_rate) * CHUNK.as_secs_f64()).max(1.0) as usize;
     frames * usize::from(format.channels)
+}
+
+/// When the last sample `voice` wrote reached the output: the start of its last chunk plus
+/// that chunk's length.
+fn last_sample_at(voice: &Voice, format: Option<AudioFormat>) -> Option<DateTime<Utc>> {
+    voice
+        .last_write
+        .zip(format)
+        .map(|((at, samples), f)| at + duration_of(samples, f))
 }
 
 fn duration_of(samples: usize, format: AudioFormat) -> chrono::Duration {
