@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use loaxa::audio::arbiter::Priority;
-use loaxa::audio::player::{OutputOptions, PlayRequest, Player, PlayerEvent};
+use loaxa::audio::player::{AirHooks, OutputOptions, PlayRequest, Player, PlayerEvent};
 use loaxa::audio::sink::{self, Cleared, Sink, SinkError, WavSink};
 use loaxa::audio::{AudioFormat, Outcome, OutputSpec, PlayReport};
 use loaxa::clock::{Clock, SystemClock};
@@ -252,6 +252,23 @@ fn status_becomes(
     }
 }
 
+/// The amplifier's power relay, as the player drives it: on for each voice, off when idle.
+#[derive(Default)]
+struct Amplifier {
+    on: AtomicBool,
+}
+
+impl AirHooks for Amplifier {
+    fn on_air(&self, _zones: &[String]) -> Duration {
+        self.on.store(true, Ordering::SeqCst);
+        Duration::ZERO
+    }
+
+    fn off_air(&self) {
+        self.on.store(false, Ordering::SeqCst);
+    }
+}
+
 /// Pings the player every 20 ms, as the watchdog does, except while paused; remembers the
 /// slowest answer and any that never came.
 struct Pinger {
@@ -323,6 +340,8 @@ fn the_card_pulled_out_mid_bulletin_comes_back_without_a_restart() {
     let mut options = OutputOptions::new(OutputSpec::Device(Some(CARD.into())), FORMAT, clock);
     options.retry = Some(RETRY);
     options.open = opener(card.clone());
+    let amplifier = Arc::new(Amplifier::default());
+    options.hooks = amplifier.clone();
     let player = Arc::new(Player::spawn(options).unwrap());
     let mut rx = player.subscribe();
     let pinger = Pinger::start(player.clone());
@@ -335,6 +354,7 @@ fn the_card_pulled_out_mid_bulletin_comes_back_without_a_restart() {
         "the morning bulletin",
         |e| matches!(e, PlayerEvent::Started { id, .. } if *id == morning),
     );
+    assert!(amplifier.on.load(Ordering::SeqCst), "the amplifier is on");
     let cut = ended(&mut rx, morning, "the morning bulletin to be cut");
     let Outcome::Failed { reason } = &cut.outcome else {
         panic!("a bulletin cut by a lost card is not completed: {cut:?}");
@@ -367,6 +387,10 @@ fn the_card_pulled_out_mid_bulletin_comes_back_without_a_restart() {
     status_becomes(&player, "the lost card", |s| {
         s.output_error.is_some() && s.format.is_none() && s.now_playing.is_none()
     });
+    assert!(
+        !amplifier.on.load(Ordering::SeqCst),
+        "the amplifier is released while the card is out"
+    );
     let attempts = card.open_attempts.load(Ordering::SeqCst);
     std::thread::sleep(RETRY * 3);
     assert!(
