@@ -146,3 +146,58 @@ pub fn snr_db(expected: &[f32], actual: &[f32], edge: usize) -> f64 {
     }
     10.0 * (sig / noise.max(1e-20)).log10()
 }
+
+/// A WAV of a pure tone at `rate`: tests give each part of a broadcast its own frequency so
+/// a capture can be read back part by part with [`tone_runs`].
+pub fn write_tone(rate: u32, path: &Path, freq: f32, seconds: f32) {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for i in 0..(seconds * rate as f32) as usize {
+        let v = (i as f32 * freq * std::f32::consts::TAU / rate as f32).sin() * 0.4;
+        w.write_sample((v * f32::from(i16::MAX)) as i16).unwrap();
+    }
+    w.finalize().unwrap();
+}
+
+/// The tone of each 20 ms of a capture (from its zero crossings: 0 for silence, else the
+/// nearest of 440, 1000 and 2000 Hz), run-length encoded as (band, seconds), with the
+/// one-window blips where two tones meet left out.
+pub fn tone_runs(samples: &[f32], rate: u32) -> Vec<(u32, f64)> {
+    let window = rate as usize / 50;
+    let mut runs: Vec<(u32, f64)> = Vec::new();
+    for w in samples.chunks(window) {
+        let crossings = w
+            .windows(2)
+            .filter(|p| (p[0] >= 0.0) != (p[1] >= 0.0))
+            .count();
+        let freq = crossings as f64 * f64::from(rate) / (2.0 * w.len() as f64);
+        let band = if w.iter().all(|s| s.abs() < 0.01) {
+            0
+        } else {
+            [440, 1000, 2000]
+                .into_iter()
+                .min_by_key(|b| (f64::from(*b) - freq).abs() as u32)
+                .unwrap_or(0)
+        };
+        let secs = w.len() as f64 / f64::from(rate);
+        match runs.last_mut() {
+            Some((b, t)) if *b == band => *t += secs,
+            _ => runs.push((band, secs)),
+        }
+    }
+    runs.into_iter().filter(|(_, t)| *t > 0.03).fold(
+        Vec::new(),
+        |mut acc: Vec<(u32, f64)>, (b, t)| {
+            match acc.last_mut() {
+                Some((lb, lt)) if *lb == b => *lt += t,
+                _ => acc.push((b, t)),
+            }
+            acc
+        },
+    )
+}

@@ -5,7 +5,7 @@
 //! a bulletin (writes fail the way the device sink reports a lost card), will not open while it
 //! is out, and opens again once it is plugged back in. Nothing is restarted in between.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -17,7 +17,7 @@ use loaxa::audio::sink::{self, Cleared, Sink, SinkError, WavSink};
 use loaxa::audio::{AudioFormat, Outcome, OutputSpec, PlayReport};
 use loaxa::clock::{Clock, SystemClock};
 
-use crate::common::read_wav;
+use crate::common::{read_wav, tone_runs, write_tone};
 
 const RATE: u32 = 16_000;
 const FORMAT: AudioFormat = AudioFormat {
@@ -141,59 +141,6 @@ fn opener(card: Arc<Card>) -> sink::Opener {
                 inner,
                 clock,
             }))
-        },
-    )
-}
-
-/// A WAV of a pure tone, so the captures can be read back part by part.
-fn tone(path: &Path, freq: f32, seconds: f32) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: RATE,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..(seconds * RATE as f32) as usize {
-        let v = (i as f32 * freq * std::f32::consts::TAU / RATE as f32).sin() * 0.4;
-        w.write_sample((v * f32::from(i16::MAX)) as i16).unwrap();
-    }
-    w.finalize().unwrap();
-}
-
-/// The tone of each 20 ms of a capture (from zero crossings), run-length encoded as
-/// (frequency band, seconds), with the one-window blips where two tones meet left out.
-fn segments(samples: &[f32]) -> Vec<(u32, f64)> {
-    let window = RATE as usize / 50;
-    let mut runs: Vec<(u32, f64)> = Vec::new();
-    for w in samples.chunks(window) {
-        let crossings = w
-            .windows(2)
-            .filter(|p| (p[0] >= 0.0) != (p[1] >= 0.0))
-            .count();
-        let freq = crossings as f64 * f64::from(RATE) / (2.0 * w.len() as f64);
-        let band = if w.iter().all(|s| s.abs() < 0.01) {
-            0
-        } else {
-            [440, 1000, 2000]
-                .into_iter()
-                .min_by_key(|b| (f64::from(*b) - freq).abs() as u32)
-                .unwrap_or(0)
-        };
-        let secs = w.len() as f64 / f64::from(RATE);
-        match runs.last_mut() {
-            Some((b, t)) if *b == band => *t += secs,
-            _ => runs.push((band, secs)),
-        }
-    }
-    runs.into_iter().filter(|(_, t)| *t > 0.03).fold(
-        Vec::new(),
-        |mut acc: Vec<(u32, f64)>, (b, t)| {
-            match acc.last_mut() {
-                Some((lb, lt)) if *lb == b => *lt += t,
-                _ => acc.push((b, t)),
-            }
-            acc
         },
     )
 }
@@ -322,10 +269,10 @@ fn the_card_pulled_out_mid_bulletin_comes_back_without_a_restart() {
     let test_started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let file = |name: &str| dir.path().join(name);
-    tone(&file("ban-tin-sang.wav"), 440.0, 2.0);
-    tone(&file("thong-bao.wav"), 440.0, 0.5);
-    tone(&file("ban-tin-chieu.wav"), 1000.0, 1.2);
-    tone(&file("canh-bao.wav"), 2000.0, 0.5);
+    write_tone(RATE, &file("ban-tin-sang.wav"), 440.0, 2.0);
+    write_tone(RATE, &file("thong-bao.wav"), 440.0, 0.5);
+    write_tone(RATE, &file("ban-tin-chieu.wav"), 1000.0, 1.2);
+    write_tone(RATE, &file("canh-bao.wav"), 2000.0, 0.5);
 
     let card = Arc::new(Card {
         dir: dir.path().to_path_buf(),
@@ -514,14 +461,14 @@ fn the_card_pulled_out_mid_bulletin_comes_back_without_a_restart() {
         cut.frames,
         "the as-run matches the speakers"
     );
-    let runs = segments(&first.samples);
+    let runs = tone_runs(&first.samples, RATE);
     assert_eq!(
         runs.iter().map(|(b, _)| *b).collect::<Vec<_>>(),
         [440],
         "{runs:?}"
     );
     let second = read_wav(&captures[1].0);
-    let runs = segments(&second.samples);
+    let runs = tone_runs(&second.samples, RATE);
     let bands: Vec<u32> = runs.iter().map(|(b, _)| *b).filter(|b| *b != 0).collect();
     assert_eq!(
         bands,

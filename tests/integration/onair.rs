@@ -1,7 +1,6 @@
 //! On air: an emergency pre-empting a bulletin through the real player into a WAV capture,
 //! the relay timeline, replacement, stops, fallbacks, and CAP alerts through the API.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,64 +18,9 @@ use loaxa::store::asrun::{self, Outcome};
 use loaxa::store::{Store, users};
 use loaxa::workflow::{self, Action, NewItem, Tier};
 
-use crate::common::read_wav;
+use crate::common::{read_wav, tone_runs, write_tone};
 
 const RATE: u32 = 16_000;
-
-/// A WAV of a pure tone: the three parts get three frequencies, so the capture can be read.
-fn tone(path: &Path, freq: f32, seconds: f32) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: RATE,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..(seconds * RATE as f32) as usize {
-        let v = (i as f32 * freq * std::f32::consts::TAU / RATE as f32).sin() * 0.4;
-        w.write_sample((v * f32::from(i16::MAX)) as i16).unwrap();
-    }
-    w.finalize().unwrap();
-}
-
-/// The dominant tone of each 20 ms of a capture, from its zero crossings, run-length encoded:
-/// (frequency band, seconds).
-fn segments(samples: &[f32], rate: u32) -> Vec<(u32, f64)> {
-    let window = rate as usize / 50;
-    let mut runs: Vec<(u32, f64)> = Vec::new();
-    for w in samples.chunks(window) {
-        let crossings = w
-            .windows(2)
-            .filter(|p| (p[0] >= 0.0) != (p[1] >= 0.0))
-            .count();
-        let freq = crossings as f64 * f64::from(rate) / (2.0 * w.len() as f64);
-        let band = [440, 1000, 2000]
-            .into_iter()
-            .min_by_key(|b| (f64::from(*b) - freq).abs() as u32)
-            .unwrap_or(0);
-        let band = if w.iter().all(|s| s.abs() < 0.01) {
-            0
-        } else {
-            band
-        };
-        let secs = w.len() as f64 / f64::from(rate);
-        match runs.last_mut() {
-            Some((b, t)) if *b == band => *t += secs,
-            _ => runs.push((band, secs)),
-        }
-    }
-    // Drop the one-window blips where two tones meet.
-    runs.into_iter().filter(|(_, t)| *t > 0.03).fold(
-        Vec::new(),
-        |mut acc: Vec<(u32, f64)>, (b, t)| {
-            match acc.last_mut() {
-                Some((lb, lt)) if *lb == b => *lt += t,
-                _ => acc.push((b, t)),
-            }
-            acc
-        },
-    )
-}
 
 struct Bench {
     dir: tempfile::TempDir,
@@ -90,9 +34,9 @@ impl Bench {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("loaxa.sqlite3")).unwrap();
         let library = MediaLibrary::new(dir.path(), store.clone(), LoudnessPolicy::default());
-        tone(&dir.path().join("ban-tin.wav"), 440.0, 4.0);
-        tone(&dir.path().join("chuong.wav"), 1000.0, 0.5);
-        tone(&dir.path().join("canh-bao.wav"), 2000.0, 1.0);
+        write_tone(RATE, &dir.path().join("ban-tin.wav"), 440.0, 4.0);
+        write_tone(RATE, &dir.path().join("chuong.wav"), 1000.0, 0.5);
+        write_tone(RATE, &dir.path().join("canh-bao.wav"), 2000.0, 1.0);
         let hash = loaxa::accounts::hash_password("mật khẩu đủ dài").unwrap();
         let (editor, leader) = store
             .with(|c| {
@@ -266,7 +210,7 @@ fn an_emergency_interrupts_a_bulletin_which_then_resumes_where_it_was_cut() {
     drop(player);
 
     let captured = read_wav(&wav);
-    let runs = segments(&captured.samples, RATE);
+    let runs = tone_runs(&captured.samples, RATE);
     let bands: Vec<u32> = runs.iter().map(|(b, _)| *b).filter(|b| *b != 0).collect();
     assert_eq!(
         bands,
