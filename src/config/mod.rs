@@ -426,17 +426,10 @@ fn apply_env(
     config: Config,
     env: &[(String, String)],
 ) -> Result<(Config, BTreeSet<String>), ConfigError> {
-    let mut table = toml::Table::try_from(&config).map_err(|e| {
-        ConfigError(vec![Problem {
-            file: "config".into(),
-            line: None,
-            message: e.to_string(),
-            fix: String::new(),
-        }])
-    })?;
+    let mut table = toml::Table::try_from(&config).map_err(unserializable)?;
     // Keys without a default are missing from a default config's table: list them from one
     // where every key is set, and take each value's type from there.
-    let every_key = toml::Table::try_from(every_key_set()).unwrap_or_default();
+    let every_key = toml::Table::try_from(every_key_set()).map_err(unserializable)?;
     let mut leaves = Vec::new();
     collect_leaves(&every_key, String::new(), &mut leaves);
     let mut problems = Vec::new();
@@ -481,6 +474,16 @@ fn apply_env(
         }])
     })?;
     Ok((config, set))
+}
+
+/// A config that cannot be turned into a table (a bug, not the user's doing): said as it is.
+fn unserializable(e: toml::ser::Error) -> ConfigError {
+    ConfigError(vec![Problem {
+        file: "config".into(),
+        line: None,
+        message: e.to_string(),
+        fix: String::new(),
+    }])
 }
 
 /// The default config with every optional key given a value, so that the environment can

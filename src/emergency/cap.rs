@@ -132,7 +132,7 @@ pub fn parse(xml: &str) -> Result<Alert, Refused> {
     }
     // CAP documents never carry a DTD; one here is either an attack (entity expansion) or
     // damage, and it can drive the XML reader into a state it panics on.
-    if xml.contains("<!DOCTYPE") || xml.contains("<!ENTITY") {
+    if contains_ignoring_case(xml, "<!doctype") || contains_ignoring_case(xml, "<!entity") {
         return Err(refuse(
             "tài liệu có khai báo DOCTYPE/ENTITY, CAP không dùng",
             "the document declares a DOCTYPE or an ENTITY, which CAP never does",
@@ -143,6 +143,14 @@ pub fn parse(xml: &str) -> Result<Alert, Refused> {
     std::panic::catch_unwind(|| quick_xml::de::from_str::<Alert>(xml))
         .unwrap_or_else(|_| Err(quick_xml::DeError::Custom("unreadable XML".into())))
         .map_err(|e| refuse(format!("XML không hợp lệ: {e}"), format!("malformed: {e}")))
+}
+
+/// Whether `haystack` holds `needle` (ASCII, lower case) in any case, as XML readers accept.
+fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Judge an alert for a commune answering `areas` (geocode values or area names).
@@ -313,6 +321,8 @@ mod tests {
             "<sender>\"\"\n<!DOCTYPE alert [<!ENTITY a \"aaaa\">]>\n",
         );
         assert!(parse(&dtd).unwrap_err().en.contains("DOCTYPE"));
+        let lower = dtd.replace("<!DOCTYPE", "<!doctype");
+        assert!(parse(&lower).unwrap_err().en.contains("DOCTYPE"));
     }
 
     #[test]

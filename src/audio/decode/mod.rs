@@ -269,15 +269,20 @@ impl Decoder {
         let track_id = track.id;
         let header_frames = track.num_frames;
         check_header(&params).map_err(bad_header)?;
-        let decoder = codecs()
-            .make_audio_decoder(&params, &AudioDecoderOptions::default())
-            .map_err(|_| DecodeError::UnsupportedFormat {
+        let decoder = guarded(DAMAGED_HEADER, || {
+            codecs().make_audio_decoder(&params, &AudioDecoderOptions::default())
+        })
+        .map_err(|e| match e {
+            // The codec's setup data (an AAC or FLAC header) is damaged.
+            SymError::DecodeError(what) => bad_header(what.to_string()),
+            _ => DecodeError::UnsupportedFormat {
                 path: path.to_path_buf(),
                 format: format!(
                     "codec {}",
                     codec_name_guess(format.format_info().short_name)
                 ),
-            })?;
+            },
+        })?;
         let sample_rate = params
             .sample_rate
             .ok_or_else(|| bad_header("không có tần số lấy mẫu / no sample rate".into()))?;

@@ -21,6 +21,10 @@ use crate::audio::sink::{Sink, SinkError};
 
 /// Largest write to the sink: 10 ms, the granularity at which a command can cut in.
 const CHUNK: Duration = Duration::from_millis(10);
+/// Shortest time between two tries of a missing output when something asks to play: soon
+/// enough for an emergency on a card just plugged back in, rare enough not to scan the cards
+/// in a loop.
+const REOPEN_FLOOR: Duration = Duration::from_millis(250);
 
 pub(super) struct Worker {
     options: OutputOptions,
@@ -41,9 +45,12 @@ pub(super) struct Worker {
     idle: bool,
     /// Underruns of sinks that were closed, so the total survives a reopened card.
     underruns_before: u64,
-    /// When to try a missing output again: on the retry period, not on every command, so
-    /// a busy dashboard does not make the player scan the sound cards many times a second.
+    /// When to try a missing output again: on the retry period, or sooner when something
+    /// asks to play, not on every command (a busy dashboard pings the player many times a
+    /// second).
     next_reopen: Instant,
+    /// When the output was last tried.
+    last_reopen: Option<Instant>,
     mix: Vec<f32>,
 }
 
@@ -57,6 +64,7 @@ impl Worker {
     ) -> Worker {
         Worker {
             next_reopen: Instant::now() + options.retry.unwrap_or_default(),
+            last_reopen: None,
             options,
             sink,
             commands,
@@ -100,7 +108,10 @@ impl Worker {
                     Ok(Command::Shutdown) | Err(RecvTimeoutError::Disconnected) => {
                         return self.stop(None);
                     }
-                    Ok(Command::Play(id, req)) => self.admit(id, *req),
+                    Ok(Command::Play(id, req)) => {
+                        self.admit(id, *req);
+                        self.reopen_soon();
+                    }
                     Ok(Command::Stop(at_or_above)) => self.stop(at_or_above),
                     Ok(Command::Ping(answer)) => {
                         let _ = answer.send(());
@@ -468,7 +479,19 @@ impl Worker {
         }
     }
 
+    /// Something waits to play: if the output is missing, try it again shortly rather than
+    /// at the end of the retry period.
+    fn reopen_soon(&mut self) {
+        if self.sink.is_none() {
+            let soon = self
+                .last_reopen
+                .map_or_else(Instant::now, |t| t + REOPEN_FLOOR);
+            self.next_reopen = self.next_reopen.min(soon);
+        }
+    }
+
     fn reopen(&mut self) {
+        self.last_reopen = Some(Instant::now());
         let o = &self.options;
         match (o.open)(&o.spec, o.format, o.clock.clone()) {
             Ok(s) => {
@@ -509,7 +532,8 @@ impl Worker {
         }
         let voices: Vec<Voice> = self.stack.drain(..).chain(self.background.take()).collect();
         for v in voices {
-            let last = last_sample_at(&v, format);
+            // What was still queued in the card when it went was never heard.
+            let last = last_sample_at(&v, format).map(|t| t.min(self.options.clock.now()));
             self.emit(PlayerEvent::Ended(v.report(
                 Outcome::Failed {
                     reason: e.to_string(),

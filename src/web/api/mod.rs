@@ -115,9 +115,9 @@ impl utoipa::Modify for Security {
 }
 
 /// The refusals every operation can answer, declared once instead of on each handler: 401
-/// without a token, 403 for a role that may not, 400 for a malformed query or path, 404 for
-/// an id that names nothing, 413/415/422 for a body that is too big, of the wrong type or
-/// with wrong values.
+/// without a token, 403 for a role that may not, 400 for a malformed query, path or body or
+/// values the rules refuse, 404 for an id that names nothing, 413/415/422 for a body that is
+/// too big, of the wrong content type, or not of the declared shape.
 struct CommonErrors;
 
 impl utoipa::Modify for CommonErrors {
@@ -157,7 +157,10 @@ impl utoipa::Modify for CommonErrors {
                 if op.request_body.is_some() {
                     declare("413", "Body too large / quá lớn");
                     declare("415", "Wrong content type / sai kiểu nội dung");
-                    declare("422", "Values refused / dữ liệu không hợp lệ");
+                    declare(
+                        "422",
+                        "Body not of the declared shape / sai cấu trúc dữ liệu",
+                    );
                 }
             }
         }
