@@ -8,6 +8,7 @@ use crate::display::slogans::NewSlogan;
 use crate::display::{Effect, PanelColor};
 use crate::media::library::{ImportError, ImportRequest};
 use crate::media::{Category, MediaLibrary};
+use crate::store::review::{self, Reviewed};
 use crate::store::{Store, StoreError, audit, slogans};
 use crate::workflow::ItemState;
 
@@ -119,7 +120,15 @@ pub fn seed_slogans(store: &Store) -> Result<usize, StoreError> {
                 position: position as i64,
             };
             let id = slogans::insert(&tx, &new, None)?;
-            slogans::set_state(&tx, id, ItemState::Draft, ItemState::Approved, None, None)?;
+            review::set_state(
+                &tx,
+                Reviewed::Slogans,
+                id,
+                ItemState::Draft,
+                ItemState::Approved,
+                None,
+                None,
+            )?;
             let subject = format!("slogan:{id}");
             audit::record(
                 &tx,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::accounts::Capability;
 use crate::media::Category;
+use crate::store::review::{self, Reviewed};
 use crate::store::users::User;
 use crate::store::{StoreError, audit, items, media};
 use crate::text::clean_line;
@@ -412,13 +413,24 @@ pub fn apply(
             let new = validate(&tx, new)?;
             items::update_fields(&tx, id, &new, item.state, next)?
         }
-        Action::Approve => items::set_state(&tx, id, item.state, next, actor_id, None)?,
+        Action::Approve => {
+            review::set_state(&tx, Reviewed::Items, id, item.state, next, actor_id, None)?
+        }
         Action::Reject(reason) => {
             let reason = reject_reason(reason)?;
-            items::set_state(&tx, id, item.state, next, actor_id, Some(&reason))?
+            review::set_state(
+                &tx,
+                Reviewed::Items,
+                id,
+                item.state,
+                next,
+                actor_id,
+                Some(&reason),
+            )?
         }
-        _ => items::set_state(
+        _ => review::set_state(
             &tx,
+            Reviewed::Items,
             id,
             item.state,
             next,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::scene::{Effect, Slogan};
 use super::{FontChoice, PanelColor, check_text};
 use crate::accounts::Capability;
+use crate::store::review::{self, Reviewed};
 use crate::store::users::User;
 use crate::store::{audit, slogans};
 use crate::text::normalize;
@@ -240,14 +241,31 @@ pub fn apply(
         }
         SloganAction::Approve => {
             validate(&current.content, font)?;
-            slogans::set_state(&tx, id, current.state, next, Some(actor.id), None)?
+            review::set_state(
+                &tx,
+                Reviewed::Slogans,
+                id,
+                current.state,
+                next,
+                Some(actor.id),
+                None,
+            )?
         }
         SloganAction::Reject(reason) => {
             let reason = reject_reason(reason)?;
-            slogans::set_state(&tx, id, current.state, next, Some(actor.id), Some(&reason))?
+            review::set_state(
+                &tx,
+                Reviewed::Slogans,
+                id,
+                current.state,
+                next,
+                Some(actor.id),
+                Some(&reason),
+            )?
         }
-        SloganAction::Submit | SloganAction::Withdraw => slogans::set_state(
+        SloganAction::Submit | SloganAction::Withdraw => review::set_state(
             &tx,
+            Reviewed::Slogans,
             id,
             current.state,
             next,

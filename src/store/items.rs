@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
+use super::parsed;
 use crate::media::Category;
 use crate::workflow::{Item, ItemState, NewItem, Tier};
 
@@ -12,13 +13,6 @@ const COLUMNS: &str = "i.id, i.media_id, i.title, i.category, i.tier, i.state, i
 
 const FROM: &str = "FROM items i JOIN users c ON c.id = i.created_by \
     LEFT JOIN users d ON d.id = i.decided_by JOIN media m ON m.id = i.media_id";
-
-fn parse<T: std::str::FromStr<Err = String>>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
-    let s: String = r.get(i)?;
-    s.parse().map_err(|e: String| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
-    })
-}
 
 fn date(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
     let s: Option<String> = r.get(i)?;
@@ -35,9 +29,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
         id: r.get(0)?,
         media_id: r.get(1)?,
         title: r.get(2)?,
-        category: parse::<Category>(r, 3)?,
-        tier: parse::<Tier>(r, 4)?,
-        state: parse::<ItemState>(r, 5)?,
+        category: parsed::<Category>(r, 3)?,
+        tier: parsed::<Tier>(r, 4)?,
+        state: parsed::<ItemState>(r, 5)?,
         air_from: date(r, 6)?,
         air_until: date(r, 7)?,
         slots: list_of(r, 8)?,
@@ -143,25 +137,6 @@ pub fn update_fields(
             state.as_str(),
             expected.as_str(),
         ],
-    )
-}
-
-/// Move an item from `from` to `to`, recording who decided and why. Returns the rows changed:
-/// 0 when someone else changed the item first.
-pub fn set_state(
-    tx: &Transaction<'_>,
-    id: i64,
-    from: ItemState,
-    to: ItemState,
-    decided_by: Option<i64>,
-    reason: Option<&str>,
-) -> rusqlite::Result<usize> {
-    tx.execute(
-        "UPDATE items SET state = ?3, decided_by = COALESCE(?4, decided_by),
-            decided_at = CASE WHEN ?4 IS NULL THEN decided_at ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END,
-            reject_reason = ?5, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE id = ?1 AND state = ?2",
-        params![id, from.as_str(), to.as_str(), decided_by, reason],
     )
 }
 

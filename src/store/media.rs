@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 
+use super::parsed;
 use crate::media::{Analysis, Category};
 
 /// A recording in the library.
@@ -61,7 +62,6 @@ const COLUMNS: &str = "id, sha256, file, original_name, title, category, contain
     gain_db, warnings, bytes, created_at, created_by";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Media> {
-    let category: String = r.get(5)?;
     let warnings: String = r.get(15)?;
     Ok(Media {
         id: r.get(0)?,
@@ -69,9 +69,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Media> {
         file: r.get(2)?,
         original_name: r.get(3)?,
         title: r.get(4)?,
-        category: category.parse().map_err(|e: String| {
-            rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, e.into())
-        })?,
+        category: parsed(r, 5)?,
         analysis: Analysis {
             container: r.get(6)?,
             codec: r.get(7)?,

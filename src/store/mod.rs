@@ -9,13 +9,14 @@ pub mod audit;
 pub mod items;
 pub mod media;
 pub mod meta;
+pub mod review;
 pub mod slogans;
 pub mod users;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Row};
 use rusqlite_migration::{M, Migrations};
 
 /// Why the database cannot be used.
@@ -44,6 +45,23 @@ pub enum StoreError {
 
 /// Result of a store call.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Column `i`, text the row keeps for a typed value, read back through `convert`: a value this
+/// version does not know is a conversion error naming the column, never a panic.
+fn text_as<T>(
+    r: &Row<'_>,
+    i: usize,
+    convert: impl FnOnce(String) -> std::result::Result<T, String>,
+) -> rusqlite::Result<T> {
+    convert(r.get(i)?).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+    })
+}
+
+/// Column `i` parsed as a `T` (a role, a category, a state…).
+fn parsed<T: std::str::FromStr<Err = String>>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
+    text_as(r, i, |s| s.parse())
+}
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![

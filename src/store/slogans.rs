@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
+use super::{parsed, text_as};
 use crate::display::slogans::{NewSlogan, SloganRecord};
 use crate::display::{Effect, PanelColor};
 use crate::workflow::ItemState;
@@ -13,27 +14,20 @@ const COLUMNS: &str = "s.id, s.text, s.color, s.effect, s.speed_px_s, s.hold_s, 
 const FROM: &str = "FROM slogans s LEFT JOIN users c ON c.id = s.created_by \
     LEFT JOIN users d ON d.id = s.decided_by";
 
-fn conversion(i: usize, e: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
-}
-
 fn from_row(r: &Row<'_>) -> rusqlite::Result<SloganRecord> {
-    let color: String = r.get(2)?;
-    let effect: String = r.get(3)?;
-    let state: String = r.get(9)?;
     Ok(SloganRecord {
         id: r.get(0)?,
         content: NewSlogan {
             text: r.get(1)?,
-            color: PanelColor::try_from(color).map_err(|e| conversion(2, e))?,
-            effect: effect.parse::<Effect>().map_err(|e| conversion(3, e))?,
+            color: text_as(r, 2, PanelColor::try_from)?,
+            effect: parsed::<Effect>(r, 3)?,
             speed_px_s: r.get(4)?,
             hold_s: r.get(5)?,
             show_from: r.get(6)?,
             show_until: r.get(7)?,
             position: r.get(8)?,
         },
-        state: state.parse::<ItemState>().map_err(|e| conversion(9, e))?,
+        state: parsed::<ItemState>(r, 9)?,
         reject_reason: r.get(10)?,
         created_by: r.get(11)?,
         created_by_name: r.get(12)?,
@@ -115,25 +109,6 @@ pub fn update_fields(
             state.as_str(),
             expected.as_str(),
         ],
-    )
-}
-
-/// Move a slogan from `from` to `to`, recording who decided and why. Returns the rows changed:
-/// 0 when someone else changed it first.
-pub fn set_state(
-    tx: &Transaction<'_>,
-    id: i64,
-    from: ItemState,
-    to: ItemState,
-    decided_by: Option<i64>,
-    reason: Option<&str>,
-) -> rusqlite::Result<usize> {
-    tx.execute(
-        "UPDATE slogans SET state = ?3, decided_by = COALESCE(?4, decided_by),
-            decided_at = CASE WHEN ?4 IS NULL THEN decided_at ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END,
-            reject_reason = ?5, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE id = ?1 AND state = ?2",
-        params![id, from.as_str(), to.as_str(), decided_by, reason],
     )
 }
 

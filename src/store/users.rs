@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 
+use super::parsed;
 use crate::accounts::Role;
 
 /// A person who can sign in.
@@ -26,14 +27,11 @@ pub struct User {
 const USER_COLUMNS: &str = "id, name, display_name, role, active, created_at";
 
 fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
-    let role: String = r.get(3)?;
     Ok(User {
         id: r.get(0)?,
         name: r.get(1)?,
         display_name: r.get(2)?,
-        role: role.parse().map_err(|e: String| {
-            rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, e.into())
-        })?,
+        role: parsed(r, 3)?,
         active: r.get(4)?,
         created_at: r.get(5)?,
     })
