@@ -505,21 +505,9 @@ impl Worker {
             }
             Err(e) => {
                 self.set_output_error(Some(e.to_string()));
-                self.next_reopen = Instant::now() + self.options.retry.unwrap_or_default();
+                self.retry_later();
                 // Nothing can air without an output: say so for every waiting request.
-                let waiting: Vec<_> = self
-                    .waiting
-                    .drain(..)
-                    .chain(self.background_waiting.drain(..))
-                    .collect();
-                for (id, req) in waiting {
-                    self.emit(PlayerEvent::Ended(failed_report(
-                        id,
-                        req.label,
-                        req.priority,
-                        e.to_string(),
-                    )));
-                }
+                self.fail_waiting(&e.to_string());
             }
         }
     }
@@ -545,26 +533,36 @@ impl Worker {
         // The amplifier and the zones go off (after their hold), not stay on until the card
         // comes back.
         self.options.hooks.off_air();
-        self.next_reopen = Instant::now() + self.options.retry.unwrap_or_default();
+        self.retry_later();
         self.emit(PlayerEvent::OutputLost {
             output: self.options.spec.to_string(),
             reason: e.to_string(),
         });
         self.idle = true;
         if self.options.retry.is_none() {
-            let waiting: Vec<_> = self
-                .waiting
-                .drain(..)
-                .chain(self.background_waiting.drain(..))
-                .collect();
-            for (id, req) in waiting {
-                self.emit(PlayerEvent::Ended(failed_report(
-                    id,
-                    req.label,
-                    req.priority,
-                    e.to_string(),
-                )));
-            }
+            self.fail_waiting(&e.to_string());
+        }
+    }
+
+    /// Try the missing output again after the retry period.
+    fn retry_later(&mut self) {
+        self.next_reopen = Instant::now() + self.options.retry.unwrap_or_default();
+    }
+
+    /// Report every request still waiting as failed, for `reason`.
+    fn fail_waiting(&mut self, reason: &str) {
+        let waiting: Vec<_> = self
+            .waiting
+            .drain(..)
+            .chain(self.background_waiting.drain(..))
+            .collect();
+        for (id, req) in waiting {
+            self.emit(PlayerEvent::Ended(failed_report(
+                id,
+                req.label,
+                req.priority,
+                reason.to_string(),
+            )));
         }
     }
 
