@@ -68,6 +68,14 @@ impl AppState {
             .clone()
     }
 
+    /// What was wrong in the programme files when they were last loaded.
+    pub fn programme_problems(&self) -> Vec<String> {
+        self.programme_problems
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// The plan for `[from, to)`, with what the database holds now.
     pub async fn plan(
         &self,

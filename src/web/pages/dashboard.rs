@@ -82,13 +82,7 @@ pub async fn page(
             .take(5)
             .map(|l| format!("{}: {}", l.title, l.reason)),
     );
-    warnings.extend(
-        state
-            .programme_problems
-            .read()
-            .map(|p| p.clone())
-            .unwrap_or_default(),
-    );
+    warnings.extend(state.programme_problems());
     let page = Dashboard {
         c,
         on_air,

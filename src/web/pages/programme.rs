@@ -150,13 +150,7 @@ pub async fn page(
         })
         .collect();
     let mut warnings = plan.warnings.clone();
-    warnings.extend(
-        state
-            .programme_problems
-            .read()
-            .map(|p| p.clone())
-            .unwrap_or_default(),
-    );
+    warnings.extend(state.programme_problems());
     let page = ProgrammePage {
         c,
         days,

@@ -32,11 +32,7 @@ pub async fn page(
         p.playlists.len(),
         p.holidays.len()
     );
-    let problems = state
-        .programme_problems
-        .read()
-        .map(|p| p.clone())
-        .unwrap_or_default();
+    let problems = state.programme_problems();
     Ok(render(
         SettingsPage {
             c,
