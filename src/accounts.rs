@@ -44,9 +44,6 @@ pub enum Capability {
 }
 
 impl Role {
-    /// Every role, as menus list them.
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Approver, Role::Editor, Role::Operator];
-
     /// Whether this role may do `c`. Admins do not approve: broadcasts are approved by the
     /// commune's leaders, not by its IT person.
     pub fn can(self, c: Capability) -> bool {
@@ -58,42 +55,14 @@ impl Role {
             Role::Operator => matches!(c, View | Emergency),
         }
     }
-
-    /// The name in the database, the API and the CLI.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Approver => "approver",
-            Role::Editor => "editor",
-            Role::Operator => "operator",
-        }
-    }
-
-    /// The Vietnamese name people see.
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Role::Admin => "Quản trị",
-            Role::Approver => "Lãnh đạo duyệt",
-            Role::Editor => "Cán bộ biên tập",
-            Role::Operator => "Trực ban",
-        }
-    }
 }
 
-impl std::str::FromStr for Role {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| {
-                format!(
-                    "không có vai trò \"{s}\" / no role \"{s}\": admin, approver, editor, operator"
-                )
-            })
-    }
-}
+names!(Role {
+    Admin => "admin", "Quản trị",
+    Approver => "approver", "Lãnh đạo duyệt",
+    Editor => "editor", "Cán bộ biên tập",
+    Operator => "operator", "Trực ban",
+}, |s| format!("không có vai trò \"{s}\" / no role \"{s}\": admin, approver, editor, operator"));
 
 impl std::fmt::Display for Role {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

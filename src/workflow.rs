@@ -56,32 +56,6 @@ pub enum ItemState {
     Expired,
 }
 
-macro_rules! names {
-    ($ty:ident { $($v:ident => $s:literal, $vi:literal),* $(,)? }) => {
-        impl $ty {
-            /// Every value.
-            pub const ALL: &'static [$ty] = &[$($ty::$v),*];
-            /// The name in the database and the API.
-            pub fn as_str(self) -> &'static str {
-                match self { $($ty::$v => $s),* }
-            }
-            /// The Vietnamese name people see.
-            pub fn label_vi(self) -> &'static str {
-                match self { $($ty::$v => $vi),* }
-            }
-        }
-        impl std::str::FromStr for $ty {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
-                match s {
-                    $($s => Ok($ty::$v),)*
-                    _ => Err(format!("\"{s}\" không hợp lệ / is not valid: {}", [$($s),*].join(", "))),
-                }
-            }
-        }
-    };
-}
-
 names!(Tier { Normal => "normal", "Thường", Priority => "priority", "Ưu tiên", Emergency => "emergency", "Khẩn cấp" });
 names!(ItemState {
     Draft => "draft", "Nháp",
@@ -594,7 +568,7 @@ mod tests {
             Action::Reject("x".into()),
             Action::Expire,
         ];
-        for &state in ItemState::ALL {
+        for state in ItemState::ALL {
             for a in &actions {
                 let _ = decide(&item(state, 1), a, None);
             }

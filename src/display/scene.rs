@@ -42,41 +42,11 @@ pub enum Effect {
     Blink,
 }
 
-impl Effect {
-    /// Every effect, in the order the editing form offers them.
-    pub const ALL: [Effect; 3] = [Effect::Scroll, Effect::Static, Effect::Blink];
-
-    /// The name in the database, the API and the config.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Effect::Scroll => "scroll",
-            Effect::Static => "static",
-            Effect::Blink => "blink",
-        }
-    }
-
-    /// The Vietnamese name people see.
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Effect::Scroll => "Chạy chữ",
-            Effect::Static => "Đứng yên",
-            Effect::Blink => "Nhấp nháy",
-        }
-    }
-}
-
-impl std::str::FromStr for Effect {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        Effect::ALL
-            .into_iter()
-            .find(|e| e.as_str() == s)
-            .ok_or_else(|| {
-                format!("hiệu ứng \"{s}\" không hợp lệ / effect \"{s}\" is not valid: scroll, static, blink")
-            })
-    }
-}
+names!(Effect {
+    Scroll => "scroll", "Chạy chữ",
+    Static => "static", "Đứng yên",
+    Blink => "blink", "Nhấp nháy",
+}, |s| format!("hiệu ứng \"{s}\" không hợp lệ / effect \"{s}\" is not valid: scroll, static, blink"));
 
 /// An approved slogan, as stored by the project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

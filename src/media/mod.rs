@@ -44,57 +44,17 @@ pub enum Category {
     Jingle,
 }
 
-impl Category {
-    /// Every category, in the order menus show them.
-    pub const ALL: [Category; 6] = [
-        Category::Bulletin,
-        Category::Greeting,
-        Category::Notice,
-        Category::Music,
-        Category::Emergency,
-        Category::Jingle,
-    ];
-
-    /// The name used in the database, the API and the CLI.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Bulletin => "bulletin",
-            Category::Greeting => "greeting",
-            Category::Notice => "notice",
-            Category::Music => "music",
-            Category::Emergency => "emergency",
-            Category::Jingle => "jingle",
-        }
-    }
-
-    /// The Vietnamese name staff see.
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Category::Bulletin => "Bản tin",
-            Category::Greeting => "Lời chúc",
-            Category::Notice => "Thông báo",
-            Category::Music => "Nhạc",
-            Category::Emergency => "Khẩn cấp",
-            Category::Jingle => "Nhạc hiệu",
-        }
-    }
-}
-
-impl std::str::FromStr for Category {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Category::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| {
-                format!(
-                    "không có thể loại \"{s}\"; chọn một trong / no category \"{s}\"; pick one of: {}",
-                    Category::ALL.map(Category::as_str).join(", ")
-                )
-            })
-    }
-}
+names!(Category {
+    Bulletin => "bulletin", "Bản tin",
+    Greeting => "greeting", "Lời chúc",
+    Notice => "notice", "Thông báo",
+    Music => "music", "Nhạc",
+    Emergency => "emergency", "Khẩn cấp",
+    Jingle => "jingle", "Nhạc hiệu",
+}, |s| format!(
+    "không có thể loại \"{s}\"; chọn một trong / no category \"{s}\"; pick one of: {}",
+    Category::ALL.map(Category::as_str).join(", ")
+));
 
 impl std::fmt::Display for Category {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
