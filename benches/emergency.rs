@@ -19,7 +19,8 @@ use loaxa::audio::player::{Clip, OutputOptions, PlayRequest, Player, PlayerEvent
 use loaxa::clock::{Clock, SystemClock};
 use loaxa::config::EmergencyConfig;
 use loaxa::emergency::{Emergency, Message, Start, Trigger};
-use loaxa::media::{Category, LoudnessPolicy, MediaLibrary};
+use loaxa::media::{LoudnessPolicy, MediaLibrary};
+use loaxa::model::Category;
 use loaxa::store::Store;
 use tokio::sync::broadcast::Receiver;
 

@@ -14,11 +14,13 @@ use chrono_tz::Tz;
 use loaxa::audio::player::{OutputOptions, Player};
 use loaxa::audio::{AudioFormat, OutputSpec};
 use loaxa::clock::{Clock, SimClock, SystemClock};
-use loaxa::media::{Category, LoudnessPolicy, MediaLibrary};
+use loaxa::media::{LoudnessPolicy, MediaLibrary};
+use loaxa::model::Category;
+use loaxa::model::asrun::Outcome;
 use loaxa::schedule::runner::{Runner, RunnerOptions, TrustedTime};
 use loaxa::schedule::{Programme, files, plan_from_store};
 use loaxa::store::Store;
-use loaxa::store::asrun::{self, Outcome};
+use loaxa::store::asrun;
 
 mod support;
 

@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 use chrono::DateTime;
 use loaxa::display::panel::to_png;
 use loaxa::display::{
-    ClockSettings, Effect, EmergencyText, Frame, PanelColor, PanelKind, PanelSpec, SceneInput,
-    Slogan, render, scene,
+    ClockSettings, EmergencyText, Frame, PanelSpec, SceneInput, Slogan, render, scene,
 };
+use loaxa::model::{Effect, PanelColor, PanelKind};
 
 const TEXT: &str = "Chính quyền thân thiện — vì Nhân dân phục vụ. Không gây khó khăn, phiền hà";
 /// Frames drawn per measurement.

@@ -1,74 +1,17 @@
-//! People: roles and what each may do, passwords (argon2id) and secret tokens.
+//! Secrets of accounts: login names, passwords (argon2id) and random tokens (sessions, API
+//! tokens, setup links), stored only as hashes.
 //!
-//! Who may do what is decided here, in one pure function, [`Role::can`]; the web layer asks it
-//! on every route and a test walks every route with every role against it.
+//! Owns the checks and the cryptography; the roles and what each may do are the model's
+//! ([`crate::model::Role::can`]), and storing accounts is the store's. Must not touch the
+//! database or the web.
 
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// Shortest password accepted. Long passphrases beat complex short ones.
 pub const MIN_PASSWORD_CHARS: usize = 10;
-
-/// A person's job in the system.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// The commune's IT person: users, devices, settings.
-    Admin,
-    /// Chairman or vice-chairman: approves or rejects broadcasts.
-    Approver,
-    /// Public Service Center staff: uploads and submits broadcasts.
-    Editor,
-    /// Operator on duty: emergency announcements.
-    Operator,
-}
-
-/// Something a role may be allowed to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Capability {
-    /// See the dashboard, library, programme, as-run log.
-    View,
-    /// Upload recordings, create, edit and submit items.
-    Edit,
-    /// Approve or reject submitted items.
-    Approve,
-    /// Start and stop emergency announcements.
-    Emergency,
-    /// Read the audit log.
-    Audit,
-    /// Manage users, tokens and settings.
-    Administer,
-}
-
-impl Role {
-    /// Whether this role may do `c`. Admins do not approve: broadcasts are approved by the
-    /// commune's leaders, not by its IT person.
-    pub fn can(self, c: Capability) -> bool {
-        use Capability::*;
-        match self {
-            Role::Admin => matches!(c, View | Edit | Emergency | Audit | Administer),
-            Role::Approver => matches!(c, View | Edit | Approve | Audit),
-            Role::Editor => matches!(c, View | Edit),
-            Role::Operator => matches!(c, View | Emergency),
-        }
-    }
-}
-
-names!(Role {
-    Admin => "admin", "Quản trị",
-    Approver => "approver", "Lãnh đạo duyệt",
-    Editor => "editor", "Cán bộ biên tập",
-    Operator => "operator", "Trực ban",
-}, |s| format!("không có vai trò \"{s}\" / no role \"{s}\": admin, approver, editor, operator"));
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// Why a password or name cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -168,18 +111,5 @@ mod tests {
         assert_eq!(a.len(), 64);
         assert_ne!(a, b);
         assert_ne!(token_hash(&a), a);
-    }
-
-    #[test]
-    fn only_leaders_approve_and_only_operators_and_admins_take_over_the_speakers() {
-        for role in Role::ALL {
-            assert!(role.can(Capability::View));
-            assert_eq!(role.can(Capability::Approve), role == Role::Approver);
-            assert_eq!(
-                role.can(Capability::Emergency),
-                matches!(role, Role::Operator | Role::Admin)
-            );
-            assert_eq!(role.can(Capability::Administer), role == Role::Admin);
-        }
     }
 }

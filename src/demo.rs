@@ -4,13 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::display::slogans::NewSlogan;
-use crate::display::{Effect, PanelColor};
+use crate::media::MediaLibrary;
 use crate::media::library::{ImportError, ImportRequest};
-use crate::media::{Category, MediaLibrary};
+use crate::model::{Category, Effect, NewSlogan, PanelColor, ReviewState};
 use crate::store::review::{self, Reviewed};
 use crate::store::{Store, StoreError, audit, slogans};
-use crate::workflow::ItemState;
 
 /// The sounds in `assets/`, with their titles.
 const JINGLES: &[(&str, &str)] = &[
@@ -124,8 +122,8 @@ pub fn seed_slogans(store: &Store) -> Result<usize, StoreError> {
                 &tx,
                 Reviewed::Slogans,
                 id,
-                ItemState::Draft,
-                ItemState::Approved,
+                ReviewState::Draft,
+                ReviewState::Approved,
                 None,
                 None,
             )?;

@@ -160,8 +160,7 @@ impl Service {
                     return Ok(None);
                 }
                 let token = new_token();
-                c.execute("DELETE FROM setup_tokens WHERE used_at IS NULL", [])?;
-                users::create_setup_token(c, &token_hash(&token))?;
+                users::renew_setup_token(c, &token_hash(&token))?;
                 Ok(Some(format!("/setup/{token}")))
             })
             .map_err(ServeError::from)
@@ -247,7 +246,7 @@ fn load_chime(store: &Store, library: &MediaLibrary, chime: &str) -> Option<Clip
         .with(|c| {
             Ok(crate::store::media::list(
                 c,
-                Some(crate::media::Category::Jingle),
+                Some(crate::model::Category::Jingle),
             )?)
         })
         .ok()
@@ -279,13 +278,13 @@ fn watch_button(
                     .with(|c| {
                         Ok(crate::store::items::list(
                             c,
-                            Some(crate::workflow::ItemState::Approved),
+                            Some(crate::model::ReviewState::Approved),
                         )?)
                     })
                     .ok()
                     .and_then(|list| {
                         list.into_iter()
-                            .find(|i| i.category == crate::media::Category::Emergency)
+                            .find(|i| i.category == crate::model::Category::Emergency)
                     });
                 let message = match prepared {
                     Some(item) => Message::Prepared(item.id),

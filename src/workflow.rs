@@ -7,142 +7,11 @@
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
 
-use crate::accounts::Capability;
-use crate::media::Category;
+use crate::model::{Capability, Item, NewItem, ReviewState, User};
 use crate::store::review::{self, Reviewed};
-use crate::store::users::User;
 use crate::store::{StoreError, audit, items, media};
 use crate::text::clean_line;
-
-/// How urgent an item is (Thông tư 39/2020/TT-BTTTT).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Tier {
-    /// Thường.
-    Normal,
-    /// Ưu tiên: airs before normal items in a slot.
-    Priority,
-    /// Khẩn cấp.
-    Emergency,
-}
-
-/// Where an item is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemState {
-    /// Being prepared.
-    Draft,
-    /// Waiting for a leader.
-    Submitted,
-    /// May air inside its window.
-    Approved,
-    /// Sent back with a reason.
-    Rejected,
-    /// Its window has passed.
-    Expired,
-}
-
-names!(Tier { Normal => "normal", "Thường", Priority => "priority", "Ưu tiên", Emergency => "emergency", "Khẩn cấp" });
-names!(ItemState {
-    Draft => "draft", "Nháp",
-    Submitted => "submitted", "Chờ duyệt",
-    Approved => "approved", "Đã duyệt",
-    Rejected => "rejected", "Bị từ chối",
-    Expired => "expired", "Hết hạn",
-});
-
-/// A broadcast item with the names people need to see.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct Item {
-    /// Row id.
-    pub id: i64,
-    /// The recording.
-    pub media_id: i64,
-    /// Title.
-    pub title: String,
-    /// What it is.
-    pub category: Category,
-    /// How urgent.
-    pub tier: Tier,
-    /// Where in its life.
-    pub state: ItemState,
-    /// First day it may air (local date), if limited.
-    pub air_from: Option<NaiveDate>,
-    /// Last day it may air, if limited.
-    pub air_until: Option<NaiveDate>,
-    /// Slots or playlists it belongs in; empty: wherever its category fits.
-    pub slots: Vec<String>,
-    /// Zones (thôn) it airs in; empty: all.
-    pub zones: Vec<String>,
-    /// Why it was rejected.
-    pub reject_reason: Option<String>,
-    /// Who made it.
-    pub created_by: i64,
-    /// Their name.
-    pub created_by_name: String,
-    /// Who approved or rejected it.
-    pub decided_by: Option<i64>,
-    /// Their name.
-    pub decided_by_name: Option<String>,
-    /// When.
-    pub decided_at: Option<String>,
-    /// Created (UTC).
-    pub created_at: String,
-    /// Last changed (UTC).
-    pub updated_at: String,
-    /// Length of the recording.
-    pub duration_ms: u64,
-    /// The recording's file, relative to the data folder.
-    #[serde(skip)]
-    pub file: String,
-    /// The recording's playback gain.
-    pub gain_db: f64,
-}
-
-/// What an item says, as staff enter it.
-#[derive(Debug, Clone, PartialEq, Deserialize, utoipa::ToSchema)]
-pub struct NewItem {
-    /// The recording.
-    pub media_id: i64,
-    /// Title.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
-    pub title: String,
-    /// Category.
-    pub category: Category,
-    /// Tier.
-    #[serde(default = "normal")]
-    pub tier: Tier,
-    /// First day (YYYY-MM-DD).
-    #[serde(default)]
-    pub air_from: Option<NaiveDate>,
-    /// Last day (YYYY-MM-DD).
-    #[serde(default)]
-    pub air_until: Option<NaiveDate>,
-    /// Slots or playlists.
-    #[serde(default)]
-    pub slots: Vec<String>,
-    /// Zones.
-    #[serde(default)]
-    pub zones: Vec<String>,
-}
-
-fn normal() -> Tier {
-    Tier::Normal
-}
 
 /// Something done to an item.
 #[derive(Debug, Clone, PartialEq)]
@@ -202,7 +71,7 @@ pub enum WorkflowError {
     )]
     WrongState {
         /// The item's state.
-        state: ItemState,
+        state: ReviewState,
         /// Vietnamese verb.
         action: &'static str,
         /// English verb.
@@ -252,12 +121,12 @@ pub enum Step {
 /// is who wrote the thing under review (nobody approves their own); `actor` is `None` for the
 /// system (expiry).
 pub fn review(
-    state: ItemState,
+    state: ReviewState,
     author: i64,
     step: Step,
     actor: Option<&User>,
-) -> Result<ItemState, WorkflowError> {
-    use ItemState::*;
+) -> Result<ReviewState, WorkflowError> {
+    use ReviewState::*;
     let needed = match step {
         Step::Approve | Step::Reject => Capability::Approve,
         Step::Expire => Capability::Administer,
@@ -298,7 +167,7 @@ pub fn decide(
     item: &Item,
     action: &Action,
     actor: Option<&User>,
-) -> Result<ItemState, WorkflowError> {
+) -> Result<ReviewState, WorkflowError> {
     review(item.state, item.created_by, action.step(), actor)
 }
 
@@ -455,7 +324,7 @@ pub fn expire_due(conn: &mut Connection, today: NaiveDate) -> Result<usize, Work
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::Role;
+    use crate::model::{Category, Role, Tier};
 
     fn user(id: i64, role: Role) -> User {
         User {
@@ -468,7 +337,7 @@ mod tests {
         }
     }
 
-    fn item(state: ItemState, created_by: i64) -> Item {
+    fn item(state: ReviewState, created_by: i64) -> Item {
         Item {
             id: 1,
             media_id: 1,
@@ -498,26 +367,26 @@ mod tests {
     fn the_happy_path() {
         let editor = user(1, Role::Editor);
         let leader = user(2, Role::Approver);
-        let i = item(ItemState::Draft, 1);
+        let i = item(ReviewState::Draft, 1);
         assert_eq!(
             decide(&i, &Action::Submit, Some(&editor)).unwrap(),
-            ItemState::Submitted
+            ReviewState::Submitted
         );
-        let i = item(ItemState::Submitted, 1);
+        let i = item(ReviewState::Submitted, 1);
         assert_eq!(
             decide(&i, &Action::Approve, Some(&leader)).unwrap(),
-            ItemState::Approved
+            ReviewState::Approved
         );
         assert_eq!(
             decide(&i, &Action::Reject("sai số liệu".into()), Some(&leader)).unwrap(),
-            ItemState::Rejected
+            ReviewState::Rejected
         );
     }
 
     #[test]
     fn nobody_approves_their_own_item() {
         let leader = user(2, Role::Approver);
-        let i = item(ItemState::Submitted, 2);
+        let i = item(ReviewState::Submitted, 2);
         assert!(matches!(
             decide(&i, &Action::Approve, Some(&leader)),
             Err(WorkflowError::OwnItem)
@@ -526,7 +395,7 @@ mod tests {
 
     #[test]
     fn only_approvers_approve() {
-        let i = item(ItemState::Submitted, 1);
+        let i = item(ReviewState::Submitted, 1);
         for role in [Role::Admin, Role::Editor, Role::Operator] {
             let r = decide(&i, &Action::Approve, Some(&user(9, role)));
             assert!(matches!(r, Err(WorkflowError::Forbidden)), "{role:?}");
@@ -535,7 +404,7 @@ mod tests {
 
     #[test]
     fn changing_an_approved_item_needs_approval_again() {
-        let i = item(ItemState::Approved, 1);
+        let i = item(ReviewState::Approved, 1);
         let edit = Action::Edit(NewItem {
             media_id: 2,
             title: "Bản tin mới".into(),
@@ -548,13 +417,13 @@ mod tests {
         });
         assert_eq!(
             decide(&i, &edit, Some(&user(1, Role::Editor))).unwrap(),
-            ItemState::Draft
+            ReviewState::Draft
         );
     }
 
     #[test]
     fn approving_twice_is_refused() {
-        let i = item(ItemState::Approved, 1);
+        let i = item(ReviewState::Approved, 1);
         let r = decide(&i, &Action::Approve, Some(&user(2, Role::Approver)));
         assert!(matches!(r, Err(WorkflowError::WrongState { .. })));
     }
@@ -568,7 +437,7 @@ mod tests {
             Action::Reject("x".into()),
             Action::Expire,
         ];
-        for state in ItemState::ALL {
+        for state in ReviewState::ALL {
             for a in &actions {
                 let _ = decide(&item(state, 1), a, None);
             }

@@ -55,11 +55,12 @@ pub fn approved_item(
     library: &loaxa::media::MediaLibrary,
     path: &Path,
     title: &str,
-    category: loaxa::media::Category,
+    category: loaxa::model::Category,
 ) -> Result<i64, String> {
-    use loaxa::accounts::Role;
+    use loaxa::model::Role;
+    use loaxa::model::{NewItem, Tier};
     use loaxa::store::users;
-    use loaxa::workflow::{self, Action, NewItem, Tier};
+    use loaxa::workflow::{self, Action};
     let req = loaxa::media::library::ImportRequest {
         original_name: path
             .file_name()

@@ -8,8 +8,10 @@ use anyhow::{Context, Result, bail};
 use chrono::{DateTime, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use loaxa::display::board::{Board, preview};
 use loaxa::display::panel::to_png;
-use loaxa::display::slogans::{self, NewSlogan};
-use loaxa::display::{Effect, FontChoice, PanelColor, PanelKind, PanelSpec};
+use loaxa::display::slogans;
+use loaxa::display::{FontChoice, PanelSpec};
+use loaxa::model::NewSlogan;
+use loaxa::model::{Effect, PanelColor, PanelKind};
 use loaxa::store::Store;
 
 /// `loaxa display …`.

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use loaxa::media::library::ImportRequest;
-use loaxa::media::{Analysis, Category, MediaLibrary, analyze};
+use loaxa::media::{MediaLibrary, analyze};
+use loaxa::model::{Analysis, Category};
 use loaxa::store::Store;
 
 /// `loaxa media ...`

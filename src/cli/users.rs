@@ -6,7 +6,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use loaxa::accounts::{self, Role};
+use loaxa::accounts;
+use loaxa::model::Role;
 use loaxa::store::{Store, audit, users};
 
 /// `loaxa user ...`
@@ -75,7 +76,7 @@ pub fn run_user(config_path: Option<&Path>, command: UserCommand) -> Result<Exit
             });
             match id {
                 Ok(id) => println!("{id}\t{name}\t{role}"),
-                Err(e) if e.to_string().contains("UNIQUE") => {
+                Err(loaxa::store::StoreError::Conflict(_)) => {
                     bail!("tên đăng nhập \"{name}\" đã có / the login name \"{name}\" is taken")
                 }
                 Err(e) => return Err(e.into()),

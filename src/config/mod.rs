@@ -64,7 +64,7 @@ pub struct DisplayConfig {
     /// Height in LEDs. Default 32 (two P10 modules high).
     pub height: u32,
     /// `mono_red` (default), `mono_amber` or `rgb`.
-    pub kind: crate::display::PanelKind,
+    pub kind: crate::model::PanelKind,
     /// Frames per second drawn. Default 30.
     pub fps: u32,
     /// The clock and date show after every this many slogans; 0 hides them. Default 3.
@@ -83,7 +83,7 @@ impl Default for DisplayConfig {
             output: "none".into(),
             width: 192,
             height: 32,
-            kind: crate::display::PanelKind::MonoRed,
+            kind: crate::model::PanelKind::MonoRed,
             fps: 30,
             clock_every: 3,
             clock_seconds: 6,

@@ -7,90 +7,19 @@
 
 use chrono::NaiveTime;
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
 
-use super::scene::{Effect, Slogan};
-use super::{FontChoice, PanelColor, check_text};
-use crate::accounts::Capability;
+use super::scene::Slogan;
+use super::{FontChoice, check_text};
+use crate::model::{Capability, NewSlogan, ReviewState, SloganRecord, User};
 use crate::store::review::{self, Reviewed};
-use crate::store::users::User;
 use crate::store::{audit, slogans};
 use crate::text::normalize;
-use crate::workflow::{ItemState, Step, WorkflowError, reject_reason, review};
+use crate::workflow::{Step, WorkflowError, reject_reason, review};
 
 /// Fastest scroll accepted, in LEDs per second (faster cannot be read).
 pub const MAX_SPEED_PX_S: u16 = 500;
 /// Longest a static slogan may stay up, in seconds.
 pub const MAX_HOLD_S: u16 = 600;
-
-/// A slogan as staff write it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct NewSlogan {
-    /// The words, as they should read on the panel.
-    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
-    pub text: String,
-    /// The colour wished for (`#rrggbb` or a name such as `đỏ`, `vàng`); a single-colour panel
-    /// shows everything in its own colour.
-    #[serde(default = "red")]
-    #[schema(value_type = String, example = "#ff0000")]
-    pub color: PanelColor,
-    /// How it moves.
-    #[serde(default)]
-    pub effect: Effect,
-    /// Scroll speed in LEDs per second; 0: the default for the panel's height.
-    #[serde(default)]
-    #[schema(maximum = 500)]
-    pub speed_px_s: u16,
-    /// Seconds a static or blinking slogan stays up.
-    #[serde(default = "five")]
-    #[schema(minimum = 1, maximum = 600)]
-    pub hold_s: u16,
-    /// Shown only from this local time ("HH:MM"), e.g. office-hours notices.
-    #[serde(default)]
-    #[schema(pattern = r"^\s*(([01]?[0-9]|2[0-3]):[0-5][0-9])?\s*$")]
-    pub show_from: Option<String>,
-    /// ... until this local time ("HH:MM", exclusive).
-    #[serde(default)]
-    #[schema(pattern = r"^\s*(([01]?[0-9]|2[0-3]):[0-5][0-9])?\s*$")]
-    pub show_until: Option<String>,
-    /// Place in the rotation (smaller first).
-    #[serde(default)]
-    pub position: i64,
-}
-
-fn red() -> PanelColor {
-    PanelColor::RED
-}
-
-fn five() -> u16 {
-    5
-}
-
-/// A stored slogan with where it is in its review.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct SloganRecord {
-    /// Row id.
-    pub id: i64,
-    /// What it says and how.
-    #[serde(flatten)]
-    pub content: NewSlogan,
-    /// Where in its review.
-    pub state: ItemState,
-    /// Why a leader sent it back.
-    pub reject_reason: Option<String>,
-    /// Who wrote it (`None`: it came with the demo content).
-    pub created_by: Option<i64>,
-    /// Their name.
-    pub created_by_name: Option<String>,
-    /// Who approved or rejected it.
-    pub decided_by_name: Option<String>,
-    /// When.
-    pub decided_at: Option<String>,
-    /// Created (UTC).
-    pub created_at: String,
-    /// Last changed (UTC).
-    pub updated_at: String,
-}
 
 impl SloganRecord {
     /// The slogan as the scene needs it.
@@ -299,7 +228,7 @@ pub fn apply(
 
 /// The approved slogans, in rotation order, as the scene needs them.
 pub fn approved(conn: &Connection) -> rusqlite::Result<Vec<Slogan>> {
-    Ok(slogans::list(conn, Some(ItemState::Approved))?
+    Ok(slogans::list(conn, Some(ReviewState::Approved))?
         .iter()
         .map(SloganRecord::to_scene)
         .collect())
@@ -313,6 +242,7 @@ fn fetch(conn: &Connection, id: i64) -> Result<SloganRecord, WorkflowError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Effect, PanelColor};
 
     fn slogan(text: &str) -> NewSlogan {
         NewSlogan {

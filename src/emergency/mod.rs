@@ -24,10 +24,10 @@ use crate::audio::player::{
     Clip, Outcome as PlayOutcome, PlayId, PlayRequest, Player, PlayerEvent, Source,
 };
 use crate::config::EmergencyConfig;
-use crate::media::Category;
-use crate::store::asrun::{self, NewEntry, Outcome};
+use crate::model::asrun::{NewEntry, Outcome};
+use crate::model::{Category, ReviewState};
+use crate::store::asrun;
 use crate::store::{Store, StoreError, audit, items};
-use crate::workflow::ItemState;
 
 /// What an emergency says.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -330,7 +330,7 @@ impl Emergency {
                 let item = s.store.with(|c| Ok(items::get(c, *id)?))?.ok_or_else(|| {
                     EmergencyError::Invalid(format!("không có bản tin {id} / no item {id}"))
                 })?;
-                if item.category != Category::Emergency || item.state != ItemState::Approved {
+                if item.category != Category::Emergency || item.state != ReviewState::Approved {
                     return Err(EmergencyError::Invalid(format!(
                         "bản tin {id} không phải thông báo khẩn cấp đã duyệt / item {id} is not an approved emergency message"
                     )));

@@ -8,36 +8,13 @@
 use std::path::Path;
 
 use ebur128::{EbuR128, Mode};
-use serde::Serialize;
 
 use crate::audio::decode::{DecodeError, Decoder};
+use crate::model::Analysis;
 
 /// Below this integrated loudness nothing is audible: the recording is treated as silent.
 /// (BS.1770 gates blocks under −70 LUFS, so a silent file has no integrated loudness at all.)
 pub const SILENCE_LUFS: f64 = -70.0;
-
-/// What a recording is and how loud, as `loaxa media probe` prints it.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct Analysis {
-    /// Container: `mp3`, `mp4`, `ogg`, `flac`, `wav`, `mkv`...
-    pub container: String,
-    /// Codec: `mp3`, `aac`, `vorbis`, `opus`, `flac`, `pcm_s16le`...
-    pub codec: String,
-    /// Samples per second.
-    pub sample_rate: u32,
-    /// Channels.
-    pub channels: u16,
-    /// Length counted from the decoded samples, in milliseconds.
-    pub duration_ms: u64,
-    /// Integrated loudness in LUFS; `None` for a silent recording.
-    pub integrated_lufs: Option<f64>,
-    /// Loudness range in LU.
-    pub loudness_range_lu: Option<f64>,
-    /// Highest true (inter-sample) peak in dBTP; `None` for digital silence.
-    pub true_peak_dbtp: Option<f64>,
-    /// Problems that do not stop it playing (cut off, damaged packets, too quiet...).
-    pub warnings: Vec<String>,
-}
 
 /// Why a recording cannot be measured.
 #[derive(Debug, thiserror::Error)]
@@ -145,11 +122,4 @@ fn read_meter(m: &EbuR128, channels: u16) -> (Option<f64>, Option<f64>, Option<f
         .fold(0.0f64, f64::max);
     let peak_db = (peak > 0.0).then(|| 20.0 * peak.log10());
     (integrated, range, peak_db)
-}
-
-impl Analysis {
-    /// Duration in seconds.
-    pub fn seconds(&self) -> f64 {
-        self.duration_ms as f64 / 1000.0
-    }
 }

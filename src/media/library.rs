@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 
 use super::analyze::{AnalyzeError, analyze_as};
 use super::policy::{LoudnessPolicy, PolicyError};
-use super::{Analysis, Category};
-use crate::store::media::{self as media_table, Media, NewMedia};
+use crate::model::{Analysis, Category, Media, NewMedia};
+use crate::store::media as media_table;
 use crate::store::{Store, StoreError, audit};
 use crate::text::clean_line;
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Analysis;
+use crate::model::Analysis;
 
 /// `[loudness]` in the config.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

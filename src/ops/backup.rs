@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
+use crate::store::{StoreError, snapshot};
 
 /// The folder inside the archive.
 const ROOT: &str = "loaxa-backup";
@@ -65,7 +66,7 @@ pub enum BackupError {
     },
     /// SQLite refused.
     #[error("cơ sở dữ liệu / database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Store(#[from] StoreError),
     /// The service is running on this data folder.
     #[error(
         "dịch vụ đang chạy trên thư mục dữ liệu này — hãy dừng trước (sudo systemctl stop loaxa) rồi khôi phục / the service is running on this data folder — stop it first (sudo systemctl stop loaxa), then restore"
@@ -97,14 +98,8 @@ pub fn backup(config: &Config, to: &Path) -> Result<Report, BackupError> {
         .map_err(io(dir))?;
     let snapshot = staging.path().join("loaxa.sqlite3");
     let created_at = Utc::now().to_rfc3339();
-    {
-        let live = rusqlite::Connection::open_with_flags(
-            config.database_path(),
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-        )?;
-        live.backup(rusqlite::MAIN_DB, &snapshot, None)?;
-    }
-    let files = recordings(&snapshot)?;
+    snapshot::copy(&config.database_path(), &snapshot)?;
+    let files = snapshot::recordings(&snapshot)?;
     let manifest = Manifest {
         format: FORMAT,
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -121,14 +116,6 @@ pub fn backup(config: &Config, to: &Path) -> Result<Report, BackupError> {
         bytes,
         previous: None,
     })
-}
-
-/// The recordings a database refers to, relative to the data folder.
-fn recordings(database: &Path) -> Result<Vec<String>, BackupError> {
-    let conn = rusqlite::Connection::open(database)?;
-    let mut stmt = conn.prepare("SELECT file FROM media ORDER BY id")?;
-    let files = stmt.query_map([], |r| r.get::<_, String>(0))?;
-    Ok(files.collect::<Result<_, _>>()?)
 }
 
 fn write_archive(
@@ -200,7 +187,7 @@ pub fn restore(config: &Config, from: &Path) -> Result<Report, BackupError> {
     let manifest = read_manifest(&root)?;
     let database = root.join("loaxa.sqlite3");
     check_database(&database)?;
-    let files = recordings(&database)?;
+    let files = snapshot::recordings(&database)?;
     for f in &files {
         check_recording(&root, f)?;
     }
@@ -244,14 +231,11 @@ fn check_database(path: &Path) -> Result<(), BackupError> {
     if !path.exists() {
         return Err(BackupError::Damaged("thiếu / no loaxa.sqlite3".into()));
     }
-    let conn = rusqlite::Connection::open(path).map_err(|e| BackupError::Damaged(e.to_string()))?;
-    let verdict: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|e| BackupError::Damaged(e.to_string()))?;
-    if verdict != "ok" {
-        return Err(BackupError::Damaged(format!("integrity_check: {verdict}")));
+    match snapshot::check(path) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(verdict)) => Err(BackupError::Damaged(format!("integrity_check: {verdict}"))),
+        Err(e) => Err(BackupError::Damaged(e.to_string())),
     }
-    Ok(())
 }
 
 /// A recording is named by its SHA-256: the name proves the content.

@@ -44,9 +44,7 @@ pub fn spawn(state: AppState) {
 
 /// The database answers a query and the player thread takes a command, both in time.
 async fn alive(state: &AppState, within: Duration) -> bool {
-    let db = state
-        .store
-        .run(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?));
+    let db = state.store.ping();
     let player = state.player.clone();
     let player = tokio::task::spawn_blocking(move || player.answers(within));
     matches!(

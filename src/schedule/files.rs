@@ -14,8 +14,7 @@ use serde::Deserialize;
 
 use super::calendar::{self, LunarDate, VIETNAM_UTC_OFFSET};
 use crate::config::{Problem, SourceText};
-use crate::media::Category;
-use crate::workflow::Tier;
+use crate::model::{Category, Tier};
 
 /// Everything the programme files say.
 #[derive(Debug, Clone, Default)]

@@ -9,8 +9,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::files::{Holiday, Overflow, Part, Playlist, Programme, Slot, When};
-use crate::media::Category;
-use crate::workflow::{Item, Tier};
+use crate::model::{Category, Item, Tier};
 
 /// A jingle the programme can name: a library recording of category `jingle`.
 #[derive(Debug, Clone, PartialEq)]
@@ -380,7 +379,7 @@ fn eligible<'a>(
 ) -> Vec<&'a Item> {
     let mut list: Vec<&Item> = items
         .iter()
-        .filter(|i| i.state == crate::workflow::ItemState::Approved)
+        .filter(|i| i.state == crate::model::ReviewState::Approved)
         .filter(|i| i.category == category && tier.is_none_or(|t| i.tier == t))
         .filter(|i| i.air_from.is_none_or(|f| f <= day) && i.air_until.is_none_or(|u| day <= u))
         .filter(|i| {
@@ -423,7 +422,7 @@ pub fn holidays_without_greeting(
     let last = today + Duration::days(days);
     let covered = |d: NaiveDate| {
         items.iter().any(|i| {
-            i.state == crate::workflow::ItemState::Approved
+            i.state == crate::model::ReviewState::Approved
                 && i.category == Category::Greeting
                 && i.air_from.is_none_or(|f| f <= d)
                 && i.air_until.is_none_or(|u| d <= u)

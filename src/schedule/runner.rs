@@ -26,8 +26,9 @@ use super::plan::{Content, Cue, Jingle, Plan};
 use crate::audio::arbiter::Priority;
 use crate::audio::player::{Outcome as PlayOutcome, PlayRequest, Player, PlayerEvent, Source};
 use crate::clock::Clock;
-use crate::media::Category;
-use crate::store::asrun::{self, NewEntry, Outcome};
+use crate::model::Category;
+use crate::model::asrun::{NewEntry, Outcome};
+use crate::store::asrun;
 use crate::store::{Store, StoreError, media, meta};
 use crate::workflow;
 

@@ -2,111 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::{Deserialize, Serialize};
 
-/// How a play ended (or why it never started).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// On air now.
-    Started,
-    /// Played to the end.
-    Completed,
-    /// Cut off by something more important.
-    Interrupted,
-    /// Stopped by a person.
-    Stopped,
-    /// Could not play.
-    Failed,
-    /// Its time passed without it airing (clock not set, service down).
-    Missed,
-    /// Left out on purpose (the slot was full, the item expired).
-    Skipped,
-}
-
-impl Outcome {
-    /// The name in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Started => "started",
-            Outcome::Completed => "completed",
-            Outcome::Interrupted => "interrupted",
-            Outcome::Stopped => "stopped",
-            Outcome::Failed => "failed",
-            Outcome::Missed => "missed",
-            Outcome::Skipped => "skipped",
-        }
-    }
-
-    /// The Vietnamese name.
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Outcome::Started => "Đang phát",
-            Outcome::Completed => "Đã phát",
-            Outcome::Interrupted => "Bị ngắt",
-            Outcome::Stopped => "Đã dừng",
-            Outcome::Failed => "Lỗi",
-            Outcome::Missed => "Lỡ giờ",
-            Outcome::Skipped => "Bỏ qua",
-        }
-    }
-
-    fn parse(s: &str) -> Outcome {
-        match s {
-            "started" => Outcome::Started,
-            "completed" => Outcome::Completed,
-            "interrupted" => Outcome::Interrupted,
-            "stopped" => Outcome::Stopped,
-            "missed" => Outcome::Missed,
-            "skipped" => Outcome::Skipped,
-            _ => Outcome::Failed,
-        }
-    }
-}
-
-/// One line of the as-run log.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct Entry {
-    /// Row id.
-    pub id: i64,
-    /// The cue it played, for scheduled plays.
-    pub cue_key: Option<String>,
-    /// The item, if any.
-    pub item_id: Option<i64>,
-    /// The recording, if any.
-    pub media_id: Option<i64>,
-    /// What it was.
-    pub label: String,
-    /// `schedule`, `manual`, `emergency`, `live` or `cli`.
-    pub source: String,
-    /// How it ended.
-    pub outcome: Outcome,
-    /// Why (for failed, missed, skipped, interrupted).
-    pub reason: Option<String>,
-    /// When it was meant to start.
-    pub planned_at: Option<DateTime<Utc>>,
-    /// When its first sample reached the output.
-    pub first_sample_at: Option<DateTime<Utc>>,
-    /// When its last sample reached the output.
-    pub last_sample_at: Option<DateTime<Utc>>,
-}
-
-/// A new as-run line.
-#[derive(Debug, Clone, Default)]
-pub struct NewEntry<'a> {
-    /// Cue key (scheduled plays).
-    pub cue_key: Option<&'a str>,
-    /// Item.
-    pub item_id: Option<i64>,
-    /// Recording.
-    pub media_id: Option<i64>,
-    /// Label.
-    pub label: &'a str,
-    /// Source.
-    pub source: &'a str,
-    /// Planned start.
-    pub planned_at: Option<DateTime<Utc>>,
-}
+use crate::model::asrun::{Entry, NewEntry, Outcome};
 
 fn ts(v: Option<String>) -> Option<DateTime<Utc>> {
     v.and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
@@ -114,7 +11,8 @@ fn ts(v: Option<String>) -> Option<DateTime<Utc>> {
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
-    let outcome: String = r.get(6)?;
+    // An outcome this version does not know reads as failed rather than losing the line.
+    let outcome = r.get::<_, String>(6)?.parse().unwrap_or(Outcome::Failed);
     Ok(Entry {
         id: r.get(0)?,
         cue_key: r.get(1)?,
@@ -122,7 +20,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
         media_id: r.get(3)?,
         label: r.get(4)?,
         source: r.get(5)?,
-        outcome: Outcome::parse(&outcome),
+        outcome,
         reason: r.get(7)?,
         planned_at: ts(r.get(8)?),
         first_sample_at: ts(r.get(9)?),

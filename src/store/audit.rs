@@ -1,24 +1,8 @@
 //! The audit log: who changed what, written in the same transaction as the change.
 
 use rusqlite::{Connection, Transaction, params};
-use serde::Serialize;
 
-/// One audit entry.
-#[derive(Debug, Clone, Serialize)]
-pub struct Entry {
-    /// Row id.
-    pub id: i64,
-    /// When (UTC, RFC 3339).
-    pub at: String,
-    /// Who: a user name, `cli`, `scheduler`, `gpio`...
-    pub actor: String,
-    /// What, as `noun.verb` (`item.approve`).
-    pub action: String,
-    /// What it was done to (`item:12`).
-    pub subject: String,
-    /// Details as JSON.
-    pub detail: serde_json::Value,
-}
+use crate::model::audit::Entry;
 
 /// Which entries to list.
 #[derive(Debug, Clone, Default)]

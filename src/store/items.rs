@@ -4,8 +4,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::parsed;
-use crate::media::Category;
-use crate::workflow::{Item, ItemState, NewItem, Tier};
+use crate::model::{Category, Item, NewItem, ReviewState, Tier};
 
 const COLUMNS: &str = "i.id, i.media_id, i.title, i.category, i.tier, i.state, i.air_from, \
     i.air_until, i.slots, i.zones, i.reject_reason, i.created_by, c.display_name, i.decided_by, \
@@ -31,7 +30,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
         title: r.get(2)?,
         category: parsed::<Category>(r, 3)?,
         tier: parsed::<Tier>(r, 4)?,
-        state: parsed::<ItemState>(r, 5)?,
+        state: parsed::<ReviewState>(r, 5)?,
         air_from: date(r, 6)?,
         air_until: date(r, 7)?,
         slots: list_of(r, 8)?,
@@ -85,11 +84,11 @@ pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Item>> {
 }
 
 /// Items, newest first, optionally in one state.
-pub fn list(conn: &Connection, state: Option<ItemState>) -> rusqlite::Result<Vec<Item>> {
+pub fn list(conn: &Connection, state: Option<ReviewState>) -> rusqlite::Result<Vec<Item>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} {FROM} WHERE (?1 IS NULL OR i.state = ?1) ORDER BY i.id DESC"
     ))?;
-    let rows = stmt.query_map([state.map(ItemState::as_str)], from_row)?;
+    let rows = stmt.query_map([state.map(ReviewState::as_str)], from_row)?;
     rows.collect()
 }
 
@@ -115,8 +114,8 @@ pub fn update_fields(
     tx: &Transaction<'_>,
     id: i64,
     new: &NewItem,
-    expected: ItemState,
-    state: ItemState,
+    expected: ReviewState,
+    state: ReviewState,
 ) -> rusqlite::Result<usize> {
     tx.execute(
         "UPDATE items SET media_id = ?2, title = ?3, category = ?4, tier = ?5, air_from = ?6,

@@ -1,61 +1,9 @@
 //! The `media` table: recordings in the library.
 
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
-use serde::Serialize;
 
 use super::parsed;
-use crate::media::{Analysis, Category};
-
-/// A recording in the library.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct Media {
-    /// Row id, what the CLI prints and the API uses.
-    pub id: i64,
-    /// SHA-256 of the file, hex.
-    pub sha256: String,
-    /// Path of the file, relative to the data folder.
-    pub file: String,
-    /// Name the file had when it was brought in.
-    pub original_name: String,
-    /// Title staff gave it.
-    pub title: String,
-    /// What it is for.
-    pub category: Category,
-    /// The measurement taken at import.
-    #[serde(flatten)]
-    pub analysis: Analysis,
-    /// Gain it plays at, from the loudness policy.
-    pub gain_db: f64,
-    /// File size.
-    pub bytes: u64,
-    /// When it was imported (UTC, RFC 3339).
-    pub created_at: String,
-    /// Who imported it.
-    pub created_by: String,
-}
-
-/// A recording about to be added.
-#[derive(Debug, Clone)]
-pub struct NewMedia<'a> {
-    /// SHA-256, hex.
-    pub sha256: &'a str,
-    /// Path relative to the data folder.
-    pub file: &'a str,
-    /// Original file name.
-    pub original_name: &'a str,
-    /// Title.
-    pub title: &'a str,
-    /// Category.
-    pub category: Category,
-    /// Measurement.
-    pub analysis: &'a Analysis,
-    /// Playback gain.
-    pub gain_db: f64,
-    /// Size in bytes.
-    pub bytes: u64,
-    /// Who.
-    pub created_by: &'a str,
-}
+use crate::model::{Analysis, Category, Media, NewMedia};
 
 const COLUMNS: &str = "id, sha256, file, original_name, title, category, container, codec, \
     sample_rate, channels, duration_ms, integrated_lufs, loudness_range_lu, true_peak_dbtp, \

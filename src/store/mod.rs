@@ -1,8 +1,12 @@
 //! The one source of truth at run time: SQLite, in WAL mode, with versioned migrations.
 //!
-//! All SQL lives in this module, as typed functions per table. The connection is never held
-//! across an `.await`: async callers go through [`Store::run`], which hops to a blocking thread.
-//! Commits are durable (`synchronous = FULL`): a power cut after a commit returns loses nothing.
+//! All SQL of the crate lives in this module, as typed functions per table that take and give
+//! the model's plain types ([`crate::model`]); it imports nothing else of the crate, and never
+//! decides whether a change is allowed (that is the review rules' and the use cases'). The
+//! connection is never held across an `.await`: async callers go through [`Store::run`], which
+//! hops to a blocking thread. Commits are durable (`synchronous = FULL`): a power cut after a
+//! commit returns loses nothing. A row that would break a uniqueness rule is
+//! [`StoreError::Conflict`], never an error message to search for "UNIQUE".
 
 pub mod asrun;
 pub mod audit;
@@ -11,6 +15,7 @@ pub mod media;
 pub mod meta;
 pub mod review;
 pub mod slogans;
+pub mod snapshot;
 pub mod users;
 
 use std::path::{Path, PathBuf};
@@ -30,9 +35,13 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The row would repeat one that must be unique (a login name, a token): the caller says
+    /// which in words people understand.
+    #[error("đã có / already exists: {0}")]
+    Conflict(String),
     /// SQLite refused.
     #[error("lỗi cơ sở dữ liệu / database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     /// The schema could not be brought up to date.
     #[error(
         "không nâng cấp được cơ sở dữ liệu: {0} — hãy khôi phục bản sao lưu / cannot upgrade the database: {0} — restore a backup"
@@ -41,6 +50,25 @@ pub enum StoreError {
     /// The blocking task died (a bug); the database is unchanged.
     #[error("tác vụ cơ sở dữ liệu bị huỷ / database task aborted: {0}")]
     Task(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    /// A uniqueness constraint SQLite enforced becomes [`StoreError::Conflict`] by its
+    /// extended code, so callers match a variant, not a message.
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi;
+        match &e {
+            rusqlite::Error::SqliteFailure(f, detail)
+                if matches!(
+                    f.extended_code,
+                    ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                ) =>
+            {
+                StoreError::Conflict(detail.clone().unwrap_or_else(|| e.to_string()))
+            }
+            _ => StoreError::Sqlite(e),
+        }
+    }
 }
 
 /// Result of a store call.
@@ -159,6 +187,12 @@ impl Store {
         .map_err(|e| E::from(StoreError::Task(e.to_string())))?
     }
 
+    /// Whether the database answers at all (health checks, the systemd watchdog).
+    pub async fn ping(&self) -> Result<()> {
+        self.run(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?))
+            .await
+    }
+
     /// `PRAGMA quick_check`: `Ok(())` when the database is sound, else SQLite's report.
     pub fn check_integrity(&self) -> Result<std::result::Result<(), String>> {
         self.with(|c| {
@@ -212,5 +246,23 @@ mod tests {
             .with(|c| Ok(audit::list(c, &audit::Filter::default())?.len()))
             .unwrap();
         assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn a_repeated_unique_value_is_a_typed_conflict() {
+        let store = Store::open_in_memory().unwrap();
+        let insert = || {
+            store.with(|c| {
+                let tx = c.transaction()?;
+                users::insert(&tx, "ten", "Tên", crate::model::Role::Editor, "x")?;
+                tx.commit()?;
+                Ok(())
+            })
+        };
+        insert().unwrap();
+        match insert() {
+            Err(StoreError::Conflict(what)) => assert!(what.contains("users.name"), "{what}"),
+            other => panic!("expected a conflict, got {other:?}"),
+        }
     }
 }

@@ -1,10 +1,10 @@
 //! What the reviewed tables share: broadcast items and panel slogans go through the same
-//! draft → submitted → approved/rejected states (see [`crate::workflow::review`]), kept in
+//! draft → submitted → approved/rejected states (the review rules decide the moves), kept in
 //! the same columns.
 
 use rusqlite::{Transaction, params};
 
-use crate::workflow::ItemState;
+use crate::model::ReviewState;
 
 /// A table whose rows are reviewed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,8 +30,8 @@ pub fn set_state(
     tx: &Transaction<'_>,
     what: Reviewed,
     id: i64,
-    from: ItemState,
-    to: ItemState,
+    from: ReviewState,
+    to: ReviewState,
     decided_by: Option<i64>,
     reason: Option<&str>,
 ) -> rusqlite::Result<usize> {

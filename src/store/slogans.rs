@@ -3,9 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::{parsed, text_as};
-use crate::display::slogans::{NewSlogan, SloganRecord};
-use crate::display::{Effect, PanelColor};
-use crate::workflow::ItemState;
+use crate::model::{Effect, NewSlogan, PanelColor, ReviewState, SloganRecord};
 
 const COLUMNS: &str = "s.id, s.text, s.color, s.effect, s.speed_px_s, s.hold_s, s.show_from, \
     s.show_until, s.position, s.state, s.reject_reason, s.created_by, c.display_name, \
@@ -27,7 +25,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SloganRecord> {
             show_until: r.get(7)?,
             position: r.get(8)?,
         },
-        state: parsed::<ItemState>(r, 9)?,
+        state: parsed::<ReviewState>(r, 9)?,
         reject_reason: r.get(10)?,
         created_by: r.get(11)?,
         created_by_name: r.get(12)?,
@@ -74,11 +72,11 @@ pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<SloganRecord>>
 }
 
 /// Slogans in display order, optionally in one state.
-pub fn list(conn: &Connection, state: Option<ItemState>) -> rusqlite::Result<Vec<SloganRecord>> {
+pub fn list(conn: &Connection, state: Option<ReviewState>) -> rusqlite::Result<Vec<SloganRecord>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} {FROM} WHERE (?1 IS NULL OR s.state = ?1) ORDER BY s.position, s.id"
     ))?;
-    let rows = stmt.query_map([state.map(ItemState::as_str)], from_row)?;
+    let rows = stmt.query_map([state.map(ReviewState::as_str)], from_row)?;
     rows.collect()
 }
 
@@ -87,8 +85,8 @@ pub fn update_fields(
     tx: &Transaction<'_>,
     id: i64,
     new: &NewSlogan,
-    expected: ItemState,
-    state: ItemState,
+    expected: ReviewState,
+    state: ReviewState,
 ) -> rusqlite::Result<usize> {
     tx.execute(
         "UPDATE slogans SET text = ?2, color = ?3, effect = ?4, speed_px_s = ?5, hold_s = ?6,

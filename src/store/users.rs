@@ -2,27 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
-use serde::Serialize;
 
 use super::parsed;
-use crate::accounts::Role;
-
-/// A person who can sign in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct User {
-    /// Row id.
-    pub id: i64,
-    /// Login name.
-    pub name: String,
-    /// Name shown on pages ("Ông Nguyễn Văn A — Chủ tịch").
-    pub display_name: String,
-    /// What they may do.
-    pub role: Role,
-    /// Disabled users cannot sign in.
-    pub active: bool,
-    /// When the account was made.
-    pub created_at: String,
-}
+use crate::model::account::{Role, Session, User};
 
 const USER_COLUMNS: &str = "id, name, display_name, role, active, created_at";
 
@@ -108,17 +90,6 @@ pub fn set_password(tx: &Transaction<'_>, id: i64, password_hash: &str) -> rusql
         "UPDATE users SET password_hash = ?2 WHERE id = ?1",
         params![id, password_hash],
     )
-}
-
-/// A signed-in browser.
-#[derive(Debug, Clone)]
-pub struct Session {
-    /// Who.
-    pub user: User,
-    /// The CSRF token forms must send back.
-    pub csrf: String,
-    /// When it ends.
-    pub expires_at: DateTime<Utc>,
 }
 
 /// Start a session.
@@ -226,13 +197,16 @@ pub fn user_by_token(
     Ok(user)
 }
 
-/// Store a one-time setup token (its hash).
-pub fn create_setup_token(conn: &Connection, token_hash: &str) -> rusqlite::Result<()> {
-    conn.execute(
+/// Store a one-time setup token (its hash), in place of any earlier one not used yet: only
+/// the link printed last works.
+pub fn renew_setup_token(conn: &mut Connection, token_hash: &str) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    tx.execute("DELETE FROM setup_tokens WHERE used_at IS NULL", [])?;
+    tx.execute(
         "INSERT INTO setup_tokens (token_hash) VALUES (?1)",
         [token_hash],
     )?;
-    Ok(())
+    tx.commit()
 }
 
 /// Whether a setup token exists and is unused.

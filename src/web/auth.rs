@@ -22,8 +22,9 @@ use chrono::Utc;
 use super::AppState;
 use super::error::{ApiError, AppError, PageError};
 use super::i18n::Lang;
-use crate::accounts::{Capability, token_hash};
-use crate::store::users::{self, User};
+use crate::accounts::token_hash;
+use crate::model::{Capability, User};
+use crate::store::users;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "loaxa_session";

@@ -101,14 +101,19 @@ impl AppError {
 }
 
 impl From<StoreError> for AppError {
+    /// A repeated unique value is the caller's conflict (409); anything else the database
+    /// says is ours (500).
     fn from(e: StoreError) -> Self {
-        AppError::Internal(e.to_string())
+        match e {
+            StoreError::Conflict(_) => AppError::Conflict(e.to_string()),
+            e => AppError::Internal(e.to_string()),
+        }
     }
 }
 
 impl From<rusqlite::Error> for AppError {
     fn from(e: rusqlite::Error) -> Self {
-        AppError::Internal(e.to_string())
+        StoreError::from(e).into()
     }
 }
 
@@ -120,7 +125,7 @@ impl From<WorkflowError> for AppError {
             WorkflowError::WrongState { .. } | WorkflowError::Conflict => AppError::Conflict(msg),
             WorkflowError::NotFound(_) => AppError::NotFound(msg),
             WorkflowError::Invalid(_) => AppError::BadRequest(msg),
-            WorkflowError::Store(e) => AppError::Internal(e.to_string()),
+            WorkflowError::Store(e) => e.into(),
         }
     }
 }

@@ -41,11 +41,7 @@ pub struct Health {
 }
 
 async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let database = match state
-        .store
-        .run(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?))
-        .await
-    {
+    let database = match state.store.ping().await {
         Ok(()) => Check {
             ok: true,
             detail: "cơ sở dữ liệu hoạt động / database answers".into(),

@@ -5,10 +5,8 @@
 
 use axum::http::HeaderMap;
 
-use crate::accounts::Role;
-use crate::media::Category;
-use crate::store::asrun::Outcome;
-use crate::workflow::{ItemState, Tier};
+use crate::model::asrun::Outcome;
+use crate::model::{Category, ReviewState, Role, Tier};
 
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -74,7 +72,7 @@ impl Lang {
     }
 
     /// A state's name.
-    pub fn state(self, s: &ItemState) -> &'static str {
+    pub fn state(self, s: &ReviewState) -> &'static str {
         self.pick(s.label_vi(), s.as_str())
     }
 

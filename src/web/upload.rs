@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use super::AppState;
 use super::error::AppError;
-use crate::media::Category;
 use crate::media::library::{ImportRequest, Imported};
+use crate::model::Category;
 
 /// An upload: the imported recording (if a file came) and the other form fields.
 #[derive(Debug)]

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Method, Request, header};
-use loaxa::accounts::Role;
+use loaxa::model::Role;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 

@@ -10,12 +10,12 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::Utc;
-use loaxa::accounts::Role;
 use loaxa::clock::{Clock, SystemClock};
 use loaxa::display::Frame;
 use loaxa::display::driver::{OpenPanel, PanelDriver};
 use loaxa::display::panel::{Panel, PanelError};
 use loaxa::emergency::{Message, Start, Trigger};
+use loaxa::model::Role;
 use serde_json::json;
 
 use crate::web::TestApp;
@@ -419,8 +419,8 @@ async fn the_demo_slogans_render_for_review() {
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     for (width, height, kind, tag) in [
-        (192, 32, loaxa::display::PanelKind::MonoRed, "192x32"),
-        (128, 64, loaxa::display::PanelKind::Rgb, "128x64"),
+        (192, 32, loaxa::model::PanelKind::MonoRed, "192x32"),
+        (128, 64, loaxa::model::PanelKind::Rgb, "128x64"),
     ] {
         let spec = loaxa::display::PanelSpec {
             width,
@@ -435,7 +435,7 @@ async fn the_demo_slogans_render_for_review() {
                 ..spec
             };
             let still = loaxa::display::Slogan {
-                effect: loaxa::display::Effect::Static,
+                effect: loaxa::model::Effect::Static,
                 ..s.clone()
             };
             let now = Utc::now().fixed_offset();

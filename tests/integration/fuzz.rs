@@ -15,10 +15,10 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Asia::Ho_Chi_Minh as VN;
 use loaxa::config::{self, Config};
 use loaxa::emergency::cap::{self, Alert, Area, Geocode, Info, Verdict};
-use loaxa::media::Category;
+use loaxa::model::Category;
+use loaxa::model::Tier;
 use loaxa::schedule::files::{self, Holiday, HolidayDate, Overflow, Part, Playlist, When};
 use loaxa::text::clean_line;
-use loaxa::workflow::Tier;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use unicode_normalization::UnicodeNormalization;
@@ -1405,7 +1405,7 @@ const EXTENSIONS: &[&str] = &[
 fn analyze_bytes(
     bytes: &[u8],
     ext: &str,
-) -> Result<Result<loaxa::media::Analysis, String>, String> {
+) -> Result<Result<loaxa::model::Analysis, String>, String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(if ext.is_empty() {
         "ghi-am".to_string()
@@ -1436,7 +1436,7 @@ fn readable(msg: &str) -> bool {
     msg.contains("ghi-am")
 }
 
-fn check_analysis(a: &loaxa::media::Analysis) -> Result<(), TestCaseError> {
+fn check_analysis(a: &loaxa::model::Analysis) -> Result<(), TestCaseError> {
     prop_assert!((1..=384_000).contains(&a.sample_rate), "{a:?}");
     prop_assert!((1..=32).contains(&a.channels), "{a:?}");
     prop_assert!(!a.container.is_empty() && !a.codec.is_empty(), "{a:?}");
@@ -1452,9 +1452,9 @@ fn check_analysis(a: &loaxa::media::Analysis) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn full_analysis(name: &str) -> loaxa::media::Analysis {
+fn full_analysis(name: &str) -> loaxa::model::Analysis {
     use std::sync::{Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<BTreeMap<String, loaxa::media::Analysis>>> = OnceLock::new();
+    static CACHE: OnceLock<Mutex<BTreeMap<String, loaxa::model::Analysis>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     if let Some(a) = cache.lock().unwrap().get(name) {
         return a.clone();

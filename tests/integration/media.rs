@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use loaxa::media::library::{ImportError, ImportRequest};
-use loaxa::media::{Category, LoudnessPolicy, MediaLibrary, analyze};
+use loaxa::media::{LoudnessPolicy, MediaLibrary, analyze};
+use loaxa::model::Category;
 use loaxa::store::{Store, audit};
 use proptest::prelude::*;
 

@@ -13,10 +13,13 @@ use loaxa::config::{EmergencyConfig, HwConfig};
 use loaxa::emergency::{Emergency, EmergencyError, Message, Start, Trigger};
 use loaxa::hw::{RecordingGpio, Relays};
 use loaxa::media::library::ImportRequest;
-use loaxa::media::{Category, LoudnessPolicy, MediaLibrary};
-use loaxa::store::asrun::{self, Outcome};
+use loaxa::media::{LoudnessPolicy, MediaLibrary};
+use loaxa::model::Category;
+use loaxa::model::asrun::Outcome;
+use loaxa::model::{NewItem, Tier};
+use loaxa::store::asrun;
 use loaxa::store::{Store, users};
-use loaxa::workflow::{self, Action, NewItem, Tier};
+use loaxa::workflow::{self, Action};
 
 use crate::common::{read_wav, tone_runs, write_tone};
 
@@ -45,14 +48,14 @@ impl Bench {
                     &tx,
                     "bien-tap",
                     "Biên tập",
-                    loaxa::accounts::Role::Editor,
+                    loaxa::model::Role::Editor,
                     &hash,
                 )?;
                 let l = users::insert(
                     &tx,
                     "chu-tich",
                     "Chủ tịch",
-                    loaxa::accounts::Role::Approver,
+                    loaxa::model::Role::Approver,
                     &hash,
                 )?;
                 tx.commit()?;
@@ -450,7 +453,7 @@ fn a_prepared_message_must_be_an_approved_emergency_item() {
 mod api {
     use axum::body::Body;
     use axum::http::{Method, Request, StatusCode, header};
-    use loaxa::accounts::Role;
+    use loaxa::model::Role;
 
     use crate::web::TestApp;
 

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use loaxa::accounts::Role;
 use loaxa::config::Config;
+use loaxa::model::Role;
 use loaxa::ops::backup::{self, BackupError};
 
 use crate::common::fixture;

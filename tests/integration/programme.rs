@@ -8,19 +8,23 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh as VN;
-use loaxa::accounts::{self, Role};
+use loaxa::accounts;
 use loaxa::audio::player::OutputOptions;
 use loaxa::audio::{AudioFormat, OutputSpec, Player};
 use loaxa::clock::{Clock, SimClock};
 use loaxa::media::library::ImportRequest;
-use loaxa::media::{Category, LoudnessPolicy, MediaLibrary};
+use loaxa::media::{LoudnessPolicy, MediaLibrary};
+use loaxa::model::Category;
+use loaxa::model::Role;
+use loaxa::model::asrun::Outcome;
+use loaxa::model::{NewItem, Tier};
 use loaxa::schedule::files::{self, Programme};
 use loaxa::schedule::plan::{Content, holidays_between};
 use loaxa::schedule::runner::{Runner, RunnerOptions, TimeSync, TrustedTime};
 use loaxa::schedule::{Plan, plan_from_store};
-use loaxa::store::asrun::{self, Outcome};
+use loaxa::store::asrun;
 use loaxa::store::{Store, users};
-use loaxa::workflow::{self, Action, NewItem, Tier};
+use loaxa::workflow::{self, Action};
 
 use crate::common::{fixture, read_wav};
 
@@ -45,8 +49,8 @@ struct Station {
     dir: tempfile::TempDir,
     store: Store,
     library: MediaLibrary,
-    editor: users::User,
-    leader: users::User,
+    editor: loaxa::model::User,
+    leader: loaxa::model::User,
 }
 
 impl Station {
@@ -133,7 +137,7 @@ impl Station {
             .unwrap()
     }
 
-    fn asrun(&self) -> Vec<asrun::Entry> {
+    fn asrun(&self) -> Vec<loaxa::model::asrun::Entry> {
         self.store
             .with(|c| {
                 Ok(asrun::between(
@@ -190,8 +194,8 @@ impl Station {
         &self,
         secs: u64,
         what: &str,
-        done: impl Fn(&[asrun::Entry]) -> bool,
-    ) -> Vec<asrun::Entry> {
+        done: impl Fn(&[loaxa::model::asrun::Entry]) -> bool,
+    ) -> Vec<loaxa::model::asrun::Entry> {
         let deadline = std::time::Instant::now() + Duration::from_secs(secs);
         loop {
             let log = self.asrun();
@@ -516,7 +520,7 @@ fn after_a_restart_nothing_airs_twice_and_the_slot_goes_on() {
     s.store
         .with(|c| {
             for (cue, outcome) in plan.cues.iter().zip([Outcome::Completed, Outcome::Started]) {
-                let new = asrun::NewEntry {
+                let new = loaxa::model::asrun::NewEntry {
                     cue_key: Some(&cue.key),
                     item_id: None,
                     media_id: None,
@@ -675,7 +679,7 @@ fn a_clock_behind_the_last_play_waits() {
     // Something aired at 17:00; the clock now says 05:50 the same day (a reset RTC).
     s.store
         .with(|c| {
-            let new = asrun::NewEntry {
+            let new = loaxa::model::asrun::NewEntry {
                 cue_key: None,
                 item_id: None,
                 media_id: None,

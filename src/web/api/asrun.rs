@@ -6,7 +6,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::extract::{Json, Query};
-use crate::store::asrun::{self, Entry};
+use crate::model::asrun::Entry;
+use crate::store::asrun;
 use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::ApiError;

@@ -9,14 +9,14 @@ use serde::{Deserialize, Serialize};
 use super::extract::{Json, Path, Query};
 use crate::display::driver::PanelHealth;
 use crate::display::panel::to_png;
-use crate::display::slogans::{self, NewSlogan, SloganAction, SloganRecord};
-use crate::display::{Effect, PanelColor, PanelKind};
+use crate::display::slogans::{self, SloganAction};
+use crate::model::{Effect, NewSlogan, PanelColor, PanelKind, ReviewState, SloganRecord};
 use crate::store::slogans as table;
 use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::{ApiError, AppError};
 use crate::web::events::Event;
-use crate::workflow::{ItemState, WorkflowError};
+use crate::workflow::WorkflowError;
 
 /// The panel as configured and how it is doing.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -51,7 +51,7 @@ pub async fn status(State(state): State<AppState>, _: Api<CanView>) -> Json<Pane
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ListQuery {
     /// Only slogans in this state.
-    state: Option<ItemState>,
+    state: Option<ReviewState>,
 }
 
 /// Slogans in rotation order.
@@ -110,7 +110,7 @@ pub async fn get(
 /// Do `action`, then let the panel know if what it may show changed.
 pub(crate) async fn act(
     state: &AppState,
-    actor: crate::store::users::User,
+    actor: crate::model::User,
     id: i64,
     action: SloganAction,
 ) -> Result<SloganRecord, AppError> {

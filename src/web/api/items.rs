@@ -5,18 +5,19 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use super::extract::{Json, Path, Query};
+use crate::model::{Item, NewItem, ReviewState};
 use crate::store::items;
 use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::{ApiError, AppError};
 use crate::web::events::Event;
-use crate::workflow::{self, Action, Item, ItemState, NewItem};
+use crate::workflow::{self, Action};
 
 /// Filter of the item list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ListQuery {
     /// Only items in this state.
-    state: Option<ItemState>,
+    state: Option<ReviewState>,
 }
 
 /// Why an item is rejected.

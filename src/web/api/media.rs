@@ -10,8 +10,8 @@ use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 use super::extract::{Json, Path, Query};
-use crate::media::Category;
-use crate::store::media::{self, Media};
+use crate::model::{Category, Media};
+use crate::store::media;
 use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::{ApiError, AppError};

@@ -6,11 +6,11 @@ use serde::Serialize;
 
 use super::extract::Json;
 use crate::audio::player::PlayerStatus;
+use crate::model::ReviewState;
 use crate::store::items;
 use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::ApiError;
-use crate::workflow::ItemState;
 
 /// The state of the station.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -28,7 +28,7 @@ pub struct Status {
 pub async fn get(State(state): State<AppState>, _: Api<CanView>) -> Result<Json<Status>, ApiError> {
     let pending = state
         .store
-        .run(|c| Ok(items::list(c, Some(ItemState::Submitted))?.len()))
+        .run(|c| Ok(items::list(c, Some(ReviewState::Submitted))?.len()))
         .await?;
     Ok(Json(Status {
         now: Utc::now(),

@@ -8,15 +8,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Chrome, local_str, render};
-use crate::accounts::Capability;
-use crate::display::slogans::{NewSlogan, SloganAction, SloganRecord};
-use crate::display::{Effect, PanelColor};
+use crate::display::slogans::SloganAction;
+use crate::model::{Capability, Effect, NewSlogan, PanelColor, ReviewState, SloganRecord};
 use crate::store::slogans as table;
 use crate::web::AppState;
 use crate::web::api::display::act;
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
-use crate::workflow::ItemState;
 
 /// A slogan as a row shows it.
 pub(super) struct Row {
@@ -64,11 +62,11 @@ fn row(s: &SloganRecord, user: &PageUser, tz: chrono_tz::Tz) -> Row {
             _ => String::new(),
         },
         reject_reason: s.reject_reason.clone(),
-        can_edit: editor && s.state != ItemState::Expired,
-        can_submit: editor && matches!(s.state, ItemState::Draft | ItemState::Rejected),
-        can_withdraw: editor && s.state == ItemState::Submitted,
+        can_edit: editor && s.state != ReviewState::Expired,
+        can_submit: editor && matches!(s.state, ReviewState::Draft | ReviewState::Rejected),
+        can_withdraw: editor && s.state == ReviewState::Submitted,
         can_decide: me.role.can(Capability::Approve)
-            && s.state == ItemState::Submitted
+            && s.state == ReviewState::Submitted
             && s.created_by != Some(me.id),
     }
 }
@@ -363,7 +361,7 @@ pub(super) struct Pending {
 pub(super) async fn pending(state: &AppState, user: &PageUser) -> Result<Vec<Pending>, PageError> {
     let list = state
         .store
-        .run(|c| Ok(table::list(c, Some(ItemState::Submitted))?))
+        .run(|c| Ok(table::list(c, Some(ReviewState::Submitted))?))
         .await
         .map_err(|e| user.err(e))?;
     let tz = state.config.tz();

@@ -9,14 +9,14 @@ use serde::Deserialize;
 
 use super::{Chrome, local, render};
 use crate::emergency::{Active, Trigger};
-use crate::media::Category;
+use crate::model::Category;
+use crate::model::ReviewState;
 use crate::store::items;
 use crate::web::AppState;
 use crate::web::api::emergency::{EmergencyRequest, message_of, start};
 use crate::web::auth::*;
 use crate::web::error::PageError;
 use crate::web::events::Event;
-use crate::workflow::ItemState;
 
 #[derive(Template)]
 #[template(path = "emergency.html")]
@@ -35,7 +35,7 @@ pub async fn page(
     let c = Chrome::new(&state, &user, "emergency").await?;
     let prepared = state
         .store
-        .run(|c| Ok(items::list(c, Some(ItemState::Approved))?))
+        .run(|c| Ok(items::list(c, Some(ReviewState::Approved))?))
         .await
         .map_err(|e| user.err(e))?
         .into_iter()

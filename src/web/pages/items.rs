@@ -11,15 +11,14 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{Chrome, duration, local_str, render};
-use crate::accounts::Capability;
-use crate::media::Category;
+use crate::model::{Capability, Category, Item, NewItem, ReviewState, Tier};
 use crate::store::{audit, items, media};
 use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
 use crate::web::events::Event;
 use crate::web::upload;
-use crate::workflow::{self, Action, Item, ItemState, NewItem, Tier};
+use crate::workflow::{self, Action};
 
 /// An item as a list row or a detail page shows it.
 struct View {
@@ -94,7 +93,7 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let c = Chrome::new(&state, &user, "items").await?;
-    let filter: Option<ItemState> = q
+    let filter: Option<ReviewState> = q
         .state
         .as_deref()
         .filter(|s| !s.is_empty())
@@ -109,7 +108,7 @@ pub async fn list(
         c,
         rows: list.iter().map(|i| view(i, &user, tz)).collect(),
         filter: filter.map_or(String::new(), |f| f.as_str().to_string()),
-        states: ItemState::ALL
+        states: ReviewState::ALL
             .iter()
             .map(|s| (s.as_str(), user.lang.state(s)))
             .collect(),
@@ -133,7 +132,7 @@ pub async fn approvals(
     let c = Chrome::new(&state, &user, "approvals").await?;
     let list = state
         .store
-        .run(|c| Ok(items::list(c, Some(ItemState::Submitted))?))
+        .run(|c| Ok(items::list(c, Some(ReviewState::Submitted))?))
         .await
         .map_err(|e| user.err(e))?;
     let tz = state.config.tz();
@@ -185,11 +184,11 @@ pub async fn detail(
     let editable = me.role.can(Capability::Edit);
     let page = ItemPage {
         own: item.created_by == me.id,
-        can_edit: editable && item.state != ItemState::Expired,
-        can_submit: editable && matches!(item.state, ItemState::Draft | ItemState::Rejected),
-        can_withdraw: editable && item.state == ItemState::Submitted,
+        can_edit: editable && item.state != ReviewState::Expired,
+        can_submit: editable && matches!(item.state, ReviewState::Draft | ReviewState::Rejected),
+        can_withdraw: editable && item.state == ReviewState::Submitted,
         can_decide: me.role.can(Capability::Approve)
-            && item.state == ItemState::Submitted
+            && item.state == ReviewState::Submitted
             && item.created_by != me.id,
         history: log
             .into_iter()
@@ -322,7 +321,7 @@ pub async fn edit_form(
 /// Turn form fields (and a freshly uploaded recording) into what an item says.
 pub fn new_item_from(
     fields: &HashMap<String, String>,
-    uploaded: Option<&media::Media>,
+    uploaded: Option<&crate::model::Media>,
 ) -> Result<NewItem, AppError> {
     let get = |k: &str| fields.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
     let bad = |what: &str| AppError::BadRequest(what.to_string());

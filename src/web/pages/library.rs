@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::response::Response;
 
 use super::{Chrome, duration, local_str, render};
-use crate::media::Category;
+use crate::model::Category;
 use crate::store::media;
 use crate::web::AppState;
 use crate::web::auth::*;

@@ -10,7 +10,8 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::render;
-use crate::accounts::{self, Role, new_token, token_hash, verify_password};
+use crate::accounts::{self, new_token, token_hash, verify_password};
+use crate::model::{Role, User};
 use crate::store::{audit, users};
 use crate::web::AppState;
 use crate::web::auth::{
@@ -161,7 +162,7 @@ pub async fn submit(
 /// Create a session for `user`; returns its cookie.
 async fn start_session(
     state: &AppState,
-    user: &users::User,
+    user: &User,
     secure: bool,
 ) -> Result<HeaderValue, AppError> {
     let token = new_token();
@@ -361,13 +362,9 @@ pub async fn setup_submit(
             },
             lang,
         ),
-        Err(e) => {
-            let msg = if e.to_string().contains("UNIQUE") {
-                accounts::AccountError::BadName.to_string()
-            } else {
-                e.to_string()
-            };
-            again(msg)
+        Err(crate::store::StoreError::Conflict(_)) => {
+            again(accounts::AccountError::BadName.to_string())
         }
+        Err(e) => again(e.to_string()),
     }
 }

@@ -27,8 +27,7 @@ use super::AppState;
 use super::auth::PageUser;
 use super::error::PageError;
 use super::i18n::{Lang, Text};
-use crate::accounts::Capability;
-use crate::workflow::ItemState;
+use crate::model::{Capability, ReviewState};
 
 /// Every page route.
 pub fn router() -> Router<AppState> {
@@ -118,8 +117,8 @@ impl Chrome {
             state
                 .store
                 .run(|c| {
-                    let items = crate::store::items::list(c, Some(ItemState::Submitted))?;
-                    let slogans = crate::store::slogans::list(c, Some(ItemState::Submitted))?;
+                    let items = crate::store::items::list(c, Some(ReviewState::Submitted))?;
+                    let slogans = crate::store::slogans::list(c, Some(ReviewState::Submitted))?;
                     Ok(items.len() + slogans.len())
                 })
                 .await

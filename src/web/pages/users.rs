@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Chrome, local_str, render};
-use crate::accounts::{self, Role};
+use crate::accounts;
+use crate::model::{Role, User};
 use crate::store::{audit, users};
 use crate::web::AppState;
 use crate::web::auth::*;
@@ -96,7 +97,7 @@ pub async fn add_user(
     display_name: &str,
     role: &str,
     password: &str,
-) -> Result<users::User, AppError> {
+) -> Result<User, AppError> {
     let name = name.trim().to_lowercase();
     accounts::check_name(&name).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let role: Role = role.parse().map_err(AppError::BadRequest)?;

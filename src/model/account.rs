@@ -1,0 +1,112 @@
+//! People: who can sign in, their role, and what each role may do.
+//!
+//! Who may do what is decided here, in one pure function, [`Role::can`]; the web layer asks it
+//! on every route, the review rules ask it for every step, and a test walks every route with
+//! every role against it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A person's job in the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The commune's IT person: users, devices, settings.
+    Admin,
+    /// Chairman or vice-chairman: approves or rejects broadcasts.
+    Approver,
+    /// Public Service Center staff: uploads and submits broadcasts.
+    Editor,
+    /// Operator on duty: emergency announcements.
+    Operator,
+}
+
+/// Something a role may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Capability {
+    /// See the dashboard, library, programme, as-run log.
+    View,
+    /// Upload recordings, create, edit and submit items.
+    Edit,
+    /// Approve or reject submitted items.
+    Approve,
+    /// Start and stop emergency announcements.
+    Emergency,
+    /// Read the audit log.
+    Audit,
+    /// Manage users, tokens and settings.
+    Administer,
+}
+
+impl Role {
+    /// Whether this role may do `c`. Admins do not approve: broadcasts are approved by the
+    /// commune's leaders, not by its IT person.
+    pub fn can(self, c: Capability) -> bool {
+        use Capability::*;
+        match self {
+            Role::Admin => matches!(c, View | Edit | Emergency | Audit | Administer),
+            Role::Approver => matches!(c, View | Edit | Approve | Audit),
+            Role::Editor => matches!(c, View | Edit),
+            Role::Operator => matches!(c, View | Emergency),
+        }
+    }
+}
+
+names!(Role {
+    Admin => "admin", "Quản trị",
+    Approver => "approver", "Lãnh đạo duyệt",
+    Editor => "editor", "Cán bộ biên tập",
+    Operator => "operator", "Trực ban",
+}, |s| format!("không có vai trò \"{s}\" / no role \"{s}\": admin, approver, editor, operator"));
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A person who can sign in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct User {
+    /// Row id.
+    pub id: i64,
+    /// Login name.
+    pub name: String,
+    /// Name shown on pages ("Ông Nguyễn Văn A — Chủ tịch").
+    pub display_name: String,
+    /// What they may do.
+    pub role: Role,
+    /// Disabled users cannot sign in.
+    pub active: bool,
+    /// When the account was made.
+    pub created_at: String,
+}
+
+/// A signed-in browser.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Who.
+    pub user: User,
+    /// The CSRF token forms must send back.
+    pub csrf: String,
+    /// When it ends.
+    pub expires_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_leaders_approve_and_only_operators_and_admins_take_over_the_speakers() {
+        for role in Role::ALL {
+            assert!(role.can(Capability::View));
+            assert_eq!(role.can(Capability::Approve), role == Role::Approver);
+            assert_eq!(
+                role.can(Capability::Emergency),
+                matches!(role, Role::Operator | Role::Admin)
+            );
+            assert_eq!(role.can(Capability::Administer), role == Role::Admin);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Broadcast items: a recording with the days and slots it may air in, and how urgent it is.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::media::Category;
+use super::review::ReviewState;
+
+/// How urgent an item is (Thông tư 39/2020/TT-BTTTT).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    /// Thường.
+    Normal,
+    /// Ưu tiên: airs before normal items in a slot.
+    Priority,
+    /// Khẩn cấp.
+    Emergency,
+}
+
+names!(Tier { Normal => "normal", "Thường", Priority => "priority", "Ưu tiên", Emergency => "emergency", "Khẩn cấp" });
+
+/// A broadcast item with the names people need to see.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Item {
+    /// Row id.
+    pub id: i64,
+    /// The recording.
+    pub media_id: i64,
+    /// Title.
+    pub title: String,
+    /// What it is.
+    pub category: Category,
+    /// How urgent.
+    pub tier: Tier,
+    /// Where in its life.
+    pub state: ReviewState,
+    /// First day it may air (local date), if limited.
+    pub air_from: Option<NaiveDate>,
+    /// Last day it may air, if limited.
+    pub air_until: Option<NaiveDate>,
+    /// Slots or playlists it belongs in; empty: wherever its category fits.
+    pub slots: Vec<String>,
+    /// Zones (thôn) it airs in; empty: all.
+    pub zones: Vec<String>,
+    /// Why it was rejected.
+    pub reject_reason: Option<String>,
+    /// Who made it.
+    pub created_by: i64,
+    /// Their name.
+    pub created_by_name: String,
+    /// Who approved or rejected it.
+    pub decided_by: Option<i64>,
+    /// Their name.
+    pub decided_by_name: Option<String>,
+    /// When.
+    pub decided_at: Option<String>,
+    /// Created (UTC).
+    pub created_at: String,
+    /// Last changed (UTC).
+    pub updated_at: String,
+    /// Length of the recording.
+    pub duration_ms: u64,
+    /// The recording's file, relative to the data folder.
+    #[serde(skip)]
+    pub file: String,
+    /// The recording's playback gain.
+    pub gain_db: f64,
+}
+
+/// What an item says, as staff enter it.
+#[derive(Debug, Clone, PartialEq, Deserialize, utoipa::ToSchema)]
+pub struct NewItem {
+    /// The recording.
+    pub media_id: i64,
+    /// Title.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub title: String,
+    /// Category.
+    pub category: Category,
+    /// Tier.
+    #[serde(default = "normal")]
+    pub tier: Tier,
+    /// First day (YYYY-MM-DD).
+    #[serde(default)]
+    pub air_from: Option<NaiveDate>,
+    /// Last day (YYYY-MM-DD).
+    #[serde(default)]
+    pub air_until: Option<NaiveDate>,
+    /// Slots or playlists.
+    #[serde(default)]
+    pub slots: Vec<String>,
+    /// Zones.
+    #[serde(default)]
+    pub zones: Vec<String>,
+}
+
+fn normal() -> Tier {
+    Tier::Normal
+}

@@ -1,0 +1,60 @@
+//! The plain types every layer shares: what the store keeps, the rules decide on, the pages
+//! show and the API sends, in one place at the bottom of the crate.
+//!
+//! Owns the content kinds' records ([`item`], [`slogan`], [`media`]), their review state
+//! ([`review`]), people ([`account`]), the logs' lines ([`asrun`], [`audit`]) and the panel's
+//! colours ([`panel`]). Types here hold data and
+//! the pure facts about it (a role's capabilities, a colour a panel can show); they know
+//! nothing of SQL, HTTP, devices or time. This module must not import any other module of the
+//! crate: everything else imports it.
+
+/// For an enum stored and shown by name: `ALL`, `as_str` (the name in the database, the API
+/// and the CLI), `label_vi` (the Vietnamese name people see) and `FromStr`, whose refusal is
+/// `$refusal` (with `$s` the text refused) or a generic one listing the names.
+macro_rules! names {
+    ($ty:ident { $($v:ident => $s:literal, $vi:literal),* $(,)? }) => {
+        names!($ty { $($v => $s, $vi),* }, |s| format!(
+            "\"{s}\" không hợp lệ / is not valid: {}",
+            [$($s),*].join(", ")
+        ));
+    };
+    ($ty:ident { $($v:ident => $s:literal, $vi:literal),* $(,)? }, |$refused:ident| $refusal:expr) => {
+        impl $ty {
+            /// Every value, in the order menus show them.
+            pub const ALL: [$ty; [$($s),*].len()] = [$($ty::$v),*];
+            /// The name in the database, the API and the CLI.
+            pub fn as_str(self) -> &'static str {
+                match self { $($ty::$v => $s),* }
+            }
+            /// The Vietnamese name people see.
+            pub fn label_vi(self) -> &'static str {
+                match self { $($ty::$v => $vi),* }
+            }
+        }
+        impl std::str::FromStr for $ty {
+            type Err = String;
+            fn from_str($refused: &str) -> Result<Self, String> {
+                match $refused {
+                    $($s => Ok($ty::$v),)*
+                    _ => Err($refusal),
+                }
+            }
+        }
+    };
+}
+
+pub mod account;
+pub mod asrun;
+pub mod audit;
+pub mod item;
+pub mod media;
+pub mod panel;
+pub mod review;
+pub mod slogan;
+
+pub use account::{Capability, Role, User};
+pub use item::{Item, NewItem, Tier};
+pub use media::{Analysis, Category, Media, NewMedia};
+pub use panel::{PanelColor, PanelKind};
+pub use review::ReviewState;
+pub use slogan::{Effect, NewSlogan, SloganRecord};
