@@ -13,10 +13,12 @@
 //! - [`accounts`]: roles, capabilities, passwords and tokens.
 //! - [`workflow`]: broadcast items from draft to approved, as one rulebook.
 //! - [`web`]: the HTTP service: pages, JSON API, sessions.
+//! - [`cluster`]: a commune of villages: the head-end and its nodes over Mosquitto.
 
 pub mod accounts;
 pub mod audio;
 pub mod clock;
+pub mod cluster;
 pub mod config;
 pub mod demo;
 pub mod display;

@@ -51,6 +51,9 @@ enum Command {
     Restore(cli::backup::RestoreArgs),
     /// Kiểm tra cấu hình / check the configuration.
     Check,
+    /// Cụm loa nhiều thôn / village clusters: the broker setup and the nodes' configs.
+    #[command(subcommand)]
+    Cluster(cli::cluster::Command),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         Command::Backup(args) => cli::backup::backup(cli.config.as_deref(), args),
         Command::Restore(args) => cli::backup::restore(cli.config.as_deref(), args),
         Command::Check => cli::check::run(cli.config.as_deref()),
+        Command::Cluster(command) => cli::cluster::run(command),
     };
     match result {
         Ok(code) => code,

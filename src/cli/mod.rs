@@ -2,6 +2,7 @@
 
 pub mod backup;
 pub mod check;
+pub mod cluster;
 pub mod devices;
 pub mod display;
 pub mod emergency;

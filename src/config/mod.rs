@@ -5,6 +5,7 @@
 //! `loaxa check` prints them. The example at `deploy/loaxa.example.toml` is parsed by a test,
 //! so it cannot drift from this file.
 
+mod cluster;
 mod source;
 
 use std::collections::BTreeSet;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::audio::arbiter::AfterPreemption;
 use crate::audio::{AudioFormat, OutputSpec};
 use crate::media::LoudnessPolicy;
+pub use cluster::{ClusterConfig, ClusterRole};
 pub use source::{Problem, SourceText};
 
 /// The name of the config file looked for in the working directory.
@@ -48,6 +50,8 @@ pub struct Config {
     pub hw: HwConfig,
     /// The LED slogan panel.
     pub display: DisplayConfig,
+    /// A commune of villages: head-end, node, or a station alone.
+    pub cluster: ClusterConfig,
 }
 
 /// `[display]`: the LED panel at the Public Service Center.
@@ -293,6 +297,7 @@ impl Default for Config {
             emergency: EmergencyConfig::default(),
             hw: HwConfig::default(),
             display: DisplayConfig::default(),
+            cluster: ClusterConfig::default(),
         }
     }
 }
@@ -741,6 +746,7 @@ impl Config {
                 "ví dụ \"0.0.0.0:8080\" / e.g. \"0.0.0.0:8080\"",
             );
         }
+        out.extend(self.cluster.problems());
         out
     }
 
@@ -762,6 +768,7 @@ impl Config {
         {
             self.display.output = format!("png:{}", base.join(png).display());
         }
+        self.cluster.resolve_paths(base);
     }
 
     /// The output, once `problems` has found none.

@@ -1,0 +1,177 @@
+//! The two ends of a commune's cluster, made from `[cluster]`: what a node and the head-end
+//! subscribe to, their last wills and sessions, and how each kind of message is sent
+//! (retained or not, QoS, expiry). One place decides these, so the node and the head-end
+//! (and the ACL, through `topics`) agree.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::ids::{CommuneId, IdError, NodeId};
+use super::link::{Delivery, LinkOptions, Outgoing, Session};
+use super::protocol::{self, Ack, AsRunRow, Command, HeadEndStatus, NodeStatus, Plan};
+use super::topics::{NodeTopic, Topics};
+use crate::config::{ClusterConfig, ClusterRole};
+
+/// How long the broker keeps a session (and what is queued for it) while its owner is away:
+/// as long as a plan reaches, so a node back within the week gets every command not expired.
+pub const SESSION_KEPT: Duration = Duration::from_secs(protocol::PLAN_DAYS as u64 * 24 * 3600);
+
+/// A `[cluster]` section that cannot make a link.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The role is not the one asked for.
+    #[error("[cluster] role không phải \"{0}\" / is not \"{0}\"")]
+    Role(&'static str),
+    /// A bad id.
+    #[error(transparent)]
+    Name(#[from] IdError),
+    /// The CA file could not be read.
+    #[error("[cluster] tls_ca_file {0}: {1}")]
+    Ca(String, std::io::Error),
+}
+
+/// A node's end: its id, its commune's topics and its link's options.
+#[derive(Debug, Clone)]
+pub struct NodeEnd {
+    /// The node's id.
+    pub id: NodeId,
+    /// The commune's topics.
+    pub topics: Topics,
+    /// Ready for `Link::start`.
+    pub link: LinkOptions,
+}
+
+/// The head-end's end.
+#[derive(Debug, Clone)]
+pub struct HeadEnd {
+    /// The commune's topics.
+    pub topics: Topics,
+    /// Ready for `Link::start`.
+    pub link: LinkOptions,
+}
+
+fn base_options(cfg: &ClusterConfig) -> Result<LinkOptions, SessionError> {
+    let mut o = LinkOptions::new(&cfg.broker_host, cfg.broker_port, &cfg.user, &cfg.password);
+    o.keep_alive = Duration::from_secs(u64::from(cfg.keepalive_seconds));
+    o.session = Session::Persistent(SESSION_KEPT);
+    if !cfg.tls_ca_file.as_os_str().is_empty() {
+        let pem = std::fs::read(&cfg.tls_ca_file)
+            .map_err(|e| SessionError::Ca(cfg.tls_ca_file.display().to_string(), e))?;
+        o.tls_ca_pem = Some(pem);
+    }
+    Ok(o)
+}
+
+/// A node's end from its `[cluster]`: it reads the broadcast, the head-end's status and its
+/// own plan and commands; its will marks it offline.
+pub fn node_end(cfg: &ClusterConfig) -> Result<NodeEnd, SessionError> {
+    if cfg.role != ClusterRole::Node {
+        return Err(SessionError::Role("node"));
+    }
+    let id = NodeId::new_node(&cfg.node_id)?;
+    let topics = Topics::new(cfg.commune.parse::<CommuneId>()?);
+    let mut link = base_options(cfg)?;
+    link.subscriptions = topics
+        .node_reads(&id)
+        .into_iter()
+        .map(|t| (t, Delivery::AtLeastOnce))
+        .collect();
+    link.last_will = Some(status(&topics, &id, &NodeStatus::Offline));
+    Ok(NodeEnd { id, topics, link })
+}
+
+/// The head-end's end from its `[cluster]`: it reads every node's status, as-run and answers;
+/// its will marks it offline for the nodes.
+pub fn head_end(cfg: &ClusterConfig) -> Result<HeadEnd, SessionError> {
+    if cfg.role != ClusterRole::HeadEnd {
+        return Err(SessionError::Role("head-end"));
+    }
+    let topics = Topics::new(cfg.commune.parse::<CommuneId>()?);
+    let mut link = base_options(cfg)?;
+    link.subscriptions = topics
+        .head_end_reads()
+        .into_iter()
+        .map(|t| (t, Delivery::AtLeastOnce))
+        .collect();
+    link.last_will = Some(head_end_status(&topics, false));
+    Ok(HeadEnd { topics, link })
+}
+
+/// A node's status: retained, so the head-end knows it on (re)connecting.
+pub fn status(topics: &Topics, id: &NodeId, status: &NodeStatus) -> Outgoing {
+    Outgoing {
+        topic: topics.node(id, NodeTopic::Status),
+        payload: protocol::encode(status),
+        delivery: Delivery::AtLeastOnce,
+        retain: true,
+        expiry_seconds: None,
+    }
+}
+
+/// The head-end's up/down status for the nodes (retained; its will says down).
+pub fn head_end_status(topics: &Topics, online: bool) -> Outgoing {
+    Outgoing {
+        topic: topics.head_end_status(),
+        payload: protocol::encode(&HeadEndStatus { online }),
+        delivery: Delivery::AtLeastOnce,
+        retain: true,
+        expiry_seconds: None,
+    }
+}
+
+/// A node's plan: retained, so a node gets the latest on every connect.
+pub fn plan(topics: &Topics, id: &NodeId, plan: &Plan) -> Outgoing {
+    Outgoing {
+        topic: topics.node(id, NodeTopic::Plan),
+        payload: protocol::encode(plan),
+        delivery: Delivery::AtLeastOnce,
+        retain: true,
+        expiry_seconds: None,
+    }
+}
+
+/// Who a command is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Every node of the commune.
+    Everyone,
+    /// One node.
+    Node(NodeId),
+}
+
+/// A command: QoS 1, never retained, expiring at the broker when the command does.
+pub fn command(topics: &Topics, target: &Target, cmd: &Command, now: DateTime<Utc>) -> Outgoing {
+    Outgoing {
+        topic: match target {
+            Target::Everyone => topics.broadcast(),
+            Target::Node(id) => topics.node(id, NodeTopic::Command),
+        },
+        payload: protocol::encode(cmd),
+        delivery: Delivery::AtLeastOnce,
+        retain: false,
+        expiry_seconds: cmd.expiry_seconds(now),
+    }
+}
+
+/// An as-run row: QoS 1; the node resends it until the head-end says it stored it.
+pub fn as_run(topics: &Topics, id: &NodeId, row: &AsRunRow) -> Outgoing {
+    Outgoing {
+        topic: topics.node(id, NodeTopic::AsRun),
+        payload: protocol::encode(row),
+        delivery: Delivery::AtLeastOnce,
+        retain: false,
+        expiry_seconds: None,
+    }
+}
+
+/// A node's answer to a command.
+pub fn ack(topics: &Topics, id: &NodeId, ack: &Ack) -> Outgoing {
+    Outgoing {
+        topic: topics.node(id, NodeTopic::Ack),
+        payload: protocol::encode(ack),
+        delivery: Delivery::AtLeastOnce,
+        retain: false,
+        expiry_seconds: None,
+    }
+}
