@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(build-essential pkg-config cmake libasound2-dev)
-# The browser tests drive a real Chromium.
-TEST_PACKAGES=(chromium chromium-driver)
+# The browser tests drive a real Chromium; the cluster tests start real Mosquitto brokers.
+TEST_PACKAGES=(chromium chromium-driver mosquitto)
 
 install_missing() {
     local missing=()

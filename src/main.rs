@@ -74,7 +74,7 @@ fn main() -> ExitCode {
         Command::Backup(args) => cli::backup::backup(cli.config.as_deref(), args),
         Command::Restore(args) => cli::backup::restore(cli.config.as_deref(), args),
         Command::Check => cli::check::run(cli.config.as_deref()),
-        Command::Cluster(command) => cli::cluster::run(command),
+        Command::Cluster(command) => cli::cluster::run(cli.config.as_deref(), command),
     };
     match result {
         Ok(code) => code,

@@ -18,19 +18,29 @@ pub fn run(path: Option<&Path>) -> Result<ExitCode> {
         }
     };
     let mut problems = loaded.problems();
-    let schedule = &loaded.config.schedule;
-    let (programme, programme_problems) =
-        loaxa::schedule::files::load(&schedule.schedules_dir, &schedule.playlists_dir);
-    problems.extend(programme_problems);
+    // A village node airs the plan the head-end sends; the programme files live there.
+    let node = loaded.config.cluster.role == config::ClusterRole::Node;
+    let programme = (!node).then(|| {
+        let schedule = &loaded.config.schedule;
+        let (programme, programme_problems) =
+            loaxa::schedule::files::load(&schedule.schedules_dir, &schedule.playlists_dir);
+        problems.extend(programme_problems);
+        programme
+    });
     for p in &problems {
         println!("{p}");
     }
-    println!(
-        "lịch phát / programme: {} buổi / slots, {} playlist, {} ngày lễ / holidays",
-        programme.slots.len(),
-        programme.playlists.len(),
-        programme.holidays.len()
-    );
+    match programme {
+        Some(programme) => println!(
+            "lịch phát / programme: {} buổi / slots, {} playlist, {} ngày lễ / holidays",
+            programme.slots.len(),
+            programme.playlists.len(),
+            programme.holidays.len()
+        ),
+        None => println!(
+            "nút cụm loa: lịch phát do trung tâm gửi / cluster node: the head-end sends the plan"
+        ),
+    }
     let name = loaded
         .source
         .as_ref()

@@ -1,12 +1,16 @@
 //! `loaxa cluster init|add-node`: the commune's broker setup and each node's config.
 //! Parsing and printing only; the work is in `loaxa::cluster::setup`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use loaxa::cluster::CommuneId;
+use loaxa::cluster::link::{Link, LinkEvent};
+use loaxa::cluster::session;
 use loaxa::cluster::setup::{self, InitOptions, NewNode};
+use loaxa::config::ClusterRole;
 
 /// `loaxa cluster ...`
 #[derive(Debug, clap::Subcommand)]
@@ -51,11 +55,15 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Thử kết nối broker bằng tài khoản trong [cluster] / connect to the broker with the
+    /// [cluster] account of --config, subscribe, and say whether it worked.
+    Ping,
 }
 
 /// Run a `cluster` subcommand.
-pub fn run(command: Command) -> Result<ExitCode> {
+pub fn run(config_path: Option<&Path>, command: Command) -> Result<ExitCode> {
     match command {
+        Command::Ping => ping(config_path),
         Command::Init {
             dir,
             port,
@@ -129,4 +137,54 @@ pub fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Connect as the head-end or the node `[cluster]` describes, until subscribed or refused.
+fn ping(config_path: Option<&Path>) -> Result<ExitCode> {
+    let loaded = super::load_config(config_path)?;
+    let cfg = &loaded.config.cluster;
+    let (who, options) = match cfg.role {
+        ClusterRole::Node => {
+            let end = session::node_end(cfg)?;
+            (format!("nút / node {}", end.id), end.link)
+        }
+        ClusterRole::HeadEnd => (
+            "trung tâm / head-end".to_string(),
+            session::head_end(cfg)?.link,
+        ),
+        ClusterRole::None => {
+            bail!(
+                "[cluster] role = \"none\": máy này không thuộc cụm nào / this Pi is in no cluster"
+            )
+        }
+    };
+    let address = format!("{}:{}", cfg.broker_host, cfg.broker_port);
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let (link, mut events) = Link::start(options)?;
+        let wait = tokio::time::timeout(Duration::from_secs(15), async {
+            while let Some(event) = events.recv().await {
+                match event {
+                    LinkEvent::Subscribed => return Ok(()),
+                    LinkEvent::NotAuthorized(why) => return Err(why),
+                    LinkEvent::Down { reason, .. } => return Err(reason.to_string()),
+                    _ => {}
+                }
+            }
+            Err("liên kết đã đóng / the link ended".to_string())
+        })
+        .await;
+        link.close().await;
+        match wait {
+            Ok(Ok(())) => {
+                println!("{who}: đã kết nối và đăng ký / connected and subscribed at {address}");
+                Ok(ExitCode::SUCCESS)
+            }
+            Ok(Err(why)) => bail!("{who} @ {address}: {why}"),
+            Err(_) => bail!(
+                "{who}: không kết nối được {address} sau 15 giây / no connection to {address} \
+                 within 15 s: broker đã chạy chưa, tường lửa? / is the broker running, a firewall?"
+            ),
+        }
+    })
 }

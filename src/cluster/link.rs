@@ -84,6 +84,14 @@ pub enum Down {
     Lost(String),
 }
 
+impl std::fmt::Display for Down {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Down::Refused(why) | Down::Tls(why) | Down::Lost(why) => f.write_str(why),
+        }
+    }
+}
+
 /// What happens on the link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkEvent {
@@ -93,6 +101,8 @@ pub enum LinkEvent {
         /// The broker had the session.
         session_present: bool,
     },
+    /// The broker accepted every subscription: from here on nothing sent to them is missed.
+    Subscribed,
     /// A message arrived.
     Message(Incoming),
     /// The broker refused a publish or a subscription (the ACL said no).
@@ -141,7 +151,8 @@ impl Backoff {
     pub fn next_wait(&mut self, jitter: f64) -> Duration {
         let full = self.next;
         self.next = (self.next * 2).min(self.max);
-        full.mul_f64(1.0 - 0.5 * jitter.clamp(0.0, 1.0)).max(self.first / 2)
+        full.mul_f64(1.0 - 0.5 * jitter.clamp(0.0, 1.0))
+            .max(self.first / 2)
     }
 
     /// Back to the first wait, after a connection that held.
@@ -167,7 +178,8 @@ pub struct LinkOptions {
     pub host: String,
     /// The broker's port.
     pub port: u16,
-    /// User name (also the client id: the broker is set to use it as one).
+    /// User name (also the client id: the broker is set to use it as one); empty: connect
+    /// without credentials (which the commune's broker refuses).
     pub user: String,
     /// Password.
     pub password: String,
@@ -281,8 +293,15 @@ impl Drop for Link {
 }
 
 fn mqtt_options(opts: &LinkOptions) -> Result<MqttOptions, LinkError> {
-    let mut m = MqttOptions::new(opts.user.clone(), opts.host.clone(), opts.port);
-    m.set_credentials(opts.user.clone(), opts.password.clone());
+    let client_id = if opts.user.is_empty() {
+        "loaxa-anonymous"
+    } else {
+        &opts.user
+    };
+    let mut m = MqttOptions::new(client_id, opts.host.clone(), opts.port);
+    if !opts.user.is_empty() {
+        m.set_credentials(opts.user.clone(), opts.password.clone());
+    }
     m.set_keep_alive(opts.keep_alive);
     m.set_max_packet_size(Some(opts.max_packet_bytes));
     match opts.session {
@@ -292,7 +311,9 @@ fn mqtt_options(opts: &LinkOptions) -> Result<MqttOptions, LinkError> {
         Session::Persistent(keep) => {
             // MQTT 5 keeps a session only with an expiry above zero.
             m.set_clean_start(false);
-            m.set_session_expiry_interval(Some(keep.as_secs().clamp(1, u64::from(u32::MAX)) as u32));
+            m.set_session_expiry_interval(
+                Some(keep.as_secs().clamp(1, u64::from(u32::MAX)) as u32),
+            );
         }
     }
     if let Some(will) = &opts.last_will {
@@ -324,7 +345,9 @@ fn tls_config(ca_pem: &[u8]) -> Result<rustls::ClientConfig, LinkError> {
             .map_err(|e| LinkError::BadCa(e.to_string()))?;
     }
     if roots.is_empty() {
-        return Err(LinkError::BadCa("không có chứng chỉ / no certificate".into()));
+        return Err(LinkError::BadCa(
+            "không có chứng chỉ / no certificate".into(),
+        ));
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     Ok(rustls::ClientConfig::builder_with_provider(provider)
@@ -407,15 +430,18 @@ fn on_packet(
                 ack.reason
             )))
         }
-        Packet::SubAck(ack) => ack
-            .return_codes
-            .iter()
-            .find(|c| !matches!(c, SubscribeReasonCode::Success(_)))
-            .map(|c| {
-                LinkEvent::NotAuthorized(format!(
+        Packet::SubAck(ack) => Some(
+            match ack
+                .return_codes
+                .iter()
+                .find(|c| !matches!(c, SubscribeReasonCode::Success(_)))
+            {
+                None => LinkEvent::Subscribed,
+                Some(c) => LinkEvent::NotAuthorized(format!(
                     "broker từ chối đăng ký / the broker refused a subscription: {c:?}"
-                ))
-            }),
+                )),
+            },
+        ),
         _ => None,
     }
 }
@@ -451,7 +477,11 @@ mod tests {
         assert_eq!(waits[9], Duration::from_secs(30));
         assert!(waits.windows(2).all(|w| w[0] <= w[1]));
         let shortest = b.next_wait(1.0);
-        assert_eq!(shortest, Duration::from_secs(15), "jitter takes at most half");
+        assert_eq!(
+            shortest,
+            Duration::from_secs(15),
+            "jitter takes at most half"
+        );
         b.reset();
         assert!(b.next_wait(1.0) >= Duration::from_millis(250));
     }

@@ -441,7 +441,10 @@ mod tests {
     fn clock_offset_is_the_node_time_against_the_trips_midpoint() {
         let sent = t("2026-12-01T05:00:00Z");
         let back = sent + Duration::milliseconds(40);
-        assert_eq!(clock_offset_ms(sent, sent + Duration::milliseconds(20), back), 0);
+        assert_eq!(
+            clock_offset_ms(sent, sent + Duration::milliseconds(20), back),
+            0
+        );
         let ahead = sent + Duration::milliseconds(3_020);
         assert_eq!(clock_offset_ms(sent, ahead, back), 3_000);
         let behind = sent - Duration::milliseconds(1_980);

@@ -210,9 +210,16 @@ mod tests {
         let id: NodeId = "thon-2".parse().unwrap();
         for kind in NodeTopic::ALL {
             let topic = t.node(&id, kind);
-            assert_eq!(t.route(&topic), Some(Route::Node(id.clone(), kind)), "{topic}");
+            assert_eq!(
+                t.route(&topic),
+                Some(Route::Node(id.clone(), kind)),
+                "{topic}"
+            );
         }
-        assert_eq!(t.node(&id, NodeTopic::Status), "loaxa/xa-an-binh/node/thon-2/status");
+        assert_eq!(
+            t.node(&id, NodeTopic::Status),
+            "loaxa/xa-an-binh/node/thon-2/status"
+        );
         assert_eq!(t.route(&t.broadcast()), Some(Route::Broadcast));
         assert_eq!(t.route(&t.head_end_status()), Some(Route::HeadEndStatus));
         assert_eq!(
@@ -241,6 +248,10 @@ mod tests {
         assert_eq!(writes.len(), 3);
         assert!(writes.iter().all(|w| w.contains("/node/thon-2/")));
         assert!(!writes.contains(&t.node(&id, NodeTopic::Command)));
-        assert!(!t.to_province().iter().any(|f| f.contains("cmd") || f.contains("broadcast")));
+        assert!(
+            !t.to_province()
+                .iter()
+                .any(|f| f.contains("cmd") || f.contains("broadcast"))
+        );
     }
 }

@@ -101,7 +101,11 @@ impl ClusterConfig {
             bad("broker_host", "trống / empty".into(), fix);
         }
         if self.broker_port == 0 {
-            bad("broker_port", "cổng 0 / port 0".into(), "thường là 1883 / usually 1883");
+            bad(
+                "broker_port",
+                "cổng 0 / port 0".into(),
+                "thường là 1883 / usually 1883",
+            );
         }
         if self.user.is_empty() || self.password.is_empty() {
             bad(
@@ -132,7 +136,10 @@ impl ClusterConfig {
         if !self.media_url.starts_with("http://") && !self.media_url.starts_with("https://") {
             bad(
                 "media_url",
-                format!("\"{}\" không phải địa chỉ web / is not a web address", self.media_url),
+                format!(
+                    "\"{}\" không phải địa chỉ web / is not a web address",
+                    self.media_url
+                ),
                 "ví dụ \"http://192.168.1.10:8080\" / e.g. \"http://192.168.1.10:8080\"",
             );
         }
@@ -156,10 +163,7 @@ impl ClusterConfig {
                 if !self.nodes_file.is_file() {
                     bad(
                         "nodes_file",
-                        format!(
-                            "không có tệp / no such file: {}",
-                            self.nodes_file.display()
-                        ),
+                        format!("không có tệp / no such file: {}", self.nodes_file.display()),
                         fix,
                     );
                 }

@@ -9,6 +9,7 @@ mod common;
 mod api_fuzz;
 mod browser;
 mod cli;
+mod cluster;
 mod crash;
 mod deploy;
 mod display;

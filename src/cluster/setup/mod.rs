@@ -52,12 +52,12 @@ pub enum SetupError {
     #[error(transparent)]
     Name(#[from] IdError),
     /// The node exists.
-    #[error(
-        "nút \"{0}\" đã có / node \"{0}\" already exists: chọn tên khác / choose another name"
-    )]
+    #[error("nút \"{0}\" đã có / node \"{0}\" already exists: chọn tên khác / choose another name")]
     Duplicate(NodeId),
     /// The node's file would replace another.
-    #[error("{0} đã có, không ghi đè / already exists; not overwritten: chọn --out khác / choose another --out")]
+    #[error(
+        "{0} đã có, không ghi đè / already exists; not overwritten: chọn --out khác / choose another --out"
+    )]
     OutExists(PathBuf),
     /// No zone given.
     #[error("nút cần ít nhất một thôn / a node needs at least one zone: --zone \"Thôn 2\"")]
@@ -229,7 +229,12 @@ pub fn init(opts: &InitOptions) -> Result<InitReport, SetupError> {
         .media_url
         .clone()
         .unwrap_or_else(|| format!("http://{}:8080", opts.host));
-    let registry = Registry::new(opts.commune.clone(), opts.host.clone(), opts.port, media_url);
+    let registry = Registry::new(
+        opts.commune.clone(),
+        opts.host.clone(),
+        opts.port,
+        media_url,
+    );
     let head_end_password = new_secret()?;
     let mut passwords = PasswordFile::default();
     passwords.set(
@@ -248,7 +253,11 @@ pub fn init(opts: &InitOptions) -> Result<InitReport, SetupError> {
         Some((host, port)) => {
             let path = layout.conf_d().join("loaxa-bridge.conf");
             // It will hold the province's password: the broker's group may read it, no one else.
-            write(&path, &render::bridge_conf(&registry.topics(), &host, port), 0o640)?;
+            write(
+                &path,
+                &render::bridge_conf(&registry.topics(), &host, port),
+                0o640,
+            )?;
             owner.share_file(&path)?;
             Some(path)
         }
@@ -353,7 +362,11 @@ fn write_broker_files(
     let text = toml::to_string(registry)
         .map_err(|e| SetupError::Registry(layout.file("nodes.toml"), e.to_string()))?;
     let header = "# Loa Xã: the commune's nodes, kept by `loaxa cluster`; do not edit by hand.\n";
-    write(&layout.file("nodes.toml"), &format!("{header}{text}"), 0o644)
+    write(
+        &layout.file("nodes.toml"),
+        &format!("{header}{text}"),
+        0o644,
+    )
 }
 
 fn head_end_section(registry: &Registry, layout: &Layout, password: &str) -> String {
@@ -405,8 +418,7 @@ fn node_file(registry: &Registry, node: &NodeEntry, password: &str, token: &str)
              Copy it to the node as /etc/loaxa/loaxa.toml (mode 0600: it holds the node's broker\n\
              password and media token) and run `loaxa node`. Every other key keeps its default\n\
              (see loaxa.example.toml): add [audio] and [hw] as the node's amplifier needs.",
-            node.id,
-            node.name
+            node.id, node.name
         ),
         keys,
     )
@@ -501,13 +513,136 @@ impl BrokerOwner {
 mod tests {
     use super::*;
 
+    fn options(dir: &Path) -> InitOptions {
+        InitOptions {
+            dir: dir.to_path_buf(),
+            port: 1884,
+            commune: "xa-an-binh".parse().unwrap(),
+            host: "192.168.1.10".into(),
+            media_url: None,
+            bridge_to: None,
+        }
+    }
+
+    #[test]
+    fn init_then_nodes_give_each_its_account_acl_and_config() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("broker");
+        let report = init(&options(&dir)).unwrap();
+        let conf = std::fs::read_to_string(dir.join("conf.d/loaxa.conf")).unwrap();
+        assert!(conf.contains("listener 1884\n") && conf.contains("allow_anonymous false\n"));
+        assert!(conf.contains(&format!("password_file {}/passwd\n", dir.display())));
+        assert!(report.bridge_conf.is_none());
+        let out = tmp.path().join("thon-2.toml");
+        let node = NewNode {
+            id: "thon-2".into(),
+            name: None,
+            zones: vec![" Thôn  2 ".into()],
+        };
+        let entry = add_node(&dir, &node, &out).unwrap();
+        assert_eq!(
+            entry.zones,
+            vec!["Thôn 2".to_string()],
+            "zones are normalised"
+        );
+
+        let cfg: crate::config::Config =
+            toml::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        let c = &cfg.cluster;
+        assert_eq!(c.role, crate::config::ClusterRole::Node);
+        assert_eq!(
+            (c.broker_host.as_str(), c.broker_port),
+            ("192.168.1.10", 1884)
+        );
+        assert_eq!(c.media_url, "http://192.168.1.10:8080");
+        let passwords = PasswordFile::parse(&std::fs::read_to_string(dir.join("passwd")).unwrap());
+        assert!(passwd::verify(
+            &c.password,
+            passwords.hash_of("thon-2").unwrap()
+        ));
+        assert!(passwords.contains(HEAD_END_USER));
+        let registry = Registry::load(&dir.join("nodes.toml")).unwrap();
+        assert_eq!(
+            registry.node_by_token(&c.node_token).map(|n| n.id.as_str()),
+            Some("thon-2")
+        );
+        assert!(registry.node_by_token("doan-bua").is_none());
+        assert_eq!(registry.nodes_for_zone("Thôn 2").count(), 1);
+        let acl = std::fs::read_to_string(dir.join("acl")).unwrap();
+        assert!(acl.contains("user thon-2\n"));
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&out), 0o600);
+        assert_eq!(mode(&report.head_end_toml), 0o600);
+    }
+
+    #[test]
+    fn nothing_is_overwritten_and_bad_nodes_change_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        init(&options(&dir)).unwrap();
+        let before = std::fs::read_to_string(dir.join("passwd")).unwrap();
+        assert!(matches!(
+            init(&options(&dir)),
+            Err(SetupError::AlreadySetUp(_))
+        ));
+        assert_eq!(std::fs::read_to_string(dir.join("passwd")).unwrap(), before);
+
+        let node = |id: &str, zones: &[&str]| NewNode {
+            id: id.into(),
+            name: Some("Cụm loa".into()),
+            zones: zones.iter().map(|z| z.to_string()).collect(),
+        };
+        let out = |n: &str| tmp.path().join(n);
+        add_node(&dir, &node("thon-1", &["Thôn 1"]), &out("a.toml")).unwrap();
+        let after_one = std::fs::read_to_string(dir.join("passwd")).unwrap();
+        assert!(matches!(
+            add_node(&dir, &node("thon-1", &["Thôn 1"]), &out("b.toml")),
+            Err(SetupError::Duplicate(_))
+        ));
+        let e = add_node(&dir, &node("Thôn 3", &["Thôn 3"]), &out("c.toml")).unwrap_err();
+        assert!(e.to_string().contains("thon-3"), "{e}");
+        assert!(matches!(
+            add_node(&dir, &node("head-end", &["Thôn 1"]), &out("d.toml")),
+            Err(SetupError::Name(_))
+        ));
+        assert!(matches!(
+            add_node(&dir, &node("thon-4", &[" "]), &out("e.toml")),
+            Err(SetupError::NoZone)
+        ));
+        assert!(matches!(
+            add_node(&dir, &node("thon-5", &["Thôn 5"]), &out("a.toml")),
+            Err(SetupError::OutExists(_))
+        ));
+        assert_eq!(
+            std::fs::read_to_string(dir.join("passwd")).unwrap(),
+            after_one
+        );
+        for f in ["b.toml", "c.toml", "d.toml", "e.toml"] {
+            assert!(!out(f).exists(), "{f}");
+        }
+        let missing = tmp.path().join("none");
+        assert!(matches!(
+            add_node(&missing, &node("thon-6", &["Thôn 6"]), &out("f.toml")),
+            Err(SetupError::NotSetUp(_))
+        ));
+    }
+
     #[test]
     fn bridge_targets_are_host_and_port() {
         assert_eq!(
             parse_host_port("mqtt.tinh.example:1883").unwrap(),
             ("mqtt.tinh.example".into(), 1883)
         );
-        for bad in ["tinh", "tinh:", ":1883", "tinh:0", "tinh:99999", "a b:1", "-x\n:1"] {
+        for bad in [
+            "tinh",
+            "tinh:",
+            ":1883",
+            "tinh:0",
+            "tinh:99999",
+            "a b:1",
+            "-x\n:1",
+        ] {
             assert!(parse_host_port(bad).is_err(), "{bad:?}");
         }
     }

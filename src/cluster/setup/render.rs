@@ -119,7 +119,9 @@ pub fn acl(registry: &Registry) -> String {
 
 /// A display name in a `#` comment: a line break would end the comment and start a rule.
 fn one_line(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// A TOML file of one `[cluster]` table under a comment header.
@@ -138,7 +140,12 @@ mod tests {
 
     #[test]
     fn a_display_name_cannot_add_a_rule_to_the_acl() {
-        let mut registry = Registry::new("xa".parse().unwrap(), "pi".into(), 1883, "http://pi:8080".into());
+        let mut registry = Registry::new(
+            "xa".parse().unwrap(),
+            "pi".into(),
+            1883,
+            "http://pi:8080".into(),
+        );
         registry.nodes.push(NodeEntry {
             id: "thon-2".parse().unwrap(),
             name: "Thôn 2\ntopic readwrite #".into(),
