@@ -225,7 +225,7 @@ pub enum EmergencyContent {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum NodeStatus {
     /// Up, with its report.
-    Online(NodeReport),
+    Online(Box<NodeReport>),
     /// Gone: the node said so on the way down, or the broker did when it vanished.
     Offline,
 }

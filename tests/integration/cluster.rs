@@ -197,7 +197,7 @@ fn messages(events: &[LinkEvent]) -> Vec<&Incoming> {
 }
 
 fn online(at: chrono::DateTime<Utc>) -> NodeStatus {
-    NodeStatus::Online(NodeReport {
+    NodeStatus::Online(Box::new(NodeReport {
         at,
         version: env!("CARGO_PKG_VERSION").into(),
         started_at: at,
@@ -210,7 +210,7 @@ fn online(at: chrono::DateTime<Utc>) -> NodeStatus {
         under_voltage: None,
         restarts: 0,
         errors: 0,
-    })
+    }))
 }
 
 #[tokio::test]
