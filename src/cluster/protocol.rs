@@ -11,8 +11,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::store::asrun::Outcome;
-use crate::workflow::Tier;
+use crate::model::Tier;
+use crate::model::asrun::Outcome;
 
 /// The protocol's major version.
 pub const VERSION: u32 = 1;
