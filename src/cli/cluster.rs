@@ -100,6 +100,14 @@ pub fn run(config_path: Option<&Path>, command: Command) -> Result<ExitCode> {
                     bridge.display()
                 );
             }
+            if report.broker_stays_root {
+                println!(
+                    "chú ý / note: người dùng mosquitto không vào được một thư mục cha, nên {conf} \
+                     để broker chạy bằng root; nên đặt ở /etc hoặc /var/lib / the mosquitto user \
+                     cannot enter a folder above it, so {conf} keeps the broker root; better put \
+                     the setup under /etc or /var/lib"
+                );
+            }
             if !report.owned_by_broker && nix::unistd::geteuid().is_root() {
                 println!(
                     "chú ý / note: không có người dùng mosquitto; cài gói mosquitto rồi chạy lại / \

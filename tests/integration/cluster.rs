@@ -631,3 +631,22 @@ async fn two_communes_bridged_to_a_province_send_statuses_up_and_no_command_down
         }
     }
 }
+
+#[tokio::test]
+async fn a_setup_below_a_private_folder_still_starts_its_broker() {
+    // A temporary folder is closed to others: the broker started from it must still read
+    // its files (as root it then stays root, and init says so).
+    let outer = tempfile::tempdir().unwrap();
+    let dir = outer.path().join("broker");
+    let d = dir.to_str().unwrap();
+    let port = free_port();
+    let out = loaxa()
+        .args(["cluster", "init", "--dir", d, "--port", &port.to_string()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let _broker = Broker::start(&dir.join("mosquitto.conf"), port);
+    let file = dir.join("loaxa.toml");
+    std::fs::copy(dir.join("head-end.toml"), &file).unwrap();
+    run_ok(&["--config", file.to_str().unwrap(), "cluster", "ping"]);
+}

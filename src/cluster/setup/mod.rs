@@ -188,6 +188,9 @@ pub struct InitReport {
     pub bridge_conf: Option<PathBuf>,
     /// Whether the broker's files were given to the `mosquitto` user's group.
     pub owned_by_broker: bool,
+    /// Whether `DIR/mosquitto.conf` keeps the broker root, DIR being out of the `mosquitto`
+    /// user's reach (the systemd way is not affected).
+    pub broker_stays_root: bool,
 }
 
 /// Paths inside a setup folder.
@@ -243,7 +246,12 @@ pub fn init(opts: &InitOptions) -> Result<InitReport, SetupError> {
     );
 
     let mosquitto_conf = layout.file("mosquitto.conf");
-    write(&mosquitto_conf, &render::mosquitto_conf(&layout.dir), 0o644)?;
+    let stay_root = owner.is_some() && !owner.can_reach(&layout.dir);
+    write(
+        &mosquitto_conf,
+        &render::mosquitto_conf(&layout.dir, stay_root),
+        0o644,
+    )?;
     write(
         &layout.conf_d().join("loaxa.conf"),
         &render::listener_conf(&layout.dir, opts.port),
@@ -275,6 +283,7 @@ pub fn init(opts: &InitOptions) -> Result<InitReport, SetupError> {
         head_end_toml,
         bridge_conf,
         owned_by_broker: owner.is_some(),
+        broker_stays_root: stay_root,
     })
 }
 
@@ -478,6 +487,22 @@ impl BrokerOwner {
 
     fn is_some(&self) -> bool {
         self.0.is_some()
+    }
+
+    /// Whether the broker's user can walk down to `dir`: every folder above it lets it pass.
+    fn can_reach(&self, dir: &Path) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        let Some((uid, gid)) = self.0 else {
+            return true;
+        };
+        dir.ancestors().skip(1).all(|p| {
+            std::fs::metadata(p).is_ok_and(|m| {
+                let mode = m.mode();
+                (m.uid() == uid.as_raw() && mode & 0o100 != 0)
+                    || (m.gid() == gid.as_raw() && mode & 0o010 != 0)
+                    || mode & 0o001 != 0
+            })
+        })
     }
 
     fn chown(&self, path: &Path, user: bool) -> Result<(), SetupError> {

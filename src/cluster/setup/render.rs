@@ -9,8 +9,18 @@ use crate::cluster::topics::Topics;
 
 /// `DIR/mosquitto.conf`: what a broker of its own needs (persistence in DIR), then the
 /// commune's settings from `DIR/conf.d/`, which Debian's broker can read on its own.
-pub fn mosquitto_conf(dir: &Path) -> String {
+/// `stay_root`: DIR sits under a folder the `mosquitto` user cannot enter, so a broker started
+/// as root must not drop to it (or it could not read its own files).
+pub fn mosquitto_conf(dir: &Path, stay_root: bool) -> String {
     let d = dir.display();
+    let user = if stay_root {
+        "# A folder above this one is closed to the mosquitto user, so this broker stays root\n\
+         # to read its files. Better: keep the setup where that user can reach it (under /etc\n\
+         # or /var/lib), or use the systemd way above, and run init again there.\n\
+         user root\n\n"
+    } else {
+        ""
+    };
     format!(
         "# Loa Xã: the commune's MQTT broker, written by `loaxa cluster init`.\n\
          # Start it in the foreground:\n\
@@ -19,6 +29,7 @@ pub fn mosquitto_conf(dir: &Path) -> String {
          # and reads /etc/mosquitto/conf.d/*.conf): link the files of {d}/conf.d there,\n\
          #     ln -s {d}/conf.d/*.conf /etc/mosquitto/conf.d/ && systemctl restart mosquitto\n\
          \n\
+         {user}\
          # Retained plans and statuses and the messages queued for absent nodes survive a\n\
          # restart; saved every minute, so a power cut loses at most a minute of them.\n\
          persistence true\n\
