@@ -29,6 +29,7 @@ pub mod model;
 pub mod ops;
 pub mod schedule;
 pub mod service;
+pub mod speech;
 pub mod store;
 pub mod text;
 pub mod web;

@@ -1,0 +1,120 @@
+//! `[speech]`: the voice, its rate and the commune's abbreviations, shared by the emergency's
+//! typed text, typed bulletins and `loaxa speak`. Also the check of a custom
+//! `emergency.tts_command`, which must leave the text out of its arguments.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::voice::command_problem;
+use super::{Abbreviations, RATES, Voice};
+
+/// `[speech]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SpeechConfig {
+    /// `vi` (Northern, default), `vi-central`, `vi-south` (espeak-ng's Vietnamese voices), or
+    /// `piper:/PATH/voice.onnx` (a Piper model with its `.onnx.json`, run by `piper` from
+    /// `pip install piper-tts`).
+    pub voice: String,
+    /// Words per minute, 80–450. Default 140, a calm announcer's pace.
+    pub rate: u16,
+    /// A TOML file of the commune's own abbreviations (`HTX = "hợp tác xã"`), over the
+    /// built-in table; relative to the config file. Empty: the built-in table only.
+    pub abbreviations: PathBuf,
+    /// Longest a voice may take to read one text, in seconds. Default 120.
+    pub timeout_seconds: u32,
+}
+
+impl Default for SpeechConfig {
+    fn default() -> Self {
+        SpeechConfig {
+            voice: "vi".into(),
+            rate: super::NATURAL_RATE,
+            abbreviations: PathBuf::new(),
+            timeout_seconds: 120,
+        }
+    }
+}
+
+/// The `emergency.tts_command` shipped before the engine took the text on stdin; a config
+/// that still has it reads with `[speech]` instead, which says the same in the same voice.
+pub const LEGACY_TTS_COMMAND: [&str; 8] = [
+    "espeak-ng",
+    "-v",
+    "vi",
+    "-s",
+    "140",
+    "-w",
+    "{out}",
+    "{text}",
+];
+
+/// Whether `command` is the old default, meaning "the built-in voice".
+pub fn is_legacy_default(command: &[String]) -> bool {
+    command.len() == LEGACY_TTS_COMMAND.len()
+        && command.iter().zip(LEGACY_TTS_COMMAND).all(|(a, b)| a == b)
+}
+
+/// The custom voice an `emergency.tts_command` asks for, if any.
+pub fn custom_voice(command: &[String]) -> Option<Voice> {
+    (!command.is_empty() && !is_legacy_default(command)).then(|| Voice::Command(command.to_vec()))
+}
+
+impl SpeechConfig {
+    /// The abbreviations file, if one is set.
+    pub fn abbreviations_file(&self) -> Option<&Path> {
+        (!self.abbreviations.as_os_str().is_empty()).then_some(self.abbreviations.as_path())
+    }
+
+    /// Problems with `[speech]` and with `tts_command`, as (key, what is wrong, how to fix).
+    pub fn problems(&self, tts_command: &[String]) -> Vec<(String, String, String)> {
+        let mut out = Vec::new();
+        let mut bad = |key: &str, message: String, fix: &str| {
+            out.push((key.to_string(), message, fix.to_string()));
+        };
+        if let Err(e) = self.voice.parse::<Voice>() {
+            bad(
+                "speech.voice",
+                e,
+                "ví dụ voice = \"vi\" hoặc \"piper:/var/lib/loaxa/voices/vi_VN.onnx\" / e.g. voice = \"vi\"",
+            );
+        }
+        if !RATES.contains(&self.rate) {
+            bad(
+                "speech.rate",
+                format!(
+                    "{} từ/phút nằm ngoài 80–450 / words per minute is outside 80–450",
+                    self.rate
+                ),
+                "thường là 140 / usually 140",
+            );
+        }
+        if let Some(path) = self.abbreviations_file()
+            && let Err(e) = Abbreviations::with_file(path)
+        {
+            bad(
+                "speech.abbreviations",
+                e.to_string(),
+                "mỗi dòng một mục: UBND = \"ủy ban nhân dân\" / one entry a line: UBND = \"ủy ban nhân dân\"",
+            );
+        }
+        if !(5..=3600).contains(&self.timeout_seconds) {
+            bad(
+                "speech.timeout_seconds",
+                format!("{} giây / seconds", self.timeout_seconds),
+                "dùng 5…3600, thường là 120 / use 5…3600, usually 120",
+            );
+        }
+        if let Some(Voice::Command(command)) = custom_voice(tts_command)
+            && let Some(problem) = command_problem(&command)
+        {
+            bad(
+                "emergency.tts_command",
+                problem,
+                "văn bản đi vào stdin, {out} là tệp WAV, ví dụ [\"espeak-ng\", \"-v\", \"vi\", \"-w\", \"{out}\", \"--stdin\"]; hoặc bỏ khoá này để dùng [speech] / the text goes on stdin, {out} is the WAV, e.g. [\"espeak-ng\", \"-v\", \"vi\", \"-w\", \"{out}\", \"--stdin\"]; or drop the key to use [speech]",
+            );
+        }
+        out
+    }
+}
