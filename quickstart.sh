@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(build-essential pkg-config cmake libasound2-dev)
-# The browser tests drive a real Chromium; the cluster tests start real Mosquitto brokers.
-TEST_PACKAGES=(chromium chromium-driver mosquitto)
+# The browser tests drive a real Chromium; the cluster tests start real Mosquitto brokers;
+# the speech tests read with the real espeak-ng.
+TEST_PACKAGES=(chromium chromium-driver mosquitto espeak-ng)
 
 install_missing() {
     local missing=()

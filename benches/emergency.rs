@@ -72,6 +72,7 @@ fn measure(spec: OutputSpec, bulletin: &Path) -> Result<Vec<f64>, String> {
         config,
         dir.path().to_path_buf(),
         Some(chime),
+        loaxa::speech::Speech::default(),
     );
     let mut events = player.subscribe();
     let bulletin_id = player.play(PlayRequest {

@@ -8,6 +8,7 @@
 //! - [`audio`]: the playback engine: decode, convert, gain, sinks, the player thread.
 //! - [`media`]: the library: probe, loudness, content-addressed files.
 //! - [`text`]: normalising text people type.
+//! - [`speech`]: typed text read aloud: Vietnamese reading rules, then an espeak-ng or Piper voice.
 //! - [`clock`]: real and simulated time, injected wherever something waits.
 //! - [`service`]: `loaxa serve`, wiring the parts together until shutdown.
 //! - [`accounts`]: roles, capabilities, passwords and tokens.

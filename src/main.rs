@@ -49,6 +49,8 @@ enum Command {
     Backup(cli::backup::BackupArgs),
     /// Khôi phục từ bản sao lưu (dừng dịch vụ trước) / restore a backup (stop the service first).
     Restore(cli::backup::RestoreArgs),
+    /// Đọc văn bản thành tiếng / read a text aloud: print, write a WAV, or play it.
+    Speak(cli::speak::Args),
     /// Kiểm tra cấu hình / check the configuration.
     Check,
     /// Cụm loa nhiều thôn / village clusters: the broker setup and the nodes' configs.
@@ -73,6 +75,7 @@ fn main() -> ExitCode {
         Command::Token(command) => cli::users::run_token(cli.config.as_deref(), command),
         Command::Backup(args) => cli::backup::backup(cli.config.as_deref(), args),
         Command::Restore(args) => cli::backup::restore(cli.config.as_deref(), args),
+        Command::Speak(args) => cli::speak::run(cli.config.as_deref(), args),
         Command::Check => cli::check::run(cli.config.as_deref()),
         Command::Cluster(command) => cli::cluster::run(cli.config.as_deref(), command),
     };

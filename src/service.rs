@@ -105,6 +105,10 @@ impl Service {
             config.emergency.clone(),
             config.data_dir.clone(),
             load_chime(&store, &library, &config.emergency.chime),
+            crate::speech::Speech::from_config(&config.speech).unwrap_or_else(|e| {
+                tracing::error!("{e}");
+                crate::speech::Speech::default()
+            }),
         );
         let button = watch_button(gpio, &config, emergency.clone(), store.clone());
         let board = Arc::new(Board::new(

@@ -10,6 +10,7 @@ pub mod media;
 pub mod play;
 pub mod programme;
 pub mod serve;
+pub mod speak;
 pub mod users;
 
 use std::path::Path;

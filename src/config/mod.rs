@@ -52,6 +52,8 @@ pub struct Config {
     pub display: DisplayConfig,
     /// A commune of villages: head-end, node, or a station alone.
     pub cluster: ClusterConfig,
+    /// Typed text read aloud: the voice, its rate, the commune's abbreviations.
+    pub speech: crate::speech::SpeechConfig,
 }
 
 /// `[display]`: the LED panel at the Public Service Center.
@@ -151,8 +153,9 @@ pub struct EmergencyConfig {
     /// The attention chime: the title of a jingle in the library, or a file path.
     /// Default `Chuông báo` (the demo chime).
     pub chime: String,
-    /// Text-to-speech command for typed messages. `{text}` is the message, `{out}` the WAV
-    /// file to write. Default espeak-ng's Vietnamese voice.
+    /// A custom text-to-speech command for typed messages instead of `[speech] voice`: the
+    /// text comes on its standard input, `{out}` is the WAV file to write (without `{out}`, the
+    /// WAV is what it prints). `{text}` is refused. Default empty: `[speech]`.
     pub tts_command: Vec<String>,
     /// How many times the message repeats; 0 repeats until stopped. Default 3.
     pub repeat: u32,
@@ -167,18 +170,7 @@ impl Default for EmergencyConfig {
     fn default() -> Self {
         EmergencyConfig {
             chime: "Chuông báo".into(),
-            tts_command: [
-                "espeak-ng",
-                "-v",
-                "vi",
-                "-s",
-                "140",
-                "-w",
-                "{out}",
-                "{text}",
-            ]
-            .map(String::from)
-            .to_vec(),
+            tts_command: Vec::new(),
             repeat: 3,
             gain_db: 3.0,
             cap_areas: Vec::new(),
@@ -298,6 +290,7 @@ impl Default for Config {
             hw: HwConfig::default(),
             display: DisplayConfig::default(),
             cluster: ClusterConfig::default(),
+            speech: crate::speech::SpeechConfig::default(),
         }
     }
 }
@@ -696,19 +689,6 @@ impl Config {
                 "dùng 1…120, thường là 30 / use 1…120, usually 30",
             );
         }
-        if self.emergency.tts_command.is_empty()
-            || !self
-                .emergency
-                .tts_command
-                .iter()
-                .any(|a| a.contains("{text}"))
-        {
-            bad(
-                "emergency.tts_command",
-                "lệnh đọc văn bản phải có {text} / the text-to-speech command needs {text}".into(),
-                "ví dụ [\"espeak-ng\", \"-v\", \"vi\", \"-w\", \"{out}\", \"{text}\"]",
-            );
-        }
         if !(-20.0..=12.0).contains(&self.emergency.gain_db) {
             bad(
                 "emergency.gain_db",
@@ -747,6 +727,7 @@ impl Config {
             );
         }
         out.extend(self.cluster.problems());
+        out.extend(self.speech.problems(&self.emergency.tts_command));
         out
     }
 
@@ -761,6 +742,10 @@ impl Config {
             if p.is_relative() && !base.as_os_str().is_empty() {
                 *p = base.join(&*p);
             }
+        }
+        let abbreviations = &mut self.speech.abbreviations;
+        if !abbreviations.as_os_str().is_empty() && abbreviations.is_relative() {
+            *abbreviations = base.join(&*abbreviations);
         }
         if let Some(png) = self.display.output.strip_prefix("png:")
             && Path::new(png).is_relative()

@@ -8,7 +8,6 @@
 //! log with the times its first and last samples were heard.
 
 pub mod cap;
-pub mod tts;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -26,6 +25,7 @@ use crate::audio::player::{
 use crate::config::EmergencyConfig;
 use crate::model::asrun::{NewEntry, Outcome};
 use crate::model::{Category, ReviewState};
+use crate::speech::Speech;
 use crate::store::asrun;
 use crate::store::{Store, StoreError, audit, items};
 
@@ -35,7 +35,7 @@ use crate::store::{Store, StoreError, audit, items};
 pub enum Message {
     /// An approved item of category `emergency`, by id.
     Prepared(i64),
-    /// Text, spoken by the text-to-speech command.
+    /// Text, read aloud by [`Speech`].
     Text(String),
     /// The microphone or line-in (`None`: the default input).
     Microphone(Option<String>),
@@ -144,6 +144,9 @@ struct Shared {
     config: EmergencyConfig,
     data_dir: PathBuf,
     chime: Option<Clip>,
+    /// The voice typed messages are read with (`emergency.tts_command` if set, else
+    /// `[speech]`).
+    speech: Speech,
     state: Mutex<State>,
     panel: watch::Sender<Option<Active>>,
 }
@@ -166,20 +169,26 @@ impl Drop for Follower {
 
 impl Emergency {
     /// A controller airing through `player`, with `chime` (decoded once, so the first sample
-    /// goes out within a buffer of the request).
+    /// goes out within a buffer of the request), reading typed messages with `speech`.
     pub fn new(
         store: Store,
         player: Arc<Player>,
         config: EmergencyConfig,
         data_dir: PathBuf,
         chime: Option<Clip>,
+        speech: Speech,
     ) -> Emergency {
         let (panel, _) = watch::channel(None);
+        let speech = match crate::speech::config::custom_voice(&config.tts_command) {
+            Some(voice) => speech.with_voice(voice),
+            None => speech,
+        };
         let shared = Arc::new(Shared {
             store,
             config,
             data_dir,
             chime,
+            speech,
             state: Mutex::new(State {
                 active: None,
                 round: None,
@@ -345,8 +354,14 @@ impl Emergency {
                         "nội dung phải có từ 1 đến 2000 ký tự / the text needs 1 to 2000 characters".into(),
                     ));
                 }
-                match tts::speak(&s.config.tts_command, &text, &s.data_dir.join("tmp")) {
-                    Ok(wav) => Ok((text.clone(), text, Some(Source::File(wav)), Vec::new())),
+                let wav = s.data_dir.join("tmp").join(spoken_file_name());
+                match s.speech.speak(&text, &wav) {
+                    Ok(spoken) => Ok((
+                        text.clone(),
+                        text,
+                        Some(Source::File(spoken.wav)),
+                        Vec::new(),
+                    )),
                     Err(e) => {
                         tracing::error!("{e}");
                         let note = format!(
@@ -545,6 +560,17 @@ fn queue_next_round(s: &Shared, st: &mut State) {
     if let Some(round) = st.round.clone() {
         queue_round(s, st, &round, false);
     }
+}
+
+/// A name no other spoken message has, for its WAV in the data folder's `tmp`.
+fn spoken_file_name() -> String {
+    let mut b = [0u8; 8];
+    let _ = getrandom::fill(&mut b);
+    format!(
+        "tts-{}-{:016x}.wav",
+        std::process::id(),
+        u64::from_le_bytes(b)
+    )
 }
 
 /// Delete the WAV a spoken message was written to; the player has let go of it by now or will

@@ -76,7 +76,8 @@ pub fn run(
     let mut said = String::new();
     let _ = stderr_file.rewind();
     let _ = stderr_file.read_to_string(&mut said);
-    let said = said.trim();
+    // One line, so the error fits the one line a command prints.
+    let said = said.trim().replace(['\n', '\r'], " | ");
     let tail: String = said
         .chars()
         .rev()

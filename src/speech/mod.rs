@@ -33,7 +33,7 @@ pub enum SpeechError {
     Reading(#[from] reading::ReadingError),
     /// The voice's program or model is not on this machine.
     #[error(
-        "giọng đọc \"{voice}\" chưa có trên máy: {missing} — {install} / the voice \"{voice}\" is not installed: {missing} — {install}"
+        "giọng đọc \"{voice}\" chưa có trên máy / the voice \"{voice}\" is not installed: {missing} — {install}"
     )]
     NotInstalled {
         /// The voice asked for.
@@ -95,6 +95,17 @@ pub struct Speech {
     voice: Voice,
     rate: u16,
     timeout: Duration,
+}
+
+impl Default for Speech {
+    /// espeak-ng's Northern voice at the natural rate, with the built-in abbreviations.
+    fn default() -> Speech {
+        Speech::new(
+            Voice::Espeak(EspeakVoice::North),
+            NATURAL_RATE,
+            Abbreviations::default(),
+        )
+    }
 }
 
 impl Speech {
@@ -183,6 +194,12 @@ impl Speech {
                 },
             },
         )?;
+        if inv.wav_on_stdout {
+            rewrite_streamed_wav(&out).map_err(|detail| SpeechError::NoAudio {
+                voice: name.clone(),
+                detail,
+            })?;
+        }
         let (seconds, sample_rate) = wav_length(&out).map_err(|detail| {
             let _ = std::fs::remove_file(&out);
             SpeechError::NoAudio {
@@ -197,6 +214,30 @@ impl Speech {
             sample_rate,
         })
     }
+}
+
+/// Give a WAV written to a pipe its true length: a program writing to stdout cannot go back to
+/// fill in the header, so it leaves a placeholder size there. The samples are copied up to where
+/// they really end.
+fn rewrite_streamed_wav(path: &Path) -> Result<(), String> {
+    let mut reader = hound::WavReader::open(path).map_err(|e| e.to_string())?;
+    let spec = reader.spec();
+    let fixed = path.with_extension("fixed.wav");
+    let mut writer = hound::WavWriter::create(&fixed, spec).map_err(|e| e.to_string())?;
+    match spec.sample_format {
+        hound::SampleFormat::Int => {
+            for s in reader.samples::<i32>().map_while(Result::ok) {
+                writer.write_sample(s).map_err(|e| e.to_string())?;
+            }
+        }
+        hound::SampleFormat::Float => {
+            for s in reader.samples::<f32>().map_while(Result::ok) {
+                writer.write_sample(s).map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    writer.finalize().map_err(|e| e.to_string())?;
+    std::fs::rename(&fixed, path).map_err(|e| e.to_string())
 }
 
 /// The length in seconds and the sample rate of a WAV with at least one sample.

@@ -24,7 +24,9 @@ use crate::web::TestApp;
 fn app() -> TestApp {
     TestApp::with(|c| {
         c.display.clock_every = 0;
-        c.emergency.tts_command = ["khong-co-espeak", "{text}"].map(String::from).to_vec();
+        c.emergency.tts_command = ["khong-co-espeak", "-w", "{out}"]
+            .map(String::from)
+            .to_vec();
     })
 }
 

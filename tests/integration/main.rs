@@ -21,4 +21,5 @@ mod onair;
 mod ops;
 mod programme;
 mod service;
+mod speech;
 mod web;

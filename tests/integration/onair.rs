@@ -113,6 +113,7 @@ impl Bench {
             config,
             self.dir.path().to_path_buf(),
             Some(chime),
+            loaxa::speech::Speech::default(),
         )
     }
 
@@ -378,7 +379,9 @@ fn a_missing_text_to_speech_falls_back_to_the_chime_and_says_so() {
         .unwrap(),
     );
     let config = EmergencyConfig {
-        tts_command: ["khong-co-espeak", "{text}"].map(String::from).to_vec(),
+        tts_command: ["khong-co-espeak", "-w", "{out}"]
+            .map(String::from)
+            .to_vec(),
         ..b.config()
     };
     let emergency = b.emergency(player.clone(), config);
@@ -398,6 +401,54 @@ fn a_missing_text_to_speech_falls_back_to_the_chime_and_says_so() {
         active.warnings
     );
     emergency.stop("t").unwrap();
+}
+
+#[test]
+fn a_typed_text_is_read_by_the_voice_after_the_chime() {
+    let b = Bench::new();
+    let wav = b.dir.path().join("loa.wav");
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
+    let player = Arc::new(
+        Player::spawn(OutputOptions::new(
+            OutputSpec::Wav(wav.clone()),
+            AudioFormat {
+                sample_rate: RATE,
+                channels: 1,
+            },
+            clock,
+        ))
+        .unwrap(),
+    );
+    let mut rx = player.subscribe();
+    // The default config: no tts_command, so [speech]'s espeak-ng voice reads it.
+    let emergency = b.emergency(player.clone(), b.config());
+    let active = b
+        .start(
+            &emergency,
+            Message::Text("Bão số 3 đổ bộ lúc 7h30, bà con ở trong nhà".into()),
+            1,
+        )
+        .unwrap();
+    assert!(active.warnings.is_empty(), "{:?}", active.warnings);
+    wait_for(&mut rx, 30, "the chime", |e| {
+        matches!(e, PlayerEvent::Started { .. })
+    });
+    wait_for(&mut rx, 30, "the emergency to end", |e| {
+        matches!(e, PlayerEvent::Idle { .. })
+    });
+    drop(emergency);
+    drop(player);
+    let pcm = read_wav(&wav);
+    // The 0.5 s chime, then several seconds of speech ("bảy giờ ba mươi phút" included).
+    let speech: Vec<f32> = pcm.samples[(RATE as usize * 6 / 10)..].to_vec();
+    let rms = (speech.iter().map(|s| s * s).sum::<f32>() / speech.len() as f32).sqrt();
+    assert!(pcm.seconds() > 3.0, "{} s", pcm.seconds());
+    assert!(rms > 0.01, "the text was read: rms {rms}");
+    let spoken_files = std::fs::read_dir(b.dir.path().join("tmp")).map_or(0, |d| d.count());
+    assert_eq!(
+        spoken_files, 0,
+        "the spoken WAV is removed when the emergency ends"
+    );
 }
 
 #[test]
@@ -477,7 +528,9 @@ mod api {
     async fn cap_alerts_are_filtered_by_area_severity_and_form() {
         let t = TestApp::with(|c| {
             c.emergency.cap_areas = vec!["12345".into()];
-            c.emergency.tts_command = ["khong-co-espeak", "{text}"].map(String::from).to_vec();
+            c.emergency.tts_command = ["khong-co-espeak", "-w", "{out}"]
+                .map(String::from)
+                .to_vec();
         });
         let (s, body) = post_cap(&t, Role::Operator, cap("Severe", "99999")).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
