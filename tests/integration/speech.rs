@@ -134,7 +134,11 @@ fn text_that_looks_like_options_creates_no_file_and_reads_no_file() {
         format!("-w {d}/y"),
         format!("-f {}", secret.display()),
         format!("--stdout -q --path={d}"),
+        "--phonout=/tmp/x".to_string(),
+        "-f /etc/passwd".to_string(),
+        "-w /tmp/y".to_string(),
     ];
+    let existed = ["/tmp/x", "/tmp/y"].map(|p| Path::new(p).exists());
     let custom = Voice::Command(
         ["espeak-ng", "-v", "vi", "-w", "{out}", "--stdin"]
             .map(String::from)
@@ -168,6 +172,9 @@ fn text_that_looks_like_options_creates_no_file_and_reads_no_file() {
     assert!(out.status.success(), "{out:?}");
     for made in ["x", "y"] {
         assert!(!dir.path().join(made).exists(), "{made} was created");
+    }
+    for (path, existed) in ["/tmp/x", "/tmp/y"].iter().zip(existed) {
+        assert!(existed || !Path::new(path).exists(), "{path} was created");
     }
 }
 
