@@ -11,8 +11,9 @@
 //! - [`speech`]: typed text read aloud: Vietnamese reading rules, then an espeak-ng or Piper voice.
 //! - [`clock`]: real and simulated time, injected wherever something waits.
 //! - [`service`]: `loaxa serve`, wiring the parts together until shutdown.
-//! - [`accounts`]: roles, capabilities, passwords and tokens.
-//! - [`workflow`]: broadcast items from draft to approved, as one rulebook.
+//! - [`accounts`]: login names, passwords and tokens.
+//! - [`review`]: the one review lifecycle of items, slogans and (next) typed bulletins.
+//! - [`station`]: the use cases pages, API and CLI share, and the station's event bus.
 //! - [`web`]: the HTTP service: pages, JSON API, sessions.
 //! - [`cluster`]: a commune of villages: the head-end and its nodes over Mosquitto.
 
@@ -28,10 +29,11 @@ pub mod hw;
 pub mod media;
 pub mod model;
 pub mod ops;
+pub mod review;
 pub mod schedule;
 pub mod service;
 pub mod speech;
+pub mod station;
 pub mod store;
 pub mod text;
 pub mod web;
-pub mod workflow;

@@ -20,12 +20,13 @@ use crate::display::panel::{self, PanelError, PanelOutput};
 use crate::emergency::{Emergency, Message, Start, Trigger};
 use crate::hw::{self, ButtonWatcher, Press, Relays};
 use crate::media::MediaLibrary;
+use crate::model::Event;
 use crate::schedule::Programme;
 use crate::schedule::files;
 use crate::schedule::runner::{Runner, RunnerOptions, SystemTimeSync};
+use crate::station::Bus;
 use crate::store::Store;
 use crate::store::users;
-use crate::web::events::{Bus, Event};
 use crate::web::{self, AppState};
 
 /// How often a missing sound card is looked for again.

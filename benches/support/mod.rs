@@ -59,8 +59,8 @@ pub fn approved_item(
 ) -> Result<i64, String> {
     use loaxa::model::Role;
     use loaxa::model::{NewItem, Tier};
+    use loaxa::review::{self, Action, Items};
     use loaxa::store::users;
-    use loaxa::workflow::{self, Action};
     let req = loaxa::media::library::ImportRequest {
         original_name: path
             .file_name()
@@ -108,11 +108,13 @@ pub fn approved_item(
                 slots: vec![],
                 zones: vec![],
             };
-            let approved = workflow::create(c, &new, &editor).ok().and_then(|item| {
-                workflow::apply(c, item.id, Action::Submit, Some(&editor)).ok()?;
-                workflow::apply(c, item.id, Action::Approve, Some(&leader)).ok()?;
-                Some(item.id)
-            });
+            let approved = review::create::<Items>(c, &new, &editor, &())
+                .ok()
+                .and_then(|item| {
+                    review::apply::<Items>(c, item.id, Action::Submit, Some(&editor), &()).ok()?;
+                    review::apply::<Items>(c, item.id, Action::Approve, Some(&leader), &()).ok()?;
+                    Some(item.id)
+                });
             Ok(approved)
         })
         .map_err(|e| e.to_string())?

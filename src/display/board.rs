@@ -14,8 +14,9 @@ use super::scene::{ClockSettings, EmergencyText, PanelSpec, SceneInput, Slogan, 
 use super::{FontChoice, Frame, Scene, render};
 use crate::config::DisplayConfig;
 use crate::emergency::Active;
+use crate::model::{ReviewState, SloganRecord};
 use crate::schedule::calendar;
-use crate::store::{Store, StoreError};
+use crate::store::{self, Store, StoreError};
 
 /// What the panel shows, for any instant.
 pub struct Board {
@@ -48,7 +49,7 @@ impl Board {
 
     /// Read the approved slogans again (after an approval, a withdrawal or an edit).
     pub fn reload(&self) -> Result<(), StoreError> {
-        let approved = self.store.with(|c| Ok(super::slogans::approved(c)?))?;
+        let approved = self.store.with(|c| Ok(approved(c)?))?;
         *self.slogans.write().unwrap_or_else(|e| e.into_inner()) = approved;
         Ok(())
     }
@@ -154,6 +155,14 @@ pub fn preview(
     let mut frame = Frame::new(spec.width, spec.height);
     let Ok(()) = render(&scene(at, &input), at, &mut frame);
     frame
+}
+
+/// The approved slogans, in rotation order, as the scene needs them.
+pub fn approved(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Slogan>> {
+    Ok(store::slogans::list(conn, Some(ReviewState::Approved))?
+        .iter()
+        .map(SloganRecord::to_scene)
+        .collect())
 }
 
 /// The lunar date as the clock shows it: "Mùng 8 tháng Mười năm Bính Ngọ".

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::font::FontChoice;
 use super::layout::{ClockFace, clock_pan_ms, marquee_ms, scrolls, speed_px_s};
-use crate::model::{Effect, PanelColor, PanelKind};
+use crate::model::{Effect, NewSlogan, PanelColor, PanelKind, SloganRecord};
 use crate::text::{normalize, weekday_short_vi, weekday_vi};
 
 /// Shortest slot, so a zero hold time cannot make the panel flicker.
@@ -41,6 +41,41 @@ pub struct Slogan {
     /// slogan is skipped, e.g. office hours. `start > end` spans midnight;
     /// `start == end` means all day.
     pub window: Option<(NaiveTime, NaiveTime)>,
+}
+
+impl SloganRecord {
+    /// The slogan as the scene needs it.
+    pub fn to_scene(&self) -> Slogan {
+        self.content.to_scene(self.id)
+    }
+}
+
+impl NewSlogan {
+    /// The slogan as the scene needs it, under row id `id`.
+    pub fn to_scene(&self, id: i64) -> Slogan {
+        let c = self;
+        let time = |s: &Option<String>| s.as_deref().and_then(parse_hhmm);
+        let window = match (time(&c.show_from), time(&c.show_until)) {
+            (Some(from), Some(until)) => Some((from, until)),
+            (Some(from), None) => Some((from, NaiveTime::MIN)),
+            (None, Some(until)) => Some((NaiveTime::MIN, until)),
+            (None, None) => None,
+        };
+        Slogan {
+            id,
+            text: c.text.clone(),
+            color: c.color,
+            effect: c.effect,
+            speed_px_s: c.speed_px_s,
+            hold_s: c.hold_s,
+            window,
+        }
+    }
+}
+
+/// A local time written `HH:MM` (`7:30` too), if it is one.
+pub(crate) fn parse_hhmm(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()
 }
 
 /// When and how the clock appears in the rotation.

@@ -2,8 +2,8 @@
 //! show and the API sends, in one place at the bottom of the crate.
 //!
 //! Owns the content kinds' records ([`item`], [`slogan`], [`media`]), their review state
-//! ([`review`]), people ([`account`]), the logs' lines ([`asrun`], [`audit`]) and the panel's
-//! colours ([`panel`]). Types here hold data and
+//! ([`review`]), people ([`account`]), the logs' lines ([`asrun`], [`audit`]), the panel's
+//! colours ([`panel`]) and what live pages hear ([`event`]). Types here hold data and
 //! the pure facts about it (a role's capabilities, a colour a panel can show); they know
 //! nothing of SQL, HTTP, devices or time. This module must not import any other module of the
 //! crate: everything else imports it.
@@ -46,6 +46,7 @@ macro_rules! names {
 pub mod account;
 pub mod asrun;
 pub mod audit;
+pub mod event;
 pub mod item;
 pub mod media;
 pub mod panel;
@@ -53,6 +54,7 @@ pub mod review;
 pub mod slogan;
 
 pub use account::{Capability, Role, User};
+pub use event::Event;
 pub use item::{Item, NewItem, Tier};
 pub use media::{Analysis, Category, Media, NewMedia};
 pub use panel::{PanelColor, PanelKind};

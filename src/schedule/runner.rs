@@ -28,9 +28,9 @@ use crate::audio::player::{Outcome as PlayOutcome, PlayRequest, Player, PlayerEv
 use crate::clock::Clock;
 use crate::model::Category;
 use crate::model::asrun::{NewEntry, Outcome};
+use crate::review;
 use crate::store::asrun;
 use crate::store::{Store, StoreError, media, meta};
-use crate::workflow;
 
 /// How the runner behaves.
 #[derive(Debug, Clone)]
@@ -294,7 +294,7 @@ impl Worker {
             .clone();
         self.store.with(|c| {
             let today = self.clock.now().with_timezone(&tz).date_naive();
-            if let Err(e) = workflow::expire_due(c, today) {
+            if let Err(e) = review::items::expire_due(c, today) {
                 tracing::warn!("{e}");
             }
             Ok(super::plan_from_store(c, &programme, from, to, tz)?)

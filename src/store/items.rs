@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::parsed;
+use super::review::{self, Content, Reviewed};
 use crate::model::{Category, Item, NewItem, ReviewState, Tier};
 
 const COLUMNS: &str = "i.id, i.media_id, i.title, i.category, i.tier, i.state, i.air_from, \
@@ -53,24 +54,35 @@ fn json(list: &[String]) -> String {
     serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
 }
 
+/// The columns of what an item says, and their values for `new`.
+fn content(new: &NewItem) -> Content {
+    Content {
+        columns: &[
+            "media_id",
+            "title",
+            "category",
+            "tier",
+            "air_from",
+            "air_until",
+            "slots",
+            "zones",
+        ],
+        values: vec![
+            new.media_id.into(),
+            new.title.clone().into(),
+            new.category.as_str().to_string().into(),
+            new.tier.as_str().to_string().into(),
+            new.air_from.map(|d| d.to_string()).into(),
+            new.air_until.map(|d| d.to_string()).into(),
+            json(&new.slots).into(),
+            json(&new.zones).into(),
+        ],
+    }
+}
+
 /// Add a draft item.
 pub fn insert(tx: &Transaction<'_>, new: &NewItem, created_by: i64) -> rusqlite::Result<i64> {
-    tx.execute(
-        "INSERT INTO items (media_id, title, category, tier, air_from, air_until, slots, zones, created_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            new.media_id,
-            new.title,
-            new.category.as_str(),
-            new.tier.as_str(),
-            new.air_from.map(|d| d.to_string()),
-            new.air_until.map(|d| d.to_string()),
-            json(&new.slots),
-            json(&new.zones),
-            created_by,
-        ],
-    )?;
-    Ok(tx.last_insert_rowid())
+    review::insert(tx, Reviewed::Items, content(new), Some(created_by))
 }
 
 /// The item with this id.
@@ -117,26 +129,7 @@ pub fn update_fields(
     expected: ReviewState,
     state: ReviewState,
 ) -> rusqlite::Result<usize> {
-    tx.execute(
-        "UPDATE items SET media_id = ?2, title = ?3, category = ?4, tier = ?5, air_from = ?6,
-            air_until = ?7, slots = ?8, zones = ?9, state = ?10, reject_reason = NULL,
-            decided_by = NULL, decided_at = NULL,
-            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE id = ?1 AND state = ?11",
-        params![
-            id,
-            new.media_id,
-            new.title,
-            new.category.as_str(),
-            new.tier.as_str(),
-            new.air_from.map(|d| d.to_string()),
-            new.air_until.map(|d| d.to_string()),
-            json(&new.slots),
-            json(&new.zones),
-            state.as_str(),
-            expected.as_str(),
-        ],
-    )
+    review::replace(tx, Reviewed::Items, id, content(new), expected, state)
 }
 
 /// Items whose air window ended before `today` and that are not expired yet.

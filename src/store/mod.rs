@@ -170,7 +170,7 @@ impl Store {
             .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
-    /// Like [`Store::run`], for closures with their own error type (the workflow's, say), so
+    /// Like [`Store::run`], for closures with their own error type (the review rules', say), so
     /// the caller still sees which kind of failure it was.
     pub async fn call<T, E, F>(&self, f: F) -> std::result::Result<T, E>
     where

@@ -1,7 +1,8 @@
 //! The `slogans` table: what the LED panel may show, and its approval state.
 
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 
+use super::review::{self, Content, Reviewed};
 use super::{parsed, text_as};
 use crate::model::{Effect, NewSlogan, PanelColor, ReviewState, SloganRecord};
 
@@ -36,29 +37,39 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SloganRecord> {
     })
 }
 
+/// The columns of what a slogan says, and their values for `new`.
+fn content(new: &NewSlogan) -> Content {
+    Content {
+        columns: &[
+            "text",
+            "color",
+            "effect",
+            "speed_px_s",
+            "hold_s",
+            "show_from",
+            "show_until",
+            "position",
+        ],
+        values: vec![
+            new.text.clone().into(),
+            new.color.to_hex().into(),
+            new.effect.as_str().to_string().into(),
+            i64::from(new.speed_px_s).into(),
+            i64::from(new.hold_s).into(),
+            new.show_from.clone().into(),
+            new.show_until.clone().into(),
+            new.position.into(),
+        ],
+    }
+}
+
 /// Add a draft slogan (`created_by` `None`: demo content).
 pub fn insert(
     tx: &Transaction<'_>,
     new: &NewSlogan,
     created_by: Option<i64>,
 ) -> rusqlite::Result<i64> {
-    tx.execute(
-        "INSERT INTO slogans (text, color, effect, speed_px_s, hold_s, show_from, show_until,
-            position, created_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            new.text,
-            new.color.to_hex(),
-            new.effect.as_str(),
-            new.speed_px_s,
-            new.hold_s,
-            new.show_from,
-            new.show_until,
-            new.position,
-            created_by,
-        ],
-    )?;
-    Ok(tx.last_insert_rowid())
+    review::insert(tx, Reviewed::Slogans, content(new), created_by)
 }
 
 /// The slogan with this id.
@@ -88,26 +99,7 @@ pub fn update_fields(
     expected: ReviewState,
     state: ReviewState,
 ) -> rusqlite::Result<usize> {
-    tx.execute(
-        "UPDATE slogans SET text = ?2, color = ?3, effect = ?4, speed_px_s = ?5, hold_s = ?6,
-            show_from = ?7, show_until = ?8, position = ?9, state = ?10, reject_reason = NULL,
-            decided_by = NULL, decided_at = NULL,
-            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE id = ?1 AND state = ?11",
-        params![
-            id,
-            new.text,
-            new.color.to_hex(),
-            new.effect.as_str(),
-            new.speed_px_s,
-            new.hold_s,
-            new.show_from,
-            new.show_until,
-            new.position,
-            state.as_str(),
-            expected.as_str(),
-        ],
-    )
+    review::replace(tx, Reviewed::Slogans, id, content(new), expected, state)
 }
 
 /// How many slogans there are (the demo seeds only an empty table).

@@ -9,8 +9,8 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::i18n::{Lang, Text};
 use crate::media::library::ImportError;
+use crate::review::ReviewError;
 use crate::store::StoreError;
-use crate::workflow::WorkflowError;
 
 /// Something a request cannot have.
 #[derive(Debug, thiserror::Error)]
@@ -117,15 +117,15 @@ impl From<rusqlite::Error> for AppError {
     }
 }
 
-impl From<WorkflowError> for AppError {
-    fn from(e: WorkflowError) -> Self {
+impl From<ReviewError> for AppError {
+    fn from(e: ReviewError) -> Self {
         let msg = e.to_string();
         match e {
-            WorkflowError::Forbidden | WorkflowError::OwnItem => AppError::Forbidden(msg),
-            WorkflowError::WrongState { .. } | WorkflowError::Conflict => AppError::Conflict(msg),
-            WorkflowError::NotFound(_) => AppError::NotFound(msg),
-            WorkflowError::Invalid(_) => AppError::BadRequest(msg),
-            WorkflowError::Store(e) => e.into(),
+            ReviewError::Forbidden | ReviewError::OwnItem => AppError::Forbidden(msg),
+            ReviewError::WrongState { .. } | ReviewError::Conflict => AppError::Conflict(msg),
+            ReviewError::NotFound(_) => AppError::NotFound(msg),
+            ReviewError::Invalid(_) => AppError::BadRequest(msg),
+            ReviewError::Store(e) => e.into(),
         }
     }
 }

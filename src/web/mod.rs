@@ -10,10 +10,10 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod error;
-pub mod events;
 pub mod health;
 pub mod i18n;
 pub mod pages;
+pub mod review;
 pub mod upload;
 
 use std::sync::Arc;
@@ -43,7 +43,7 @@ pub struct AppState {
     /// Failed logins, per address and name.
     pub throttle: Arc<auth::LoginThrottle>,
     /// Things that happened, for live pages.
-    pub events: events::Bus,
+    pub events: crate::station::Bus,
     /// The programme files as loaded (reloaded from the settings page).
     pub programme: Arc<std::sync::RwLock<crate::schedule::Programme>>,
     /// What was wrong in the programme files when they were loaded.

@@ -412,7 +412,7 @@ async fn the_demo_slogans_render_for_review() {
     loaxa::demo::seed(&config).unwrap();
     let store = loaxa::store::Store::open(&config.database_path()).unwrap();
     let slogans = store
-        .with(|c| Ok(loaxa::display::slogans::approved(c)?))
+        .with(|c| Ok(loaxa::display::board::approved(c)?))
         .unwrap();
     assert!(
         slogans.len() >= 5,

@@ -17,9 +17,9 @@ use loaxa::media::{LoudnessPolicy, MediaLibrary};
 use loaxa::model::Category;
 use loaxa::model::asrun::Outcome;
 use loaxa::model::{NewItem, Tier};
+use loaxa::review::{self, Action, Items};
 use loaxa::store::asrun;
 use loaxa::store::{Store, users};
-use loaxa::workflow::{self, Action};
 
 use crate::common::{read_wav, tone_runs, write_tone};
 
@@ -84,9 +84,9 @@ impl Bench {
         };
         let message_item = store
             .with(|c| {
-                let item = workflow::create(c, &new, &editor).unwrap();
-                workflow::apply(c, item.id, Action::Submit, Some(&editor)).unwrap();
-                workflow::apply(c, item.id, Action::Approve, Some(&leader)).unwrap();
+                let item = review::create::<Items>(c, &new, &editor, &()).unwrap();
+                review::apply::<Items>(c, item.id, Action::Submit, Some(&editor), &()).unwrap();
+                review::apply::<Items>(c, item.id, Action::Approve, Some(&leader), &()).unwrap();
                 Ok(item.id)
             })
             .unwrap();

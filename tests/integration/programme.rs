@@ -18,13 +18,13 @@ use loaxa::model::Category;
 use loaxa::model::Role;
 use loaxa::model::asrun::Outcome;
 use loaxa::model::{NewItem, Tier};
+use loaxa::review::{self, Action, Items};
 use loaxa::schedule::files::{self, Programme};
 use loaxa::schedule::plan::{Content, holidays_between};
 use loaxa::schedule::runner::{Runner, RunnerOptions, TimeSync, TrustedTime};
 use loaxa::schedule::{Plan, plan_from_store};
 use loaxa::store::asrun;
 use loaxa::store::{Store, users};
-use loaxa::workflow::{self, Action};
 
 use crate::common::{fixture, read_wav};
 
@@ -123,9 +123,9 @@ impl Station {
         let (editor, leader) = (self.editor.clone(), self.leader.clone());
         self.store
             .with(|c| {
-                let item = workflow::create(c, &new, &editor).unwrap();
-                workflow::apply(c, item.id, Action::Submit, Some(&editor)).unwrap();
-                workflow::apply(c, item.id, Action::Approve, Some(&leader)).unwrap();
+                let item = review::create::<Items>(c, &new, &editor, &()).unwrap();
+                review::apply::<Items>(c, item.id, Action::Submit, Some(&editor), &()).unwrap();
+                review::apply::<Items>(c, item.id, Action::Approve, Some(&leader), &()).unwrap();
                 Ok(item.id)
             })
             .unwrap()

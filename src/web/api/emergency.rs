@@ -8,10 +8,10 @@ use serde::Deserialize;
 use super::extract::Json;
 use crate::emergency::cap::{self, Verdict};
 use crate::emergency::{Active, EmergencyError, Message, Start, Trigger};
+use crate::model::Event;
 use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::{ApiError, AppError};
-use crate::web::events::Event;
 
 /// What to announce. Exactly one of `item_id`, `text`, `microphone`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -9,10 +9,10 @@ use futures_util::Stream;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
+use crate::model::Event;
 use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::ApiError;
-use crate::web::events::Event;
 
 /// The event stream: one `data: {"kind": ...}` line per event.
 pub async fn stream(

@@ -5,13 +5,13 @@
 
 mod asrun;
 mod audit;
-pub(crate) mod display;
+mod display;
 pub mod emergency;
 mod events;
 mod extract;
-mod items;
 mod media;
 mod metrics;
+pub mod review;
 mod status;
 
 use axum::Router;
@@ -30,12 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/media", get(media::list).post(media::upload))
         .route("/media/{id}", get(media::get))
         .route("/media/{id}/audio", get(media::audio))
-        .route("/items", get(items::list).post(items::create))
-        .route("/items/{id}", get(items::get).put(items::edit))
-        .route("/items/{id}/submit", post(items::submit))
-        .route("/items/{id}/withdraw", post(items::withdraw))
-        .route("/items/{id}/approve", post(items::approve))
-        .route("/items/{id}/reject", post(items::reject))
+        .merge(review::items::routes())
         .route("/status", get(status::get))
         .route("/asrun", get(asrun::get))
         .route("/audit", get(audit::get))
@@ -50,15 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/metrics", get(metrics::get))
         .route("/display", get(display::status))
         .route("/display/preview.png", get(display::preview))
-        .route("/display/slogans", get(display::list).post(display::create))
-        .route(
-            "/display/slogans/{id}",
-            get(display::get).put(display::edit),
-        )
-        .route("/display/slogans/{id}/submit", post(display::submit))
-        .route("/display/slogans/{id}/withdraw", post(display::withdraw))
-        .route("/display/slogans/{id}/approve", post(display::approve))
-        .route("/display/slogans/{id}/reject", post(display::reject))
+        .merge(review::slogans::routes())
         .fallback(no_such_path)
 }
 
@@ -83,12 +70,15 @@ async fn no_such_path(
     servers((url = "/api/v1")),
     paths(
         media::list, media::upload, media::get, media::audio,
-        items::list, items::create, items::get, items::edit,
-        items::submit, items::withdraw, items::approve, items::reject,
+        review::items::list, review::items::create, review::items::get, review::items::edit,
+        review::items::submit, review::items::withdraw, review::items::approve,
+        review::items::reject,
         status::get, metrics::get, asrun::get, audit::get,
         emergency::post, emergency::get, emergency::delete, emergency::cap,
-        display::status, display::preview, display::list, display::create, display::get,
-        display::edit, display::submit, display::withdraw, display::approve, display::reject,
+        display::status, display::preview,
+        review::slogans::list, review::slogans::create, review::slogans::get,
+        review::slogans::edit, review::slogans::submit, review::slogans::withdraw,
+        review::slogans::approve, review::slogans::reject,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Security, &CommonErrors),

@@ -8,13 +8,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Chrome, local_str, render};
-use crate::display::slogans::SloganAction;
-use crate::model::{Capability, Effect, NewSlogan, PanelColor, ReviewState, SloganRecord};
-use crate::store::slogans as table;
+use crate::display::slogans::Slogans;
+use crate::model::{Effect, NewSlogan, PanelColor, ReviewState, SloganRecord};
+use crate::review::{Action, Allowed, Kind};
+use crate::station::Reviews;
 use crate::web::AppState;
-use crate::web::api::display::act;
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
+use crate::web::review::missing;
 
 /// A slogan as a row shows it.
 pub(super) struct Row {
@@ -35,8 +36,7 @@ pub(super) struct Row {
 }
 
 fn row(s: &SloganRecord, user: &PageUser, tz: chrono_tz::Tz) -> Row {
-    let me = &user.authed.user;
-    let editor = me.role.can(Capability::Edit);
+    let allowed = Allowed::of(&Slogans::standing(s), &user.authed.user);
     let c = &s.content;
     Row {
         id: s.id,
@@ -62,12 +62,10 @@ fn row(s: &SloganRecord, user: &PageUser, tz: chrono_tz::Tz) -> Row {
             _ => String::new(),
         },
         reject_reason: s.reject_reason.clone(),
-        can_edit: editor && s.state != ReviewState::Expired,
-        can_submit: editor && matches!(s.state, ReviewState::Draft | ReviewState::Rejected),
-        can_withdraw: editor && s.state == ReviewState::Submitted,
-        can_decide: me.role.can(Capability::Approve)
-            && s.state == ReviewState::Submitted
-            && s.created_by != Some(me.id),
+        can_edit: allowed.edit,
+        can_submit: allowed.submit,
+        can_withdraw: allowed.withdraw,
+        can_decide: allowed.decide,
     }
 }
 
@@ -85,14 +83,11 @@ struct DisplayPage {
 /// `GET /display`.
 pub async fn page(
     State(state): State<AppState>,
+    State(slogans): State<Reviews<Slogans>>,
     user: Page<CanView>,
 ) -> Result<Response, PageError> {
     let c = Chrome::new(&state, &user, "display").await?;
-    let list = state
-        .store
-        .run(|c| Ok(table::list(c, None)?))
-        .await
-        .map_err(|e| user.err(e))?;
+    let list = slogans.list(None).await.map_err(|e| user.err(e))?;
     let tz = state.config.tz();
     let d = &state.config.display;
     let page = DisplayPage {
@@ -207,6 +202,7 @@ pub async fn new_form(
 /// `POST /display/slogans/new`: save a draft, or show the form again with what was wrong.
 pub async fn create(
     State(state): State<AppState>,
+    State(slogans): State<Reviews<Slogans>>,
     user: Page<CanEdit>,
     Form(f): Form<SloganForm>,
 ) -> Result<Response, PageError> {
@@ -214,12 +210,7 @@ pub async fn create(
         Ok(n) => n,
         Err(e) => return form_page(&state, &user, None, f, Some(e.to_string())).await,
     };
-    let actor = user.authed.user.clone();
-    let font = state.board.font();
-    let saved = state
-        .store
-        .call(move |c| crate::display::slogans::create(c, &new, &actor, font))
-        .await;
+    let saved = slogans.create(user.authed.user.clone(), new, false).await;
     match saved {
         Ok(_) => Ok(Redirect::to("/display").into_response()),
         Err(e) => form_page(&state, &user, None, f, Some(e.to_string())).await,
@@ -229,19 +220,15 @@ pub async fn create(
 /// `GET /display/slogans/{id}/edit`.
 pub async fn edit_form(
     State(state): State<AppState>,
+    State(slogans): State<Reviews<Slogans>>,
     user: Page<CanEdit>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let record = state
-        .store
-        .run(move |c| Ok(table::get(c, id)?))
+    let record = slogans
+        .get(id)
         .await
         .map_err(|e| user.err(e))?
-        .ok_or_else(|| {
-            user.err(AppError::NotFound(format!(
-                "không có khẩu hiệu {id} / no slogan {id}"
-            )))
-        })?;
+        .ok_or_else(|| user.err(missing::<Slogans>(id)))?;
     form_page(
         &state,
         &user,
@@ -255,98 +242,23 @@ pub async fn edit_form(
 /// `POST /display/slogans/{id}/edit`: an approved slogan goes back to draft and off the panel.
 pub async fn update(
     State(state): State<AppState>,
+    State(slogans): State<Reviews<Slogans>>,
     user: Page<CanEdit>,
     Path(id): Path<i64>,
     Form(f): Form<SloganForm>,
 ) -> Result<Response, PageError> {
     let result = match f.to_new() {
-        Ok(new) => act(
-            &state,
-            user.authed.user.clone(),
-            id,
-            SloganAction::Edit(new),
-        )
-        .await
-        .map(|_| ()),
+        Ok(new) => slogans
+            .act(user.authed.user.clone(), id, Action::Edit(new))
+            .await
+            .map(|_| ())
+            .map_err(AppError::from),
         Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(Redirect::to("/display").into_response()),
         Err(e) => form_page(&state, &user, Some(id), f, Some(e.to_string())).await,
     }
-}
-
-/// What the action buttons post: a reason when rejecting, and where to go back to.
-#[derive(Debug, Deserialize)]
-pub struct ActForm {
-    reason: Option<String>,
-    next: Option<String>,
-}
-
-/// Do `action` to slogan `id` and go back to the approval queue or the panel page.
-async fn step(
-    state: &AppState,
-    user: &PageUser,
-    id: i64,
-    action: SloganAction,
-    next: Option<&str>,
-) -> Result<Response, PageError> {
-    act(state, user.authed.user.clone(), id, action)
-        .await
-        .map_err(|e| user.err(e))?;
-    let next = match next {
-        Some("/approvals") => "/approvals",
-        _ => "/display",
-    };
-    Ok(Redirect::to(next).into_response())
-}
-
-/// `POST /display/slogans/{id}/submit`.
-pub async fn submit(
-    State(state): State<AppState>,
-    user: Page<CanEdit>,
-    Path(id): Path<i64>,
-    Form(f): Form<ActForm>,
-) -> Result<Response, PageError> {
-    step(&state, &user, id, SloganAction::Submit, f.next.as_deref()).await
-}
-
-/// `POST /display/slogans/{id}/withdraw`.
-pub async fn withdraw(
-    State(state): State<AppState>,
-    user: Page<CanEdit>,
-    Path(id): Path<i64>,
-    Form(f): Form<ActForm>,
-) -> Result<Response, PageError> {
-    step(&state, &user, id, SloganAction::Withdraw, f.next.as_deref()).await
-}
-
-/// `POST /display/slogans/{id}/approve`.
-pub async fn approve(
-    State(state): State<AppState>,
-    user: Page<CanApprove>,
-    Path(id): Path<i64>,
-    Form(f): Form<ActForm>,
-) -> Result<Response, PageError> {
-    step(&state, &user, id, SloganAction::Approve, f.next.as_deref()).await
-}
-
-/// `POST /display/slogans/{id}/reject`.
-pub async fn reject(
-    State(state): State<AppState>,
-    user: Page<CanApprove>,
-    Path(id): Path<i64>,
-    Form(f): Form<ActForm>,
-) -> Result<Response, PageError> {
-    let reason = f.reason.unwrap_or_default();
-    step(
-        &state,
-        &user,
-        id,
-        SloganAction::Reject(reason),
-        f.next.as_deref(),
-    )
-    .await
 }
 
 /// A submitted slogan in the leaders' queue: its row and the preview of it on the panel.
@@ -358,10 +270,13 @@ pub(super) struct Pending {
 }
 
 /// The slogans waiting for a leader, for the approval queue.
-pub(super) async fn pending(state: &AppState, user: &PageUser) -> Result<Vec<Pending>, PageError> {
-    let list = state
-        .store
-        .run(|c| Ok(table::list(c, Some(ReviewState::Submitted))?))
+pub(super) async fn pending(
+    state: &AppState,
+    slogans: &Reviews<Slogans>,
+    user: &PageUser,
+) -> Result<Vec<Pending>, PageError> {
+    let list = slogans
+        .list(Some(ReviewState::Submitted))
         .await
         .map_err(|e| user.err(e))?;
     let tz = state.config.tz();

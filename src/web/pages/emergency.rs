@@ -10,13 +10,13 @@ use serde::Deserialize;
 use super::{Chrome, local, render};
 use crate::emergency::{Active, Trigger};
 use crate::model::Category;
+use crate::model::Event;
 use crate::model::ReviewState;
 use crate::store::items;
 use crate::web::AppState;
 use crate::web::api::emergency::{EmergencyRequest, message_of, start};
 use crate::web::auth::*;
 use crate::web::error::PageError;
-use crate::web::events::Event;
 
 #[derive(Template)]
 #[template(path = "emergency.html")]

@@ -4,21 +4,21 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{Chrome, duration, local_str, render};
-use crate::model::{Capability, Category, Item, NewItem, ReviewState, Tier};
+use crate::model::{Category, Item, NewItem, ReviewState, Tier};
+use crate::review::{Action, Allowed, Items, Kind};
+use crate::station::Reviews;
 use crate::store::{audit, items, media};
 use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
-use crate::web::events::Event;
+use crate::web::review::missing;
 use crate::web::upload;
-use crate::workflow::{self, Action};
 
 /// An item as a list row or a detail page shows it.
 struct View {
@@ -89,6 +89,7 @@ pub struct ListQuery {
 /// `GET /items`.
 pub async fn list(
     State(state): State<AppState>,
+    State(items): State<Reviews<Items>>,
     user: Page<CanView>,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
@@ -98,11 +99,7 @@ pub async fn list(
         .as_deref()
         .filter(|s| !s.is_empty())
         .and_then(|s| s.parse().ok());
-    let list = state
-        .store
-        .run(move |c| Ok(items::list(c, filter)?))
-        .await
-        .map_err(|e| user.err(e))?;
+    let list = items.list(filter).await.map_err(|e| user.err(e))?;
     let tz = state.config.tz();
     let page = ItemsPage {
         c,
@@ -127,12 +124,13 @@ struct ApprovalsPage {
 /// `GET /approvals`: the leaders' queue, with a player for each.
 pub async fn approvals(
     State(state): State<AppState>,
+    State(items): State<Reviews<Items>>,
+    State(slogans): State<Reviews<crate::display::slogans::Slogans>>,
     user: Page<CanApprove>,
 ) -> Result<Response, PageError> {
     let c = Chrome::new(&state, &user, "approvals").await?;
-    let list = state
-        .store
-        .run(|c| Ok(items::list(c, Some(ReviewState::Submitted))?))
+    let list = items
+        .list(Some(ReviewState::Submitted))
         .await
         .map_err(|e| user.err(e))?;
     let tz = state.config.tz();
@@ -141,7 +139,7 @@ pub async fn approvals(
         .iter()
         .map(|i| (view(i, &user, tz), i.created_by == me))
         .collect();
-    let slogans = super::display::pending(&state, &user).await?;
+    let slogans = super::display::pending(&state, &slogans, &user).await?;
     Ok(render(ApprovalsPage { c, rows, slogans }, user.lang))
 }
 
@@ -174,22 +172,16 @@ pub async fn detail(
         })
         .await
         .map_err(|e| user.err(e))?;
-    let item = item.ok_or_else(|| {
-        user.err(AppError::NotFound(format!(
-            "không có bản tin {id} / no item {id}"
-        )))
-    })?;
+    let item = item.ok_or_else(|| user.err(missing::<Items>(id)))?;
     let tz = state.config.tz();
     let me = &user.authed.user;
-    let editable = me.role.can(Capability::Edit);
+    let allowed = Allowed::of(&Items::standing(&item), me);
     let page = ItemPage {
         own: item.created_by == me.id,
-        can_edit: editable && item.state != ReviewState::Expired,
-        can_submit: editable && matches!(item.state, ReviewState::Draft | ReviewState::Rejected),
-        can_withdraw: editable && item.state == ReviewState::Submitted,
-        can_decide: me.role.can(Capability::Approve)
-            && item.state == ReviewState::Submitted
-            && item.created_by != me.id,
+        can_edit: allowed.edit,
+        can_submit: allowed.submit,
+        can_withdraw: allowed.withdraw,
+        can_decide: allowed.decide,
         history: log
             .into_iter()
             .map(|e| (local_str(&e.at, tz), e.actor, e.action))
@@ -302,19 +294,12 @@ pub async fn new_form(
 /// `GET /items/{id}/edit`.
 pub async fn edit_form(
     State(state): State<AppState>,
+    State(items): State<Reviews<Items>>,
     user: Page<CanEdit>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let item = state
-        .store
-        .run(move |c| Ok(items::get(c, id)?))
-        .await
-        .map_err(|e| user.err(e))?;
-    let item = item.ok_or_else(|| {
-        user.err(AppError::NotFound(format!(
-            "không có bản tin {id} / no item {id}"
-        )))
-    })?;
+    let item = items.get(id).await.map_err(|e| user.err(e))?;
+    let item = item.ok_or_else(|| user.err(missing::<Items>(id)))?;
     form_page(&state, &user, Some(item), None).await
 }
 
@@ -366,125 +351,55 @@ pub fn new_item_from(
     })
 }
 
+/// The item form's fields and optional new recording (taken into the library by `actor`), as
+/// what the item says and the raw fields.
+async fn received(
+    state: &AppState,
+    form: Multipart,
+    actor: &crate::model::User,
+) -> Result<(NewItem, HashMap<String, String>), AppError> {
+    let up = upload::receive(state, form, &actor.name).await?;
+    let new = new_item_from(&up.fields, up.imported.as_ref().map(|i| &i.media))?;
+    Ok((new, up.fields))
+}
+
 /// `POST /items/new`: multipart, with an optional new recording. Creates a draft, and submits
 /// it when asked.
 pub async fn create(
     State(state): State<AppState>,
+    State(items): State<Reviews<Items>>,
     user: Page<CanEdit>,
     form: Multipart,
 ) -> Result<Response, PageError> {
     let actor = user.authed.user.clone();
-    let up = upload::receive(&state, form, &actor.name)
+    let (new, fields) = received(&state, form, &actor)
         .await
         .map_err(|e| user.err(e))?;
-    let new = new_item_from(&up.fields, up.imported.as_ref().map(|i| &i.media))
-        .map_err(|e| user.err(e))?;
-    let submit = up
-        .fields
+    let submit = fields
         .get("submit_now")
         .is_some_and(|v| v == "on" || v == "1");
-    let item = state
-        .store
-        .call(move |c| {
-            let item = workflow::create(c, &new, &actor)?;
-            if submit {
-                return workflow::apply(c, item.id, Action::Submit, Some(&actor));
-            }
-            Ok(item)
-        })
+    let item = items
+        .create(actor, new, submit)
         .await
         .map_err(|e| user.err(e))?;
-    state.events.send(Event::Item { id: item.id });
     Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
 }
 
 /// `POST /items/{id}/edit`: multipart like `create`; any change needs approval again.
 pub async fn update(
     State(state): State<AppState>,
+    State(items): State<Reviews<Items>>,
     user: Page<CanEdit>,
     Path(id): Path<i64>,
     form: Multipart,
 ) -> Result<Response, PageError> {
     let actor = user.authed.user.clone();
-    let up = upload::receive(&state, form, &actor.name)
+    let (new, _) = received(&state, form, &actor)
         .await
         .map_err(|e| user.err(e))?;
-    let new = new_item_from(&up.fields, up.imported.as_ref().map(|i| &i.media))
-        .map_err(|e| user.err(e))?;
-    let item = state
-        .store
-        .call(move |c| workflow::apply(c, id, Action::Edit(new), Some(&actor)))
+    let item = items
+        .act(actor, id, Action::Edit(new))
         .await
         .map_err(|e| user.err(e))?;
-    state.events.send(Event::Item { id: item.id });
     Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ActForm {
-    reason: Option<String>,
-    next: Option<String>,
-}
-
-/// Do `action` to item `id` and go back where the form came from.
-async fn act(
-    state: &AppState,
-    user: &PageUser,
-    id: i64,
-    action: Action,
-    next: Option<&str>,
-) -> Result<Response, PageError> {
-    let actor = user.authed.user.clone();
-    let item = state
-        .store
-        .call(move |c| workflow::apply(c, id, action, Some(&actor)))
-        .await
-        .map_err(|e| user.err(e))?;
-    state.events.send(Event::Item { id: item.id });
-    let next = match next {
-        Some("/approvals") => "/approvals".to_string(),
-        _ => format!("/items/{}", item.id),
-    };
-    Ok(Redirect::to(&next).into_response())
-}
-
-/// `POST /items/{id}/submit`.
-pub async fn submit(
-    State(state): State<AppState>,
-    user: Page<CanEdit>,
-    Path(id): Path<i64>,
-    Form(f): Form<ActForm>,
-) -> Result<Response, PageError> {
-    act(&state, &user, id, Action::Submit, f.next.as_deref()).await
-}
-
-/// `POST /items/{id}/withdraw`.
-pub async fn withdraw(
-    State(state): State<AppState>,
-    user: Page<CanEdit>,
-    Path(id): Path<i64>,
-    Form(f): Form<ActForm>,
-) -> Result<Response, PageError> {
-    act(&state, &user, id, Action::Withdraw, f.next.as_deref()).await
-}
-
-/// `POST /items/{id}/approve`.
-pub async fn approve(
-    State(state): State<AppState>,
-    user: Page<CanApprove>,
-    Path(id): Path<i64>,
-    Form(f): Form<ActForm>,
-) -> Result<Response, PageError> {
-    act(&state, &user, id, Action::Approve, f.next.as_deref()).await
-}
-
-/// `POST /items/{id}/reject`.
-pub async fn reject(
-    State(state): State<AppState>,
-    user: Page<CanApprove>,
-    Path(id): Path<i64>,
-    Form(f): Form<ActForm>,
-) -> Result<Response, PageError> {
-    let reason = f.reason.unwrap_or_default();
-    act(&state, &user, id, Action::Reject(reason), f.next.as_deref()).await
 }

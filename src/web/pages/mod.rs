@@ -11,6 +11,7 @@ mod items;
 mod library;
 mod login;
 mod programme;
+pub mod review;
 mod settings;
 mod users;
 
@@ -27,7 +28,9 @@ use super::AppState;
 use super::auth::PageUser;
 use super::error::PageError;
 use super::i18n::{Lang, Text};
+use crate::display::slogans::Slogans;
 use crate::model::{Capability, ReviewState};
+use crate::review::{Items, Kind};
 
 /// Every page route.
 pub fn router() -> Router<AppState> {
@@ -48,10 +51,6 @@ pub fn router() -> Router<AppState> {
             "/items/{id}/edit",
             get(items::edit_form).post(items::update),
         )
-        .route("/items/{id}/submit", post(items::submit))
-        .route("/items/{id}/withdraw", post(items::withdraw))
-        .route("/items/{id}/approve", post(items::approve))
-        .route("/items/{id}/reject", post(items::reject))
         .route("/approvals", get(items::approvals))
         .route("/programme", get(programme::page))
         .route("/display", get(display::page))
@@ -63,10 +62,6 @@ pub fn router() -> Router<AppState> {
             "/display/slogans/{id}/edit",
             get(display::edit_form).post(display::update),
         )
-        .route("/display/slogans/{id}/submit", post(display::submit))
-        .route("/display/slogans/{id}/withdraw", post(display::withdraw))
-        .route("/display/slogans/{id}/approve", post(display::approve))
-        .route("/display/slogans/{id}/reject", post(display::reject))
         .route("/emergency", get(emergency::page).post(emergency::post))
         .route("/emergency/stop", post(emergency::stop))
         .route("/asrun", get(asrun::page))
@@ -75,6 +70,8 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}", post(users::update))
         .route("/settings", get(settings::page))
         .route("/settings/reload", post(settings::reload))
+        .merge(review::routes::<Items>("/items"))
+        .merge(review::routes::<Slogans>("/display/slogans"))
 }
 
 /// The header and menu every signed-in page shares.
@@ -117,9 +114,8 @@ impl Chrome {
             state
                 .store
                 .run(|c| {
-                    let items = crate::store::items::list(c, Some(ReviewState::Submitted))?;
-                    let slogans = crate::store::slogans::list(c, Some(ReviewState::Submitted))?;
-                    Ok(items.len() + slogans.len())
+                    let waiting = Some(ReviewState::Submitted);
+                    Ok(Items::list(c, waiting)?.len() + Slogans::list(c, waiting)?.len())
                 })
                 .await
                 .map_err(|e| user.err(e))?

@@ -1,7 +1,7 @@
-//! A small bus of things that happened, so open dashboards update by themselves (SSE).
+//! What happened, as live pages hear it: the station publishes these on its bus and the
+//! dashboard's event stream forwards them (server-sent events, `{"kind": ...}`).
 
 use serde::Serialize;
-use tokio::sync::broadcast;
 
 /// Something a live page may want to redraw for.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -22,26 +22,4 @@ pub enum Event {
     Emergency,
     /// The service is stopping: open event streams end, so the stop is not held up.
     ShuttingDown,
-}
-
-/// Where events are published.
-#[derive(Debug, Clone)]
-pub struct Bus(broadcast::Sender<Event>);
-
-impl Default for Bus {
-    fn default() -> Self {
-        Bus(broadcast::channel(256).0)
-    }
-}
-
-impl Bus {
-    /// Publish; nobody listening is fine.
-    pub fn send(&self, e: Event) {
-        let _ = self.0.send(e);
-    }
-
-    /// Listen from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
-        self.0.subscribe()
-    }
 }

@@ -1,0 +1,124 @@
+//! Broadcast items as reviewed content: a recording with a title, a category, a tier and the
+//! days and slots it may air in. Its checks need only the database (the recording must exist);
+//! an item whose last day has passed expires.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, Transaction};
+use serde_json::{Value, json};
+
+use super::{Action, Kind, ReviewError, Standing, Step, apply};
+use crate::model::{Event, Item, NewItem, ReviewState};
+use crate::store::review::Reviewed;
+use crate::store::{items, media};
+use crate::text::clean_line;
+
+/// Longest title, in characters.
+const MAX_TITLE: usize = 200;
+
+/// The kind of broadcast items (`/items`).
+#[derive(Debug, Clone, Copy)]
+pub struct Items;
+
+impl Kind for Items {
+    type Content = NewItem;
+    type Record = Item;
+    type Context = ();
+
+    const NOUN: &'static str = "item";
+    const NAME: (&'static str, &'static str) = ("bản tin", "item");
+    const TABLE: Reviewed = Reviewed::Items;
+
+    fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Item>> {
+        items::get(conn, id)
+    }
+
+    fn list(conn: &Connection, state: Option<ReviewState>) -> rusqlite::Result<Vec<Item>> {
+        items::list(conn, state)
+    }
+
+    fn insert(tx: &Transaction<'_>, content: &NewItem, author: i64) -> rusqlite::Result<i64> {
+        items::insert(tx, content, author)
+    }
+
+    fn update(
+        tx: &Transaction<'_>,
+        id: i64,
+        content: &NewItem,
+        from: ReviewState,
+        to: ReviewState,
+    ) -> rusqlite::Result<usize> {
+        items::update_fields(tx, id, content, from, to)
+    }
+
+    fn standing(item: &Item) -> Standing {
+        Standing {
+            id: item.id,
+            state: item.state,
+            author: Some(item.created_by),
+            reject_reason: item.reject_reason.clone(),
+        }
+    }
+
+    fn validate(conn: &Connection, new: &NewItem, _: &()) -> Result<NewItem, ReviewError> {
+        let title = clean_line(&new.title);
+        if title.is_empty() || title.chars().count() > MAX_TITLE {
+            return Err(ReviewError::Invalid(
+                "tiêu đề phải có từ 1 đến 200 ký tự / the title needs 1 to 200 characters".into(),
+            ));
+        }
+        if let (Some(a), Some(b)) = (new.air_from, new.air_until)
+            && b < a
+        {
+            return Err(ReviewError::Invalid(
+                "ngày kết thúc trước ngày bắt đầu / the last day is before the first day".into(),
+            ));
+        }
+        if media::get(conn, new.media_id)?.is_none() {
+            return Err(ReviewError::NotFound(format!(
+                "bản ghi / recording {}",
+                new.media_id
+            )));
+        }
+        let names = |list: &[String]| -> Vec<String> {
+            list.iter()
+                .map(|s| clean_line(s))
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        Ok(NewItem {
+            title,
+            slots: names(&new.slots),
+            zones: names(&new.zones),
+            ..new.clone()
+        })
+    }
+
+    fn described(new: &NewItem) -> Value {
+        json!({
+            "title": new.title, "media_id": new.media_id, "category": new.category, "tier": new.tier,
+        })
+    }
+
+    fn edited(new: &NewItem) -> Value {
+        json!({ "title": new.title, "media_id": new.media_id })
+    }
+
+    fn committed(_: &(), id: i64, _: Option<Step>) -> Result<Option<Event>, ReviewError> {
+        Ok(Some(Event::Item { id }))
+    }
+}
+
+/// Expire every item whose window ended before `today`. Returns how many.
+pub fn expire_due(conn: &mut Connection, today: NaiveDate) -> Result<usize, ReviewError> {
+    let due = items::due_to_expire(conn, today)?;
+    let mut n = 0;
+    for item in due {
+        match apply::<Items>(conn, item.id, Action::Expire, None, &()) {
+            Ok(_) => n += 1,
+            // Changed meanwhile (approved or edited): the next pass looks again.
+            Err(ReviewError::Conflict | ReviewError::WrongState { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}

@@ -1,0 +1,520 @@
+//! One review lifecycle for everything the public hears or sees only once a leader approved it:
+//! broadcast items, panel slogans and, next, typed bulletins.
+//!
+//! Each follows draft → submitted → approved or rejected → (items) expired. [`rules`] is the
+//! whole rulebook as one pure function: given the state, who wrote it, the step and who acts,
+//! it says the next state or why not (nobody approves what they wrote; only leaders approve).
+//! [`create`] and [`apply`] run a decision against the database: the state change is
+//! conditional on the state it was decided from (two leaders approving at once cannot both
+//! win), a rejection needs a reason, and the audit entry is written in the same transaction.
+//!
+//! A kind of content is a [`Kind`]: its content type, its table, how its content is checked
+//! and what its audit entries say. Owns the rules; must not touch the web, and knows each kind
+//! only through that trait (the kinds live with what they need: [`items`] here, slogans in
+//! `display::slogans`).
+
+pub mod items;
+
+pub use items::Items;
+
+use rusqlite::{Connection, Transaction};
+use serde_json::{Map, Value, json};
+
+use crate::model::{Capability, Event, ReviewState, User};
+use crate::store::review::{self, Reviewed};
+use crate::store::{StoreError, audit};
+use crate::text::clean_line;
+
+/// Something done to reviewed content whose body is `C`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action<C> {
+    /// Send to the leaders.
+    Submit,
+    /// Take back a submission.
+    Withdraw,
+    /// Approve for the public.
+    Approve,
+    /// Send back, with a reason.
+    Reject(String),
+    /// Change what it says.
+    Edit(C),
+    /// Its time has passed (the system does this).
+    Expire,
+}
+
+impl<C> Action<C> {
+    /// The review step this action is.
+    pub fn step(&self) -> Step {
+        match self {
+            Action::Submit => Step::Submit,
+            Action::Withdraw => Step::Withdraw,
+            Action::Approve => Step::Approve,
+            Action::Reject(_) => Step::Reject,
+            Action::Edit(_) => Step::Edit,
+            Action::Expire => Step::Expire,
+        }
+    }
+}
+
+/// A step in the review, whatever the content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Send to the leaders.
+    Submit,
+    /// Take back a submission.
+    Withdraw,
+    /// Approve.
+    Approve,
+    /// Send back with a reason.
+    Reject,
+    /// Change what it says.
+    Edit,
+    /// Its time has passed (the system does this).
+    Expire,
+}
+
+impl Step {
+    /// The verb of its audit action (`item.approve`), in English.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Step::Submit => "submit",
+            Step::Withdraw => "withdraw",
+            Step::Approve => "approve",
+            Step::Reject => "reject",
+            Step::Edit => "edit",
+            Step::Expire => "expire",
+        }
+    }
+
+    /// The same verb in Vietnamese, for the refusals people read.
+    fn verb_vi(self) -> &'static str {
+        match self {
+            Step::Submit => "gửi duyệt",
+            Step::Withdraw => "rút lại",
+            Step::Approve => "duyệt",
+            Step::Reject => "từ chối",
+            Step::Edit => "sửa",
+            Step::Expire => "cho hết hạn",
+        }
+    }
+
+    /// What a role must be allowed to take this step.
+    fn capability(self) -> Capability {
+        match self {
+            Step::Approve | Step::Reject => Capability::Approve,
+            Step::Expire => Capability::Administer,
+            Step::Submit | Step::Withdraw | Step::Edit => Capability::Edit,
+        }
+    }
+}
+
+/// Why a step cannot be taken. Each maps to an HTTP status in the web layer.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    /// The role does not allow it.
+    #[error("bạn không có quyền làm việc này / you are not allowed to do this")]
+    Forbidden,
+    /// Approving one's own content.
+    #[error("không ai được tự duyệt nội dung của mình / nobody may approve what they wrote")]
+    OwnItem,
+    /// Not from this state.
+    #[error(
+        "không thể {action} khi đang ở trạng thái \"{state}\" / cannot {action_en} while it is {state_en}",
+        state = .state.label_vi(), state_en = .state.as_str()
+    )]
+    WrongState {
+        /// The current state.
+        state: ReviewState,
+        /// Vietnamese verb.
+        action: &'static str,
+        /// English verb.
+        action_en: &'static str,
+    },
+    /// Someone changed it since it was read.
+    #[error(
+        "vừa có người khác thay đổi — hãy tải lại trang / someone else just changed it — reload the page"
+    )]
+    Conflict,
+    /// No such content, or what it refers to.
+    #[error("không tìm thấy {0} / {0} not found")]
+    NotFound(String),
+    /// The input is wrong.
+    #[error("{0}")]
+    Invalid(String),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ReviewError {
+    fn from(e: rusqlite::Error) -> Self {
+        ReviewError::Store(e.into())
+    }
+}
+
+/// Where a stored thing is in its review, as [`rules`] needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    /// Its row id.
+    pub id: i64,
+    /// Its state.
+    pub state: ReviewState,
+    /// Who wrote it (`None`: it came with the demo content).
+    pub author: Option<i64>,
+    /// Why it was last sent back.
+    pub reject_reason: Option<String>,
+}
+
+/// A kind of content that goes through review. Adding one is implementing this (next to what
+/// its checks need) and registering its routes; the rules, the transaction, the audit and the
+/// web handlers are the same for all.
+pub trait Kind: Send + Sync + 'static {
+    /// What staff write: the body of a creation or an edit.
+    type Content: Clone + Send + 'static;
+    /// A stored one with its review fields, as pages and the API show it.
+    type Record: Send + 'static;
+    /// What its checks and its effects need besides the database (the panel, for slogans).
+    type Context: Clone + Send + Sync + 'static;
+
+    /// The noun of its audit entries: `item` gives `item.approve` about `item:12`.
+    const NOUN: &'static str;
+    /// What people call one, Vietnamese then English (`("bản tin", "item")`).
+    const NAME: (&'static str, &'static str);
+    /// Its table.
+    const TABLE: Reviewed;
+
+    /// The one with this id.
+    fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Self::Record>>;
+    /// All of them in the order pages list them, optionally in one state.
+    fn list(conn: &Connection, state: Option<ReviewState>) -> rusqlite::Result<Vec<Self::Record>>;
+    /// Store a new draft written by `author`; its row id.
+    fn insert(tx: &Transaction<'_>, content: &Self::Content, author: i64) -> rusqlite::Result<i64>;
+    /// Replace what row `id` says and move it from `from` to `to`; the rows changed (0 when
+    /// someone changed it first).
+    fn update(
+        tx: &Transaction<'_>,
+        id: i64,
+        content: &Self::Content,
+        from: ReviewState,
+        to: ReviewState,
+    ) -> rusqlite::Result<usize>;
+    /// Where a stored one is in its review.
+    fn standing(record: &Self::Record) -> Standing;
+    /// Check and clean what staff wrote.
+    fn validate(
+        conn: &Connection,
+        content: &Self::Content,
+        ctx: &Self::Context,
+    ) -> Result<Self::Content, ReviewError>;
+    /// A last check of a stored one before it is approved (the panel may have changed since
+    /// it was written). Default: none.
+    fn check_approval(
+        _conn: &Connection,
+        _record: &Self::Record,
+        _ctx: &Self::Context,
+    ) -> Result<(), ReviewError> {
+        Ok(())
+    }
+    /// What the audit entry of a creation says about the content (a JSON object).
+    fn described(content: &Self::Content) -> Value;
+    /// What the audit entry of an edit adds to its `from` and `to` (a JSON object). Default:
+    /// what a creation's says.
+    fn edited(content: &Self::Content) -> Value {
+        Self::described(content)
+    }
+    /// After a change to row `id` is committed (`step` `None`: it was created): what the
+    /// kind's running parts must do, and what live pages should hear.
+    fn committed(
+        ctx: &Self::Context,
+        id: i64,
+        step: Option<Step>,
+    ) -> Result<Option<Event>, ReviewError>;
+}
+
+/// The rulebook: the state `step` leads to from `state`, if `actor` may take it now. `author`
+/// is who wrote the thing under review (nobody approves their own); `actor` is `None` for the
+/// system (expiry).
+pub fn rules(
+    state: ReviewState,
+    author: Option<i64>,
+    step: Step,
+    actor: Option<&User>,
+) -> Result<ReviewState, ReviewError> {
+    use ReviewState::*;
+    if let Some(user) = actor {
+        if !user.role.can(step.capability()) {
+            return Err(ReviewError::Forbidden);
+        }
+        if matches!(step, Step::Approve | Step::Reject) && author == Some(user.id) {
+            return Err(ReviewError::OwnItem);
+        }
+    }
+    let next = match (step, state) {
+        (Step::Submit, Draft | Rejected) => Submitted,
+        (Step::Withdraw, Submitted) => Draft,
+        (Step::Approve, Submitted) => Approved,
+        (Step::Reject, Submitted) => Rejected,
+        // Any change to what was submitted or approved needs a fresh approval.
+        (Step::Edit, Draft | Submitted | Approved | Rejected) => Draft,
+        (Step::Expire, Draft | Submitted | Approved) => Expired,
+        _ => {
+            return Err(ReviewError::WrongState {
+                state,
+                action: step.verb_vi(),
+                action_en: step.verb(),
+            });
+        }
+    };
+    Ok(next)
+}
+
+/// Which steps `user` may take on something in `standing` now: what a page offers as buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allowed {
+    /// Change it.
+    pub edit: bool,
+    /// Send it to the leaders.
+    pub submit: bool,
+    /// Take back its submission.
+    pub withdraw: bool,
+    /// Approve or reject it.
+    pub decide: bool,
+}
+
+impl Allowed {
+    /// The rulebook's answer for each step, so a page never offers what would be refused.
+    pub fn of(standing: &Standing, user: &User) -> Allowed {
+        let may = |step| rules(standing.state, standing.author, step, Some(user)).is_ok();
+        Allowed {
+            edit: may(Step::Edit),
+            submit: may(Step::Submit),
+            withdraw: may(Step::Withdraw),
+            decide: may(Step::Approve),
+        }
+    }
+}
+
+/// A reason for sending something back: cleaned, and required.
+pub fn reject_reason(reason: &str) -> Result<String, ReviewError> {
+    let reason = clean_line(reason);
+    if reason.is_empty() {
+        return Err(ReviewError::Invalid(
+            "hãy ghi lý do từ chối / give a reason for rejecting".into(),
+        ));
+    }
+    Ok(reason)
+}
+
+fn not_found<K: Kind>(id: i64) -> ReviewError {
+    let (vi, en) = K::NAME;
+    ReviewError::NotFound(format!("{vi} / {en} {id}"))
+}
+
+/// Write a draft of kind `K` by `actor`, atomically with its audit entry.
+pub fn create<K: Kind>(
+    conn: &mut Connection,
+    content: &K::Content,
+    actor: &User,
+    ctx: &K::Context,
+) -> Result<K::Record, ReviewError> {
+    if !actor.role.can(Capability::Edit) {
+        return Err(ReviewError::Forbidden);
+    }
+    let content = K::validate(conn, content, ctx)?;
+    let tx = conn.transaction()?;
+    let id = K::insert(&tx, &content, actor.id)?;
+    audit::record(
+        &tx,
+        &actor.name,
+        &format!("{}.create", K::NOUN),
+        &format!("{}:{id}", K::NOUN),
+        &K::described(&content),
+    )?;
+    let record = K::get(&tx, id)?.ok_or_else(|| not_found::<K>(id))?;
+    tx.commit()?;
+    Ok(record)
+}
+
+/// Do `action` to row `id` of kind `K` as `actor` (`None`: the system), atomically with its
+/// audit entry.
+pub fn apply<K: Kind>(
+    conn: &mut Connection,
+    id: i64,
+    action: Action<K::Content>,
+    actor: Option<&User>,
+    ctx: &K::Context,
+) -> Result<K::Record, ReviewError> {
+    let tx = conn.transaction()?;
+    let current = K::get(&tx, id)?.ok_or_else(|| not_found::<K>(id))?;
+    let standing = K::standing(&current);
+    let step = action.step();
+    let next = rules(standing.state, standing.author, step, actor)?;
+    let move_to = |decided_by: Option<i64>, reason: Option<&str>| {
+        review::set_state(&tx, K::TABLE, id, standing.state, next, decided_by, reason)
+    };
+    let mut detail = Map::new();
+    let changed = match &action {
+        Action::Edit(content) => {
+            let content = K::validate(&tx, content, ctx)?;
+            if let Value::Object(fields) = K::edited(&content) {
+                detail = fields;
+            }
+            K::update(&tx, id, &content, standing.state, next)?
+        }
+        Action::Approve => {
+            K::check_approval(&tx, &current, ctx)?;
+            move_to(actor.map(|u| u.id), None)?
+        }
+        Action::Reject(reason) => {
+            let reason = reject_reason(reason)?;
+            let changed = move_to(actor.map(|u| u.id), Some(&reason))?;
+            detail.insert("reason".into(), json!(reason));
+            changed
+        }
+        Action::Submit | Action::Withdraw | Action::Expire => {
+            move_to(None, standing.reject_reason.as_deref())?
+        }
+    };
+    if changed != 1 {
+        return Err(ReviewError::Conflict);
+    }
+    detail.insert("from".into(), json!(standing.state));
+    detail.insert("to".into(), json!(next));
+    audit::record(
+        &tx,
+        actor.map_or("system", |u| u.name.as_str()),
+        &format!("{}.{}", K::NOUN, step.verb()),
+        &format!("{}:{id}", K::NOUN),
+        &Value::Object(detail),
+    )?;
+    let record = K::get(&tx, id)?.ok_or_else(|| not_found::<K>(id))?;
+    tx.commit()?;
+    Ok(record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Role;
+
+    fn user(id: i64, role: Role) -> User {
+        User {
+            id,
+            name: format!("u{id}"),
+            display_name: String::new(),
+            role,
+            active: true,
+            created_at: String::new(),
+        }
+    }
+
+    fn decide(
+        state: ReviewState,
+        author: i64,
+        step: Step,
+        actor: &User,
+    ) -> Result<ReviewState, ReviewError> {
+        rules(state, Some(author), step, Some(actor))
+    }
+
+    #[test]
+    fn the_happy_path() {
+        let editor = user(1, Role::Editor);
+        let leader = user(2, Role::Approver);
+        assert_eq!(
+            decide(ReviewState::Draft, 1, Step::Submit, &editor).unwrap(),
+            ReviewState::Submitted
+        );
+        assert_eq!(
+            decide(ReviewState::Submitted, 1, Step::Approve, &leader).unwrap(),
+            ReviewState::Approved
+        );
+        assert_eq!(
+            decide(ReviewState::Submitted, 1, Step::Reject, &leader).unwrap(),
+            ReviewState::Rejected
+        );
+    }
+
+    #[test]
+    fn nobody_approves_their_own_item() {
+        let leader = user(2, Role::Approver);
+        assert!(matches!(
+            decide(ReviewState::Submitted, 2, Step::Approve, &leader),
+            Err(ReviewError::OwnItem)
+        ));
+    }
+
+    #[test]
+    fn only_approvers_approve() {
+        for role in [Role::Admin, Role::Editor, Role::Operator] {
+            let r = decide(ReviewState::Submitted, 1, Step::Approve, &user(9, role));
+            assert!(matches!(r, Err(ReviewError::Forbidden)), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn changing_an_approved_item_needs_approval_again() {
+        assert_eq!(
+            decide(ReviewState::Approved, 1, Step::Edit, &user(1, Role::Editor)).unwrap(),
+            ReviewState::Draft
+        );
+    }
+
+    #[test]
+    fn approving_twice_is_refused() {
+        let r = decide(
+            ReviewState::Approved,
+            1,
+            Step::Approve,
+            &user(2, Role::Approver),
+        );
+        assert!(matches!(r, Err(ReviewError::WrongState { .. })));
+    }
+
+    #[test]
+    fn every_state_and_action_has_an_answer() {
+        let steps = [
+            Step::Submit,
+            Step::Withdraw,
+            Step::Approve,
+            Step::Reject,
+            Step::Expire,
+        ];
+        for state in ReviewState::ALL {
+            for step in steps {
+                let _ = rules(state, Some(1), step, None);
+            }
+        }
+    }
+
+    #[test]
+    fn pages_offer_exactly_what_the_rules_allow() {
+        let editor = user(1, Role::Editor);
+        let leader = user(2, Role::Approver);
+        let standing = |state, author| Standing {
+            id: 1,
+            state,
+            author,
+            reject_reason: None,
+        };
+        let draft = Allowed::of(&standing(ReviewState::Draft, Some(1)), &editor);
+        assert!(draft.edit && draft.submit && !draft.withdraw && !draft.decide);
+        let own = Allowed::of(&standing(ReviewState::Submitted, Some(2)), &leader);
+        assert!(
+            own.withdraw && !own.decide,
+            "a leader does not decide on their own"
+        );
+        let demo = Allowed::of(&standing(ReviewState::Submitted, None), &leader);
+        assert!(demo.decide, "demo content has no author to protect");
+        let expired = Allowed::of(&standing(ReviewState::Expired, Some(1)), &editor);
+        assert_eq!(
+            expired,
+            Allowed {
+                edit: false,
+                submit: false,
+                withdraw: false,
+                decide: false
+            }
+        );
+    }
+}

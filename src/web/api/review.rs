@@ -1,0 +1,251 @@
+//! The `/api/v1` operations every reviewed kind has: list, create, get, edit, and the four
+//! review steps. The work is written once, generic over the kind; [`reviewed_api!`] gives each
+//! kind its routes and their OpenAPI description (the description is per kind: utoipa
+//! describes concrete functions), each a one-line call into the generic code.
+
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use super::extract::Json;
+use crate::model::{ReviewState, User};
+use crate::review::{Action, Kind};
+use crate::station::Reviews;
+use crate::web::error::ApiError;
+use crate::web::review::missing;
+
+/// Filter of a reviewed kind's list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Only those in this state.
+    pub state: Option<ReviewState>,
+}
+
+/// Why something is sent back.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct Rejection {
+    /// The reason, shown to the person who wrote it.
+    pub reason: String,
+}
+
+/// All of kind `K` in the state asked for.
+pub async fn list<K: Kind>(
+    reviews: &Reviews<K>,
+    q: ListQuery,
+) -> Result<Json<Vec<K::Record>>, ApiError> {
+    Ok(Json(reviews.list(q.state).await?))
+}
+
+/// Row `id` of kind `K`, or 404.
+pub async fn one<K: Kind>(reviews: &Reviews<K>, id: i64) -> Result<Json<K::Record>, ApiError> {
+    reviews
+        .get(id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError(missing::<K>(id)))
+}
+
+/// A new draft by `actor`: 201 with it.
+pub async fn create<K: Kind>(
+    reviews: &Reviews<K>,
+    actor: User,
+    content: K::Content,
+) -> Result<(StatusCode, Json<K::Record>), ApiError> {
+    let record = reviews.create(actor, content, false).await?;
+    Ok((StatusCode::CREATED, Json(record)))
+}
+
+/// `action` on row `id` by `actor`: 200 with the row as it is now.
+pub async fn act<K: Kind>(
+    reviews: &Reviews<K>,
+    actor: User,
+    id: i64,
+    action: Action<K::Content>,
+) -> Result<Json<K::Record>, ApiError> {
+    Ok(Json(reviews.act(actor, id, action).await?))
+}
+
+/// The API of one reviewed kind: a module `$module` with a handler per operation (each with
+/// its OpenAPI description) and `routes()`, to merge into the `/api/v1` router. `$content` and
+/// `$record` name the kind's model types.
+macro_rules! reviewed_api {
+    (
+        mod $module:ident for $kind:path {
+            tag: $tag:literal,
+            paths: { list: $list:literal, one: $one:literal, submit: $submit:literal,
+                withdraw: $withdraw:literal, approve: $approve:literal, reject: $reject:literal $(,)? },
+            content: $content:ident,
+            record: $record:ident,
+            create_responses: [$($created:tt)*],
+            docs: { list: $d_list:literal, create: $d_create:literal, get: $d_get:literal,
+                edit: $d_edit:literal, submit: $d_submit:literal, withdraw: $d_withdraw:literal,
+                approve: $d_approve:literal, reject: $d_reject:literal $(,)? } $(,)?
+        }
+    ) => {
+        #[doc = concat!("`/api/v1", $list, "`: ", $tag, ", through the one review lifecycle.")]
+        pub mod $module {
+            use axum::extract::State;
+            use axum::http::StatusCode;
+            use axum::routing::{get as read, post};
+
+            use crate::model::{$content, $record};
+            use crate::review::Action;
+            use crate::station::Reviews;
+            use crate::web::api::ErrorBody;
+            use crate::web::api::extract::{Json, Path, Query};
+            use crate::web::api::review::{self, ListQuery, Rejection};
+            use crate::web::auth::{Api, CanApprove, CanEdit, CanView};
+            use crate::web::error::ApiError;
+
+            type K = $kind;
+
+            #[doc = $d_list]
+            #[utoipa::path(get, path = $list, params(ListQuery), tag = $tag,
+                responses((status = 200, body = [$record])))]
+            pub async fn list(
+                State(r): State<Reviews<K>>,
+                _: Api<CanView>,
+                Query(q): Query<ListQuery>,
+            ) -> Result<Json<Vec<$record>>, ApiError> {
+                review::list(&r, q).await
+            }
+
+            #[doc = $d_create]
+            #[utoipa::path(post, path = $list, tag = $tag, request_body = $content,
+                responses((status = 201, body = $record), $($created)*))]
+            pub async fn create(
+                State(r): State<Reviews<K>>,
+                user: Api<CanEdit>,
+                Json(new): Json<$content>,
+            ) -> Result<(StatusCode, Json<$record>), ApiError> {
+                review::create(&r, user.authed.user, new).await
+            }
+
+            #[doc = $d_get]
+            #[utoipa::path(get, path = $one, tag = $tag, params(("id" = i64, Path)),
+                responses((status = 200, body = $record), (status = 404, body = ErrorBody)))]
+            pub async fn get(
+                State(r): State<Reviews<K>>,
+                _: Api<CanView>,
+                Path(id): Path<i64>,
+            ) -> Result<Json<$record>, ApiError> {
+                review::one(&r, id).await
+            }
+
+            #[doc = $d_edit]
+            #[utoipa::path(put, path = $one, tag = $tag, params(("id" = i64, Path)),
+                request_body = $content,
+                responses((status = 200, body = $record), (status = 409, body = ErrorBody)))]
+            pub async fn edit(
+                State(r): State<Reviews<K>>,
+                user: Api<CanEdit>,
+                Path(id): Path<i64>,
+                Json(new): Json<$content>,
+            ) -> Result<Json<$record>, ApiError> {
+                review::act(&r, user.authed.user, id, Action::Edit(new)).await
+            }
+
+            #[doc = $d_submit]
+            #[utoipa::path(post, path = $submit, tag = $tag, params(("id" = i64, Path)),
+                responses((status = 200, body = $record), (status = 409, body = ErrorBody)))]
+            pub async fn submit(
+                State(r): State<Reviews<K>>,
+                user: Api<CanEdit>,
+                Path(id): Path<i64>,
+            ) -> Result<Json<$record>, ApiError> {
+                review::act(&r, user.authed.user, id, Action::Submit).await
+            }
+
+            #[doc = $d_withdraw]
+            #[utoipa::path(post, path = $withdraw, tag = $tag, params(("id" = i64, Path)),
+                responses((status = 200, body = $record), (status = 409, body = ErrorBody)))]
+            pub async fn withdraw(
+                State(r): State<Reviews<K>>,
+                user: Api<CanEdit>,
+                Path(id): Path<i64>,
+            ) -> Result<Json<$record>, ApiError> {
+                review::act(&r, user.authed.user, id, Action::Withdraw).await
+            }
+
+            #[doc = $d_approve]
+            #[utoipa::path(post, path = $approve, tag = $tag, params(("id" = i64, Path)),
+                responses((status = 200, body = $record), (status = 403, body = ErrorBody),
+                    (status = 409, body = ErrorBody)))]
+            pub async fn approve(
+                State(r): State<Reviews<K>>,
+                user: Api<CanApprove>,
+                Path(id): Path<i64>,
+            ) -> Result<Json<$record>, ApiError> {
+                review::act(&r, user.authed.user, id, Action::Approve).await
+            }
+
+            #[doc = $d_reject]
+            #[utoipa::path(post, path = $reject, tag = $tag, params(("id" = i64, Path)),
+                request_body = Rejection,
+                responses((status = 200, body = $record), (status = 400, body = ErrorBody),
+                    (status = 409, body = ErrorBody)))]
+            pub async fn reject(
+                State(r): State<Reviews<K>>,
+                user: Api<CanApprove>,
+                Path(id): Path<i64>,
+                Json(why): Json<Rejection>,
+            ) -> Result<Json<$record>, ApiError> {
+                review::act(&r, user.authed.user, id, Action::Reject(why.reason)).await
+            }
+
+            /// The routes, relative to `/api/v1`.
+            pub fn routes() -> axum::Router<crate::web::AppState> {
+                axum::Router::new()
+                    .route($list, read(list).post(create))
+                    .route($one, read(get).put(edit))
+                    .route($submit, post(submit))
+                    .route($withdraw, post(withdraw))
+                    .route($approve, post(approve))
+                    .route($reject, post(reject))
+            }
+        }
+    };
+}
+
+reviewed_api! {
+    mod items for crate::review::Items {
+        tag: "items",
+        paths: { list: "/items", one: "/items/{id}", submit: "/items/{id}/submit",
+            withdraw: "/items/{id}/withdraw", approve: "/items/{id}/approve",
+            reject: "/items/{id}/reject" },
+        content: NewItem,
+        record: Item,
+        create_responses: [(status = 404, description = "No such recording", body = ErrorBody)],
+        docs: {
+            list: "List items, newest first.",
+            create: "Create a draft item from a recording in the library.",
+            get: "One item.",
+            edit: "Change an item (or its recording). A submitted or approved item goes back to draft.",
+            submit: "Send a draft (or rejected) item to the leaders.",
+            withdraw: "Take back a submission.",
+            approve: "Approve a submitted item (approvers; never one's own). A second approval gets 409.",
+            reject: "Reject a submitted item with a reason.",
+        },
+    }
+}
+
+reviewed_api! {
+    mod slogans for crate::display::slogans::Slogans {
+        tag: "display",
+        paths: { list: "/display/slogans", one: "/display/slogans/{id}",
+            submit: "/display/slogans/{id}/submit", withdraw: "/display/slogans/{id}/withdraw",
+            approve: "/display/slogans/{id}/approve", reject: "/display/slogans/{id}/reject" },
+        content: NewSlogan,
+        record: SloganRecord,
+        create_responses: [(status = 400, body = ErrorBody), (status = 403, body = ErrorBody)],
+        docs: {
+            list: "Slogans in rotation order.",
+            create: "Write a draft slogan. A letter the panel's font cannot draw is refused, named.",
+            get: "One slogan.",
+            edit: "Change a slogan. A submitted or approved slogan goes back to draft (and off the panel).",
+            submit: "Send a draft (or rejected) slogan to the leaders.",
+            withdraw: "Take back a submission.",
+            approve: "Approve a submitted slogan: the panel shows it from the next frame.",
+            reject: "Send a submitted slogan back with a reason.",
+        },
+    }
+}

@@ -1,0 +1,92 @@
+//! The buttons of every reviewed kind's pages: submit, withdraw, approve and reject post here,
+//! and go back to the leaders' queue or to the kind's own page.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use crate::review::Action;
+use crate::station::Reviews;
+use crate::web::AppState;
+use crate::web::auth::{CanApprove, CanEdit, Page, PageUser};
+use crate::web::error::PageError;
+use crate::web::review::Reviewed;
+
+/// The step routes of `K` under `base`: `{base}/{id}/submit`, `…/withdraw`, `…/approve`,
+/// `…/reject`.
+pub fn routes<K: Reviewed>(base: &str) -> Router<AppState> {
+    Router::new()
+        .route(&format!("{base}/{{id}}/submit"), post(submit::<K>))
+        .route(&format!("{base}/{{id}}/withdraw"), post(withdraw::<K>))
+        .route(&format!("{base}/{{id}}/approve"), post(approve::<K>))
+        .route(&format!("{base}/{{id}}/reject"), post(reject::<K>))
+}
+
+/// What the step buttons post: a reason when rejecting, and where to go back to.
+#[derive(Debug, Deserialize)]
+pub struct StepForm {
+    reason: Option<String>,
+    next: Option<String>,
+}
+
+/// `POST {base}/{id}/submit`.
+async fn submit<K: Reviewed>(
+    State(reviews): State<Reviews<K>>,
+    user: Page<CanEdit>,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> Result<Response, PageError> {
+    step(&reviews, &user, id, Action::Submit, f).await
+}
+
+/// `POST {base}/{id}/withdraw`.
+async fn withdraw<K: Reviewed>(
+    State(reviews): State<Reviews<K>>,
+    user: Page<CanEdit>,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> Result<Response, PageError> {
+    step(&reviews, &user, id, Action::Withdraw, f).await
+}
+
+/// `POST {base}/{id}/approve`.
+async fn approve<K: Reviewed>(
+    State(reviews): State<Reviews<K>>,
+    user: Page<CanApprove>,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> Result<Response, PageError> {
+    step(&reviews, &user, id, Action::Approve, f).await
+}
+
+/// `POST {base}/{id}/reject`.
+async fn reject<K: Reviewed>(
+    State(reviews): State<Reviews<K>>,
+    user: Page<CanApprove>,
+    Path(id): Path<i64>,
+    Form(mut f): Form<StepForm>,
+) -> Result<Response, PageError> {
+    let reason = f.reason.take().unwrap_or_default();
+    step(&reviews, &user, id, Action::Reject(reason), f).await
+}
+
+/// Take the step and go back where the form came from.
+async fn step<K: Reviewed>(
+    reviews: &Reviews<K>,
+    user: &PageUser,
+    id: i64,
+    action: Action<K::Content>,
+    form: StepForm,
+) -> Result<Response, PageError> {
+    reviews
+        .act(user.authed.user.clone(), id, action)
+        .await
+        .map_err(|e| user.err(e))?;
+    let next = match form.next.as_deref() {
+        Some("/approvals") => "/approvals".to_string(),
+        _ => K::page_after(id),
+    };
+    Ok(Redirect::to(&next).into_response())
+}
