@@ -326,6 +326,17 @@ fn the_newest_emergency_wins_and_stopping_ends_all_of_it() {
         .unwrap();
     assert!(second.id > first.id);
     assert_eq!(emergency.active().unwrap().id, second.id);
+    // The player may fall silent for an instant between the first warning and the second:
+    // the silence waited for below must be the one after the stop.
+    wait_for(&mut rx, 5, "the second emergency", |e| {
+        matches!(
+            e,
+            PlayerEvent::Started {
+                priority: Priority::Emergency,
+                ..
+            }
+        )
+    });
     let ended = emergency.stop("truc-ban").unwrap();
     assert_eq!(ended.id, second.id);
     wait_for(&mut rx, 5, "silence", |e| {

@@ -425,6 +425,8 @@ impl Worker {
         match sink.drain() {
             Ok(at) => {
                 self.options.hooks.off_air();
+                // Whoever hears "idle" and asks the status must find nothing playing.
+                self.publish_status();
                 self.emit(PlayerEvent::Idle { at });
             }
             Err(e) => self.output_lost(e),
