@@ -4,15 +4,18 @@
 //! - [`convert`] brings them to the output's rate and channels;
 //! - [`gain`] sets the level;
 //! - [`sink`] is where samples go: a sound card, a WAV capture or nothing;
-//! - [`player`] is the thread that owns the sink and plays requests back to back.
+//! - [`player`] is the thread that owns the sink and plays requests back to back;
+//! - [`stream`] relays a live stream (tiếp sóng) as one more source the player plays.
 
 pub mod arbiter;
+pub mod clip;
 pub mod convert;
 pub mod decode;
 pub mod gain;
 pub mod input;
 pub mod player;
 pub mod sink;
+pub mod stream;
 
 pub use arbiter::Priority;
 pub use convert::AudioFormat;

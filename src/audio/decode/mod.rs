@@ -15,7 +15,7 @@ use symphonia::core::codecs::registry::CodecRegistry;
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::probe::Hint;
 use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
-use symphonia::core::io::{MediaSourceStream, MediaSourceStreamOptions};
+use symphonia::core::io::{MediaSource, MediaSourceStream, MediaSourceStreamOptions};
 use symphonia::core::meta::MetadataOptions;
 
 mod mp4;
@@ -221,6 +221,20 @@ impl Decoder {
                 .unwrap_or(0);
         }
         Ok(decoder)
+    }
+
+    /// Open a live stream that cannot seek (a relay's network source), named `name` in
+    /// messages; `extension` (`mp3`, `aac`, `ogg`, `mp4`) tells the demuxer what the bytes
+    /// are, as a file's extension would. Reads block on `source` until the format is known.
+    pub fn open_stream(
+        name: &Path,
+        source: Box<dyn MediaSource>,
+        extension: &str,
+    ) -> Result<Self, DecodeError> {
+        let mss = MediaSourceStream::new(source, MediaSourceStreamOptions::default());
+        let mut hint = Hint::new();
+        hint.with_extension(extension);
+        Self::from_stream(name, mss, &hint)
     }
 
     fn from_stream(

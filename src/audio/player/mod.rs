@@ -21,11 +21,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::broadcast;
 
-pub use voice::Clip;
+pub use crate::audio::clip::Clip;
 
 use super::arbiter::{AfterPreemption, Priority};
 use super::convert::AudioFormat;
 use super::sink::{self, OutputSpec, SinkError};
+use super::stream::{RelayEvent, RelaySpec};
 use crate::clock::Clock;
 
 /// Identifies one play, as returned by [`Player::play`].
@@ -40,6 +41,9 @@ pub enum Source {
     Clip(Clip),
     /// The live microphone or line-in (`None`: the default input).
     Live(Option<String>),
+    /// A live stream relayed until its deadline, with its fallback (tiếp sóng). After a
+    /// pre-emption it resumes live, not where it was cut.
+    Relay(RelaySpec),
 }
 
 /// Something to play.
@@ -133,6 +137,8 @@ pub enum PlayerEvent {
     OutputReady { output: String, format: AudioFormat },
     /// The output is missing or went away; the player retries.
     OutputLost { output: String, reason: String },
+    /// What a relay reports (connected, outages and their times, titles).
+    Relay { id: PlayId, event: RelayEvent },
 }
 
 /// A snapshot of the player for the dashboard and `/healthz`.

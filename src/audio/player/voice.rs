@@ -2,55 +2,25 @@
 //! ready for the output, with what has been heard of it.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::{Outcome, PlayId, PlayReport, PlayRequest, Source};
+use std::sync::Arc;
+
+use tokio::sync::broadcast;
+
+use super::{Outcome, PlayId, PlayReport, PlayRequest, PlayerEvent, Source};
 use crate::audio::arbiter::Priority;
+use crate::audio::clip::Clip;
 use crate::audio::convert::{AudioFormat, Converter};
 use crate::audio::decode::{DecodeError, Decoder};
 use crate::audio::gain::Leveler;
 use crate::audio::input::LiveInput;
+use crate::audio::stream::RelaySource;
+use crate::clock::Clock;
 
 /// Seconds of written audio kept, so a pre-empted voice can replay what the output dropped.
 const HISTORY_SECONDS: f64 = 0.5;
-
-/// Audio in memory, decoded once: the attention chime starts without opening a file.
-#[derive(Debug, Clone)]
-pub struct Clip {
-    /// Its format.
-    pub format: AudioFormat,
-    /// Interleaved samples.
-    pub samples: Arc<[f32]>,
-}
-
-impl Clip {
-    /// Longest clip kept in memory.
-    pub const MAX_SECONDS: u32 = 120;
-
-    /// Decode a short recording completely.
-    pub fn load(path: &std::path::Path) -> Result<Clip, DecodeError> {
-        let mut d = Decoder::open(path)?;
-        let mut samples = Vec::new();
-        let mut channels = d.info().channels;
-        let limit = (d.info().sample_rate * Self::MAX_SECONDS) as usize;
-        while let Some(block) = d.next_block()? {
-            channels = block.channels;
-            samples.extend_from_slice(block.samples);
-            if samples.len() / usize::from(channels.max(1)) > limit {
-                break;
-            }
-        }
-        Ok(Clip {
-            format: AudioFormat {
-                sample_rate: d.info().sample_rate,
-                channels: channels.max(1),
-            },
-            samples: samples.into(),
-        })
-    }
-}
 
 /// Where a voice's blocks of samples come from.
 pub(super) trait BlockSource: Send {
@@ -59,6 +29,11 @@ pub(super) trait BlockSource: Send {
     /// Problems worth reporting that did not stop it.
     fn warnings(&self) -> Vec<String> {
         Vec::new()
+    }
+    /// A live source resumes where the live audio is after a pause, so what the output dropped
+    /// when it was cut off is not played again.
+    fn is_live(&self) -> bool {
+        false
     }
 }
 
@@ -98,6 +73,18 @@ impl BlockSource for LiveInput {
     }
 }
 
+impl BlockSource for RelaySource {
+    fn next_block(&mut self) -> Result<Option<&[f32]>, DecodeError> {
+        Ok(RelaySource::next_block(self))
+    }
+    fn warnings(&self) -> Vec<String> {
+        self.summary()
+    }
+    fn is_live(&self) -> bool {
+        true
+    }
+}
+
 /// One request being played.
 pub(super) struct Voice {
     pub(super) id: PlayId,
@@ -124,10 +111,14 @@ pub(super) struct Voice {
 }
 
 impl Voice {
+    /// Open what `request` plays, converted to `format`. A relay paces itself by `clock` and
+    /// reports through `events`.
     pub(super) fn open(
         id: PlayId,
         request: PlayRequest,
         format: AudioFormat,
+        clock: &Arc<dyn Clock>,
+        events: &broadcast::Sender<PlayerEvent>,
     ) -> Result<Voice, String> {
         let (source, from): (Box<dyn BlockSource>, AudioFormat) = match &request.source {
             Source::File(path) => {
@@ -151,6 +142,16 @@ impl Voice {
                 let live = LiveInput::open(name.as_deref()).map_err(|e| e.to_string())?;
                 let from = live.format();
                 (Box::new(live), from)
+            }
+            Source::Relay(spec) => {
+                let events = events.clone();
+                let observer = Box::new(move |event| {
+                    let _ = events.send(PlayerEvent::Relay { id, event });
+                });
+                let relay = RelaySource::start(spec.clone(), format, clock.clone(), observer)
+                    .map_err(|e| e.to_string())?;
+                // The relay converts to the output format itself.
+                (Box::new(relay), format)
             }
         };
         let converter = Converter::new(from, format).map_err(|e| e.to_string())?;
@@ -233,8 +234,13 @@ impl Voice {
     pub(super) fn rewind(&mut self, frames: u64, channels: u16) {
         let samples = (frames as usize * usize::from(channels)).min(self.history.len());
         let tail: Vec<f32> = self.history.drain(self.history.len() - samples..).collect();
-        for s in tail.into_iter().rev() {
-            self.pending.push_front(s);
+        if self.source.is_live() {
+            // Live audio resumes live: what was cut off stays missed.
+            self.pending.clear();
+        } else {
+            for s in tail.into_iter().rev() {
+                self.pending.push_front(s);
+            }
         }
         self.frames_written = self.frames_written.saturating_sub(frames);
         self.resuming = true;

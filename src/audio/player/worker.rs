@@ -188,7 +188,7 @@ impl Worker {
         let format = self.format()?;
         let label = req.label.clone();
         let priority = req.priority;
-        match Voice::open(id, req, format) {
+        match Voice::open(id, req, format, &self.options.clock, &self.events) {
             Ok(v) => Some(v),
             Err(reason) => {
                 self.emit(PlayerEvent::Ended(failed_report(

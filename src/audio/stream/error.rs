@@ -1,0 +1,77 @@
+//! Why a stream cannot be relayed, said so that the person on duty knows what to fix: every
+//! message names the stream and the cause, in Vietnamese and English.
+
+use super::url::StreamUrl;
+
+/// Why a stream cannot be relayed (right now: the relay retries while it should run).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StreamError {
+    /// The address is not an `http://` or `https://` URL.
+    #[error(
+        "địa chỉ luồng \"{url}\" không hợp lệ: {why} — hãy dùng dạng http://máy:cổng/đường-dẫn / invalid stream address \"{url}\": {why} — use http://host:port/path"
+    )]
+    BadUrl { url: String, why: String },
+    /// No connection: refused, no such host, no route, TLS failed.
+    #[error(
+        "không kết nối được {url}: {detail} — đài có thể đang tắt, hoặc mạng có vấn đề / cannot connect to {url}: {detail} — the station may be off the air, or the network is down"
+    )]
+    Unreachable { url: StreamUrl, detail: String },
+    /// The server answered with an error status.
+    #[error(
+        "máy chủ trả lời {code} cho {url}{hint_vi} / the server answered {code} for {url}{hint_en}",
+        hint_vi = status_hint(*code).0, hint_en = status_hint(*code).1
+    )]
+    Status { url: StreamUrl, code: u16 },
+    /// A web page where a stream was expected (the station's player page, a login page).
+    #[error(
+        "{url} là một trang web, không phải luồng âm thanh — hãy lấy địa chỉ của chính luồng (thường kết thúc bằng .mp3, .aac, .ogg hoặc .m3u8) / {url} is a web page, not an audio stream — use the stream's own address (it usually ends in .mp3, .aac, .ogg or .m3u8)"
+    )]
+    Html { url: StreamUrl },
+    /// Something that is not audio (text, a picture, JSON).
+    #[error(
+        "{url} không phải luồng âm thanh (máy chủ gửi {content_type}) — hãy kiểm tra địa chỉ / {url} is not an audio stream (the server sends {content_type}) — check the address"
+    )]
+    NotAudio {
+        url: StreamUrl,
+        content_type: String,
+    },
+    /// Redirect after redirect, past the bound.
+    #[error(
+        "{url} chuyển hướng quá {max} lần — địa chỉ bị vòng lặp, hãy hỏi đài địa chỉ đúng / {url} redirects more than {max} times — the address loops, ask the station for the right one"
+    )]
+    TooManyRedirects { url: StreamUrl, max: u32 },
+    /// Connected, but no data for this long.
+    #[error(
+        "{url} không gửi dữ liệu trong {seconds} giây / {url} sent no data for {seconds} seconds"
+    )]
+    Stalled { url: StreamUrl, seconds: u64 },
+    /// The server closed the stream.
+    #[error("{url} đã ngắt luồng / {url} closed the stream")]
+    Ended { url: StreamUrl },
+    /// Audio we cannot decode.
+    #[error("không giải mã được {url}: {detail} / cannot decode {url}: {detail}")]
+    Undecodable { url: StreamUrl, detail: String },
+    /// An HLS playlist that is broken or uses what we do not play.
+    #[error(
+        "danh sách HLS {url} không dùng được: {detail} / unusable HLS playlist {url}: {detail}"
+    )]
+    Playlist { url: StreamUrl, detail: String },
+    /// A read failed part way (the connection broke).
+    #[error("mất kết nối tới {url}: {detail} / lost the connection to {url}: {detail}")]
+    Read { url: StreamUrl, detail: String },
+}
+
+fn status_hint(code: u16) -> (&'static str, &'static str) {
+    match code {
+        404 => (
+            " (không có luồng ở địa chỉ này — đài đã đổi địa chỉ hoặc đang tắt)",
+            " (no stream at this address — the station moved it or is off the air)",
+        ),
+        401 | 403 => (
+            " (bị từ chối — luồng cần quyền truy cập)",
+            " (refused — the stream needs permission)",
+        ),
+        500..=599 => (" (lỗi phía đài)", " (a fault at the station's end)"),
+        _ => ("", ""),
+    }
+}
