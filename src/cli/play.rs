@@ -18,6 +18,8 @@ use loaxa::clock::{Clock, SimClock, SystemClock};
 
 /// Longest `--seconds`: a day.
 const MAX_SECONDS: f64 = 86_400.0;
+/// How long after `--seconds` the stop comes, so that a relay ends by itself first.
+const STOP_GRACE: Duration = Duration::from_millis(50);
 
 /// Options of `loaxa play`.
 #[derive(Debug, clap::Args)]
@@ -115,11 +117,12 @@ pub fn run(config_path: Option<&Path>, args: Args) -> Result<ExitCode> {
     }
     let (done, stopped) = mpsc::channel::<()>();
     let failed = std::thread::scope(|scope| {
-        // `--seconds` ends whatever still plays then (a relay also ends by itself).
+        // `--seconds` ends whatever still plays then. A relay ends by itself at that moment;
+        // this is the backstop for files, within one output buffer.
         if let Some(until) = until {
             let (player, clock) = (&player, clock.clone());
             scope.spawn(move || {
-                let left = (until - clock.now()).to_std().unwrap_or_default();
+                let left = (until - clock.now()).to_std().unwrap_or_default() + STOP_GRACE;
                 if !clock.is_real() {
                     return;
                 }

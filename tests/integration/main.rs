@@ -20,6 +20,8 @@ mod media;
 mod onair;
 mod ops;
 mod programme;
+mod relay;
 mod service;
 mod speech;
+mod stream_server;
 mod web;

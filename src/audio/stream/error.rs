@@ -4,16 +4,29 @@
 use super::url::StreamUrl;
 
 /// Why a stream cannot be relayed (right now: the relay retries while it should run).
+///
+/// Where a detail comes from a library (English) or is already bilingual, it is written once,
+/// after both halves of the message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StreamError {
     /// The address is not an `http://` or `https://` URL.
     #[error(
-        "địa chỉ luồng \"{url}\" không hợp lệ: {why} — hãy dùng dạng http://máy:cổng/đường-dẫn / invalid stream address \"{url}\": {why} — use http://host:port/path"
+        "địa chỉ luồng không hợp lệ / invalid stream address \"{url}\": {why} — hãy dùng / use http://host:port/path"
     )]
     BadUrl { url: String, why: String },
-    /// No connection: refused, no such host, no route, TLS failed.
+    /// The server refused the connection: nothing listens there.
     #[error(
-        "không kết nối được {url}: {detail} — đài có thể đang tắt, hoặc mạng có vấn đề / cannot connect to {url}: {detail} — the station may be off the air, or the network is down"
+        "{url} từ chối kết nối — đài có thể đang tắt / {url} refused the connection — the station may be off the air"
+    )]
+    Refused { url: StreamUrl },
+    /// No such host.
+    #[error(
+        "không tìm thấy máy chủ của {url} — hãy kiểm tra địa chỉ và mạng / cannot find the host of {url} — check the address and the network"
+    )]
+    HostNotFound { url: StreamUrl },
+    /// No connection for another reason: no route, TLS failed.
+    #[error(
+        "không kết nối được / cannot connect to {url}: {detail} — hãy kiểm tra mạng / check the network"
     )]
     Unreachable { url: StreamUrl, detail: String },
     /// The server answered with an error status.
@@ -35,6 +48,9 @@ pub enum StreamError {
         url: StreamUrl,
         content_type: String,
     },
+    /// A `.pls` or `.m3u` listing that names no stream.
+    #[error("danh sách {url} không có địa chỉ luồng nào / the listing {url} names no stream")]
+    EmptyListing { url: StreamUrl },
     /// Redirect after redirect, past the bound.
     #[error(
         "{url} chuyển hướng quá {max} lần — địa chỉ bị vòng lặp, hãy hỏi đài địa chỉ đúng / {url} redirects more than {max} times — the address loops, ask the station for the right one"
@@ -49,15 +65,13 @@ pub enum StreamError {
     #[error("{url} đã ngắt luồng / {url} closed the stream")]
     Ended { url: StreamUrl },
     /// Audio we cannot decode.
-    #[error("không giải mã được {url}: {detail} / cannot decode {url}: {detail}")]
+    #[error("không giải mã được / cannot decode {url}: {detail}")]
     Undecodable { url: StreamUrl, detail: String },
     /// An HLS playlist that is broken or uses what we do not play.
-    #[error(
-        "danh sách HLS {url} không dùng được: {detail} / unusable HLS playlist {url}: {detail}"
-    )]
+    #[error("danh sách HLS không dùng được / unusable HLS playlist {url}: {detail}")]
     Playlist { url: StreamUrl, detail: String },
     /// A read failed part way (the connection broke).
-    #[error("mất kết nối tới {url}: {detail} / lost the connection to {url}: {detail}")]
+    #[error("mất kết nối / lost the connection to {url}: {detail}")]
     Read { url: StreamUrl, detail: String },
 }
 

@@ -131,6 +131,11 @@ impl HlsReader {
         Ok((reader, kind))
     }
 
+    /// The media playlist, after redirects (a master playlist's chosen variant).
+    pub(super) fn media_url(&self) -> &StreamUrl {
+        &self.media
+    }
+
     /// The media playlist's target duration: how much a segment may hold.
     pub(super) fn target_duration(&self) -> Duration {
         self.target

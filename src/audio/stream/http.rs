@@ -191,10 +191,6 @@ impl Http {
     }
 
     fn request_error(&self, url: &StreamUrl, e: ureq::Error) -> StreamError {
-        let unreachable = |detail: &str| StreamError::Unreachable {
-            url: url.clone(),
-            detail: detail.to_string(),
-        };
         match e {
             ureq::Error::TooManyRedirects => StreamError::TooManyRedirects {
                 url: url.clone(),
@@ -207,11 +203,14 @@ impl Http {
                 url: url.clone(),
                 seconds: self.stall.as_secs(),
             },
-            ureq::Error::HostNotFound => unreachable("không tìm thấy tên máy chủ / host not found"),
+            ureq::Error::HostNotFound => StreamError::HostNotFound { url: url.clone() },
             ureq::Error::Io(io) if io.kind() == io::ErrorKind::ConnectionRefused => {
-                unreachable("máy chủ từ chối kết nối / connection refused")
+                StreamError::Refused { url: url.clone() }
             }
-            other => unreachable(&other.to_string()),
+            other => StreamError::Unreachable {
+                url: url.clone(),
+                detail: other.to_string(),
+            },
         }
     }
 
@@ -456,10 +455,8 @@ pub(super) fn reach(http: &Http, url: &StreamUrl) -> Result<Reached, StreamError
             }
         };
         let (base, body) = listing;
-        let entry = listing_entry(&body).ok_or_else(|| StreamError::NotAudio {
-            url: base.clone(),
-            content_type: "danh sách rỗng / an empty listing".into(),
-        })?;
+        let entry =
+            listing_entry(&body).ok_or_else(|| StreamError::EmptyListing { url: base.clone() })?;
         url = base.join(&entry)?;
     }
     Err(StreamError::TooManyRedirects {

@@ -47,24 +47,25 @@ pub(super) enum Note {
     },
 }
 
-/// How much audio to hold: at most `max`, and `resume` while paused (enough to ride out the
-/// gap until the next data: a moment for Icecast, a segment for HLS).
+/// How much audio to hold: at most `max`; while paused, what was held at the pause, but at
+/// least `floor` (enough to ride out the wait for the next data: a moment for Icecast, a
+/// segment for HLS), so that the relay resumes live with the delay it had.
 #[derive(Debug, Clone, Copy)]
 struct Depth {
     max: Duration,
-    resume: Duration,
+    floor: Duration,
 }
 
 impl Depth {
     const HTTP: Depth = Depth {
         max: Duration::from_secs(20),
-        resume: Duration::from_secs(2),
+        floor: Duration::from_millis(500),
     };
 
     fn hls(target: Duration) -> Depth {
         Depth {
             max: target * 4 + Duration::from_secs(10),
-            resume: target * 3 / 2 + Duration::from_secs(1),
+            floor: target * 3 / 2,
         }
     }
 }
@@ -86,6 +87,8 @@ pub(super) struct Inner {
     pub(super) notes: Vec<Note>,
     /// When the player side last took audio.
     pub(super) last_pull: Instant,
+    /// Samples left in the buffer after that.
+    pub(super) depth_at_pull: usize,
     depth: Depth,
 }
 
@@ -99,6 +102,7 @@ impl Shared {
                 failure: None,
                 notes: Vec::new(),
                 last_pull: Instant::now(),
+                depth_at_pull: 0,
                 depth: Depth::HTTP,
             }),
             format,
@@ -135,7 +139,7 @@ impl Shared {
             if paused || inner.buffer.len() + samples.len() <= max {
                 inner.buffer.extend(samples);
                 if paused {
-                    let keep = self.samples(inner.depth.resume);
+                    let keep = inner.depth_at_pull.max(self.samples(inner.depth.floor));
                     let excess = inner.buffer.len().saturating_sub(keep);
                     inner.buffer.drain(..excess);
                 }
@@ -170,7 +174,7 @@ pub(super) fn run(
         if delivered && started.elapsed() >= GOOD_RUN {
             delay = backoff.first;
         }
-        tracing::warn!("{error}");
+        tracing::debug!("{error}");
         {
             let mut inner = shared.lock();
             inner.failure = Some(error.clone());
@@ -295,8 +299,9 @@ fn open(http: &Http, url: &StreamUrl) -> Result<Opened, StreamError> {
             })
         }
         Reached::Hls { url, playlist } => {
-            let (reader, kind) = HlsReader::open(http.clone(), url.clone(), &playlist)?;
+            let (reader, kind) = HlsReader::open(http.clone(), url, &playlist)?;
             let depth = Depth::hls(reader.target_duration());
+            let url = reader.media_url().clone();
             let (reader, extension): (Box<dyn Read + Send>, _) = match kind {
                 SegmentKind::Ts => {
                     let (ts, codec) =

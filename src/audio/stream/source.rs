@@ -38,10 +38,14 @@ pub struct RelaySource {
     clock: Arc<dyn Clock>,
     until: DateTime<Utc>,
     chunk: usize,
+    samples_per_second: f64,
     block: Vec<f32>,
     fallback: Fallback,
     observer: RelayObserver,
     last_pull: Option<Duration>,
+    /// Since when, and how many samples since, the output has been hearing this relay
+    /// without a pause: what the output's buffer holds ahead of the clock.
+    heard_from: Option<(DateTime<Utc>, u64)>,
     last_play: Option<Play>,
     on_air_once: bool,
     outages: u32,
@@ -73,6 +77,7 @@ impl RelaySource {
                 * usize::from(format.channels)
         };
         let chunk = samples(CHUNK).max(usize::from(format.channels));
+        let samples_per_second = f64::from(format.sample_rate) * f64::from(format.channels);
         let limits = Limits {
             stall: spec.stall,
             silence: spec.silence,
@@ -100,9 +105,11 @@ impl RelaySource {
             clock,
             until: spec.until,
             chunk,
+            samples_per_second,
             block: Vec::with_capacity(chunk),
             observer,
             last_pull: None,
+            heard_from: None,
             last_play: None,
             on_air_once: false,
             outages: 0,
@@ -112,18 +119,25 @@ impl RelaySource {
     }
 
     /// The next 10 ms on air, or `None` once the relay's time is up.
+    ///
+    /// Times are those at which the audio is heard: the output holds what was handed to it
+    /// ahead of the clock (a buffer's worth), so the relay ends when its last sample is heard
+    /// at the deadline, and reports each change at the time listeners hear it.
     pub fn next_block(&mut self) -> Option<&[f32]> {
         let now = self.clock.elapsed();
-        let wall = self.clock.now();
+        let paused = self
+            .last_pull
+            .is_some_and(|t| now.saturating_sub(t) > PAUSE_GAP);
+        if paused {
+            self.monitor.resumed(now);
+        }
+        if paused || self.heard_from.is_none() {
+            self.heard_from = Some((self.clock.now(), 0));
+        }
+        let wall = self.heard_at();
         if wall >= self.until {
             self.end(wall);
             return None;
-        }
-        if self
-            .last_pull
-            .is_some_and(|t| now.saturating_sub(t) > PAUSE_GAP)
-        {
-            self.monitor.resumed(now);
         }
         self.last_pull = Some(now);
         self.block.clear();
@@ -149,6 +163,7 @@ impl RelaySource {
                 let n = self.chunk.min(inner.buffer.len());
                 self.block.extend(inner.buffer.drain(..n));
             }
+            inner.depth_at_pull = inner.buffer.len();
             (play, change, std::mem::take(&mut inner.notes))
         };
         for note in notes {
@@ -173,6 +188,9 @@ impl RelaySource {
             }
         }
         self.last_play = Some(play);
+        if let Some((_, handed)) = self.heard_from.as_mut() {
+            *handed += self.block.len() as u64;
+        }
         Some(&self.block)
     }
 
@@ -190,6 +208,17 @@ impl RelaySource {
             ));
         }
         lines
+    }
+
+    /// When the next sample handed out will be heard.
+    fn heard_at(&self) -> DateTime<Utc> {
+        let now = self.clock.now();
+        let Some((from, handed)) = self.heard_from else {
+            return now;
+        };
+        let ahead =
+            chrono::Duration::microseconds((handed as f64 / self.samples_per_second * 1e6) as i64);
+        now.max(from + ahead)
     }
 
     fn end(&mut self, wall: DateTime<Utc>) {
@@ -274,7 +303,7 @@ impl Drop for RelaySource {
     fn drop(&mut self) {
         // Taken off air early (stopped, or the output failed): the network side ends too, and
         // an outage still on ends here.
-        let wall = self.clock.now();
+        let wall = self.heard_at();
         self.end(wall);
     }
 }
