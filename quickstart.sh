@@ -7,8 +7,9 @@ cd "$(dirname "$0")"
 
 PACKAGES=(build-essential pkg-config cmake libasound2-dev)
 # The browser tests drive a real Chromium; the cluster tests start real Mosquitto brokers;
-# the speech tests read with the real espeak-ng.
-TEST_PACKAGES=(chromium chromium-driver mosquitto espeak-ng)
+# the speech tests read with the real espeak-ng; the relay tests start a real Icecast fed by
+# ffmpeg.
+TEST_PACKAGES=(chromium chromium-driver mosquitto espeak-ng icecast2 ffmpeg)
 
 install_missing() {
     local missing=()

@@ -38,6 +38,29 @@ fn play_to_wav_fast_succeeds() {
 }
 
 #[test]
+fn seconds_bounds_a_file_play_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ra.wav");
+    // A 4-second recording, stopped after 1 s.
+    let o = loaxa(&[
+        "play",
+        "--seconds",
+        "1",
+        "--output",
+        &format!("wav:{}", out.display()),
+        fixture("xin-chao-22k.wav").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("dừng / stopped"), "{}", text(&o));
+    let seconds = crate::common::read_wav(&out).seconds();
+    // Within one output buffer (100 ms) of the bound.
+    assert!((0.95..1.2).contains(&seconds), "{seconds} s");
+    let o = loaxa(&["play", "--seconds", "0", "--output", "null", "x.mp3"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("--seconds 0"), "{}", text(&o));
+}
+
+#[test]
 fn bad_inputs_give_one_clear_line_and_a_failure_code() {
     let fake = fixture("gia-mao.mp3");
     let cases: Vec<(Vec<&str>, &str)> = vec![
