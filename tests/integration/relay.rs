@@ -201,6 +201,7 @@ fn text(o: &Output) -> String {
 fn an_icecast_mp3_stream_relays_cleanly_into_a_wav_with_loaxa_play() {
     let server = Icecast::start().unwrap();
     let _feed = Feed::sine(&server, "vov1.mp3", Codec::Mp3, 1000).unwrap();
+    server.set_title("vov1.mp3", "Thời sự 5 giờ").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let wav = dir.path().join("vov1.wav");
     let o = loaxa_play(&[
@@ -214,6 +215,8 @@ fn an_icecast_mp3_stream_relays_cleanly_into_a_wav_with_loaxa_play() {
     assert!(o.status.success(), "{out}");
     assert!(out.contains("mp3 44100 Hz, 2 kênh/ch"), "{out}");
     assert!(out.contains("tiếp sóng / relaying"), "{out}");
+    // The station's title arrives in the ICY metadata, which never reaches the decoder.
+    assert!(out.contains("♪ Thời sự 5 giờ"), "{out}");
     let pcm = read_wav(&wav);
     assert_lasts(&pcm, 5.0, 0.05, underruns_of(&out), "mp3");
     // From shortly after the stream came on air to the end: one clean 1 kHz tone. Icecast

@@ -15,6 +15,26 @@ use std::time::{Duration, Instant};
 /// Password of the test server's sources.
 const SOURCE_PASSWORD: &str = "thu-nghiem";
 
+/// Standard base64, for a Basic authorization header.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ABC[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// A free TCP port on the loopback interface.
 pub fn free_port() -> io::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
@@ -175,6 +195,35 @@ impl Icecast {
     /// The listeners' address of `mount`.
     pub fn url(&self, mount: &str) -> String {
         format!("http://127.0.0.1:{}/{mount}", self.port)
+    }
+
+    /// Announce `title` on `mount`, as a station's playout does: the server passes it to
+    /// listeners in its ICY metadata.
+    pub fn set_title(&self, mount: &str, title: &str) -> io::Result<()> {
+        let auth = base64(format!("admin:{SOURCE_PASSWORD}-admin").as_bytes());
+        let song: String = title
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        let mut s = TcpStream::connect(("127.0.0.1", self.port))?;
+        s.set_read_timeout(Some(Duration::from_secs(2)))?;
+        write!(
+            s,
+            "GET /admin/metadata?mount=/{mount}&mode=updinfo&charset=UTF-8&song={song} HTTP/1.0\r\n\
+             Authorization: Basic {auth}\r\n\r\n"
+        )?;
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        if answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200") {
+            Ok(())
+        } else {
+            Err(io::Error::other(format!(
+                "icecast2 refused the title: {answer}"
+            )))
+        }
     }
 
     /// Kill the server at once, as a crash or a power cut would.

@@ -70,6 +70,14 @@ pub enum StreamError {
     /// An HLS playlist that is broken or uses what we do not play.
     #[error("danh sách HLS không dùng được / unusable HLS playlist {url}: {detail}")]
     Playlist { url: StreamUrl, detail: String },
+    /// A relay was asked to play on simulated time (`--fast`), where a live stream cannot.
+    #[error(
+        "tiếp sóng chỉ chạy theo thời gian thực (không dùng --fast) / a relay only plays in real time (not with --fast)"
+    )]
+    NotRealTime,
+    /// The relay's network thread could not start (the system is out of threads).
+    #[error("không khởi động được luồng tiếp sóng / cannot start the relay's thread: {detail}")]
+    NoThread { detail: String },
     /// A read failed part way (the connection broke).
     #[error("mất kết nối / lost the connection to {url}: {detail}")]
     Read { url: StreamUrl, detail: String },

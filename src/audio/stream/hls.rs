@@ -157,26 +157,15 @@ impl HlsReader {
         self.ended = playlist.end_list;
         let first = playlist.media_sequence;
         let count = playlist.segments.len() as u64;
-        let from = match self.next_seq {
-            // First load: the live edge (or the start of a finished playlist).
-            None if playlist.end_list => first,
-            None => first + count.saturating_sub(LIVE_START_SEGMENTS as u64),
-            // The window slid past what we had: carry on from its start.
-            Some(next) if next < first => {
-                tracing::warn!(
-                    "HLS {}: bỏ lỡ {} đoạn / missed {} segments",
-                    self.media,
-                    first - next,
-                    first - next
-                );
-                first
-            }
-            // The sequence went back (the encoder restarted): start again at the live edge.
-            Some(next) if next > first + count + LIVE_START_SEGMENTS as u64 => {
-                first + count.saturating_sub(LIVE_START_SEGMENTS as u64)
-            }
-            Some(next) => next,
-        };
+        if let Some(next) = self.next_seq.filter(|n| *n < first) {
+            tracing::warn!(
+                "HLS {}: bỏ lỡ {} đoạn / missed {} segments",
+                self.media,
+                first - next,
+                first - next
+            );
+        }
+        let from = window_start(self.next_seq, first, count, playlist.end_list);
         // m3u8-rs attaches EXT-X-MAP only to the segment right after it; it applies to all
         // that follow.
         let mut map = self.map.clone();
@@ -308,6 +297,22 @@ impl Read for HlsReader {
     }
 }
 
+/// The first sequence number to queue from a playlist whose window is `first..first + count`,
+/// given the next one wanted (`None` before the first load).
+fn window_start(next: Option<u64>, first: u64, count: u64, ended: bool) -> u64 {
+    let live_edge = first + count.saturating_sub(LIVE_START_SEGMENTS as u64);
+    match next {
+        // First load: the live edge (or the start of a finished playlist).
+        None if ended => first,
+        None => live_edge,
+        // The window slid past what we had (we were slow): carry on from its start.
+        Some(next) if next < first => first,
+        // The sequence went back (the encoder restarted): start again at the live edge.
+        Some(next) if next > first + count + LIVE_START_SEGMENTS as u64 => live_edge,
+        Some(next) => next,
+    }
+}
+
 /// A playlist's text, parsed; a parser panic on damaged text is an error like any other.
 fn parse(url: &StreamUrl, body: &[u8]) -> Result<Playlist, StreamError> {
     let broken = |detail: String| StreamError::Playlist {
@@ -435,6 +440,22 @@ mod tests {
         );
         let radio = master("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=96000\nchunklist_w1.m3u8\n");
         assert_eq!(choose_variant(&radio).as_deref(), Some("chunklist_w1.m3u8"));
+    }
+
+    #[test]
+    fn the_window_is_followed_from_the_live_edge() {
+        // A live window of segments 100..110: start three from its end.
+        assert_eq!(window_start(None, 100, 10, false), 107);
+        assert_eq!(window_start(None, 0, 2, false), 0);
+        // A finished playlist plays from its start.
+        assert_eq!(window_start(None, 100, 10, true), 100);
+        // Later loads carry on where we are, even when nothing is new yet.
+        assert_eq!(window_start(Some(110), 101, 10, false), 110);
+        assert_eq!(window_start(Some(111), 101, 10, false), 111);
+        // Slower than the window: from its oldest segment.
+        assert_eq!(window_start(Some(90), 101, 10, false), 101);
+        // The encoder restarted its numbering: the live edge of the new window.
+        assert_eq!(window_start(Some(5000), 0, 6, false), 3);
     }
 
     #[test]

@@ -62,14 +62,8 @@ impl RelaySource {
         clock: Arc<dyn Clock>,
         observer: RelayObserver,
     ) -> Result<RelaySource, StreamError> {
-        let not_real = || {
-            StreamError::BadUrl {
-            url: spec.url.to_string(),
-            why: "tiếp sóng chỉ chạy theo thời gian thực (không dùng --fast) / a relay only plays in real time (not with --fast)".into(),
-        }
-        };
         if !clock.is_real() {
-            return Err(not_real());
+            return Err(StreamError::NotRealTime);
         }
         let shared = Shared::new(format);
         let samples = |d: Duration| {
@@ -94,8 +88,7 @@ impl RelaySource {
         std::thread::Builder::new()
             .name("loaxa-relay".into())
             .spawn(move || link::run(side, url, deadline, stall, backoff))
-            .map_err(|e| StreamError::Unreachable {
-                url: spec.url.clone(),
+            .map_err(|e| StreamError::NoThread {
                 detail: e.to_string(),
             })?;
         Ok(RelaySource {
