@@ -6,7 +6,7 @@
 //! Baselines measured in the same run, against the same mount:
 //! - the server itself: a raw TCP request to the first byte of audio;
 //! - `ffmpeg -i URL -t 0.01 -f null -`: a whole ffmpeg from start to its first decoded frame
-//!   (process start-up included);
+//!   (process start-up included), with its default probing and with 32 KB of probing;
 //! - the engine's start for a file: `play(File)` to its first sample at the output.
 //!
 //! Run with `cargo bench --bench relay` (needs icecast2 and ffmpeg).
@@ -90,13 +90,17 @@ fn run() -> Result<(), String> {
     );
 
     let ffmpeg: Vec<f64> = (0..STARTS)
-        .map(|_| ffmpeg_first_frame(&url))
+        .map(|_| ffmpeg_first_frame(&url, &[]))
         .collect::<Result<_, _>>()?;
     report(
         "baseline: ffmpeg -i URL, start → first frame",
         ffmpeg,
         false,
     );
+    let quick: Vec<f64> = (0..STARTS)
+        .map(|_| ffmpeg_first_frame(&url, &["-probesize", "32768", "-analyzeduration", "0"]))
+        .collect::<Result<_, _>>()?;
+    report("baseline: the same, probing 32 KB only", quick, false);
 
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ban-tin.mp3");
     let file: Vec<f64> = (0..STARTS)
@@ -197,13 +201,14 @@ fn first_audio_byte(port: u16, path: &str) -> Result<f64, String> {
     }
 }
 
-/// Milliseconds for `ffmpeg -i URL -t 0.01 -f null -` to start, connect and decode a frame.
-fn ffmpeg_first_frame(url: &str) -> Result<f64, String> {
+/// Milliseconds for `ffmpeg [probe] -i URL -t 0.01 -f null -` to start, connect and decode
+/// its first frame. By default ffmpeg probes 5 s of a stream before it decodes any of it.
+fn ffmpeg_first_frame(url: &str, probe: &[&str]) -> Result<f64, String> {
     let started = Instant::now();
     let status = Command::new("ffmpeg")
-        .args([
-            "-v", "error", "-nostdin", "-i", url, "-t", "0.01", "-f", "null", "-",
-        ])
+        .args(["-v", "error", "-nostdin"])
+        .args(probe)
+        .args(["-i", url, "-t", "0.01", "-f", "null", "-"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()

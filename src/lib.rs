@@ -5,7 +5,8 @@
 //! - [`config`]: the one `Config`, from `loaxa.toml` and `LOAXA_*` variables, with checks
 //!   that name the file, the line and the fix.
 //! - [`store`]: SQLite (WAL, migrations); all SQL lives there.
-//! - [`audio`]: the playback engine: decode, convert, gain, sinks, the player thread.
+//! - [`audio`]: the playback engine: decode, convert, gain, sinks, the player thread, and
+//!   relays of live streams (`audio::stream`).
 //! - [`media`]: the library: probe, loudness, content-addressed files.
 //! - [`text`]: normalising text people type.
 //! - [`speech`]: typed text read aloud: Vietnamese reading rules, then an espeak-ng or Piper voice.

@@ -15,26 +15,6 @@ use std::time::{Duration, Instant};
 /// Password of the test server's sources.
 const SOURCE_PASSWORD: &str = "thu-nghiem";
 
-/// Standard base64, for a Basic authorization header.
-fn base64(bytes: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ABC[(n >> (18 - 6 * i) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 /// A free TCP port on the loopback interface.
 pub fn free_port() -> io::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
@@ -200,7 +180,9 @@ impl Icecast {
     /// Announce `title` on `mount`, as a station's playout does: the server passes it to
     /// listeners in its ICY metadata.
     pub fn set_title(&self, mount: &str, title: &str) -> io::Result<()> {
-        let auth = base64(format!("admin:{SOURCE_PASSWORD}-admin").as_bytes());
+        use base64::Engine as _;
+        let auth = base64::engine::general_purpose::STANDARD
+            .encode(format!("admin:{SOURCE_PASSWORD}-admin"));
         let song: String = title
             .bytes()
             .map(|b| match b {
