@@ -66,8 +66,49 @@ fn stream_title(block: &[u8]) -> Option<String> {
     let rest = &text[start..];
     // The title ends at the quote that closes the field: `';` (a title may hold apostrophes).
     let end = rest.find("';").unwrap_or(rest.len());
-    let title = rest[..end].trim();
-    (!title.is_empty()).then(|| title.to_string())
+    let title = unescape(rest[..end].trim());
+    (!title.is_empty()).then_some(title)
+}
+
+/// Icecast writes letters outside ASCII as XML character references (`Th&#7901;i s&#7921;`)
+/// unless the mount's charset is set: read them back, and the usual named ones.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest.find(';').filter(|end| *end <= 10).and_then(|end| {
+            let name = &rest[1..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .map(|hex| u32::from_str_radix(hex, 16))
+                    .or_else(|| name.strip_prefix('#').map(str::parse::<u32>))
+                    .and_then(Result::ok)
+                    .and_then(char::from_u32),
+            }?;
+            Some((c, end + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -128,6 +169,14 @@ mod tests {
             Some("Giai điệu 'X".to_string())
         );
         assert_eq!(stream_title(b"StreamTitle='';\0\0\0"), None);
+        // As Icecast 2.4 sends a title set through its admin page.
+        assert_eq!(
+            stream_title(
+                b"StreamTitle='Th&#7901;i s&#7921; &amp; &#x110;\xe1\xbb\x9di s\xe1\xbb\x91ng';"
+            ),
+            Some("Thời sự & Đời sống".to_string())
+        );
+        assert_eq!(unescape("R&B &x; &#99999999; &"), "R&B &x; &#99999999; &");
         assert_eq!(stream_title(b"\0\0\0\0"), None);
     }
 
