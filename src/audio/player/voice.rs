@@ -230,7 +230,8 @@ impl Voice {
     }
 
     /// The output dropped the last `frames` written: put them back in front, so the voice
-    /// resumes exactly where listeners last heard it.
+    /// resumes exactly where listeners last heard it. A live source (a relay) resumes live
+    /// instead: what it missed stays missed.
     pub(super) fn rewind(&mut self, frames: u64, channels: u16) {
         let samples = (frames as usize * usize::from(channels)).min(self.history.len());
         let tail: Vec<f32> = self.history.drain(self.history.len() - samples..).collect();
