@@ -6,7 +6,7 @@
 //! the next minute and airs 20 cues).
 
 use std::path::Path;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Timelike, Utc};
@@ -17,6 +17,7 @@ use loaxa::clock::{Clock, SimClock, SystemClock};
 use loaxa::media::{LoudnessPolicy, MediaLibrary};
 use loaxa::model::Category;
 use loaxa::model::asrun::Outcome;
+use loaxa::schedule::Timetable;
 use loaxa::schedule::runner::{Runner, RunnerOptions, TrustedTime};
 use loaxa::schedule::{Programme, files, plan_from_store};
 use loaxa::store::Store;
@@ -93,7 +94,6 @@ impl Station {
                 .map_err(|e| e.to_string())?,
         );
         let options = RunnerOptions {
-            tz: VN,
             grace: Duration::from_secs(600),
             preroll: Duration::from_secs(3),
             require_time_sync: false,
@@ -105,7 +105,7 @@ impl Station {
             self.store.clone(),
             player,
             clock,
-            Arc::new(RwLock::new(programme)),
+            Timetable::fixed(programme, VN),
             options,
             Box::new(TrustedTime),
         )

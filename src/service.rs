@@ -1,18 +1,14 @@
 //! `loaxa serve`: the store, the player and the web service, run until a shutdown signal.
 
 use std::future::Future;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 
-use crate::accounts::{new_token, token_hash};
 use crate::audio::Player;
-use crate::audio::PlayerEvent;
-use crate::audio::player::Clip;
-use crate::audio::player::OutputOptions;
-use crate::clock::Clock;
-use crate::clock::SystemClock;
+use crate::audio::player::{Clip, OutputOptions};
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::display::board::Board;
 use crate::display::driver::{OpenPanel, PanelDriver};
@@ -21,12 +17,10 @@ use crate::emergency::{Emergency, Message, Start, Trigger};
 use crate::hw::{self, ButtonWatcher, Press, Relays};
 use crate::media::MediaLibrary;
 use crate::model::Event;
-use crate::schedule::Programme;
-use crate::schedule::files;
+use crate::schedule::Timetable;
 use crate::schedule::runner::{Runner, RunnerOptions, SystemTimeSync};
-use crate::station::Bus;
+use crate::station::{self, Bus, Station};
 use crate::store::Store;
-use crate::store::users;
 use crate::web::{self, AppState};
 
 /// How often a missing sound card is looked for again.
@@ -38,6 +32,9 @@ pub enum ServeError {
     /// The database cannot be opened.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    /// The first-run link cannot be made.
+    #[error(transparent)]
+    Accounts(#[from] station::accounts::AccountsError),
     /// The output name is wrong (a config mistake, not a missing card).
     #[error(transparent)]
     Output(#[from] crate::audio::sink::SinkError),
@@ -98,8 +95,11 @@ impl Service {
         output.after_preemption = config.on_air.after_preemption;
         output.hooks = relays.clone();
         let player = Arc::new(Player::spawn(output)?);
-        let (programme, problems) = load_programme(&config);
-        let programme = Arc::new(RwLock::new(programme));
+        let timetable = Timetable::load(
+            &config.schedule.schedules_dir,
+            &config.schedule.playlists_dir,
+            config.tz(),
+        );
         let emergency = Emergency::new(
             store.clone(),
             player.clone(),
@@ -123,7 +123,7 @@ impl Service {
             store.clone(),
             player.clone(),
             clock,
-            programme.clone(),
+            timetable.clone(),
             runner_options(&config),
             Box::new(SystemTimeSync),
         )
@@ -131,22 +131,19 @@ impl Service {
             what: "runner",
             source,
         })?;
-        let state = AppState {
+        let station = Station {
             store,
             library,
             player,
-            config: Arc::new(config),
-            throttle: Arc::default(),
+            timetable,
             events: Bus::default(),
-            programme,
-            programme_problems: Arc::new(RwLock::new(problems)),
             emergency,
             board,
             panel,
-            measuring: Arc::new(tokio::sync::Semaphore::new(measuring_slots())),
         };
-        forward_player_events(&state);
+        station::events::forward_player(&station.player, station.events.clone());
         settle_relays(relays);
+        let state = AppState::new(Arc::new(config), station);
         Ok(Service {
             state,
             _runner: runner,
@@ -158,17 +155,7 @@ impl Service {
     /// On an empty database, make a one-time link that creates the first administrator
     /// (there are no default passwords). Returns the link's path, `/setup/TOKEN`.
     pub fn first_run_link(&self) -> Result<Option<String>, ServeError> {
-        self.state
-            .store
-            .with(|c| {
-                if users::count(c)? > 0 {
-                    return Ok(None);
-                }
-                let token = new_token();
-                users::renew_setup_token(c, &token_hash(&token))?;
-                Ok(Some(format!("/setup/{token}")))
-            })
-            .map_err(ServeError::from)
+        Ok(station::accounts::first_run_link(&self.state.store)?)
     }
 
     /// Serve HTTP on `web.listen` until `shutdown` completes.
@@ -197,7 +184,7 @@ impl Service {
             .local_addr()
             .map(|a| a.to_string())
             .unwrap_or_default();
-        crate::ops::watchdog::spawn(self.state.clone());
+        crate::ops::watchdog::spawn(self.state.store.clone(), self.state.player.clone());
         let bus = self.state.events.clone();
         let app =
             web::app(self.state).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -213,29 +200,9 @@ impl Service {
     }
 }
 
-/// Read the programme files, logging every problem (the rest of the programme still airs).
-pub fn load_programme(config: &Config) -> (Programme, Vec<String>) {
-    let (programme, problems) = files::load(
-        &config.schedule.schedules_dir,
-        &config.schedule.playlists_dir,
-    );
-    let problems: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-    for p in &problems {
-        tracing::warn!("{p}");
-    }
-    tracing::info!(
-        "lịch phát / programme: {} buổi / slots, {} playlist, {} ngày lễ / holidays",
-        programme.slots.len(),
-        programme.playlists.len(),
-        programme.holidays.len()
-    );
-    (programme, problems)
-}
-
 /// How the runner keeps time, from the config.
 pub fn runner_options(config: &Config) -> RunnerOptions {
     RunnerOptions {
-        tz: config.tz(),
         grace: Duration::from_secs(u64::from(config.schedule.grace_minutes) * 60),
         preroll: Duration::from_secs(u64::from(config.schedule.preroll_seconds)),
         require_time_sync: config.schedule.require_time_sync,
@@ -358,37 +325,6 @@ fn settle_relays(relays: Arc<Relays>) {
     });
 }
 
-/// Tell live pages when what is on air, or the output, changes.
-fn forward_player_events(state: &AppState) {
-    let mut rx = state.player.subscribe();
-    let bus = state.events.clone();
-    tokio::spawn(async move {
-        loop {
-            match rx.recv().await {
-                Ok(PlayerEvent::OutputReady { .. }) => bus.send(Event::Output),
-                Ok(PlayerEvent::OutputLost { .. }) => {
-                    crate::ops::metrics::error("output");
-                    bus.send(Event::Output)
-                }
-                Ok(PlayerEvent::Ended(report)) => {
-                    let outcome = match report.outcome {
-                        crate::audio::player::Outcome::Completed => "completed",
-                        crate::audio::player::Outcome::Stopped => "stopped",
-                        crate::audio::player::Outcome::Failed { .. } => "failed",
-                    };
-                    let priority = format!("{:?}", report.priority).to_lowercase();
-                    metrics::counter!(crate::ops::metrics::PLAYS, "outcome" => outcome, "priority" => priority)
-                        .increment(1);
-                    bus.send(Event::OnAir)
-                }
-                Ok(_) => bus.send(Event::OnAir),
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => bus.send(Event::OnAir),
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-            }
-        }
-    });
-}
-
 /// Resolves on Ctrl-C or SIGTERM (systemd stop).
 pub async fn shutdown_signal() {
     let ctrl_c = async {
@@ -410,12 +346,4 @@ pub async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
-}
-
-/// How many uploads may be measured at once: every core but one, which stays free for the
-/// pages and the programme (at least one).
-fn measuring_slots() -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, |n| n.get().saturating_sub(1))
-        .max(1)
 }

@@ -5,10 +5,10 @@ use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
-use loaxa::accounts;
+use anyhow::{Result, anyhow, bail};
 use loaxa::model::Role;
-use loaxa::store::{Store, audit, users};
+use loaxa::station::accounts::{self, AccountsError, NewAccount};
+use loaxa::store::{Store, users};
 
 /// `loaxa user ...`
 #[derive(Debug, clap::Subcommand)]
@@ -56,31 +56,14 @@ pub fn run_user(config_path: Option<&Path>, command: UserCommand) -> Result<Exit
             role,
             display_name,
         } => {
-            let name = name.trim().to_lowercase();
-            accounts::check_name(&name)?;
-            let password = read_password()?;
-            let hash = accounts::hash_password(&password)?;
-            let display = loaxa::text::clean_line(display_name.as_deref().unwrap_or(&name));
-            let id = store.with(|c| {
-                let tx = c.transaction()?;
-                let id = users::insert(&tx, &name, &display, role, &hash)?;
-                audit::record(
-                    &tx,
-                    "cli",
-                    "user.create",
-                    &format!("user:{id}"),
-                    &serde_json::json!({"name": name, "role": role}),
-                )?;
-                tx.commit()?;
-                Ok(id)
-            });
-            match id {
-                Ok(id) => println!("{id}\t{name}\t{role}"),
-                Err(loaxa::store::StoreError::Conflict(_)) => {
-                    bail!("tên đăng nhập \"{name}\" đã có / the login name \"{name}\" is taken")
-                }
-                Err(e) => return Err(e.into()),
-            }
+            let new = NewAccount {
+                display_name: display_name.unwrap_or_else(|| name.clone()),
+                name,
+                role,
+                password: read_password()?,
+            };
+            let user = accounts::create_user(&store, "cli", &new)?;
+            println!("{}\t{}\t{}", user.id, user.name, user.role);
         }
         UserCommand::List => {
             for u in store.with(|c| Ok(users::list(c)?))? {
@@ -99,33 +82,10 @@ pub fn run_user(config_path: Option<&Path>, command: UserCommand) -> Result<Exit
 pub fn run_token(config_path: Option<&Path>, command: TokenCommand) -> Result<ExitCode> {
     let store = open(config_path)?;
     let TokenCommand::Create { user, label } = command;
-    let token = accounts::new_token();
-    if token.is_empty() {
-        bail!("không lấy được số ngẫu nhiên từ hệ điều hành / the OS random source failed");
-    }
-    let hash = accounts::token_hash(&token);
-    let label = loaxa::text::clean_line(&label);
-    let name = user.trim().to_lowercase();
-    store
-        .with(|c| {
-            let Some((u, _)) = users::by_name_with_hash(c, &name)? else {
-                return Ok(None);
-            };
-            let tx = c.transaction()?;
-            let id = users::create_token(&tx, u.id, &label, &hash)?;
-            audit::record(
-                &tx,
-                "cli",
-                "token.create",
-                &format!("user:{}", u.id),
-                &serde_json::json!({"token": id, "label": label}),
-            )?;
-            tx.commit()?;
-            Ok(Some(id))
-        })?
-        .with_context(|| {
-            format!("không có người dùng \"{name}\" / no user \"{name}\" (see `loaxa user list`)")
-        })?;
+    let token = accounts::create_token(&store, "cli", &user, &label).map_err(|e| match e {
+        AccountsError::NoSuchUser(_) => anyhow!("{e} (see `loaxa user list`)"),
+        e => e.into(),
+    })?;
     println!("{token}");
     eprintln!(
         "Lưu mã này ngay: nó không được hiện lại. / Keep this token now: it is not shown again."
@@ -139,7 +99,7 @@ fn read_password() -> Result<String> {
     if stdin.is_terminal() {
         eprint!(
             "Mật khẩu / password (≥ {} ký tự/chars): ",
-            accounts::MIN_PASSWORD_CHARS
+            loaxa::accounts::MIN_PASSWORD_CHARS
         );
     }
     let mut line = String::new();

@@ -6,7 +6,10 @@ use std::time::Duration;
 
 use sd_notify::NotifyState;
 
-use crate::web::AppState;
+use std::sync::Arc;
+
+use crate::audio::Player;
+use crate::store::Store;
 
 /// Tell systemd the service is up (a no-op outside systemd).
 pub fn ready() {
@@ -21,7 +24,7 @@ pub fn stopping() {
 }
 
 /// Feed the watchdog at half its period for as long as the database and the player answer.
-pub fn spawn(state: AppState) {
+pub fn spawn(store: Store, player: Arc<Player>) {
     let mut usec = 0;
     if !sd_notify::watchdog_enabled(false, &mut usec) || usec == 0 {
         return;
@@ -31,7 +34,7 @@ pub fn spawn(state: AppState) {
         let mut tick = tokio::time::interval(period);
         loop {
             tick.tick().await;
-            if alive(&state, period).await {
+            if alive(&store, &player, period).await {
                 let _ = sd_notify::notify(false, &[NotifyState::Watchdog]);
             } else {
                 tracing::error!(
@@ -43,9 +46,9 @@ pub fn spawn(state: AppState) {
 }
 
 /// The database answers a query and the player thread takes a command, both in time.
-async fn alive(state: &AppState, within: Duration) -> bool {
-    let db = state.store.ping();
-    let player = state.player.clone();
+async fn alive(store: &Store, player: &Arc<Player>, within: Duration) -> bool {
+    let db = store.ping();
+    let player = player.clone();
     let player = tokio::task::spawn_blocking(move || player.answers(within));
     matches!(
         tokio::time::timeout(within, async { (db.await, player.await) }).await,

@@ -12,31 +12,27 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use tokio::sync::broadcast::error::TryRecvError;
 
-use super::files::Programme;
-use super::plan::{Content, Cue, Jingle, Plan};
+use super::plan::{Content, Cue, Plan};
+use super::timetable::Timetable;
 use crate::audio::arbiter::Priority;
 use crate::audio::player::{Outcome as PlayOutcome, PlayRequest, Player, PlayerEvent, Source};
 use crate::clock::Clock;
-use crate::model::Category;
 use crate::model::asrun::{NewEntry, Outcome};
 use crate::review;
 use crate::store::asrun;
-use crate::store::{Store, StoreError, media, meta};
+use crate::store::{Store, StoreError, meta};
 
 /// How the runner behaves.
 #[derive(Debug, Clone)]
 pub struct RunnerOptions {
-    /// The commune's time zone.
-    pub tz: Tz,
     /// A cue may start this late and still air.
     pub grace: Duration,
     /// Wake this long before a slot.
@@ -101,12 +97,12 @@ pub struct Runner {
 }
 
 impl Runner {
-    /// Start airing `programme` through `player`.
+    /// Start airing the programme in force in `timetable` through `player`.
     pub fn spawn(
         store: Store,
         player: Arc<Player>,
         clock: Arc<dyn Clock>,
-        programme: Arc<RwLock<Programme>>,
+        timetable: Timetable,
         options: RunnerOptions,
         sync: Box<dyn TimeSync>,
     ) -> std::io::Result<Runner> {
@@ -115,7 +111,7 @@ impl Runner {
             store,
             player,
             clock,
-            programme,
+            timetable,
             options,
             sync,
             stop: stop.clone(),
@@ -147,7 +143,7 @@ struct Worker {
     store: Store,
     player: Arc<Player>,
     clock: Arc<dyn Clock>,
-    programme: Arc<RwLock<Programme>>,
+    timetable: Timetable,
     options: RunnerOptions,
     sync: Box<dyn TimeSync>,
     stop: Arc<AtomicBool>,
@@ -286,18 +282,13 @@ impl Worker {
     }
 
     fn plan(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Plan, StoreError> {
-        let tz = self.options.tz;
-        let programme = self
-            .programme
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
+        let tz = self.timetable.tz();
         self.store.with(|c| {
             let today = self.clock.now().with_timezone(&tz).date_naive();
             if let Err(e) = review::items::expire_due(c, today) {
                 tracing::warn!("{e}");
             }
-            Ok(super::plan_from_store(c, &programme, from, to, tz)?)
+            Ok(self.timetable.plan(c, from, to)?)
         })
     }
 
@@ -460,20 +451,6 @@ fn decide(
         Some(first) if first.start - preroll > now => Next::SleepUntil(first.start - preroll),
         Some(_) => Next::Air(group),
     }
-}
-
-/// The library's jingles, as playlists name them.
-pub fn jingles(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Jingle>> {
-    Ok(media::list(conn, Some(Category::Jingle))?
-        .into_iter()
-        .map(|m| Jingle {
-            media_id: m.id,
-            title: m.title,
-            file: m.file,
-            duration_ms: m.analysis.duration_ms,
-            gain_db: m.gain_db,
-        })
-        .collect())
 }
 
 #[cfg(test)]

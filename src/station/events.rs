@@ -1,8 +1,11 @@
 //! The station's bus of things that happened ([`Event`]), so open dashboards update by
-//! themselves: the parts that change something publish, the pages' event stream subscribes.
+//! themselves: the parts that change something publish (the use cases, and the player through
+//! [`forward_player`]), the pages' event stream subscribes.
 
 use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::RecvError;
 
+use crate::audio::player::{Outcome, Player, PlayerEvent};
 use crate::model::Event;
 
 /// Where events are published. Cheap to clone; every clone publishes to the same listeners.
@@ -25,4 +28,34 @@ impl Bus {
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.0.subscribe()
     }
+}
+
+/// Tell live pages when what is on air, or the output, changes, and count each play's end
+/// for `/metrics`; runs until the player stops.
+pub fn forward_player(player: &Player, bus: Bus) {
+    let mut rx = player.subscribe();
+    tokio::spawn(async move {
+        loop {
+            match rx.recv().await {
+                Ok(PlayerEvent::OutputReady { .. }) => bus.send(Event::Output),
+                Ok(PlayerEvent::OutputLost { .. }) => {
+                    crate::ops::metrics::error("output");
+                    bus.send(Event::Output)
+                }
+                Ok(PlayerEvent::Ended(report)) => {
+                    let outcome = match report.outcome {
+                        Outcome::Completed => "completed",
+                        Outcome::Stopped => "stopped",
+                        Outcome::Failed { .. } => "failed",
+                    };
+                    let priority = format!("{:?}", report.priority).to_lowercase();
+                    metrics::counter!(crate::ops::metrics::PLAYS, "outcome" => outcome, "priority" => priority)
+                        .increment(1);
+                    bus.send(Event::OnAir)
+                }
+                Ok(_) | Err(RecvError::Lagged(_)) => bus.send(Event::OnAir),
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
 }

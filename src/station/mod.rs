@@ -6,8 +6,43 @@
 //! pages. Handlers and CLI commands parse, call one of these and present the result; none opens
 //! a transaction of its own. Must not know HTTP, HTML or the command line.
 
+pub mod accounts;
+pub mod emergency;
 pub mod events;
+pub mod programme;
 pub mod review;
 
 pub use events::Bus;
 pub use review::Reviews;
+
+use std::sync::Arc;
+
+use crate::audio::Player;
+use crate::display::board::Board;
+use crate::display::driver::PanelDriver;
+use crate::emergency::Emergency;
+use crate::media::MediaLibrary;
+use crate::schedule::Timetable;
+use crate::store::Store;
+
+/// The running parts of a station that the use cases and the web work with. Cheap to clone;
+/// `loaxa serve` assembles it (and a test can, on an in-memory store and a null output).
+#[derive(Clone)]
+pub struct Station {
+    /// The database.
+    pub store: Store,
+    /// The recordings.
+    pub library: MediaLibrary,
+    /// The one player that owns the loudspeakers.
+    pub player: Arc<Player>,
+    /// The programme in force.
+    pub timetable: Timetable,
+    /// Where what happens is told.
+    pub events: Bus,
+    /// Emergency announcements.
+    pub emergency: Emergency,
+    /// What the LED panel shows.
+    pub board: Arc<Board>,
+    /// The running panel loop, if a panel is attached.
+    pub panel: Option<Arc<PanelDriver>>,
+}

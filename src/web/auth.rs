@@ -17,14 +17,14 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
 use chrono::Utc;
 
-use super::AppState;
 use super::error::{ApiError, AppError, PageError};
 use super::i18n::Lang;
 use crate::accounts::token_hash;
 use crate::model::{Capability, User};
-use crate::store::users;
+use crate::store::{Store, users};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "loaxa_session";
@@ -82,8 +82,8 @@ struct AuthState {
 }
 
 /// Resolve the caller, enforce CSRF for sessions, and pass the result on.
-pub async fn authenticate(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let authed = match resolve(&state, req.headers()).await {
+pub async fn authenticate(State(store): State<Store>, req: Request, next: Next) -> Response {
+    let authed = match resolve(&store, req.headers()).await {
         Ok(a) => a,
         Err(e) => return ApiError(e).into_response(),
     };
@@ -107,12 +107,11 @@ fn is_unsafe(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Authed>, AppError> {
+async fn resolve(store: &Store, headers: &HeaderMap) -> Result<Option<Authed>, AppError> {
     let now = Utc::now();
     if let Some(token) = bearer(headers) {
         let hash = token_hash(&token);
-        let user = state
-            .store
+        let user = store
             .run(move |c| Ok(users::user_by_token(c, &hash, now)?))
             .await?;
         // A wrong token is an error, not a silent fall-back to no one.
@@ -124,13 +123,15 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Authed>
             None => Err(AppError::Unauthorized),
         };
     }
-    let Some(cookie) = cookie(headers, SESSION_COOKIE) else {
+    let Some(cookie) = CookieJar::from_headers(headers)
+        .get(SESSION_COOKIE)
+        .map(|c| c.value().to_string())
+    else {
         return Ok(None);
     };
     let hash = token_hash(&cookie);
     let lookup = hash.clone();
-    let session = state
-        .store
+    let session = store
         .run(move |c| Ok(users::session(c, &lookup, now)?))
         .await?;
     Ok(session.map(|s| Authed {
@@ -145,18 +146,6 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Authed>
 fn bearer(headers: &HeaderMap) -> Option<String> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     v.strip_prefix("Bearer ").map(|t| t.trim().to_string())
-}
-
-/// The value of cookie `name`.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
 }
 
 /// Accept the request only if it carries the session's CSRF token.
@@ -268,13 +257,14 @@ impl<S: Send + Sync> FromRequestParts<S> for PageUser {
     /// Without a session, go to the login page and come back here after; say the session
     /// ended only if there was one.
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let lang = Lang::from_headers(&parts.headers);
+        let jar = CookieJar::from_headers(&parts.headers);
+        let lang = Lang::of(&jar);
         if let Some(authed) = authed_of(parts) {
             return Ok(PageUser { authed, lang });
         }
         let here = parts.uri.path_and_query().map_or("/", |p| p.as_str());
         let next: String = url_escape(here);
-        let expired = if cookie(&parts.headers, SESSION_COOKIE).is_some() {
+        let expired = if jar.get(SESSION_COOKIE).is_some() {
             "&expired=1"
         } else {
             ""

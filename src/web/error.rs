@@ -8,8 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::i18n::{Lang, Text};
+use crate::emergency::EmergencyError;
 use crate::media::library::ImportError;
 use crate::review::ReviewError;
+use crate::station::accounts::AccountsError;
 use crate::store::StoreError;
 
 /// Something a request cannot have.
@@ -126,6 +128,29 @@ impl From<ReviewError> for AppError {
             ReviewError::NotFound(_) => AppError::NotFound(msg),
             ReviewError::Invalid(_) => AppError::BadRequest(msg),
             ReviewError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<EmergencyError> for AppError {
+    fn from(e: EmergencyError) -> Self {
+        match e {
+            EmergencyError::Invalid(m) => AppError::BadRequest(m),
+            EmergencyError::NothingOnAir => AppError::Conflict(e.to_string()),
+            EmergencyError::Store(e) => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<AccountsError> for AppError {
+    fn from(e: AccountsError) -> Self {
+        let msg = e.to_string();
+        match e {
+            AccountsError::Invalid(_) => AppError::BadRequest(msg),
+            AccountsError::Taken(_) => AppError::Conflict(msg),
+            AccountsError::NoSuchUser(_) => AppError::NotFound(msg),
+            AccountsError::NoRandom => AppError::Internal(msg),
+            AccountsError::Store(e) => e.into(),
         }
     }
 }

@@ -7,7 +7,13 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use super::AppState;
+use crate::audio::Player;
+use crate::config::Config;
+use crate::display::driver::PanelDriver;
+use crate::store::Store;
 
 /// The `/healthz` route.
 pub fn router() -> Router<AppState> {
@@ -40,8 +46,13 @@ pub struct Health {
     pub clock: Check,
 }
 
-async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let database = match state.store.ping().await {
+async fn healthz(
+    State(store): State<Store>,
+    State(player): State<Arc<Player>>,
+    State(config): State<Arc<Config>>,
+    State(panel): State<Option<Arc<PanelDriver>>>,
+) -> (StatusCode, Json<Health>) {
+    let database = match store.ping().await {
         Ok(()) => Check {
             ok: true,
             detail: "cơ sở dữ liệu hoạt động / database answers".into(),
@@ -51,7 +62,7 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
             detail: e.to_string(),
         },
     };
-    let player = state.player.status();
+    let player = player.status();
     let audio = match (&player.format, &player.output_error) {
         (Some(f), _) => Check {
             ok: true,
@@ -79,9 +90,9 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
             ),
         },
     };
-    let disk = disk(&state);
-    let panel = panel(&state);
-    let clock = clock(&state).await;
+    let disk = disk(&config);
+    let panel = panel_check(&config, panel.as_deref());
+    let clock = clock(&config).await;
     let healthy = database.ok && audio.ok && disk.ok && panel.ok && clock.ok;
     let code = if healthy {
         StatusCode::OK
@@ -101,9 +112,9 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     )
 }
 
-fn disk(state: &AppState) -> Check {
-    let reserve = state.config.web.min_free_mb.saturating_mul(1024 * 1024);
-    match crate::ops::disk::space(&state.config.data_dir) {
+fn disk(config: &Config) -> Check {
+    let reserve = config.web.min_free_mb.saturating_mul(1024 * 1024);
+    match crate::ops::disk::space(&config.data_dir) {
         Ok(space) => match crate::ops::disk::refuse_write(space, reserve) {
             Some(why) => Check {
                 ok: false,
@@ -121,14 +132,14 @@ fn disk(state: &AppState) -> Check {
             ok: false,
             detail: format!(
                 "không đọc được dung lượng đĩa / cannot read the disk space of {}: {e}",
-                state.config.data_dir.display()
+                config.data_dir.display()
             ),
         },
     }
 }
 
-fn panel(state: &AppState) -> Check {
-    match &state.panel {
+fn panel_check(config: &Config, panel: Option<&PanelDriver>) -> Check {
+    match panel {
         None => Check {
             ok: true,
             detail: "không có bảng LED gắn vào (display.output = none); chỉ có hình xem trước / no panel attached (display.output = none); preview only".into(),
@@ -142,16 +153,16 @@ fn panel(state: &AppState) -> Check {
                 ok: true,
                 detail: format!(
                     "bảng LED {} đang hiện ({} khung hình) / panel {} showing ({} frames)",
-                    state.config.display.output, h.frames, state.config.display.output, h.frames
+                    config.display.output, h.frames, config.display.output, h.frames
                 ),
             },
         },
     }
 }
 
-async fn clock(state: &AppState) -> Check {
+async fn clock(config: &Config) -> Check {
     use crate::schedule::runner::{SystemTimeSync, TimeSync};
-    let required = state.config.schedule.require_time_sync;
+    let required = config.schedule.require_time_sync;
     let synced = tokio::task::spawn_blocking(|| SystemTimeSync.synchronized())
         .await
         .ok()

@@ -3,7 +3,7 @@
 //! Pages take a `&'static Text` and write `{{ t.save }}`; the compiler checks every key exists
 //! in both languages. The language comes from the `lang` cookie (default Vietnamese).
 
-use axum::http::HeaderMap;
+use axum_extra::extract::cookie::CookieJar;
 
 use crate::model::asrun::Outcome;
 use crate::model::{Category, ReviewState, Role, Tier};
@@ -20,19 +20,11 @@ pub enum Lang {
 
 impl Lang {
     /// The language a request asks for, from its `lang` cookie.
-    pub fn from_headers(headers: &HeaderMap) -> Lang {
-        let cookies = headers
-            .get_all(axum::http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .map(str::trim);
-        for c in cookies {
-            if c == "lang=en" {
-                return Lang::En;
-            }
+    pub fn of(jar: &CookieJar) -> Lang {
+        match jar.get("lang").map(|c| c.value()) {
+            Some("en") => Lang::En,
+            _ => Lang::Vi,
         }
-        Lang::Vi
     }
 
     /// The words in this language.
@@ -268,9 +260,9 @@ mod tests {
 
     #[test]
     fn lang_cookie_picks_english_only_when_asked() {
-        let mut h = HeaderMap::new();
-        assert_eq!(Lang::from_headers(&h), Lang::Vi);
+        let mut h = axum::http::HeaderMap::new();
+        assert_eq!(Lang::of(&CookieJar::from_headers(&h)), Lang::Vi);
         h.insert(axum::http::header::COOKIE, "a=b; lang=en".parse().unwrap());
-        assert_eq!(Lang::from_headers(&h), Lang::En);
+        assert_eq!(Lang::of(&CookieJar::from_headers(&h)), Lang::En);
     }
 }

@@ -4,11 +4,14 @@
 
 use axum::extract::Multipart;
 use std::collections::HashMap;
+use std::path::PathBuf;
 
-use super::AppState;
 use super::error::AppError;
+use crate::config::Config;
+use crate::media::MediaLibrary;
 use crate::media::library::{ImportRequest, Imported};
 use crate::model::Category;
+use std::sync::Arc;
 
 /// An upload: the imported recording (if a file came) and the other form fields.
 #[derive(Debug)]
@@ -19,18 +22,59 @@ pub struct Upload {
     pub fields: HashMap<String, String>,
 }
 
+/// Where uploads go and the limits they keep. Cheap to clone.
+#[derive(Clone)]
+pub struct Uploads {
+    library: MediaLibrary,
+    /// Uploads measured at once. Measuring takes a whole core for seconds; fifty at once
+    /// would starve the pages (and, on a Pi, everything else), so the rest wait their turn.
+    measuring: Arc<tokio::sync::Semaphore>,
+    /// Largest upload, in MB (`web.max_upload_mb`).
+    max_mb: u64,
+    /// Room that must stay free on the data disk, in bytes (`web.min_free_mb`).
+    reserve: u64,
+    /// The data folder, whose disk the reserve is kept on.
+    data_dir: PathBuf,
+}
+
+impl Uploads {
+    /// Uploads into `library`, within `config`'s limits.
+    pub fn new(library: MediaLibrary, config: &Config) -> Uploads {
+        Uploads {
+            library,
+            measuring: Arc::new(tokio::sync::Semaphore::new(measuring_slots())),
+            max_mb: config.web.max_upload_mb,
+            reserve: config.web.min_free_mb.saturating_mul(1024 * 1024),
+            data_dir: config.data_dir.clone(),
+        }
+    }
+
+    /// The largest upload, in MB.
+    pub fn max_mb(&self) -> u64 {
+        self.max_mb
+    }
+}
+
+/// How many uploads may be measured at once: every core but one, which stays free for the
+/// pages and the programme (at least one).
+fn measuring_slots() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get().saturating_sub(1))
+        .max(1)
+}
+
 /// Read a multipart body with an optional `file` field (and text fields) into the library.
 pub async fn receive(
-    state: &AppState,
+    uploads: &Uploads,
     mut form: Multipart,
     actor: &str,
 ) -> Result<Upload, AppError> {
-    let limit = state.config.web.max_upload_mb.saturating_mul(1_000_000);
-    let library = state.library.clone();
+    let limit = uploads.max_mb.saturating_mul(1_000_000);
+    let library = uploads.library.clone();
     let mut fields = HashMap::new();
     let mut incoming = None;
     let mut original_name = String::new();
-    let limit_mb = state.config.web.max_upload_mb;
+    let limit_mb = uploads.max_mb;
     let bad_form = |e| bad_form(e, limit_mb);
     while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
         let name = field.name().unwrap_or_default().to_string();
@@ -45,7 +89,7 @@ pub async fn receive(
             while field.chunk().await.map_err(bad_form)?.is_some() {}
             continue;
         }
-        ensure_room(state)?;
+        ensure_room(uploads)?;
         let lib = library.clone();
         let mut part = tokio::task::spawn_blocking(move || lib.begin(limit)).await??;
         let mut checked = 0;
@@ -54,7 +98,7 @@ pub async fn receive(
             part.write(&chunk)?;
             if part.bytes() - checked >= ROOM_CHECK_EVERY {
                 checked = part.bytes();
-                ensure_room(state)?;
+                ensure_room(uploads)?;
             }
         }
         incoming = Some(part);
@@ -84,7 +128,7 @@ pub async fn receive(
         actor: actor.to_string(),
     };
     // Waiting here keeps the file safe in `incoming`; it is measured when a core is free.
-    let turn = state
+    let turn = uploads
         .measuring
         .clone()
         .acquire_owned()
@@ -112,11 +156,10 @@ const ROOM_CHECK_EVERY: u64 = 8 << 20;
 
 /// Refuse to take more if the data disk keeps less than `web.min_free_mb`: the database and
 /// the as-run log must always have room, whatever staff upload.
-fn ensure_room(state: &AppState) -> Result<(), AppError> {
-    let reserve = state.config.web.min_free_mb.saturating_mul(1024 * 1024);
-    let space = crate::ops::disk::space(&state.config.data_dir)
+fn ensure_room(uploads: &Uploads) -> Result<(), AppError> {
+    let space = crate::ops::disk::space(&uploads.data_dir)
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    match crate::ops::disk::refuse_write(space, reserve) {
+    match crate::ops::disk::refuse_write(space, uploads.reserve) {
         Some(why) => {
             metrics::counter!(crate::ops::metrics::UPLOADS, "result" => "refused").increment(1);
             Err(AppError::InsufficientStorage(why))

@@ -2,8 +2,8 @@
 //! on a simulated clock through the real player, with restarts, late starts and bad clocks.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -19,6 +19,7 @@ use loaxa::model::Role;
 use loaxa::model::asrun::Outcome;
 use loaxa::model::{NewItem, Tier};
 use loaxa::review::{self, Action, Items};
+use loaxa::schedule::Timetable;
 use loaxa::schedule::files::{self, Programme};
 use loaxa::schedule::plan::{Content, holidays_between};
 use loaxa::schedule::runner::{Runner, RunnerOptions, TimeSync, TrustedTime};
@@ -169,7 +170,6 @@ impl Station {
             .unwrap(),
         );
         let options = RunnerOptions {
-            tz: VN,
             grace: Duration::from_secs(600),
             preroll: Duration::from_secs(3),
             require_time_sync: true,
@@ -181,7 +181,7 @@ impl Station {
             self.store.clone(),
             player.clone(),
             clock,
-            Arc::new(RwLock::new(programme)),
+            Timetable::fixed(programme, VN),
             options,
             sync,
         )

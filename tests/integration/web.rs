@@ -871,3 +871,135 @@ async fn first_start_offers_a_one_time_admin_link() {
         "no link once an admin exists"
     );
 }
+
+/// The web app put together from its parts, on an in-memory database and a null output,
+/// without a running service: each handler takes only the parts it uses, so this is all a
+/// test (or `loaxa node`) needs.
+#[tokio::test]
+async fn the_web_app_runs_on_an_in_memory_store_and_a_null_output() {
+    use std::sync::Arc;
+
+    use loaxa::audio::player::{OutputOptions, Player};
+    use loaxa::audio::{AudioFormat, OutputSpec};
+    use loaxa::clock::SystemClock;
+    use loaxa::display::board::Board;
+    use loaxa::emergency::Emergency;
+    use loaxa::media::MediaLibrary;
+    use loaxa::schedule::{Programme, Timetable};
+    use loaxa::station::accounts::{self as accounts_of, NewAccount};
+    use loaxa::station::{Bus, Station};
+    use loaxa::store::Store;
+    use loaxa::web::AppState;
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        ..Config::default()
+    };
+    let store = Store::open_in_memory().unwrap();
+    let format = AudioFormat {
+        sample_rate: 48_000,
+        channels: 1,
+    };
+    let clock = Arc::new(SystemClock::new());
+    let player =
+        Arc::new(Player::spawn(OutputOptions::new(OutputSpec::Null, format, clock)).unwrap());
+    let emergency = Emergency::new(
+        store.clone(),
+        player.clone(),
+        config.emergency.clone(),
+        dir.path().to_path_buf(),
+        None,
+        loaxa::speech::Speech::default(),
+    );
+    let board = Board::new(
+        store.clone(),
+        config.display.clone(),
+        config.tz(),
+        Some(emergency.panel()),
+    )
+    .unwrap();
+    let station = Station {
+        store: store.clone(),
+        library: MediaLibrary::new(dir.path(), store.clone(), config.loudness),
+        player,
+        timetable: Timetable::fixed(Programme::default(), config.tz()),
+        events: Bus::default(),
+        emergency,
+        board: Arc::new(board),
+        panel: None,
+    };
+    let app = loaxa::web::app(AppState::new(Arc::new(config), station));
+    let account = |name: &str, role| NewAccount {
+        name: name.into(),
+        display_name: String::new(),
+        role,
+        password: PASSWORD.into(),
+    };
+    accounts_of::create_user(&store, "test", &account("bientap", Role::Editor)).unwrap();
+    accounts_of::create_user(&store, "chutich", &account("chutich", Role::Approver)).unwrap();
+    let token = |name| accounts_of::create_token(&store, "test", name, "test").unwrap();
+    let (editor, leader) = (token("bientap"), token("chutich"));
+    let call = |token: &str, method: Method, path: &str, body: Option<serde_json::Value>| {
+        let req = Request::builder()
+            .method(method)
+            .uri(format!("/api/v1{path}"))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json");
+        let body = body.map_or_else(Body::empty, |v| Body::from(v.to_string()));
+        app.clone().oneshot(req.body(body).unwrap())
+    };
+    let body = |res: axum::response::Response| async move {
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&bytes).unwrap_or_default()
+    };
+    // A slogan goes through its review on this app.
+    let res = call(
+        &editor,
+        Method::POST,
+        "/display/slogans",
+        Some(serde_json::json!({"text": "Xin chào bà con"})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let id = body(res).await["id"].as_i64().unwrap();
+    let res = call(
+        &editor,
+        Method::POST,
+        &format!("/display/slogans/{id}/submit"),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = call(
+        &leader,
+        Method::POST,
+        &format!("/display/slogans/{id}/approve"),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(body(res).await["state"], "approved");
+    let res = call(
+        &leader,
+        Method::GET,
+        "/display/slogans?state=approved",
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(body(res).await[0]["id"], id);
+    let res = call(&leader, Method::GET, "/status", None).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(body(res).await["player"]["output"], "null");
+    let page = app
+        .clone()
+        .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+}

@@ -6,12 +6,14 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::extract::{Json, Query};
+use crate::config::Config;
 use crate::model::asrun::Entry;
+use crate::store::Store;
 use crate::store::asrun;
-use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::ApiError;
-use crate::web::pages::Range;
+use crate::web::input::Range;
+use std::sync::Arc;
 
 /// The period and the format.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -31,7 +33,8 @@ pub struct AsRunQuery {
     responses((status = 200, description = "JSON, or CSV when format=csv",
         content((Vec<Entry> = "application/json"), (String = "text/csv")))))]
 pub async fn get(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(config): State<Arc<Config>>,
     _: Api<CanView>,
     Query(q): Query<AsRunQuery>,
 ) -> Result<Response, ApiError> {
@@ -39,11 +42,8 @@ pub async fn get(
         from: q.from,
         to: q.to,
     };
-    let (from, to, a, b) = range.interval(state.config.tz())?;
-    let entries = state
-        .store
-        .run(move |c| Ok(asrun::between(c, a, b)?))
-        .await?;
+    let (from, to, a, b) = range.interval(config.tz())?;
+    let entries = store.run(move |c| Ok(asrun::between(c, a, b)?)).await?;
     if q.format.as_deref() == Some("csv") {
         let name = format!("attachment; filename=\"nhat-ky-phat-{from}-{to}.csv\"");
         return Ok((

@@ -4,11 +4,11 @@ use axum::extract::State;
 use serde::Serialize;
 
 use super::extract::{Json, Query};
+use crate::store::Store;
 use crate::store::audit;
-use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::ApiError;
-use crate::web::pages::AuditQuery;
+use crate::web::input::AuditQuery;
 
 /// One audit entry.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -27,15 +27,12 @@ pub struct AuditEntry {
     params(("actor" = Option<String>, Query), ("action" = Option<String>, Query), ("limit" = Option<u32>, Query)),
     responses((status = 200, body = [AuditEntry]), (status = 403, body = super::ErrorBody)))]
 pub async fn get(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     _: Api<CanAudit>,
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
     let filter = q.filter();
-    let list = state
-        .store
-        .run(move |c| Ok(audit::list(c, &filter)?))
-        .await?;
+    let list = store.run(move |c| Ok(audit::list(c, &filter)?)).await?;
     Ok(Json(
         list.into_iter()
             .map(|e| AuditEntry {

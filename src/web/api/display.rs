@@ -8,14 +8,17 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::extract::{Json, Query};
+use crate::config::Config;
+use crate::display::board::Board;
+use crate::display::driver::PanelDriver;
 use crate::display::driver::PanelHealth;
 use crate::display::panel::to_png;
 use crate::display::slogans;
 use crate::model::{Effect, NewSlogan, PanelColor, PanelKind};
 use crate::review::ReviewError;
-use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::{ApiError, AppError};
+use std::sync::Arc;
 
 /// The panel as configured and how it is doing.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -35,14 +38,18 @@ pub struct PanelStatus {
 
 /// The panel's size, colours and health.
 #[utoipa::path(get, path = "/display", tag = "display", responses((status = 200, body = PanelStatus)))]
-pub async fn status(State(state): State<AppState>, _: Api<CanView>) -> Json<PanelStatus> {
-    let d = &state.config.display;
+pub async fn status(
+    State(config): State<Arc<Config>>,
+    State(panel): State<Option<Arc<PanelDriver>>>,
+    _: Api<CanView>,
+) -> Json<PanelStatus> {
+    let d = &config.display;
     Json(PanelStatus {
         width: d.width,
         height: d.height,
         kind: d.kind,
         output: d.output.clone(),
-        health: state.panel.as_ref().map(|p| p.health()),
+        health: panel.as_ref().map(|p| p.health()),
     })
 }
 
@@ -71,7 +78,7 @@ pub struct PreviewQuery {
 #[utoipa::path(get, path = "/display/preview.png", params(PreviewQuery), tag = "display",
     responses((status = 200, content_type = "image/png", description = "The frame"), (status = 400, body = super::ErrorBody)))]
 pub async fn preview(
-    State(state): State<AppState>,
+    State(board): State<Arc<Board>>,
     _: Api<CanView>,
     Query(q): Query<PreviewQuery>,
 ) -> Result<Response, ApiError> {
@@ -93,10 +100,10 @@ pub async fn preview(
                 show_until: None,
                 position: 0,
             };
-            let draft = slogans::validate(&draft, state.board.font()).map_err(AppError::from)?;
-            state.board.preview(draft.to_scene(0), q.ms.unwrap_or(0))
+            let draft = slogans::validate(&draft, board.font()).map_err(AppError::from)?;
+            board.preview(draft.to_scene(0), q.ms.unwrap_or(0))
         }
-        None => state.board.frame_at(q.at.unwrap_or_else(Utc::now)),
+        None => board.frame_at(q.at.unwrap_or_else(Utc::now)),
     };
     Ok((
         [

@@ -10,16 +10,16 @@ use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::model::Event;
-use crate::web::AppState;
+use crate::station::Bus;
 use crate::web::auth::*;
 use crate::web::error::ApiError;
 
 /// The event stream: one `data: {"kind": ...}` line per event.
 pub async fn stream(
-    State(state): State<AppState>,
+    State(events): State<Bus>,
     _: Api<CanView>,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
-    let events = BroadcastStream::new(state.events.subscribe())
+    let events = BroadcastStream::new(events.subscribe())
         // A slow reader that missed events just gets the next one; pages re-read the status.
         .filter_map(Result::ok)
         .take_while(|e| *e != Event::ShuttingDown)

@@ -10,12 +10,12 @@ use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 use super::extract::{Json, Path, Query};
+use crate::media::MediaLibrary;
 use crate::model::{Category, Media};
-use crate::store::media;
-use crate::web::AppState;
+use crate::store::{Store, media};
 use crate::web::auth::*;
 use crate::web::error::{ApiError, AppError};
-use crate::web::upload;
+use crate::web::upload::{self, Uploads};
 
 /// Filter of the media list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -50,15 +50,12 @@ pub struct Uploaded {
 #[utoipa::path(get, path = "/media", params(ListQuery), tag = "media",
     responses((status = 200, body = [Media]), (status = 401, body = super::ErrorBody)))]
 pub async fn list(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     _: Api<CanView>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Vec<Media>>, ApiError> {
     Ok(Json(
-        state
-            .store
-            .run(move |c| Ok(media::list(c, q.category)?))
-            .await?,
+        store.run(move |c| Ok(media::list(c, q.category)?)).await?,
     ))
 }
 
@@ -70,11 +67,11 @@ pub async fn list(
         (status = 201, body = Uploaded), (status = 200, description = "Already in the library", body = Uploaded),
         (status = 413, body = super::ErrorBody), (status = 415, description = "Not audio, or silent", body = super::ErrorBody)))]
 pub async fn upload(
-    State(state): State<AppState>,
+    State(uploads): State<Uploads>,
     user: Api<CanEdit>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let (imported, _) = upload::receive(&state, form?, &user.authed.user.name)
+    let (imported, _) = upload::receive(&uploads, form?, &user.authed.user.name)
         .await?
         .require_file()?;
     let status = if imported.duplicate {
@@ -93,16 +90,15 @@ pub async fn upload(
 #[utoipa::path(get, path = "/media/{id}", tag = "media", params(("id" = i64, Path)),
     responses((status = 200, body = Media), (status = 404, body = super::ErrorBody)))]
 pub async fn get(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     _: Api<CanView>,
     Path(id): Path<i64>,
 ) -> Result<Json<Media>, ApiError> {
-    find(&state, id).await.map(Json)
+    find(&store, id).await.map(Json)
 }
 
-async fn find(state: &AppState, id: i64) -> Result<Media, ApiError> {
-    state
-        .store
+async fn find(store: &Store, id: i64) -> Result<Media, ApiError> {
+    store
         .run(move |c| Ok(media::get(c, id)?))
         .await?
         .ok_or_else(|| {
@@ -116,13 +112,14 @@ async fn find(state: &AppState, id: i64) -> Result<Media, ApiError> {
 #[utoipa::path(get, path = "/media/{id}/audio", tag = "media", params(("id" = i64, Path)),
     responses((status = 200, description = "The audio file", content_type = "audio/*"), (status = 206, description = "A byte range"), (status = 404, body = super::ErrorBody)))]
 pub async fn audio(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(library): State<MediaLibrary>,
     _: Api<CanView>,
     Path(id): Path<i64>,
     req: Request,
 ) -> Result<Response, ApiError> {
-    let m = find(&state, id).await?;
-    let path = state.library.path_of(&m);
+    let m = find(&store, id).await?;
+    let path = library.path_of(&m);
     let res = ServeFile::new(path)
         .oneshot(req)
         .await

@@ -5,22 +5,30 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
+use crate::audio::Player;
+use crate::config::Config;
+use crate::display::driver::PanelDriver;
 use crate::ops::metrics as m;
-use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::{ApiError, AppError};
+use std::sync::Arc;
 
 /// Metrics in the Prometheus text format.
 #[utoipa::path(get, path = "/metrics", tag = "status",
     responses((status = 200, content_type = "text/plain", description = "Prometheus text format")))]
-pub async fn get(State(state): State<AppState>, _: Api<CanView>) -> Result<Response, ApiError> {
-    let player = state.player.status();
+pub async fn get(
+    State(player): State<Arc<Player>>,
+    State(config): State<Arc<Config>>,
+    State(panel): State<Option<Arc<PanelDriver>>>,
+    _: Api<CanView>,
+) -> Result<Response, ApiError> {
+    let player = player.status();
     metrics::gauge!(m::UNDERRUNS).set(player.underruns as f64);
     metrics::gauge!(m::OUTPUT_UP).set(if player.format.is_some() { 1.0 } else { 0.0 });
-    if let Some(panel) = &state.panel {
+    if let Some(panel) = &panel {
         metrics::gauge!(m::PANEL_FRAMES).set(panel.health().frames as f64);
     }
-    if let Ok(space) = crate::ops::disk::space(&state.config.data_dir) {
+    if let Ok(space) = crate::ops::disk::space(&config.data_dir) {
         metrics::gauge!(m::DISK_FREE).set(space.free as f64);
     }
     let body = m::render()

@@ -5,12 +5,14 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::extract::Json;
+use crate::audio::Player;
 use crate::audio::player::PlayerStatus;
 use crate::model::ReviewState;
+use crate::store::Store;
 use crate::store::items;
-use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::ApiError;
+use std::sync::Arc;
 
 /// The state of the station.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -25,14 +27,17 @@ pub struct Status {
 
 /// The station's state now.
 #[utoipa::path(get, path = "/status", tag = "status", responses((status = 200, body = Status)))]
-pub async fn get(State(state): State<AppState>, _: Api<CanView>) -> Result<Json<Status>, ApiError> {
-    let pending = state
-        .store
+pub async fn get(
+    State(store): State<Store>,
+    State(player): State<Arc<Player>>,
+    _: Api<CanView>,
+) -> Result<Json<Status>, ApiError> {
+    let pending = store
         .run(|c| Ok(items::list(c, Some(ReviewState::Submitted))?.len()))
         .await?;
     Ok(Json(Status {
         now: Utc::now(),
-        player: state.player.status(),
+        player: player.status(),
         pending_approvals: pending,
     }))
 }

@@ -3,14 +3,14 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use chrono::{NaiveDate, Utc};
-use serde::Deserialize;
+use chrono::Utc;
 
 use super::{Chrome, local, render};
-use crate::store::asrun;
-use crate::web::AppState;
+use crate::schedule::Timetable;
+use crate::store::{Store, asrun};
 use crate::web::auth::*;
-use crate::web::error::{AppError, PageError};
+use crate::web::error::PageError;
+use crate::web::input::Range;
 
 #[derive(Template)]
 #[template(path = "asrun.html")]
@@ -33,64 +33,17 @@ struct Row {
 }
 
 /// A day range in the query, `from` and `to` as `YYYY-MM-DD` (inclusive), default the last week.
-#[derive(Debug, Deserialize)]
-pub struct Range {
-    /// First day.
-    pub from: Option<String>,
-    /// Last day.
-    pub to: Option<String>,
-}
-
-impl Range {
-    /// The UTC interval `[from 00:00, to + 1 day 00:00)` in the commune's time zone.
-    pub fn interval(
-        &self,
-        tz: chrono_tz::Tz,
-    ) -> Result<
-        (
-            NaiveDate,
-            NaiveDate,
-            chrono::DateTime<Utc>,
-            chrono::DateTime<Utc>,
-        ),
-        AppError,
-    > {
-        let today = Utc::now().with_timezone(&tz).date_naive();
-        let parse = |v: &Option<String>, default: NaiveDate| -> Result<NaiveDate, AppError> {
-            match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                None => Ok(default),
-                Some(s) => s.parse().map_err(|_| {
-                    AppError::BadRequest(format!("ngày \"{s}\" không hợp lệ (YYYY-MM-DD) / \"{s}\" is not a date (YYYY-MM-DD)"))
-                }),
-            }
-        };
-        let from = parse(&self.from, today - chrono::Duration::days(6))?;
-        let to = parse(&self.to, today)?;
-        if to < from || (to - from).num_days() > 366 {
-            return Err(AppError::BadRequest(
-                "khoảng ngày phải từ 1 đến 366 ngày / the range must be 1 to 366 days".into(),
-            ));
-        }
-        let start = |d: NaiveDate| {
-            d.and_hms_opt(0, 0, 0)
-                .and_then(|n| n.and_local_timezone(tz).earliest())
-                .map_or_else(Utc::now, |t| t.with_timezone(&Utc))
-        };
-        Ok((from, to, start(from), start(to + chrono::Duration::days(1))))
-    }
-}
-
 /// `GET /asrun`.
 pub async fn page(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(timetable): State<Timetable>,
     user: Page<CanView>,
     Query(q): Query<Range>,
 ) -> Result<Response, PageError> {
-    let c = Chrome::new(&state, &user, "asrun").await?;
-    let tz = state.config.tz();
+    let c = Chrome::new(&store, &user, "asrun").await?;
+    let tz = timetable.tz();
     let (from, to, a, b) = q.interval(tz).map_err(|e| user.err(e))?;
-    let entries = state
-        .store
+    let entries = store
         .run(move |c| Ok(asrun::between(c, a, b)?))
         .await
         .map_err(|e| user.err(e))?;

@@ -6,7 +6,11 @@ use axum::extract::State;
 use axum::response::Response;
 
 use super::{Chrome, local, render};
-use crate::web::AppState;
+use std::sync::Arc;
+
+use crate::audio::Player;
+use crate::schedule::Timetable;
+use crate::store::Store;
 use crate::web::auth::*;
 use crate::web::error::PageError;
 
@@ -29,12 +33,14 @@ struct OnAir {
 
 /// `GET /`.
 pub async fn page(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(player): State<Arc<Player>>,
+    State(timetable): State<Timetable>,
     user: Page<CanView>,
 ) -> Result<Response, PageError> {
-    let c = Chrome::new(&state, &user, "dashboard").await?;
-    let tz = state.config.tz();
-    let status = state.player.status();
+    let c = Chrome::new(&store, &user, "dashboard").await?;
+    let tz = timetable.tz();
+    let status = player.status();
     let on_air = status.now_playing.as_ref().map(|n| OnAir {
         label: n.label.clone(),
         since: n.since.map(|t| local(t, tz)).unwrap_or_default(),
@@ -51,8 +57,8 @@ pub async fn page(
         (None, None) => (false, status.output.clone()),
     };
     let now = chrono::Utc::now();
-    let plan = state
-        .plan(now, now + chrono::Duration::days(7))
+    let plan = timetable
+        .plan_now(&store, now, now + chrono::Duration::days(7))
         .await
         .map_err(|e| user.err(e))?;
     let next = plan
@@ -72,7 +78,7 @@ pub async fn page(
         warnings.push(output_detail.clone());
     }
     warnings.extend(
-        holiday_warnings(&state, now.with_timezone(&tz).date_naive())
+        holiday_warnings(&store, &timetable, now.with_timezone(&tz).date_naive())
             .await
             .map_err(|e| user.err(e))?,
     );
@@ -82,7 +88,7 @@ pub async fn page(
             .take(5)
             .map(|l| format!("{}: {}", l.title, l.reason)),
     );
-    warnings.extend(state.programme_problems());
+    warnings.extend(timetable.problems());
     let page = Dashboard {
         c,
         on_air,
@@ -97,12 +103,12 @@ pub async fn page(
 
 /// Holidays in the coming week that expect the chairman's greeting and have none approved.
 async fn holiday_warnings(
-    state: &AppState,
+    store: &Store,
+    timetable: &Timetable,
     today: chrono::NaiveDate,
 ) -> Result<Vec<String>, crate::store::StoreError> {
-    let programme = state.programme();
-    let items = state
-        .store
+    let programme = timetable.programme();
+    let items = store
         .run(move |c| {
             Ok(crate::store::items::approved_between(
                 c,

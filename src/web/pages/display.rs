@@ -12,7 +12,11 @@ use crate::display::slogans::Slogans;
 use crate::model::{Effect, NewSlogan, PanelColor, ReviewState, SloganRecord};
 use crate::review::{Action, Allowed, Kind};
 use crate::station::Reviews;
-use crate::web::AppState;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::display::driver::PanelDriver;
+use crate::store::Store;
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
 use crate::web::review::missing;
@@ -82,20 +86,22 @@ struct DisplayPage {
 
 /// `GET /display`.
 pub async fn page(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(config): State<Arc<Config>>,
+    State(panel): State<Option<Arc<PanelDriver>>>,
     State(slogans): State<Reviews<Slogans>>,
     user: Page<CanView>,
 ) -> Result<Response, PageError> {
-    let c = Chrome::new(&state, &user, "display").await?;
+    let c = Chrome::new(&store, &user, "display").await?;
     let list = slogans.list(None).await.map_err(|e| user.err(e))?;
-    let tz = state.config.tz();
-    let d = &state.config.display;
+    let tz = config.tz();
+    let d = &config.display;
     let page = DisplayPage {
         c,
         width: d.width,
         height: d.height,
         output: d.output.clone(),
-        panel_error: state.panel.as_ref().and_then(|p| p.health().error),
+        panel_error: panel.as_ref().and_then(|p| p.health().error),
         rows: list.iter().map(|s| row(s, &user, tz)).collect(),
     };
     Ok(render(page, user.lang))
@@ -164,18 +170,18 @@ impl SloganForm {
 }
 
 async fn form_page(
-    state: &AppState,
+    slogans: &Reviews<Slogans>,
     user: &PageUser,
     editing: Option<i64>,
     form: SloganForm,
     error: Option<String>,
 ) -> Result<Response, PageError> {
-    let c = Chrome::new(state, user, "display").await?;
+    let c = Chrome::new(&slogans.store, user, "display").await?;
     let page = FormPage {
         c,
         editing,
         error,
-        mono: state.config.display.kind.is_mono(),
+        mono: slogans.ctx.spec().kind.is_mono(),
         form,
         effects: Effect::ALL
             .iter()
@@ -187,7 +193,7 @@ async fn form_page(
 
 /// `GET /display/slogans/new`.
 pub async fn new_form(
-    State(state): State<AppState>,
+    State(slogans): State<Reviews<Slogans>>,
     user: Page<CanEdit>,
 ) -> Result<Response, PageError> {
     let blank = SloganForm {
@@ -196,30 +202,28 @@ pub async fn new_form(
         hold_s: Some(5),
         ..SloganForm::default()
     };
-    form_page(&state, &user, None, blank, None).await
+    form_page(&slogans, &user, None, blank, None).await
 }
 
 /// `POST /display/slogans/new`: save a draft, or show the form again with what was wrong.
 pub async fn create(
-    State(state): State<AppState>,
     State(slogans): State<Reviews<Slogans>>,
     user: Page<CanEdit>,
     Form(f): Form<SloganForm>,
 ) -> Result<Response, PageError> {
     let new = match f.to_new() {
         Ok(n) => n,
-        Err(e) => return form_page(&state, &user, None, f, Some(e.to_string())).await,
+        Err(e) => return form_page(&slogans, &user, None, f, Some(e.to_string())).await,
     };
     let saved = slogans.create(user.authed.user.clone(), new, false).await;
     match saved {
         Ok(_) => Ok(Redirect::to("/display").into_response()),
-        Err(e) => form_page(&state, &user, None, f, Some(e.to_string())).await,
+        Err(e) => form_page(&slogans, &user, None, f, Some(e.to_string())).await,
     }
 }
 
 /// `GET /display/slogans/{id}/edit`.
 pub async fn edit_form(
-    State(state): State<AppState>,
     State(slogans): State<Reviews<Slogans>>,
     user: Page<CanEdit>,
     Path(id): Path<i64>,
@@ -230,7 +234,7 @@ pub async fn edit_form(
         .map_err(|e| user.err(e))?
         .ok_or_else(|| user.err(missing::<Slogans>(id)))?;
     form_page(
-        &state,
+        &slogans,
         &user,
         Some(id),
         SloganForm::of(&record.content),
@@ -241,7 +245,6 @@ pub async fn edit_form(
 
 /// `POST /display/slogans/{id}/edit`: an approved slogan goes back to draft and off the panel.
 pub async fn update(
-    State(state): State<AppState>,
     State(slogans): State<Reviews<Slogans>>,
     user: Page<CanEdit>,
     Path(id): Path<i64>,
@@ -257,7 +260,7 @@ pub async fn update(
     };
     match result {
         Ok(()) => Ok(Redirect::to("/display").into_response()),
-        Err(e) => form_page(&state, &user, Some(id), f, Some(e.to_string())).await,
+        Err(e) => form_page(&slogans, &user, Some(id), f, Some(e.to_string())).await,
     }
 }
 
@@ -271,7 +274,7 @@ pub(super) struct Pending {
 
 /// The slogans waiting for a leader, for the approval queue.
 pub(super) async fn pending(
-    state: &AppState,
+    tz: chrono_tz::Tz,
     slogans: &Reviews<Slogans>,
     user: &PageUser,
 ) -> Result<Vec<Pending>, PageError> {
@@ -279,7 +282,6 @@ pub(super) async fn pending(
         .list(Some(ReviewState::Submitted))
         .await
         .map_err(|e| user.err(e))?;
-    let tz = state.config.tz();
     Ok(list
         .iter()
         .map(|s| {

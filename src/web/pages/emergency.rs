@@ -5,18 +5,18 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
 use serde::Deserialize;
 
 use super::{Chrome, local, render};
-use crate::emergency::{Active, Trigger};
-use crate::model::Category;
-use crate::model::Event;
-use crate::model::ReviewState;
-use crate::store::items;
-use crate::web::AppState;
-use crate::web::api::emergency::{EmergencyRequest, message_of, start};
+use crate::emergency::{Active, Emergency, Start, Trigger};
+use crate::model::{Category, ReviewState};
+use crate::schedule::Timetable;
+use crate::station::{self, Bus};
+use crate::store::{Store, items};
 use crate::web::auth::*;
 use crate::web::error::PageError;
+use crate::web::input::{EmergencyRequest, message_of};
 
 #[derive(Template)]
 #[template(path = "emergency.html")]
@@ -29,12 +29,13 @@ struct EmergencyPage {
 
 /// `GET /emergency`.
 pub async fn page(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(emergency): State<Emergency>,
+    State(timetable): State<Timetable>,
     user: Page<CanEmergency>,
 ) -> Result<Response, PageError> {
-    let c = Chrome::new(&state, &user, "emergency").await?;
-    let prepared = state
-        .store
+    let c = Chrome::new(&store, &user, "emergency").await?;
+    let prepared = store
         .run(|c| Ok(items::list(c, Some(ReviewState::Approved))?))
         .await
         .map_err(|e| user.err(e))?
@@ -42,10 +43,10 @@ pub async fn page(
         .filter(|i| i.category == Category::Emergency)
         .map(|i| (i.id, i.title))
         .collect();
-    let active = state.emergency.active();
+    let active = emergency.active();
     let since = active
         .as_ref()
-        .map(|a| local(a.requested_at, state.config.tz()))
+        .map(|a| local(a.requested_at, timetable.tz()))
         .unwrap_or_default();
     Ok(render(
         EmergencyPage {
@@ -68,7 +69,8 @@ pub struct StartForm {
 
 /// `POST /emergency`: go on air.
 pub async fn post(
-    State(state): State<AppState>,
+    State(emergency): State<Emergency>,
+    State(events): State<Bus>,
     user: Page<CanEmergency>,
     Form(f): Form<StartForm>,
 ) -> Result<Response, PageError> {
@@ -79,31 +81,28 @@ pub async fn post(
         input: None,
         repeat: f.repeat,
     };
-    let message = message_of(&req).map_err(|e| user.err(e))?;
-    start(
-        &state,
-        message,
-        req.repeat,
-        user.authed.user.name.clone(),
-        Trigger::Web,
-        None,
-    )
-    .await
-    .map_err(|e| user.err(e))?;
+    let start = Start {
+        message: message_of(&req).map_err(|e| user.err(e))?,
+        repeat: req.repeat,
+        actor: user.authed.user.name.clone(),
+        trigger: Trigger::Web,
+        reference: None,
+        received_at: Utc::now(),
+    };
+    station::emergency::start(&emergency, &events, start)
+        .await
+        .map_err(|e| user.err(e))?;
     Ok(Redirect::to("/emergency").into_response())
 }
 
 /// `POST /emergency/stop`.
 pub async fn stop(
-    State(state): State<AppState>,
+    State(emergency): State<Emergency>,
+    State(events): State<Bus>,
     user: Page<CanEmergency>,
 ) -> Result<Response, PageError> {
-    let emergency = state.emergency.clone();
-    let actor = user.authed.user.name.clone();
-    tokio::task::spawn_blocking(move || emergency.stop(&actor))
+    station::emergency::stop(&emergency, &events, user.authed.user.name.clone())
         .await
-        .map_err(|e| user.err(e))?
         .map_err(|e| user.err(e))?;
-    state.events.send(Event::Emergency);
     Ok(Redirect::to("/emergency").into_response())
 }

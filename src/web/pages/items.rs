@@ -13,12 +13,15 @@ use super::{Chrome, duration, local_str, render};
 use crate::model::{Category, Item, NewItem, ReviewState, Tier};
 use crate::review::{Action, Allowed, Items, Kind};
 use crate::station::Reviews;
-use crate::store::{audit, items, media};
-use crate::web::AppState;
+use crate::store::{Store, audit, items, media};
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::display::slogans::Slogans;
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
 use crate::web::review::missing;
-use crate::web::upload;
+use crate::web::upload::{self, Uploads};
 
 /// An item as a list row or a detail page shows it.
 struct View {
@@ -88,19 +91,20 @@ pub struct ListQuery {
 
 /// `GET /items`.
 pub async fn list(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(config): State<Arc<Config>>,
     State(items): State<Reviews<Items>>,
     user: Page<CanView>,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let c = Chrome::new(&state, &user, "items").await?;
+    let c = Chrome::new(&store, &user, "items").await?;
     let filter: Option<ReviewState> = q
         .state
         .as_deref()
         .filter(|s| !s.is_empty())
         .and_then(|s| s.parse().ok());
     let list = items.list(filter).await.map_err(|e| user.err(e))?;
-    let tz = state.config.tz();
+    let tz = config.tz();
     let page = ItemsPage {
         c,
         rows: list.iter().map(|i| view(i, &user, tz)).collect(),
@@ -123,23 +127,24 @@ struct ApprovalsPage {
 
 /// `GET /approvals`: the leaders' queue, with a player for each.
 pub async fn approvals(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(config): State<Arc<Config>>,
     State(items): State<Reviews<Items>>,
-    State(slogans): State<Reviews<crate::display::slogans::Slogans>>,
+    State(slogans): State<Reviews<Slogans>>,
     user: Page<CanApprove>,
 ) -> Result<Response, PageError> {
-    let c = Chrome::new(&state, &user, "approvals").await?;
+    let c = Chrome::new(&store, &user, "approvals").await?;
     let list = items
         .list(Some(ReviewState::Submitted))
         .await
         .map_err(|e| user.err(e))?;
-    let tz = state.config.tz();
+    let tz = config.tz();
     let me = user.authed.user.id;
     let rows = list
         .iter()
         .map(|i| (view(i, &user, tz), i.created_by == me))
         .collect();
-    let slogans = super::display::pending(&state, &slogans, &user).await?;
+    let slogans = super::display::pending(config.tz(), &slogans, &user).await?;
     Ok(render(ApprovalsPage { c, rows, slogans }, user.lang))
 }
 
@@ -158,13 +163,13 @@ struct ItemPage {
 
 /// `GET /items/{id}`.
 pub async fn detail(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(config): State<Arc<Config>>,
     user: Page<CanView>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let c = Chrome::new(&state, &user, "items").await?;
-    let (item, log) = state
-        .store
+    let c = Chrome::new(&store, &user, "items").await?;
+    let (item, log) = store
         .run(move |c| {
             let item = items::get(c, id)?;
             let log = audit::for_subject(c, &format!("item:{id}"))?;
@@ -173,7 +178,7 @@ pub async fn detail(
         .await
         .map_err(|e| user.err(e))?;
     let item = item.ok_or_else(|| user.err(missing::<Items>(id)))?;
-    let tz = state.config.tz();
+    let tz = config.tz();
     let me = &user.authed.user;
     let allowed = Allowed::of(&Items::standing(&item), me);
     let page = ItemPage {
@@ -214,14 +219,14 @@ pub struct NewQuery {
 }
 
 async fn form_page(
-    state: &AppState,
+    store: &Store,
+    config: &Config,
     user: &PageUser,
     existing: Option<Item>,
     chosen_media: Option<i64>,
 ) -> Result<Response, PageError> {
-    let c = Chrome::new(state, user, "items").await?;
-    let library = state
-        .store
+    let c = Chrome::new(store, user, "items").await?;
+    let library = store
         .run(|c| Ok(media::list(c, None)?))
         .await
         .map_err(|e| user.err(e))?;
@@ -233,9 +238,7 @@ async fn form_page(
         .or(chosen_media.map(|m| m.category))
         .unwrap_or(Category::Bulletin);
     let tier = existing.as_ref().map_or(Tier::Normal, |i| i.tier);
-    let today = chrono::Utc::now()
-        .with_timezone(&state.config.tz())
-        .date_naive();
+    let today = chrono::Utc::now().with_timezone(&config.tz()).date_naive();
     let date = |d: Option<NaiveDate>| d.map_or(String::new(), |d| d.to_string());
     let page = FormPage {
         c,
@@ -277,30 +280,32 @@ async fn form_page(
         zones: existing
             .as_ref()
             .map_or(String::new(), |i| i.zones.join(", ")),
-        max_mb: state.config.web.max_upload_mb,
+        max_mb: config.web.max_upload_mb,
     };
     Ok(render(page, user.lang))
 }
 
 /// `GET /items/new`.
 pub async fn new_form(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(config): State<Arc<Config>>,
     user: Page<CanEdit>,
     Query(q): Query<NewQuery>,
 ) -> Result<Response, PageError> {
-    form_page(&state, &user, None, q.media).await
+    form_page(&store, &config, &user, None, q.media).await
 }
 
 /// `GET /items/{id}/edit`.
 pub async fn edit_form(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(config): State<Arc<Config>>,
     State(items): State<Reviews<Items>>,
     user: Page<CanEdit>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let item = items.get(id).await.map_err(|e| user.err(e))?;
     let item = item.ok_or_else(|| user.err(missing::<Items>(id)))?;
-    form_page(&state, &user, Some(item), None).await
+    form_page(&store, &config, &user, Some(item), None).await
 }
 
 /// Turn form fields (and a freshly uploaded recording) into what an item says.
@@ -354,11 +359,11 @@ pub fn new_item_from(
 /// The item form's fields and optional new recording (taken into the library by `actor`), as
 /// what the item says and the raw fields.
 async fn received(
-    state: &AppState,
+    uploads: &Uploads,
     form: Multipart,
     actor: &crate::model::User,
 ) -> Result<(NewItem, HashMap<String, String>), AppError> {
-    let up = upload::receive(state, form, &actor.name).await?;
+    let up = upload::receive(uploads, form, &actor.name).await?;
     let new = new_item_from(&up.fields, up.imported.as_ref().map(|i| &i.media))?;
     Ok((new, up.fields))
 }
@@ -366,13 +371,13 @@ async fn received(
 /// `POST /items/new`: multipart, with an optional new recording. Creates a draft, and submits
 /// it when asked.
 pub async fn create(
-    State(state): State<AppState>,
+    State(uploads): State<Uploads>,
     State(items): State<Reviews<Items>>,
     user: Page<CanEdit>,
     form: Multipart,
 ) -> Result<Response, PageError> {
     let actor = user.authed.user.clone();
-    let (new, fields) = received(&state, form, &actor)
+    let (new, fields) = received(&uploads, form, &actor)
         .await
         .map_err(|e| user.err(e))?;
     let submit = fields
@@ -387,14 +392,14 @@ pub async fn create(
 
 /// `POST /items/{id}/edit`: multipart like `create`; any change needs approval again.
 pub async fn update(
-    State(state): State<AppState>,
+    State(uploads): State<Uploads>,
     State(items): State<Reviews<Items>>,
     user: Page<CanEdit>,
     Path(id): Path<i64>,
     form: Multipart,
 ) -> Result<Response, PageError> {
     let actor = user.authed.user.clone();
-    let (new, _) = received(&state, form, &actor)
+    let (new, _) = received(&uploads, form, &actor)
         .await
         .map_err(|e| user.err(e))?;
     let item = items

@@ -6,10 +6,11 @@ use axum::response::Response;
 
 use super::{Chrome, duration, local_str, render};
 use crate::model::Category;
-use crate::store::media;
-use crate::web::AppState;
+use crate::schedule::Timetable;
+use crate::store::{Store, media};
 use crate::web::auth::*;
 use crate::web::error::PageError;
+use crate::web::upload::Uploads;
 
 #[derive(Template)]
 #[template(path = "library.html")]
@@ -34,13 +35,14 @@ struct Row {
 
 /// `GET /library`.
 pub async fn page(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(timetable): State<Timetable>,
+    State(uploads): State<Uploads>,
     user: Page<CanView>,
 ) -> Result<Response, PageError> {
-    let c = Chrome::new(&state, &user, "library").await?;
-    let tz = state.config.tz();
-    let list = state
-        .store
+    let c = Chrome::new(&store, &user, "library").await?;
+    let tz = timetable.tz();
+    let list = store
         .run(|c| Ok(media::list(c, None)?))
         .await
         .map_err(|e| user.err(e))?;
@@ -68,7 +70,7 @@ pub async fn page(
         c,
         rows,
         categories,
-        max_mb: state.config.web.max_upload_mb,
+        max_mb: uploads.max_mb(),
     };
     Ok(render(page, user.lang))
 }

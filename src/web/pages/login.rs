@@ -1,24 +1,28 @@
 //! Signing in and out, the language switch, and the one-time link that creates the first admin.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::Deserialize;
 
 use super::render;
-use crate::accounts::{self, new_token, token_hash, verify_password};
-use crate::model::{Role, User};
-use crate::store::{audit, users};
-use crate::web::AppState;
+use crate::accounts::{AccountError, check_name, new_token, token_hash};
+use crate::config::Config;
+use crate::model::User;
+use crate::station::accounts::{self, NewAccount};
+use crate::store::{Store, users};
 use crate::web::auth::{
-    self, Authed, LOGIN_COOKIE, SESSION_COOKIE, Via, client_ip, constant_eq, cookie,
+    self, Authed, LOGIN_COOKIE, LoginThrottle, SESSION_COOKIE, Via, client_ip, constant_eq,
 };
 use crate::web::error::{AppError, PageError};
 use crate::web::i18n::{Lang, Text};
+use crate::web::state::blocking;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -44,20 +48,37 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn cookie_header(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    let v = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}");
-    HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static("x=; Max-Age=0"))
+/// A cookie only this site's pages send back and no script reads, for `max_age` seconds.
+fn private_cookie(
+    name: &'static str,
+    value: String,
+    max_age: i64,
+    secure: bool,
+) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .max_age(time::Duration::seconds(max_age))
+        .secure(secure)
+        .build()
 }
 
-fn secure(state: &AppState, headers: &HeaderMap) -> bool {
-    state.config.web.secure_cookies
+/// Cookies go out `Secure` when configured, or when a proxy says the browser speaks HTTPS.
+fn secure(config: &Config, headers: &HeaderMap) -> bool {
+    config.web.secure_cookies
         || headers
             .get("x-forwarded-proto")
             .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
-fn login_page(lang: Lang, message: Option<String>, next: String, secure: bool) -> Response {
+fn login_page(
+    jar: CookieJar,
+    lang: Lang,
+    message: Option<String>,
+    next: String,
+    secure: bool,
+) -> Response {
     // The form token pairs this form with this browser (a cookie no other site can set).
     let form_token = new_token();
     let page = LoginPage {
@@ -67,28 +88,21 @@ fn login_page(lang: Lang, message: Option<String>, next: String, secure: bool) -
         form_token: form_token.clone(),
         next,
     };
-    let mut res = render(page, lang);
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        cookie_header(LOGIN_COOKIE, &form_token, 3600, secure),
-    );
-    res
+    let jar = jar.add(private_cookie(LOGIN_COOKIE, form_token, 3600, secure));
+    (jar, render(page, lang)).into_response()
 }
 
 /// `GET /login`.
 pub async fn form(
-    State(state): State<AppState>,
+    State(config): State<Arc<Config>>,
+    jar: CookieJar,
     headers: HeaderMap,
     Query(q): Query<LoginQuery>,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
+    let lang = Lang::of(&jar);
     let message = q.expired.map(|_| lang.text().session_expired.to_string());
-    login_page(
-        lang,
-        message,
-        safe_next(q.next.as_deref()),
-        secure(&state, &headers),
-    )
+    let next = safe_next(q.next.as_deref());
+    login_page(jar, lang, message, next, secure(&config, &headers))
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,121 +115,92 @@ pub struct LoginForm {
 
 /// `POST /login`: check the password (throttled), start a session.
 pub async fn submit(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(config): State<Arc<Config>>,
+    State(throttle): State<Arc<LoginThrottle>>,
+    jar: CookieJar,
     parts: Parts,
     Form(f): Form<LoginForm>,
 ) -> Response {
-    let lang = Lang::from_headers(&parts.headers);
-    let secure = secure(&state, &parts.headers);
+    let lang = Lang::of(&jar);
+    let secure = secure(&config, &parts.headers);
     let next = safe_next(f.next.as_deref());
-    let paired = cookie(&parts.headers, LOGIN_COOKIE).is_some_and(|c| constant_eq(&c, &f.form));
+    let paired = jar
+        .get(LOGIN_COOKIE)
+        .is_some_and(|c| constant_eq(c.value(), &f.form));
     if !paired {
-        return login_page(lang, Some(lang.text().session_expired.into()), next, secure);
+        let expired = Some(lang.text().session_expired.into());
+        return login_page(jar, lang, expired, next, secure);
     }
     let ip = client_ip(&parts);
     let name = f.name.trim().to_lowercase();
     let keys = [format!("ip:{ip}"), format!("name:{name}")];
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    if let Err(wait) = state.throttle.check(&keys) {
+    if let Err(wait) = throttle.check(&keys) {
         let minutes = wait.as_secs().div_ceil(60);
         let e = AppError::TooManyRequests(format!(
             "Đăng nhập sai quá nhiều lần. Hãy thử lại sau {minutes} phút. / Too many failed sign-ins. Try again in {minutes} minutes."
         ));
         return PageError::new(e, lang).into_response();
     }
-    let lookup = name.clone();
-    let found = state
-        .store
-        .run(move |c| Ok(users::by_name_with_hash(c, &lookup)?))
-        .await;
+    // argon2 is deliberately slow: keep it off the async threads.
+    let (checking, password) = (store.clone(), f.password.clone());
+    let found = blocking(move || accounts::check_password(&checking, &name, &password)).await;
     let user = match found {
-        Ok(Some((user, hash))) if user.active => {
-            // argon2 is deliberately slow: keep it off the async threads.
-            let password = f.password.clone();
-            let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-                .await
-                .unwrap_or(false);
-            ok.then_some(user)
-        }
-        Ok(_) => None,
+        Ok(user) => user,
         Err(e) => return PageError::new(e, lang).into_response(),
     };
     let Some(user) = user else {
-        state.throttle.fail(&keys);
-        return login_page(lang, Some(lang.text().login_failed.into()), next, secure);
+        throttle.fail(&keys);
+        let failed = Some(lang.text().login_failed.into());
+        return login_page(jar, lang, failed, next, secure);
     };
-    state.throttle.succeed(&keys);
-    match start_session(&state, &user, secure).await {
-        Ok(cookie) => {
-            let mut res = Redirect::to(&next).into_response();
-            res.headers_mut().append(header::SET_COOKIE, cookie);
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                cookie_header(LOGIN_COOKIE, "", 0, secure),
-            );
-            res
+    throttle.succeed(&keys);
+    match signed_in(&store, &config, jar, &user, secure).await {
+        Ok(jar) => {
+            let jar = jar.remove(Cookie::build(LOGIN_COOKIE).path("/"));
+            (jar, Redirect::to(&next)).into_response()
         }
         Err(e) => PageError::new(e, lang).into_response(),
     }
 }
 
-/// Create a session for `user`; returns its cookie.
-async fn start_session(
-    state: &AppState,
+/// Start a session for `user`: the jar with its cookie.
+async fn signed_in(
+    store: &Store,
+    config: &Config,
+    jar: CookieJar,
     user: &User,
     secure: bool,
-) -> Result<HeaderValue, AppError> {
-    let token = new_token();
-    let csrf = new_token();
-    if token.is_empty() || csrf.is_empty() {
-        return Err(AppError::Internal("the OS random source failed".into()));
-    }
-    let hours = i64::from(state.config.web.session_hours);
-    let (hash, user_id, name) = (token_hash(&token), user.id, user.name.clone());
-    state
-        .store
-        .run(move |c| {
-            let now = Utc::now();
-            users::purge_sessions(c, now)?;
-            let tx = c.transaction()?;
-            users::create_session(
-                &tx,
-                &hash,
-                user_id,
-                &csrf,
-                now,
-                now + chrono::Duration::hours(hours),
-            )?;
-            audit::record(
-                &tx,
-                &name,
-                "user.login",
-                &format!("user:{user_id}"),
-                &serde_json::json!({}),
-            )?;
-            tx.commit()?;
-            Ok(())
-        })
-        .await?;
-    Ok(cookie_header(SESSION_COOKIE, &token, hours * 3600, secure))
+) -> Result<CookieJar, AppError> {
+    let hours = config.web.session_hours;
+    let (store, starting) = (store.clone(), user.clone());
+    let token = blocking(move || accounts::start_session(&store, &starting, hours)).await?;
+    let max_age = i64::from(hours) * 3600;
+    Ok(jar.add(private_cookie(SESSION_COOKIE, token, max_age, secure)))
 }
 
 /// `POST /logout`: end the session (the CSRF check already ran in the middleware).
-pub async fn logout(State(state): State<AppState>, parts: Parts) -> Response {
+pub async fn logout(
+    State(store): State<Store>,
+    State(config): State<Arc<Config>>,
+    jar: CookieJar,
+    parts: Parts,
+) -> Response {
     if let Some(Authed {
         via: Via::Session { token_hash, .. },
         ..
     }) = auth::current(&parts)
     {
-        let _ = state
-            .store
-            .run(move |c| Ok(users::delete_session(c, &token_hash)?))
-            .await;
+        let _ = blocking(move || accounts::end_session(&store, &token_hash)).await;
     }
-    let mut res = Redirect::to("/login").into_response();
-    let clear = cookie_header(SESSION_COOKIE, "", 0, secure(&state, &parts.headers));
-    res.headers_mut().append(header::SET_COOKIE, clear);
-    res
+    let cleared = private_cookie(
+        SESSION_COOKIE,
+        String::new(),
+        0,
+        secure(&config, &parts.headers),
+    );
+    (jar.add(cleared), Redirect::to("/login")).into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -227,6 +212,7 @@ pub struct NextQuery {
 pub async fn set_lang(
     Path(code): Path<String>,
     Query(q): Query<NextQuery>,
+    jar: CookieJar,
     headers: HeaderMap,
 ) -> Response {
     let value = if code == "en" { "en" } else { "vi" };
@@ -237,12 +223,15 @@ pub async fn set_lang(
             .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
             .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
     });
-    let mut res = Redirect::to(&safe_next(back.as_deref())).into_response();
-    let v = format!("lang={value}; Path=/; SameSite=Lax; Max-Age=31536000");
-    if let Ok(v) = HeaderValue::from_str(&v) {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
-    res
+    let remembered = Cookie::build(("lang", value))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::days(365));
+    (
+        jar.add(remembered),
+        Redirect::to(&safe_next(back.as_deref())),
+    )
+        .into_response()
 }
 
 #[derive(Template)]
@@ -258,14 +247,13 @@ struct SetupPage {
 
 /// `GET /setup/{token}`: the first-admin form, if the link is still good.
 pub async fn setup_form(
-    State(state): State<AppState>,
-    headers: HeaderMap,
+    State(store): State<Store>,
+    jar: CookieJar,
     Path(token): Path<String>,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
+    let lang = Lang::of(&jar);
     let hash = token_hash(&token);
-    let valid = state
-        .store
+    let valid = store
         .run(move |c| Ok(users::setup_token_valid(c, &hash)?))
         .await
         .unwrap_or(false);
@@ -290,12 +278,14 @@ pub struct SetupForm {
 
 /// `POST /setup/{token}`: create the admin, use up the link, sign in.
 pub async fn setup_submit(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(config): State<Arc<Config>>,
+    jar: CookieJar,
     headers: HeaderMap,
     Path(token): Path<String>,
     Form(f): Form<SetupForm>,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
+    let lang = Lang::of(&jar);
     let again = |message: String| {
         let page = SetupPage {
             t: lang.text(),
@@ -307,50 +297,27 @@ pub async fn setup_submit(
         };
         render(page, lang)
     };
-    let name = f.name.trim().to_lowercase();
-    if let Err(e) = accounts::check_name(&name) {
+    if let Err(e) = check_name(&f.name.trim().to_lowercase()) {
         return again(e.to_string());
     }
     if f.password != f.password2 {
         return again(lang.text().passwords_differ.into());
     }
-    let password = f.password.clone();
-    let hashed = match tokio::task::spawn_blocking(move || accounts::hash_password(&password)).await
-    {
-        Ok(Ok(h)) => h,
-        Ok(Err(e)) => return again(e.to_string()),
-        Err(e) => return PageError::new(e, lang).into_response(),
+    let new = NewAccount {
+        name: f.name.clone(),
+        display_name: f.display_name.clone(),
+        role: crate::model::Role::Admin,
+        password: f.password.clone(),
     };
-    let display = crate::text::clean_line(&f.display_name);
-    let hash = token_hash(&token);
-    let created = state
-        .store
-        .run(move |c| {
-            let tx = c.transaction()?;
-            if !users::use_setup_token(&tx, &hash)? {
-                return Ok(None);
-            }
-            let id = users::insert(&tx, &name, &display, Role::Admin, &hashed)?;
-            audit::record(
-                &tx,
-                &name,
-                "user.create",
-                &format!("user:{id}"),
-                &serde_json::json!({"role": "admin", "via": "setup link"}),
-            )?;
-            tx.commit()?;
-            Ok(users::get(c, id)?)
-        })
-        .await;
+    let creating = store.clone();
+    let created = blocking(move || accounts::create_first_admin(&creating, &token, &new)).await;
     match created {
-        Ok(Some(user)) => match start_session(&state, &user, secure(&state, &headers)).await {
-            Ok(cookie) => {
-                let mut res = Redirect::to("/users").into_response();
-                res.headers_mut().append(header::SET_COOKIE, cookie);
-                res
+        Ok(Some(user)) => {
+            match signed_in(&store, &config, jar, &user, secure(&config, &headers)).await {
+                Ok(jar) => (jar, Redirect::to("/users")).into_response(),
+                Err(e) => PageError::new(e, lang).into_response(),
             }
-            Err(e) => PageError::new(e, lang).into_response(),
-        },
+        }
         Ok(None) => render(
             SetupPage {
                 t: lang.text(),
@@ -362,9 +329,8 @@ pub async fn setup_submit(
             },
             lang,
         ),
-        Err(crate::store::StoreError::Conflict(_)) => {
-            again(accounts::AccountError::BadName.to_string())
-        }
+        // A name someone took meanwhile reads as a name that cannot be used.
+        Err(AppError::Conflict(_)) => again(AccountError::BadName.to_string()),
         Err(e) => again(e.to_string()),
     }
 }

@@ -15,9 +15,6 @@ pub mod review;
 mod settings;
 mod users;
 
-pub use asrun::Range;
-pub use audit::AuditQuery;
-
 use askama::Template;
 use axum::Router;
 use axum::response::{Html, IntoResponse, Response};
@@ -31,6 +28,7 @@ use super::i18n::{Lang, Text};
 use crate::display::slogans::Slogans;
 use crate::model::{Capability, ReviewState};
 use crate::review::{Items, Kind};
+use crate::store::Store;
 
 /// Every page route.
 pub fn router() -> Router<AppState> {
@@ -105,14 +103,13 @@ pub struct Chrome {
 impl Chrome {
     /// The chrome for `user` on the page `active`.
     pub async fn new(
-        state: &AppState,
+        store: &Store,
         user: &PageUser,
         active: &'static str,
     ) -> Result<Chrome, PageError> {
         let role = user.authed.user.role;
         let pending = if role.can(Capability::Approve) {
-            state
-                .store
+            store
                 .run(|c| {
                     let waiting = Some(ReviewState::Submitted);
                     Ok(Items::list(c, waiting)?.len() + Slogans::list(c, waiting)?.len())

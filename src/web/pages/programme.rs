@@ -8,9 +8,10 @@ use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
 
 use super::{Chrome, duration, render};
+use crate::schedule::Timetable;
 use crate::schedule::calendar::{self, VIETNAM_UTC_OFFSET};
 use crate::schedule::plan::{Content, holidays_between};
-use crate::web::AppState;
+use crate::store::Store;
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
 
@@ -54,12 +55,13 @@ pub struct WeekQuery {
 
 /// `GET /programme`.
 pub async fn page(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(timetable): State<Timetable>,
     user: Page<CanView>,
     Query(q): Query<WeekQuery>,
 ) -> Result<Response, PageError> {
-    let c = Chrome::new(&state, &user, "programme").await?;
-    let tz = state.config.tz();
+    let c = Chrome::new(&store, &user, "programme").await?;
+    let tz = timetable.tz();
     let today = Utc::now().with_timezone(&tz).date_naive();
     let first: NaiveDate = match q.from.as_deref().filter(|s| !s.is_empty()) {
         None => today,
@@ -74,11 +76,15 @@ pub async fn page(
             .and_then(|n| tz.from_local_datetime(&n).earliest())
             .map_or_else(Utc::now, |t| t.with_timezone(&Utc))
     };
-    let plan = state
-        .plan(start(first), start(first + chrono::Duration::days(7)))
+    let plan = timetable
+        .plan_now(
+            &store,
+            start(first),
+            start(first + chrono::Duration::days(7)),
+        )
         .await
         .map_err(|e| user.err(e))?;
-    let programme = state.programme();
+    let programme = timetable.programme();
     let holidays = holidays_between(&programme, first, first + chrono::Duration::days(6));
     let days = (0..7)
         .map(|i| {
@@ -150,7 +156,7 @@ pub async fn page(
         })
         .collect();
     let mut warnings = plan.warnings.clone();
-    warnings.extend(state.programme_problems());
+    warnings.extend(timetable.problems());
     let page = ProgrammePage {
         c,
         days,

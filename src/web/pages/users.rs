@@ -6,13 +6,16 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use std::sync::Arc;
+
 use super::{Chrome, local_str, render};
-use crate::accounts;
-use crate::model::{Role, User};
-use crate::store::{audit, users};
-use crate::web::AppState;
+use crate::config::Config;
+use crate::model::Role;
+use crate::station::accounts::{self, AccountChange, NewAccount};
+use crate::store::{Store, users};
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
+use crate::web::state::blocking;
 
 #[derive(Template)]
 #[template(path = "users.html")]
@@ -33,16 +36,16 @@ struct Row {
 
 /// `GET /users`.
 pub async fn page(
-    State(state): State<AppState>,
+    State(store): State<Store>,
+    State(config): State<Arc<Config>>,
     user: Page<CanAdmin>,
 ) -> Result<Response, PageError> {
-    let c = Chrome::new(&state, &user, "users").await?;
-    let list = state
-        .store
+    let c = Chrome::new(&store, &user, "users").await?;
+    let list = store
         .run(|c| Ok(users::list(c)?))
         .await
         .map_err(|e| user.err(e))?;
-    let tz = state.config.tz();
+    let tz = config.tz();
     let rows = list
         .into_iter()
         .map(|u| Row {
@@ -71,68 +74,25 @@ pub struct NewUser {
 
 /// `POST /users`: add a person.
 pub async fn create(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     user: Page<CanAdmin>,
     Form(f): Form<NewUser>,
 ) -> Result<Response, PageError> {
-    let admin = user.authed.user.name.clone();
-    add_user(
-        &state,
-        &admin,
-        &f.name,
-        &f.display_name,
-        &f.role,
-        &f.password,
-    )
-    .await
-    .map_err(|e| user.err(e))?;
-    Ok(Redirect::to("/users").into_response())
-}
-
-/// Add a user after checking every field; shared by the page and the API.
-pub async fn add_user(
-    state: &AppState,
-    admin: &str,
-    name: &str,
-    display_name: &str,
-    role: &str,
-    password: &str,
-) -> Result<User, AppError> {
-    let name = name.trim().to_lowercase();
-    accounts::check_name(&name).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let role: Role = role.parse().map_err(AppError::BadRequest)?;
-    let password = password.to_string();
-    let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&password))
-        .await?
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let display = crate::text::clean_line(display_name);
-    let display = if display.is_empty() {
-        name.clone()
-    } else {
-        display
+    let role: Role = f
+        .role
+        .parse()
+        .map_err(|e| user.err(AppError::BadRequest(e)))?;
+    let new = NewAccount {
+        name: f.name,
+        display_name: f.display_name,
+        role,
+        password: f.password,
     };
-    let admin = admin.to_string();
-    state
-        .store
-        .call(move |c| {
-            let tx = c.transaction()?;
-            if users::by_name_with_hash(&tx, &name)?.is_some() {
-                return Err(AppError::Conflict(format!(
-                    "tên đăng nhập \"{name}\" đã có / the login name \"{name}\" is taken"
-                )));
-            }
-            let id = users::insert(&tx, &name, &display, role, &hash)?;
-            audit::record(
-                &tx,
-                &admin,
-                "user.create",
-                &format!("user:{id}"),
-                &serde_json::json!({"name": name, "role": role}),
-            )?;
-            tx.commit()?;
-            users::get(c, id)?.ok_or_else(|| AppError::Internal("user vanished".into()))
-        })
+    let admin = user.authed.user.name.clone();
+    blocking(move || accounts::create_user(&store, &admin, &new))
         .await
+        .map_err(|e| user.err(e))?;
+    Ok(Redirect::to("/users").into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -145,7 +105,7 @@ pub struct UserChange {
 
 /// `POST /users/{id}`: change role, name, active; set a password if given.
 pub async fn update(
-    State(state): State<AppState>,
+    State(store): State<Store>,
     user: Page<CanAdmin>,
     Path(id): Path<i64>,
     Form(f): Form<UserChange>,
@@ -160,32 +120,14 @@ pub async fn update(
             "không thể tự khoá hoặc bỏ quyền quản trị của chính mình / you cannot disable yourself or drop your own admin role".into(),
         )));
     }
-    let hash = match f.password.filter(|p| !p.is_empty()) {
-        Some(p) => Some(
-            tokio::task::spawn_blocking(move || accounts::hash_password(&p))
-                .await
-                .map_err(|e| user.err(e))?
-                .map_err(|e| user.err(AppError::BadRequest(e.to_string())))?,
-        ),
-        None => None,
+    let change = AccountChange {
+        display_name: f.display_name,
+        role,
+        active,
+        password: f.password.filter(|p| !p.is_empty()),
     };
     let admin = user.authed.user.name.clone();
-    let display = crate::text::clean_line(&f.display_name);
-    state
-        .store
-        .call(move |c| {
-            let tx = c.transaction()?;
-            if users::update(&tx, id, &display, role, active)? == 0 {
-                return Err(AppError::NotFound(format!("không có người dùng {id} / no user {id}")));
-            }
-            if let Some(h) = &hash {
-                users::set_password(&tx, id, h)?;
-            }
-            audit::record(&tx, &admin, "user.update", &format!("user:{id}"),
-                &serde_json::json!({"role": role, "active": active, "password_changed": hash.is_some()}))?;
-            tx.commit()?;
-            Ok(())
-        })
+    blocking(move || accounts::update_user(&store, &admin, id, &change))
         .await
         .map_err(|e| user.err(e))?;
     Ok(Redirect::to("/users").into_response())

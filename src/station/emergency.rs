@@ -1,0 +1,51 @@
+//! Taking every speaker and giving them back, from the web page, the API (and so `loaxa
+//! emergency`) or a CAP alert: the emergency controller does it on a blocking thread, then live
+//! pages hear of it.
+
+use crate::emergency::{Active, Emergency, EmergencyError, Start};
+use crate::model::Event;
+use crate::station::Bus;
+use crate::store::StoreError;
+
+/// Go on air with `start`; a running emergency is replaced.
+pub async fn start(
+    emergency: &Emergency,
+    events: &Bus,
+    start: Start,
+) -> Result<Active, EmergencyError> {
+    let emergency = emergency.clone();
+    announced(events, move || emergency.start(start)).await
+}
+
+/// End the emergency on air, on behalf of `actor`.
+pub async fn stop(
+    emergency: &Emergency,
+    events: &Bus,
+    actor: String,
+) -> Result<Active, EmergencyError> {
+    let emergency = emergency.clone();
+    announced(events, move || emergency.stop(&actor)).await
+}
+
+/// End the emergency a CAP alert started if a Cancel names it.
+pub async fn cancel(
+    emergency: &Emergency,
+    events: &Bus,
+    identifiers: Vec<String>,
+    actor: String,
+) -> Result<Active, EmergencyError> {
+    let emergency = emergency.clone();
+    announced(events, move || emergency.cancel(&identifiers, &actor)).await
+}
+
+/// Run `change` on a blocking thread and, when it worked, tell live pages.
+async fn announced(
+    events: &Bus,
+    change: impl FnOnce() -> Result<Active, EmergencyError> + Send + 'static,
+) -> Result<Active, EmergencyError> {
+    let active = tokio::task::spawn_blocking(change)
+        .await
+        .map_err(|e| EmergencyError::Store(StoreError::Task(e.to_string())))??;
+    events.send(Event::Emergency);
+    Ok(active)
+}

@@ -1,0 +1,19 @@
+//! Reloading the programme files after the IT person edited them: the timetable reads them
+//! again and the reload is in the audit log.
+
+use crate::schedule::timetable::{Reloaded, Timetable};
+use crate::store::{Store, StoreError, audit};
+
+/// Read the programme files again on behalf of `by` and put them in force. Blocks (it reads
+/// files and writes the audit entry).
+pub fn reload(timetable: &Timetable, store: &Store, by: &str) -> Result<Reloaded, StoreError> {
+    let reloaded = timetable.reload();
+    let detail = serde_json::json!({"slots": reloaded.slots, "problems": reloaded.problems});
+    store.with(|c| {
+        let tx = c.transaction()?;
+        audit::record(&tx, by, "programme.reload", "programme", &detail)?;
+        tx.commit()?;
+        Ok(())
+    })?;
+    Ok(reloaded)
+}
