@@ -13,13 +13,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use loaxa::audio::OutputSpec;
 use loaxa::audio::arbiter::Priority;
 use loaxa::audio::player::{Clip, OutputOptions, PlayRequest, Player, PlayerEvent};
 use loaxa::clock::{Clock, SystemClock};
 use loaxa::config::EmergencyConfig;
+use loaxa::config::LoudnessPolicy;
+use loaxa::config::OutputSpec;
 use loaxa::emergency::{Emergency, Message, Start, Trigger};
-use loaxa::media::{LoudnessPolicy, MediaLibrary};
+use loaxa::media::MediaLibrary;
 use loaxa::model::Category;
 use loaxa::store::Store;
 use tokio::sync::broadcast::Receiver;
@@ -56,7 +57,7 @@ fn measure(spec: OutputSpec, bulletin: &Path) -> Result<Vec<f64>, String> {
     let store = Store::open(&dir.path().join("loaxa.sqlite3")).map_err(|e| e.to_string())?;
     let message = approved_message(&store, dir.path())?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
-    let format = loaxa::config::Config::default().output_format();
+    let format = loaxa::audio::AudioFormat::of(&loaxa::config::Config::default().audio);
     let player = Arc::new(
         Player::spawn(OutputOptions::new(spec, format, clock)).map_err(|e| e.to_string())?,
     );

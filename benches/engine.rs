@@ -138,7 +138,7 @@ fn decode_and_resample(path: &Path) {
         sample_rate: info.sample_rate,
         channels: info.channels,
     };
-    let to = loaxa::config::Config::default().output_format();
+    let to = loaxa::audio::AudioFormat::of(&loaxa::config::Config::default().audio);
     let Ok(mut c) = Converter::new(from, to) else {
         return;
     };

@@ -11,10 +11,12 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
+use loaxa::audio::AudioFormat;
 use loaxa::audio::player::{OutputOptions, Player};
-use loaxa::audio::{AudioFormat, OutputSpec};
 use loaxa::clock::{Clock, SimClock, SystemClock};
-use loaxa::media::{LoudnessPolicy, MediaLibrary};
+use loaxa::config::LoudnessPolicy;
+use loaxa::config::OutputSpec;
+use loaxa::media::MediaLibrary;
 use loaxa::model::Category;
 use loaxa::model::asrun::Outcome;
 use loaxa::schedule::Timetable;

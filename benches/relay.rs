@@ -19,10 +19,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use loaxa::audio::AudioFormat;
 use loaxa::audio::player::{OutputOptions, PlayRequest, Player, PlayerEvent, Source};
 use loaxa::audio::stream::{RelayEvent, RelaySpec};
-use loaxa::audio::{AudioFormat, OutputSpec};
 use loaxa::clock::SystemClock;
+use loaxa::config::OutputSpec;
 
 #[allow(
     dead_code,

@@ -37,7 +37,8 @@ use axum::http::{Method, Request, header};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use loaxa::media::{LoudnessPolicy, MediaLibrary};
+use loaxa::config::LoudnessPolicy;
+use loaxa::media::MediaLibrary;
 use loaxa::model::Category;
 use loaxa::store::Store;
 

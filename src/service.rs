@@ -6,13 +6,14 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use crate::audio::Player;
 use crate::audio::player::{Clip, OutputOptions};
+use crate::audio::{AudioFormat, Player};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::config::PanelOutput;
 use crate::display::board::Board;
 use crate::display::driver::{OpenPanel, PanelDriver};
-use crate::display::panel::{self, PanelError, PanelOutput};
+use crate::display::panel::{self, PanelError};
 use crate::emergency::{Emergency, Message, Start, Trigger};
 use crate::hw::{self, ButtonWatcher, Press, Relays};
 use crate::media::MediaLibrary;
@@ -89,8 +90,11 @@ impl Service {
             Arc::new(hw::NoGpio)
         });
         let relays = Arc::new(Relays::new(gpio.clone(), clock.clone(), &config.hw));
-        let mut output =
-            OutputOptions::new(config.output()?, config.output_format(), clock.clone());
+        let mut output = OutputOptions::new(
+            config.audio.output.clone(),
+            AudioFormat::of(&config.audio),
+            clock.clone(),
+        );
         output.retry = Some(OUTPUT_RETRY);
         output.after_preemption = config.on_air.after_preemption;
         output.hooks = relays.clone();
@@ -98,7 +102,7 @@ impl Service {
         let timetable = Timetable::load(
             &config.schedule.schedules_dir,
             &config.schedule.playlists_dir,
-            config.tz(),
+            config.timezone,
         );
         let emergency = Emergency::new(
             store.clone(),
@@ -115,7 +119,7 @@ impl Service {
         let board = Arc::new(Board::new(
             store.clone(),
             config.display.clone(),
-            config.tz(),
+            config.timezone,
             Some(emergency.panel()),
         )?);
         let panel = start_panel(&config, board.clone(), clock.clone())?;
@@ -163,11 +167,11 @@ impl Service {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
-        let addr = self.state.config.web.listen.clone();
-        let listener = tokio::net::TcpListener::bind(&addr)
+        let addr = self.state.config.web.listen;
+        let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|source| ServeError::Listen {
-                addr: addr.clone(),
+                addr: addr.to_string(),
                 source,
             })?;
         tracing::info!("Loa Xã đang chạy tại / listening on http://{addr}");
@@ -292,13 +296,9 @@ fn start_panel(
     board: Arc<Board>,
     clock: Arc<dyn Clock>,
 ) -> Result<Option<Arc<PanelDriver>>, ServeError> {
-    let output = match config.display.output.parse::<PanelOutput>() {
-        Ok(PanelOutput::None) => return Ok(None),
-        Ok(output) => output,
-        Err(e) => {
-            tracing::error!("{e}");
-            return Ok(None);
-        }
+    let output = match &config.display.output {
+        PanelOutput::None => return Ok(None),
+        output => output.clone(),
     };
     let display = config.display.clone();
     let open: OpenPanel = Box::new(move || {

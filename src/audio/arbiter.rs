@@ -59,17 +59,6 @@ pub fn decide(on_air: Option<Priority>, incoming: Priority) -> Decision {
     }
 }
 
-/// What happens to an item after something more urgent cut it off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AfterPreemption {
-    /// Carry on from where it stopped (the default: nothing is lost).
-    #[default]
-    Resume,
-    /// Play it again from the start, after what was already waiting.
-    Restart,
-}
-
 /// How much quieter background music plays under an announcement, in dB.
 pub const DUCK_DB: f32 = -18.0;
 

@@ -8,6 +8,8 @@
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Indexing, Resampler};
 
+use crate::config::AudioConfig;
+
 /// Input frames per resampler call: about 21 ms at 48 kHz, small enough for pre-emption.
 const CHUNK_FRAMES: usize = 1024;
 
@@ -18,6 +20,16 @@ pub struct AudioFormat {
     pub sample_rate: u32,
     /// Interleaved channels.
     pub channels: u16,
+}
+
+impl AudioFormat {
+    /// The format `[audio]` asks of the card.
+    pub fn of(audio: &AudioConfig) -> AudioFormat {
+        AudioFormat {
+            sample_rate: audio.sample_rate,
+            channels: audio.channels,
+        }
+    }
 }
 
 /// Why a conversion cannot be set up.

@@ -20,4 +20,3 @@ pub mod stream;
 pub use arbiter::Priority;
 pub use convert::AudioFormat;
 pub use player::{Outcome, PlayReport, PlayRequest, Player, PlayerEvent, Source};
-pub use sink::OutputSpec;

@@ -74,7 +74,7 @@ fn render(config_path: Option<&Path>, args: RenderArgs) -> Result<ExitCode> {
         height: config.display.height,
         kind: config.display.kind,
     };
-    let tz = config.tz();
+    let tz = config.timezone;
     let frame = match &args.text {
         Some(text) => {
             let color = match &args.color {

@@ -68,11 +68,14 @@ pub fn run(config_path: Option<&Path>, command: Command) -> Result<ExitCode> {
         "cần mã API: --token hoặc biến LOAXA_TOKEN (tạo bằng `loaxa token create --user TÊN`) / an API token is needed: --token or LOAXA_TOKEN (make one with `loaxa token create --user NAME`)",
     )?;
     let base = server.url.clone().unwrap_or_else(|| {
-        let listen = config
-            .web
-            .listen
-            .replace("0.0.0.0", "127.0.0.1")
-            .replace("[::]", "[::1]");
+        // A service listening everywhere is reached on this machine's loopback.
+        let mut listen = config.web.listen;
+        if listen.ip().is_unspecified() {
+            listen.set_ip(match listen.ip() {
+                std::net::IpAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                std::net::IpAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
         format!("http://{listen}")
     });
     let url = format!("{}/api/v1/emergency", base.trim_end_matches('/'));

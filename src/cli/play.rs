@@ -13,8 +13,9 @@ use chrono::{DateTime, Local, Utc};
 use loaxa::audio::clip::Clip;
 use loaxa::audio::player::OutputOptions;
 use loaxa::audio::stream::{RelayEvent, RelaySpec, StreamUrl};
-use loaxa::audio::{Outcome, OutputSpec, PlayRequest, Player, PlayerEvent, Source};
+use loaxa::audio::{AudioFormat, Outcome, PlayRequest, Player, PlayerEvent, Source};
 use loaxa::clock::{Clock, SimClock, SystemClock};
+use loaxa::config::OutputSpec;
 
 /// Longest `--seconds`: a day.
 const MAX_SECONDS: f64 = 86_400.0;
@@ -60,8 +61,8 @@ enum Input {
 pub fn run(config_path: Option<&Path>, args: Args) -> Result<ExitCode> {
     let loaded = super::load_config(config_path)?;
     let spec: OutputSpec = match &args.output {
-        Some(o) => o.parse()?,
-        None => loaded.config.output()?,
+        Some(o) => o.parse().map_err(anyhow::Error::msg)?,
+        None => loaded.config.audio.output.clone(),
     };
     let inputs = inputs(&args)?;
     let relays = inputs.iter().any(|i| matches!(i, Input::Stream(_)));
@@ -80,7 +81,7 @@ pub fn run(config_path: Option<&Path>, args: Args) -> Result<ExitCode> {
     };
     let player = Player::spawn(OutputOptions::new(
         spec.clone(),
-        loaded.config.output_format(),
+        AudioFormat::of(&loaded.config.audio),
         clock.clone(),
     ))?;
     let mut events = player.subscribe();

@@ -39,7 +39,7 @@ pub struct CalendarArgs {
 /// Print the plan between two days.
 pub fn plan(config_path: Option<&Path>, args: PlanArgs) -> Result<ExitCode> {
     let config = super::load_config(config_path)?.config;
-    let tz = config.tz();
+    let tz = config.timezone;
     let today = Utc::now().with_timezone(&tz).date_naive();
     let first = args.from.unwrap_or(today);
     let last = args.to.unwrap_or(first + chrono::Duration::days(6));

@@ -1,5 +1,6 @@
 //! `loaxa serve`: run the controller until Ctrl-C or SIGTERM.
 
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -12,7 +13,7 @@ use loaxa::service::{Service, shutdown_signal};
 pub struct Args {
     /// Địa chỉ nghe / listen address, overriding web.listen (e.g. 127.0.0.1:8080).
     #[arg(long, value_name = "ADDR")]
-    listen: Option<String>,
+    listen: Option<SocketAddr>,
     /// Thêm nội dung mẫu nếu chưa có / add demo content where missing (jingles, ...).
     #[arg(long)]
     demo: bool,
@@ -32,7 +33,7 @@ pub fn run(config_path: Option<&Path>, args: Args) -> Result<ExitCode> {
     runtime.block_on(async {
         let service = Service::start(loaded.config)?;
         if let Some(path) = service.first_run_link()? {
-            print_first_run_link(&service.state.config.web.listen, &path);
+            print_first_run_link(service.state.config.web.listen, &path);
         }
         service.run(shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)
@@ -41,14 +42,12 @@ pub fn run(config_path: Option<&Path>, args: Args) -> Result<ExitCode> {
 
 /// The one-time link that creates the first administrator, where the person starting the
 /// service will see it.
-fn print_first_run_link(listen: &str, path: &str) {
-    let port = listen.rsplit(':').next().unwrap_or("8080");
-    let host = if listen.starts_with("0.0.0.0") || listen.starts_with("[::]") {
-        "localhost".to_string()
-    } else {
-        listen
-            .rsplit_once(':')
-            .map_or(listen.to_string(), |(h, _)| h.to_string())
+fn print_first_run_link(listen: SocketAddr, path: &str) {
+    let port = listen.port();
+    let host = match listen.ip() {
+        ip if ip.is_unspecified() => "localhost".to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
     };
     println!();
     println!("  Lần chạy đầu: mở liên kết này để tạo tài khoản quản trị (dùng một lần):");

@@ -89,6 +89,29 @@ impl SourceText {
         span.map(|s| self.line_at(s.start))
     }
 
+    /// The dotted key whose value (not a table) holds byte `offset` (`audio.output`), if any
+    /// does.
+    pub fn key_at(&self, offset: usize) -> Option<String> {
+        // A `[table]` header's span need not cover its keys: look inside every table.
+        fn find(table: &DeTable<'_>, offset: usize, path: &mut Vec<String>) -> bool {
+            for (k, v) in table.iter() {
+                path.push(k.get_ref().to_string());
+                let found = match v.get_ref() {
+                    DeValue::Table(inner) => find(inner, offset, path),
+                    _ => v.span().contains(&offset),
+                };
+                if found {
+                    return true;
+                }
+                path.pop();
+            }
+            false
+        }
+        let doc = DeTable::parse(&self.text).ok()?;
+        let mut path = Vec::new();
+        find(doc.get_ref(), offset, &mut path).then(|| path.join("."))
+    }
+
     /// A problem at `path` in this file.
     pub fn problem(&self, path: &[&str], message: String, fix: String) -> Problem {
         Problem {
@@ -113,6 +136,17 @@ impl SourceText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_the_key_a_value_belongs_to() {
+        let s = SourceText {
+            name: "x.toml".into(),
+            text: "a = 1\n\n[audio]\noutput = \"loa\"\n".into(),
+        };
+        let at = s.text.find("loa").unwrap();
+        assert_eq!(s.key_at(at).as_deref(), Some("audio.output"));
+        assert_eq!(s.key_at(0).as_deref(), None);
+    }
 
     #[test]
     fn finds_lines_of_nested_keys_and_array_items() {

@@ -23,7 +23,7 @@ use chrono::{DateTime, Utc};
 
 use crate::audio::player::AirHooks;
 use crate::clock::Clock;
-use crate::config::HwConfig;
+use crate::config::{GpioKind, HwConfig};
 
 /// A GPIO line could not be used.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -228,15 +228,15 @@ impl AirHooks for Relays {
 
 /// Open the GPIO `[hw] gpio` names.
 pub fn open_gpio(config: &HwConfig) -> Result<Arc<dyn Gpio>, HwError> {
-    match config.gpio.as_str() {
+    match config.gpio {
         #[cfg(feature = "pi")]
-        "pi" => Ok(Arc::new(PiGpio::open(config)?)),
+        GpioKind::Pi => Ok(Arc::new(PiGpio::open(config)?)),
         #[cfg(not(feature = "pi"))]
-        "pi" => Err(HwError {
+        GpioKind::Pi => Err(HwError {
             pin: 0,
             detail: "bản dựng này không có tính năng pi; hãy dựng với --features pi / this build has no pi feature; build with --features pi".into(),
         }),
-        _ => Ok(Arc::new(NoGpio)),
+        GpioKind::None => Ok(Arc::new(NoGpio)),
     }
 }
 
@@ -252,7 +252,7 @@ mod tests {
         ));
         let gpio = Arc::new(RecordingGpio::new(clock.clone()));
         let config = HwConfig {
-            gpio: "none".into(),
+            gpio: GpioKind::None,
             amplifier_pin: Some(17),
             amplifier_warmup_seconds: 2.0,
             amplifier_hold_seconds: 30.0,

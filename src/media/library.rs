@@ -14,7 +14,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use sha2::{Digest, Sha256};
 
 use super::analyze::{AnalyzeError, analyze_as};
-use super::policy::{LoudnessPolicy, PolicyError};
+use super::policy::PolicyError;
+use crate::config::LoudnessPolicy;
 use crate::model::{Analysis, Category, Media, NewMedia};
 use crate::store::media as media_table;
 use crate::store::{Store, StoreError, audit};

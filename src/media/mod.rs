@@ -10,4 +10,3 @@ pub mod policy;
 
 pub use analyze::analyze;
 pub use library::{Imported, MediaLibrary};
-pub use policy::LoudnessPolicy;

@@ -1,32 +1,10 @@
 //! The loudness policy: every item plays at one loudness, so a quiet phone memo and a loud
 //! studio file sound alike on the village speakers.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::config::LoudnessPolicy;
 use crate::model::Analysis;
-
-/// `[loudness]` in the config.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct LoudnessPolicy {
-    /// Integrated loudness every item plays at, in LUFS. Default −18 (speech on PA systems).
-    pub target_lufs: f64,
-    /// True-peak ceiling the limiter keeps, in dBTP. Default −1.
-    pub ceiling_dbtp: f64,
-    /// Most boost a quiet recording gets, in dB; beyond it the item is accepted with a
-    /// warning, since more boost mostly amplifies noise. Default 20.
-    pub max_boost_db: f64,
-}
-
-impl Default for LoudnessPolicy {
-    fn default() -> Self {
-        LoudnessPolicy {
-            target_lufs: -18.0,
-            ceiling_dbtp: -1.0,
-            max_boost_db: 20.0,
-        }
-    }
-}
 
 /// The gain a recording plays at, and what the user should know about it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -47,6 +25,7 @@ pub enum PolicyError {
     Silent,
 }
 
+// `[loudness]` is the config's; what it means for one recording is decided here.
 impl LoudnessPolicy {
     /// Decide the playback gain for a measured recording.
     pub fn level(&self, a: &Analysis) -> Result<Leveling, PolicyError> {

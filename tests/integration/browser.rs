@@ -207,7 +207,7 @@ async fn from_first_start_to_an_approved_broadcast_in_a_real_browser() {
         data_dir: dir.path().to_path_buf(),
         ..Config::default()
     };
-    config.audio.output = "null".into();
+    config.audio.output = loaxa::config::OutputSpec::Null;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     config.schedule.schedules_dir = root.join("schedules");
     config.schedule.playlists_dir = root.join("playlists");

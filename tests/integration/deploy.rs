@@ -20,7 +20,7 @@ fn the_packaged_config_is_valid_and_points_where_the_package_installs() {
     assert!(problems.is_empty(), "{problems:?}");
     let c = &loaded.config;
     assert_eq!(c.data_dir, Path::new("/var/lib/loaxa"));
-    assert_eq!(c.web.listen, "0.0.0.0:8080");
+    assert_eq!(c.web.listen.to_string(), "0.0.0.0:8080");
     assert_eq!(c.schedule.schedules_dir, Path::new("/etc/loaxa/schedules"));
     assert_eq!(c.schedule.playlists_dir, Path::new("/etc/loaxa/playlists"));
     assert_eq!(c.emergency.chime, "/usr/share/loaxa/assets/chuong-bao.ogg");

@@ -408,7 +408,7 @@ async fn the_demo_slogans_render_for_review() {
         data_dir: dir.path().to_path_buf(),
         ..Default::default()
     };
-    config.audio.output = "null".into();
+    config.audio.output = loaxa::config::OutputSpec::Null;
     loaxa::demo::seed(&config).unwrap();
     let store = loaxa::store::Store::open(&config.database_path()).unwrap();
     let slogans = store

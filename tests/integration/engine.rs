@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use loaxa::audio::player::OutputOptions;
-use loaxa::audio::{AudioFormat, Outcome, OutputSpec, PlayRequest, Player, PlayerEvent};
+use loaxa::audio::{AudioFormat, Outcome, PlayRequest, Player, PlayerEvent};
 use loaxa::clock::{Clock, SimClock};
+use loaxa::config::OutputSpec;
 
 use crate::common::*;
 

@@ -14,8 +14,9 @@ use chrono::{DateTime, Utc};
 use loaxa::audio::arbiter::Priority;
 use loaxa::audio::player::{AirHooks, OutputOptions, PlayRequest, Player, PlayerEvent};
 use loaxa::audio::sink::{self, Cleared, Sink, SinkError, WavSink};
-use loaxa::audio::{AudioFormat, Outcome, OutputSpec, PlayReport};
+use loaxa::audio::{AudioFormat, Outcome, PlayReport};
 use loaxa::clock::{Clock, SystemClock};
+use loaxa::config::OutputSpec;
 
 use crate::common::{read_wav, tone_runs, write_tone};
 

@@ -2,8 +2,9 @@
 
 use std::path::Path;
 
+use loaxa::config::LoudnessPolicy;
 use loaxa::media::library::{ImportError, ImportRequest};
-use loaxa::media::{LoudnessPolicy, MediaLibrary, analyze};
+use loaxa::media::{MediaLibrary, analyze};
 use loaxa::model::Category;
 use loaxa::store::{Store, audit};
 use proptest::prelude::*;

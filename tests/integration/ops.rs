@@ -18,7 +18,7 @@ fn config_in(dir: &std::path::Path) -> Config {
         data_dir: dir.to_path_buf(),
         ..Config::default()
     };
-    c.audio.output = "null".into();
+    c.audio.output = loaxa::config::OutputSpec::Null;
     c
 }
 

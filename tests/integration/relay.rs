@@ -14,10 +14,10 @@ use loaxa::audio::clip::Clip;
 use loaxa::audio::player::OutputOptions;
 use loaxa::audio::stream::{OutageCause, RelayEvent, RelaySpec, StreamError};
 use loaxa::audio::{
-    AudioFormat, Outcome, OutputSpec, PlayReport, PlayRequest, Player, PlayerEvent, Priority,
-    Source,
+    AudioFormat, Outcome, PlayReport, PlayRequest, Player, PlayerEvent, Priority, Source,
 };
 use loaxa::clock::SystemClock;
+use loaxa::config::OutputSpec;
 
 use crate::common::*;
 use crate::stream_server::{Codec, Feed, Hls, HlsFeed, Icecast, WebServer};

@@ -13,7 +13,7 @@ fn config(dir: &std::path::Path, output: &str) -> Config {
         data_dir: dir.to_path_buf(),
         ..Config::default()
     };
-    c.audio.output = output.into();
+    c.audio.output = output.parse().unwrap();
     c
 }
 

@@ -36,7 +36,7 @@ impl TestApp {
             data_dir: dir.path().to_path_buf(),
             ..Config::default()
         };
-        config.audio.output = "null".into();
+        config.audio.output = loaxa::config::OutputSpec::Null;
         tune(&mut config);
         let service = Service::start(config).unwrap();
         let hash = accounts::hash_password(PASSWORD).unwrap();
@@ -838,7 +838,7 @@ async fn first_start_offers_a_one_time_admin_link() {
         data_dir: dir.path().to_path_buf(),
         ..Config::default()
     };
-    config.audio.output = "null".into();
+    config.audio.output = loaxa::config::OutputSpec::Null;
     let service = Service::start(config).unwrap();
     let link = service.first_run_link().unwrap().unwrap();
     let app = || loaxa::web::app(service.state.clone());
@@ -879,9 +879,10 @@ async fn first_start_offers_a_one_time_admin_link() {
 async fn the_web_app_runs_on_an_in_memory_store_and_a_null_output() {
     use std::sync::Arc;
 
+    use loaxa::audio::AudioFormat;
     use loaxa::audio::player::{OutputOptions, Player};
-    use loaxa::audio::{AudioFormat, OutputSpec};
     use loaxa::clock::SystemClock;
+    use loaxa::config::OutputSpec;
     use loaxa::display::board::Board;
     use loaxa::emergency::Emergency;
     use loaxa::media::MediaLibrary;
@@ -915,7 +916,7 @@ async fn the_web_app_runs_on_an_in_memory_store_and_a_null_output() {
     let board = Board::new(
         store.clone(),
         config.display.clone(),
-        config.tz(),
+        config.timezone,
         Some(emergency.panel()),
     )
     .unwrap();
@@ -923,7 +924,7 @@ async fn the_web_app_runs_on_an_in_memory_store_and_a_null_output() {
         store: store.clone(),
         library: MediaLibrary::new(dir.path(), store.clone(), config.loudness),
         player,
-        timetable: Timetable::fixed(Programme::default(), config.tz()),
+        timetable: Timetable::fixed(Programme::default(), config.timezone),
         events: Bus::default(),
         emergency,
         board: Arc::new(board),

@@ -23,11 +23,12 @@ use tokio::sync::broadcast;
 
 pub use crate::audio::clip::Clip;
 
-use super::arbiter::{AfterPreemption, Priority};
+use super::arbiter::Priority;
 use super::convert::AudioFormat;
-use super::sink::{self, OutputSpec, SinkError};
+use super::sink::{self, SinkError};
 use super::stream::{RelayEvent, RelaySpec};
 use crate::clock::Clock;
+use crate::config::{AfterPreemption, OutputSpec};
 
 /// Identifies one play, as returned by [`Player::play`].
 pub type PlayId = u64;

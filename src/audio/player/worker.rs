@@ -14,10 +14,11 @@ use super::{
     Command, NowPlaying, Outcome, OutputOptions, PlayId, PlayReport, PlayRequest, PlayerEvent,
     PlayerStatus,
 };
-use crate::audio::arbiter::{AfterPreemption, DUCK_DB, Decision, Priority, decide};
+use crate::audio::arbiter::{DUCK_DB, Decision, Priority, decide};
 use crate::audio::convert::AudioFormat;
 use crate::audio::gain::db_to_linear;
 use crate::audio::sink::{Sink, SinkError};
+use crate::config::AfterPreemption;
 
 /// Largest write to the sink: 10 ms, the granularity at which a command can cut in.
 const CHUNK: Duration = Duration::from_millis(10);

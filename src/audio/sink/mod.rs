@@ -1,7 +1,7 @@
 //! Where the audio goes: a sound card, a WAV capture, or nowhere, behind one small trait.
 //!
-//! Every output is named by one string, the same in the CLI and the config (see
-//! [`OutputSpec`]). The player thread is the only user of a sink; sinks block in `write` to
+//! Every output is named by one string, the same in the CLI and the config (an
+//! [`OutputSpec`], the config's). The player thread is the only user of a sink; sinks block in `write` to
 //! pace the player, and report when the samples they were given reach the output, which is
 //! what the as-run log and the emergency latency figures are made of.
 
@@ -11,7 +11,6 @@ mod pacer;
 mod wav;
 
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,6 +18,7 @@ use chrono::{DateTime, Utc};
 
 use crate::audio::convert::AudioFormat;
 use crate::clock::Clock;
+use crate::config::OutputSpec;
 
 pub use device::{DeviceSink, OutputDevice, list_output_devices};
 pub use null::NullSink;
@@ -28,53 +28,9 @@ pub use wav::WavSink;
 /// emergency is heard within one buffer; large enough to ride out a slow SD card read.
 pub const DEFAULT_BUFFER: Duration = Duration::from_millis(100);
 
-/// An output, named as in `--output` and `audio.output`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OutputSpec {
-    /// The default sound card (`device`) or a named ALSA/cpal device (`device:NAME`).
-    Device(Option<String>),
-    /// Capture to a WAV file (`wav:PATH`).
-    Wav(PathBuf),
-    /// Discard, paced in real time (`null`).
-    Null,
-}
-
-impl FromStr for OutputSpec {
-    type Err = SinkError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim();
-        match s.split_once(':') {
-            None if s == "device" => Ok(OutputSpec::Device(None)),
-            None if s == "null" => Ok(OutputSpec::Null),
-            Some(("device", name)) if !name.is_empty() => {
-                Ok(OutputSpec::Device(Some(name.to_string())))
-            }
-            Some(("wav", path)) if !path.is_empty() => Ok(OutputSpec::Wav(PathBuf::from(path))),
-            _ => Err(SinkError::UnknownOutput(s.to_string())),
-        }
-    }
-}
-
-impl std::fmt::Display for OutputSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            OutputSpec::Device(None) => write!(f, "device"),
-            OutputSpec::Device(Some(name)) => write!(f, "device:{name}"),
-            OutputSpec::Wav(p) => write!(f, "wav:{}", p.display()),
-            OutputSpec::Null => write!(f, "null"),
-        }
-    }
-}
-
 /// Why an output cannot be opened or written.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum SinkError {
-    /// The name is none of `device`, `device:NAME`, `wav:PATH`, `null`.
-    #[error(
-        "không biết đầu ra \"{0}\" — hãy dùng device, device:TÊN, wav:ĐƯỜNG_DẪN hoặc null (xem `loaxa devices`) / unknown output \"{0}\" — use device, device:NAME, wav:PATH or null (see `loaxa devices`)"
-    )]
-    UnknownOutput(String),
     /// No such sound card, or none at all.
     #[error(
         "không tìm thấy card âm thanh \"{0}\" — hãy cắm card hoặc chọn đầu ra khác (xem `loaxa devices`) / sound card \"{0}\" not found — plug it in or pick another output (see `loaxa devices`)"
@@ -154,31 +110,4 @@ pub fn open(
         OutputSpec::Wav(path) => Box::new(WavSink::create(path, preferred, clock)?),
         OutputSpec::Null => Box::new(NullSink::new(preferred, clock)),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn output_names_parse_and_print_back() {
-        for name in [
-            "device",
-            "device:null",
-            "device:hw:CARD=Headphones,DEV=0",
-            "wav:/tmp/a.wav",
-            "null",
-        ] {
-            let spec: OutputSpec = name.parse().unwrap();
-            assert_eq!(spec.to_string(), name);
-        }
-    }
-
-    #[test]
-    fn unknown_output_names_the_choices() {
-        for bad in ["speaker", "wav:", "device:", "hdmi:0"] {
-            let err = bad.parse::<OutputSpec>().unwrap_err();
-            assert!(err.to_string().contains("device:NAME"), "{err}");
-        }
-    }
 }

@@ -14,43 +14,11 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
+use crate::config::{DisplayConfig, PanelOutput};
+
 pub use fbdev::{FbDev, FbGeometry};
 pub use frame::Frame;
 pub use png::{PngFile, to_png};
-
-/// Where the panel's frames go, as `[display] output` names it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PanelOutput {
-    /// Nowhere: the web preview only.
-    None,
-    /// A PNG file, rewritten every second.
-    Png(PathBuf),
-    /// A Linux framebuffer device (an HDMI screen or TV).
-    Fbdev(PathBuf),
-    /// A desktop window (builds with the `window` feature).
-    Window,
-    /// HUB75 LED modules on the Pi's GPIO (builds with the `hub75` feature).
-    Hub75,
-}
-
-impl std::str::FromStr for PanelOutput {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        let (kind, arg) = s.split_once(':').unwrap_or((s, ""));
-        match (kind, arg) {
-            ("none", "") => Ok(PanelOutput::None),
-            ("png", path) if !path.is_empty() => Ok(PanelOutput::Png(path.into())),
-            ("fbdev", "") => Ok(PanelOutput::Fbdev("/dev/fb0".into())),
-            ("fbdev", path) => Ok(PanelOutput::Fbdev(path.into())),
-            ("window", "") => Ok(PanelOutput::Window),
-            ("hub75", "") => Ok(PanelOutput::Hub75),
-            _ => Err(format!(
-                "không hiểu đầu ra bảng LED \"{s}\"; dùng none, png:TỆP, fbdev[:/dev/fbN], window, hub75 / unknown panel output \"{s}\"; use none, png:FILE, fbdev[:/dev/fbN], window, hub75"
-            )),
-        }
-    }
-}
 
 /// Open the panel `output` names; `None` for no panel. Call it on the thread that will
 /// present the frames (a desktop window belongs to the thread that made it).
@@ -63,7 +31,7 @@ pub fn open(
             reason = "only the window and HUB75 outputs need the sizes"
         )
     )]
-    config: &crate::config::DisplayConfig,
+    config: &DisplayConfig,
 ) -> Result<Option<Box<dyn Panel>>, PanelError> {
     let panel: Box<dyn Panel> = match output {
         PanelOutput::None => return Ok(None),

@@ -42,7 +42,7 @@ pub async fn get(
         from: q.from,
         to: q.to,
     };
-    let (from, to, a, b) = range.interval(config.tz())?;
+    let (from, to, a, b) = range.interval(config.timezone)?;
     let entries = store.run(move |c| Ok(asrun::between(c, a, b)?)).await?;
     if q.format.as_deref() == Some("csv") {
         let name = format!("attachment; filename=\"nhat-ky-phat-{from}-{to}.csv\"");

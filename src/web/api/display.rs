@@ -48,7 +48,7 @@ pub async fn status(
         width: d.width,
         height: d.height,
         kind: d.kind,
-        output: d.output.clone(),
+        output: d.output.to_string(),
         health: panel.as_ref().map(|p| p.health()),
     })
 }

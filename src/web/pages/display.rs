@@ -94,13 +94,13 @@ pub async fn page(
 ) -> Result<Response, PageError> {
     let c = Chrome::new(&store, &user, "display").await?;
     let list = slogans.list(None).await.map_err(|e| user.err(e))?;
-    let tz = config.tz();
+    let tz = config.timezone;
     let d = &config.display;
     let page = DisplayPage {
         c,
         width: d.width,
         height: d.height,
-        output: d.output.clone(),
+        output: d.output.to_string(),
         panel_error: panel.as_ref().and_then(|p| p.health().error),
         rows: list.iter().map(|s| row(s, &user, tz)).collect(),
     };

@@ -104,7 +104,7 @@ pub async fn list(
         .filter(|s| !s.is_empty())
         .and_then(|s| s.parse().ok());
     let list = items.list(filter).await.map_err(|e| user.err(e))?;
-    let tz = config.tz();
+    let tz = config.timezone;
     let page = ItemsPage {
         c,
         rows: list.iter().map(|i| view(i, &user, tz)).collect(),
@@ -138,13 +138,13 @@ pub async fn approvals(
         .list(Some(ReviewState::Submitted))
         .await
         .map_err(|e| user.err(e))?;
-    let tz = config.tz();
+    let tz = config.timezone;
     let me = user.authed.user.id;
     let rows = list
         .iter()
         .map(|i| (view(i, &user, tz), i.created_by == me))
         .collect();
-    let slogans = super::display::pending(config.tz(), &slogans, &user).await?;
+    let slogans = super::display::pending(config.timezone, &slogans, &user).await?;
     Ok(render(ApprovalsPage { c, rows, slogans }, user.lang))
 }
 
@@ -178,7 +178,7 @@ pub async fn detail(
         .await
         .map_err(|e| user.err(e))?;
     let item = item.ok_or_else(|| user.err(missing::<Items>(id)))?;
-    let tz = config.tz();
+    let tz = config.timezone;
     let me = &user.authed.user;
     let allowed = Allowed::of(&Items::standing(&item), me);
     let page = ItemPage {
@@ -238,7 +238,9 @@ async fn form_page(
         .or(chosen_media.map(|m| m.category))
         .unwrap_or(Category::Bulletin);
     let tier = existing.as_ref().map_or(Tier::Normal, |i| i.tier);
-    let today = chrono::Utc::now().with_timezone(&config.tz()).date_naive();
+    let today = chrono::Utc::now()
+        .with_timezone(&config.timezone)
+        .date_naive();
     let date = |d: Option<NaiveDate>| d.map_or(String::new(), |d| d.to_string());
     let page = FormPage {
         c,

@@ -45,7 +45,7 @@ pub async fn page(
         .run(|c| Ok(users::list(c)?))
         .await
         .map_err(|e| user.err(e))?;
-    let tz = config.tz();
+    let tz = config.timezone;
     let rows = list
         .into_iter()
         .map(|u| Row {

@@ -1,0 +1,80 @@
+//! `[audio]` and `[on_air]`: where sound goes, in what format, and what an item that something
+//! more urgent cut off does next.
+
+use serde::{Deserialize, Serialize};
+
+use super::values::{AfterPreemption, OutputSpec, as_text};
+use super::{Findings, bad};
+
+/// `[audio]`: where sound goes and in what format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AudioConfig {
+    /// `device` (default sound card), `device:NAME` (see `loaxa devices`), `wav:PATH` or
+    /// `null`. Default `device`.
+    #[serde(with = "as_text")]
+    pub output: OutputSpec,
+    /// Output sample rate asked of the card. Default 48000.
+    pub sample_rate: u32,
+    /// Channels the engine works in. Default 1: loudspeaker lines are mono, and a stereo
+    /// recording summed to mono never loses what was panned to the side the amplifier does
+    /// not take. A card that only opens in stereo gets the mono signal on both sides.
+    pub channels: u16,
+    /// Master gain in dB applied to everything. Default 0.
+    pub gain_db: f32,
+}
+
+impl Default for AudioConfig {
+    fn default() -> Self {
+        AudioConfig {
+            output: OutputSpec::Device(None),
+            sample_rate: 48_000,
+            channels: 1,
+            gain_db: 0.0,
+        }
+    }
+}
+
+impl AudioConfig {
+    /// What is wrong in `[audio]`.
+    pub fn problems(&self) -> Findings {
+        let mut out = Findings::new();
+        if !(8_000..=192_000).contains(&self.sample_rate) {
+            bad(
+                &mut out,
+                "audio.sample_rate",
+                format!(
+                    "{} Hz nằm ngoài 8000–192000 / is outside 8000–192000",
+                    self.sample_rate
+                ),
+                "thường là 48000 / usually 48000",
+            );
+        }
+        if !(1..=8).contains(&self.channels) {
+            bad(
+                &mut out,
+                "audio.channels",
+                format!("{} kênh / channels", self.channels),
+                "dùng 1 (mono) hoặc 2 (stereo) / use 1 (mono) or 2 (stereo)",
+            );
+        }
+        if !(-60.0..=20.0).contains(&self.gain_db) {
+            bad(
+                &mut out,
+                "audio.gain_db",
+                format!("{} dB nằm ngoài −60…+20 / is outside −60…+20", self.gain_db),
+                "thường là 0 / usually 0",
+            );
+        }
+        out
+    }
+}
+
+/// `[on_air]`: the arbiter's policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OnAirConfig {
+    /// What happens to an item an emergency cut off: `resume` (default) carries on from where
+    /// it stopped; `restart` plays it again after what was waiting.
+    pub after_preemption: AfterPreemption,
+}

@@ -1,0 +1,62 @@
+//! `[schedule]`: where the programme files are, and how strictly the runner keeps time.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Findings, bad};
+
+/// `[schedule]`: the programme files and the runner's timing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScheduleConfig {
+    /// Folder of `*.toml` slot and holiday files. Default `schedules`.
+    pub schedules_dir: PathBuf,
+    /// Folder of `*.toml` playlists. Default `playlists`.
+    pub playlists_dir: PathBuf,
+    /// A cue may start this many minutes late and still air; later it is logged missed.
+    /// Default 10.
+    pub grace_minutes: u32,
+    /// Wake this many seconds before a slot (amplifier warm-up, opening the first file).
+    /// Default 3.
+    pub preroll_seconds: u32,
+    /// Air nothing until the system clock is synchronised (a Pi has no battery clock).
+    /// Default true; machines without systemd's timedatectl are treated as synchronised.
+    pub require_time_sync: bool,
+}
+
+impl Default for ScheduleConfig {
+    fn default() -> Self {
+        ScheduleConfig {
+            schedules_dir: PathBuf::from("schedules"),
+            playlists_dir: PathBuf::from("playlists"),
+            grace_minutes: 10,
+            preroll_seconds: 3,
+            require_time_sync: true,
+        }
+    }
+}
+
+impl ScheduleConfig {
+    /// What is wrong in `[schedule]`.
+    pub fn problems(&self) -> Findings {
+        let mut out = Findings::new();
+        if self.grace_minutes > 120 {
+            bad(
+                &mut out,
+                "schedule.grace_minutes",
+                format!("{} phút / minutes", self.grace_minutes),
+                "dùng 0…120, thường là 10 / use 0…120, usually 10",
+            );
+        }
+        if !(1..=60).contains(&self.preroll_seconds) {
+            bad(
+                &mut out,
+                "schedule.preroll_seconds",
+                format!("{} giây / seconds", self.preroll_seconds),
+                "dùng 1…60, thường là 3 / use 1…60, usually 3",
+            );
+        }
+        out
+    }
+}
