@@ -20,6 +20,7 @@ use crate::media::MediaLibrary;
 use crate::model::Event;
 use crate::schedule::Timetable;
 use crate::schedule::runner::{Runner, RunnerOptions, SystemTimeSync};
+use crate::station::housekeeping::Housekeeping;
 use crate::station::{self, Bus, Station};
 use crate::store::Store;
 use crate::web::{self, AppState};
@@ -33,6 +34,9 @@ pub enum ServeError {
     /// The database cannot be opened.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    /// The nightly jobs cannot be scheduled.
+    #[error(transparent)]
+    Housekeeping(#[from] station::housekeeping::HousekeepingError),
     /// The first-run link cannot be made.
     #[error(transparent)]
     Accounts(#[from] station::accounts::AccountsError),
@@ -189,18 +193,22 @@ impl Service {
             .map(|a| a.to_string())
             .unwrap_or_default();
         crate::ops::watchdog::spawn(self.state.store.clone(), self.state.player.clone());
+        let housekeeping =
+            Housekeeping::start(self.state.store.clone(), self.state.config.clone()).await?;
         let bus = self.state.events.clone();
         let app =
             web::app(self.state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         crate::ops::watchdog::ready();
-        axum::serve(listener, app)
+        let served = axum::serve(listener, app)
             .with_graceful_shutdown(async move {
                 shutdown.await;
                 crate::ops::watchdog::stopping();
                 bus.send(Event::ShuttingDown);
             })
             .await
-            .map_err(|source| ServeError::Listen { addr, source })
+            .map_err(|source| ServeError::Listen { addr, source });
+        housekeeping.stop().await;
+        served
     }
 }
 

@@ -18,6 +18,7 @@ mod display;
 mod emergency;
 mod hw;
 mod loudness;
+mod ops;
 mod schedule;
 mod source;
 mod values;
@@ -35,6 +36,7 @@ pub use display::{DisplayConfig, Hub75Config};
 pub use emergency::EmergencyConfig;
 pub use hw::HwConfig;
 pub use loudness::LoudnessPolicy;
+pub use ops::OpsConfig;
 pub use schedule::ScheduleConfig;
 pub use source::{Problem, SourceText};
 pub use values::{AfterPreemption, GpioKind, OutputSpec, PanelOutput};
@@ -165,6 +167,8 @@ pub struct Config {
     pub cluster: ClusterConfig,
     /// Typed text read aloud: the voice, its rate, the commune's abbreviations.
     pub speech: crate::speech::SpeechConfig,
+    /// Housekeeping: the nightly backup.
+    pub ops: OpsConfig,
 }
 
 impl Default for Config {
@@ -182,6 +186,7 @@ impl Default for Config {
             display: DisplayConfig::default(),
             cluster: ClusterConfig::default(),
             speech: crate::speech::SpeechConfig::default(),
+            ops: OpsConfig::default(),
         }
     }
 }
@@ -403,6 +408,7 @@ fn every_key_set() -> Config {
     config.hw.amplifier_pin = Some(0);
     config.hw.emergency_button_pin = Some(0);
     config.display.hub75.slowdown = Some(0);
+    config.ops.backup_dir = Some(PathBuf::new());
     config
 }
 
@@ -491,6 +497,7 @@ impl Config {
             Some(&mut self.schedule.schedules_dir),
             Some(&mut self.schedule.playlists_dir),
             png,
+            self.ops.backup_dir.as_mut(),
         ]
         .into_iter()
         .flatten()

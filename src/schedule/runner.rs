@@ -26,7 +26,6 @@ use crate::audio::arbiter::Priority;
 use crate::audio::player::{Outcome as PlayOutcome, PlayRequest, Player, PlayerEvent, Source};
 use crate::clock::Clock;
 use crate::model::asrun::{NewEntry, Outcome};
-use crate::review;
 use crate::store::asrun;
 use crate::store::{Store, StoreError, meta};
 
@@ -282,14 +281,9 @@ impl Worker {
     }
 
     fn plan(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Plan, StoreError> {
-        let tz = self.timetable.tz();
-        self.store.with(|c| {
-            let today = self.clock.now().with_timezone(&tz).date_naive();
-            if let Err(e) = review::items::expire_due(c, today) {
-                tracing::warn!("{e}");
-            }
-            Ok(self.timetable.plan(c, from, to)?)
-        })
+        // Items past their last day are not in it (the store's window), whether or not the
+        // night's housekeeping has marked them expired yet.
+        self.store.with(|c| Ok(self.timetable.plan(c, from, to)?))
     }
 
     fn log_missed(&self, cue: &Cue, reason: &str) {

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod emergency;
 pub mod events;
+pub mod housekeeping;
 pub mod programme;
 pub mod review;
 

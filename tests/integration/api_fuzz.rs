@@ -27,19 +27,18 @@ use tower::ServiceExt;
 use crate::common::fixture;
 use crate::web::{TestApp, multipart};
 
-/// SplitMix64.
-struct Rng(u64);
+/// The campaign's choices: `fastrand` from the printed seed, so a failing run replays.
+struct Rng(fastrand::Rng);
 
 impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(fastrand::Rng::with_seed(seed))
+    }
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.u64(..)
     }
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        self.0.usize(..n.max(1))
     }
     fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
@@ -998,7 +997,7 @@ async fn campaign() -> Report {
     );
     let per_op = env_num("LOAXA_API_FUZZ_CASES", 150) as usize;
     let budget = Duration::from_secs(env_num("LOAXA_API_FUZZ_SECONDS", 20));
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let mut report = Report {
         seed,
         ..Report::default()

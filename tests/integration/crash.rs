@@ -52,22 +52,6 @@ impl Drop for Server {
     }
 }
 
-/// SplitMix64: small, seedable, good enough to pick moments and payloads.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
 /// What the service said yes to. Only a complete 2xx answer counts.
 #[derive(Default, Debug)]
 struct Ledger {
@@ -602,17 +586,19 @@ fn traffic(
             short.clone(),
         );
         handles.push(std::thread::spawn(move || {
-            let mut rng = Rng(seed ^ (worker + 1).wrapping_mul(0xA24B_AED4_963E_E407));
+            // Each worker its own stream from the printed seed, so a failing run replays.
+            let mut rng =
+                fastrand::Rng::with_seed(seed ^ (worker + 1).wrapping_mul(0xA24B_AED4_963E_E407));
             let mut acked = 0;
             while !stop.load(Ordering::Relaxed) {
                 // A busy office, not a flood: the database stays a size a check can read.
-                std::thread::sleep(Duration::from_millis(20 + rng.below(100)));
-                let stamp = rng.next();
+                std::thread::sleep(Duration::from_millis(20 + rng.u64(..100)));
+                let stamp = rng.u64(..);
                 // Long recordings are notices (the programme airs bulletins): still streaming
                 // or being measured when the kill comes, but never holding the air for long.
-                let long = worker == 1 && rng.below(2) == 0;
+                let long = worker == 1 && rng.u64(..2) == 0;
                 let bytes = if long {
-                    unique_long(stamp, 3 + rng.below(8) as u32)
+                    unique_long(stamp, 3 + rng.u64(..8) as u32)
                 } else {
                     unique_short(&short, stamp)
                 };
@@ -699,7 +685,7 @@ fn killed_at_random_moments_the_station_loses_nothing_and_airs_nothing_twice() {
     println!("crash loop: {rounds} rounds, seed {seed} (replay with LOAXA_CRASH_SEED={seed})");
     let started = Instant::now();
     let st = Station::new();
-    let mut rng = Rng(seed);
+    let mut rng = fastrand::Rng::with_seed(seed);
     let ledger = Arc::new(Mutex::new(Ledger::default()));
     let mut watch = AsRunWatch::default();
     let mut hashed = Hashed::new();
@@ -710,7 +696,7 @@ fn killed_at_random_moments_the_station_loses_nothing_and_airs_nothing_twice() {
         let (mut server, port) = st.serve(0);
         let stop = Arc::new(AtomicBool::new(false));
         let in_flight = Arc::new(AtomicUsize::new(0));
-        let handles = traffic(&st, port, &stop, &ledger, &in_flight, rng.next());
+        let handles = traffic(&st, port, &stop, &ledger, &in_flight, rng.u64(..));
         std::thread::sleep(Duration::from_millis(1500));
         server.kill();
         stop.store(true, Ordering::Relaxed);
@@ -749,8 +735,8 @@ fn killed_at_random_moments_the_station_loses_nothing_and_airs_nothing_twice() {
             let l = ledger.lock().unwrap();
             (l.media.len(), l.approved.len())
         };
-        let handles = traffic(&st, port, &stop, &ledger, &in_flight, rng.next());
-        let delay = Duration::from_millis(200 + rng.below(3300));
+        let handles = traffic(&st, port, &stop, &ledger, &in_flight, rng.u64(..));
+        let delay = Duration::from_millis(200 + rng.u64(..3300));
         std::thread::sleep(delay);
         let seen = st.cues();
         problems_or_panic(watch.observe(&seen, true), seed, round);

@@ -1826,6 +1826,7 @@ const ENV_KEYS: &[&str] = &[
     "LOAXA_HW_GPIO",
     "LOAXA_HW_AMPLIFIER_WARMUP_SECONDS",
     "LOAXA_HW_AMPLIFIER_HOLD_SECONDS",
+    "LOAXA_OPS_BACKUP_DIR",
     "LOAXA_CONFIG",
     "LOAXA_LOG",
     "LOAXA_KHONG_CO",
@@ -1921,6 +1922,7 @@ fn every_documented_key_can_be_set_from_the_environment() {
     for (var, value) in [
         ("LOAXA_HW_AMPLIFIER_PIN", "17"),
         ("LOAXA_HW_EMERGENCY_BUTTON_PIN", "27"),
+        ("LOAXA_OPS_BACKUP_DIR", "/media/usb/sao-luu"),
     ] {
         let (r, _dir) = load_config_text("", vec![(var.to_string(), value.to_string())]);
         assert!(

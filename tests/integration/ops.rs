@@ -216,3 +216,140 @@ async fn stopping_is_not_held_up_by_an_open_dashboard() {
     assert!(done.is_ok(), "the stop waited for the event stream");
     drop(res);
 }
+
+/// The night's housekeeping: an approved item whose last day has passed is expired (its
+/// audit entry says the system did it), and with `[ops] backup_dir` a backup is written there,
+/// of which the newest seven are kept. The work is scheduled for 00:05 in the commune's time.
+#[tokio::test]
+async fn the_night_expires_past_items_and_keeps_a_week_of_backups() {
+    use loaxa::station::housekeeping::{Housekeeping, KEEP, night};
+
+    let backups = tempfile::tempdir().unwrap();
+    let dir = backups.path().join("sao-luu");
+    let t = TestApp::with(|c| c.ops.backup_dir = Some(dir.clone()));
+    let (media, item) = t.item_by(Role::Editor, "Lịch tiêm tuần trước").await;
+    let tz = t.service.state.config.timezone;
+    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+    let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
+    let window = serde_json::json!({
+        "media_id": media, "title": "Lịch tiêm tuần trước", "category": "bulletin",
+        "air_from": day(-8), "air_until": day(-1),
+    });
+    let path = format!("/items/{item}");
+    let (s, _) = t.api(Role::Editor, Method::PUT, &path, Some(window)).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = t
+        .api(Role::Editor, Method::POST, &format!("{path}/submit"), None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = t
+        .api(
+            Role::Approver,
+            Method::POST,
+            &format!("{path}/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    // Backups of earlier nights already there, the oldest first to go.
+    std::fs::create_dir_all(&dir).unwrap();
+    for n in 1..=KEEP as i64 {
+        std::fs::write(dir.join(format!("loaxa-{}.tar", day(-n))), b"cu").unwrap();
+    }
+    std::fs::write(dir.join("ghi-chu.txt"), b"not a backup").unwrap();
+
+    let (store, config) = (
+        t.service.state.store.clone(),
+        t.service.state.config.clone(),
+    );
+    let results = tokio::task::spawn_blocking(move || night(&store, &config, today))
+        .await
+        .unwrap();
+    let done: Vec<_> = results.into_iter().map(Result::unwrap).collect();
+    assert_eq!(done[0].expired, 1);
+    let written = done[1].backup.clone().unwrap();
+    assert_eq!(written, dir.join(format!("loaxa-{today}.tar")));
+    assert!(
+        std::fs::metadata(&written).unwrap().len() > 10_000,
+        "the recording is in it"
+    );
+    let mut left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left.len(), KEEP + 1, "{left:?}");
+    assert!(
+        !left.contains(&format!("loaxa-{}.tar", day(-(KEEP as i64)))),
+        "{left:?}"
+    );
+    assert!(left.contains(&"ghi-chu.txt".to_string()));
+    let (_, shown) = t.api(Role::Editor, Method::GET, &path, None).await;
+    assert_eq!(shown["state"], "expired");
+    let (_, approved) = t
+        .api(Role::Editor, Method::GET, "/items?state=approved", None)
+        .await;
+    assert_eq!(approved, serde_json::json!([]), "it left what may air");
+    let history = t
+        .service
+        .state
+        .store
+        .with(|c| {
+            Ok(loaxa::store::audit::for_subject(
+                c,
+                &format!("item:{item}"),
+            )?)
+        })
+        .unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(
+        (last.actor.as_str(), last.action.as_str()),
+        ("system", "item.expire")
+    );
+
+    let mut scheduled = Housekeeping::start(
+        t.service.state.store.clone(),
+        t.service.state.config.clone(),
+    )
+    .await
+    .unwrap();
+    let next = scheduled.next_run().await.unwrap().with_timezone(&tz);
+    scheduled.stop().await;
+    assert_eq!(next.format("%H:%M").to_string(), "00:05");
+    assert!(next.signed_duration_since(chrono::Utc::now()) <= chrono::Duration::hours(24));
+}
+
+/// A backup folder that cannot be used (here a file is in its way, as when a USB stick is
+/// missing and its mount point is something else) gives an error naming the folder and
+/// `[ops] backup_dir`; the night's expiry still runs, and the service keeps serving.
+#[tokio::test]
+async fn an_unusable_backup_folder_is_reported_and_the_night_goes_on() {
+    use loaxa::station::housekeeping::{NightError, night};
+
+    let backups = tempfile::tempdir().unwrap();
+    let blocker = backups.path().join("usb");
+    std::fs::write(&blocker, b"not a folder").unwrap();
+    let dir = blocker.join("sao-luu");
+    let t = TestApp::with(|c| c.ops.backup_dir = Some(dir.clone()));
+    let (store, config) = (
+        t.service.state.store.clone(),
+        t.service.state.config.clone(),
+    );
+    let today = chrono::Utc::now()
+        .with_timezone(&config.timezone)
+        .date_naive();
+    let results = tokio::task::spawn_blocking(move || night(&store, &config, today))
+        .await
+        .unwrap();
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0].as_ref().unwrap().expired, 0);
+    let err = results[1].as_ref().unwrap_err();
+    assert!(matches!(err, NightError::BackupDir { .. }), "{err:?}");
+    let said = err.to_string();
+    assert!(said.contains(&dir.display().to_string()), "{said}");
+    assert!(said.contains("[ops] backup_dir"), "{said}");
+    assert!(said.contains("thư mục sao lưu"), "{said}");
+    assert!(!dir.exists());
+    let (s, _) = t.api(Role::Editor, Method::GET, "/status", None).await;
+    assert_eq!(s, StatusCode::OK, "the service still answers");
+}
