@@ -511,6 +511,7 @@ impl Config {
             *abbreviations = base.join(&*abbreviations);
         }
         self.cluster.resolve_paths(base);
+        self.web.resolve_paths(base);
     }
 
     /// Where the SQLite database lives.

@@ -1,30 +1,59 @@
-//! `[web]`: the browser interface and API: where it listens, how big an upload may be, how
-//! long a sign-in lasts.
+//! `[web]`: the browser interface and API — where it listens, HTTPS, the limits every request
+//! keeps, how long a sign-in lasts and which proxies may say who the client is.
+//!
+//! Only the keys and their checks live here; the server that uses them is `web::server`.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::values::listen;
 use super::{Findings, bad};
 
-/// `[web]`: the browser interface and API.
+/// `[web]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WebConfig {
     /// Address and port to listen on. Default `0.0.0.0:8080` (the whole LAN).
     #[serde(with = "listen")]
     pub listen: SocketAddr,
-    /// Largest upload, in MB. Default 200 (a three-hour MP3).
+    /// Largest upload, in MB. Default 200 (a three-hour MP3). Only the recording uploads take
+    /// bodies this large; forms take 64 KiB and CAP alerts 1 MiB.
     pub max_upload_mb: u64,
-    /// How long a sign-in lasts, in hours. Default 12 (a working day).
+    /// How long a sign-in lasts at most, in hours. Default 12 (a working day).
     pub session_hours: u32,
-    /// Mark cookies `Secure`: set when the UI is served over HTTPS (a reverse proxy).
-    /// Default false; requests arriving with `X-Forwarded-Proto: https` get it anyway.
+    /// Minutes without a request after which an editor's or approver's sign-in ends.
+    /// Default 120.
+    pub idle_minutes: u32,
+    /// Minutes without a request after which an operator's or admin's sign-in ends: they can
+    /// take over every loudspeaker, so a phone left on a desk must not stay signed in.
+    /// Default 30.
+    pub idle_minutes_privileged: u32,
+    /// Mark cookies `Secure` although this server speaks plain HTTP: set when a reverse proxy
+    /// serves the UI over HTTPS. Default false; on by itself when `tls_cert` is set, or when a
+    /// trusted proxy says `X-Forwarded-Proto: https`.
     pub secure_cookies: bool,
     /// Uploads are refused while less than this many MB would stay free on the data disk, so
     /// the database and the as-run log always have room. Default 128.
     pub min_free_mb: u64,
+    /// Reverse proxies (their IP addresses) whose `X-Forwarded-For` and `X-Forwarded-Proto`
+    /// are believed. Default none: the address a connection comes from is the client's.
+    pub trusted_proxies: Vec<String>,
+    /// The server's certificate chain (PEM). Set: the UI is served over HTTPS on `listen`
+    /// (`loaxa tls init` makes one for this Pi). Empty (default): plain HTTP.
+    pub tls_cert: PathBuf,
+    /// The certificate's private key (PEM), with `tls_cert`.
+    pub tls_key: PathBuf,
+    /// With HTTPS, also listen here with plain HTTP that only redirects to HTTPS (e.g.
+    /// `0.0.0.0:80`). Empty (default): no such listener.
+    pub http_redirect_listen: String,
+    /// Seconds a client has to send a request's headers, and to send a small request whole
+    /// (forms, API calls). Default 30.
+    pub request_timeout_seconds: u32,
+    /// Seconds an upload may pause between two pieces before it is dropped (uploads have no
+    /// total limit: a slow phone on a weak signal still gets there). Default 60.
+    pub upload_idle_seconds: u32,
 }
 
 impl Default for WebConfig {
@@ -33,20 +62,43 @@ impl Default for WebConfig {
             listen: SocketAddr::from(([0, 0, 0, 0], 8080)),
             max_upload_mb: 200,
             session_hours: 12,
+            idle_minutes: 120,
+            idle_minutes_privileged: 30,
             secure_cookies: false,
             min_free_mb: 128,
+            trusted_proxies: Vec::new(),
+            tls_cert: PathBuf::new(),
+            tls_key: PathBuf::new(),
+            http_redirect_listen: String::new(),
+            request_timeout_seconds: 30,
+            upload_idle_seconds: 60,
         }
     }
 }
 
 impl WebConfig {
+    /// Whether the UI is served over HTTPS by this binary.
+    pub fn tls(&self) -> bool {
+        !self.tls_cert.as_os_str().is_empty()
+    }
+
+    /// The trusted proxies' addresses (those that parse; `problems` names the others).
+    pub fn proxies(&self) -> Vec<IpAddr> {
+        self.trusted_proxies
+            .iter()
+            .filter_map(|p| p.trim().parse().ok())
+            .collect()
+    }
+
     /// What is wrong in `[web]`.
     pub fn problems(&self) -> Findings {
         let mut out = Findings::new();
+        let mut note = |key: &str, message: String, fix: &str| {
+            bad(&mut out, &format!("web.{key}"), message, fix);
+        };
         if !(1..=4096).contains(&self.max_upload_mb) {
-            bad(
-                &mut out,
-                "web.max_upload_mb",
+            note(
+                "max_upload_mb",
                 format!(
                     "{} MB nằm ngoài 1…4096 / is outside 1…4096",
                     self.max_upload_mb
@@ -55,13 +107,76 @@ impl WebConfig {
             );
         }
         if !(1..=24 * 30).contains(&self.session_hours) {
-            bad(
-                &mut out,
-                "web.session_hours",
+            note(
+                "session_hours",
                 format!("{} giờ / hours", self.session_hours),
                 "dùng 1…720, thường là 12 / use 1…720, usually 12",
             );
         }
+        for (key, minutes) in [
+            ("idle_minutes", self.idle_minutes),
+            ("idle_minutes_privileged", self.idle_minutes_privileged),
+        ] {
+            if !(1..=24 * 60).contains(&minutes) {
+                note(
+                    key,
+                    format!("{minutes} phút / minutes"),
+                    "dùng 1…1440 / use 1…1440",
+                );
+            }
+        }
+        for (key, seconds) in [
+            ("request_timeout_seconds", self.request_timeout_seconds),
+            ("upload_idle_seconds", self.upload_idle_seconds),
+        ] {
+            if !(1..=3600).contains(&seconds) {
+                note(
+                    key,
+                    format!("{seconds} giây / seconds"),
+                    "dùng 1…3600 / use 1…3600",
+                );
+            }
+        }
+        let addr = &self.http_redirect_listen;
+        if !addr.is_empty() && addr.parse::<SocketAddr>().is_err() {
+            note(
+                "http_redirect_listen",
+                format!("\"{addr}\" không phải địa chỉ:cổng / is not address:port"),
+                "ví dụ \"0.0.0.0:80\" / e.g. \"0.0.0.0:80\"",
+            );
+        }
+        for p in &self.trusted_proxies {
+            if p.trim().parse::<IpAddr>().is_err() {
+                note(
+                    "trusted_proxies",
+                    format!("\"{p}\" không phải địa chỉ IP / is not an IP address"),
+                    "ví dụ [\"127.0.0.1\"] cho nginx trên cùng máy / e.g. [\"127.0.0.1\"] for nginx on this machine",
+                );
+            }
+        }
+        if self.tls() != !self.tls_key.as_os_str().is_empty() {
+            note(
+                "tls_key",
+                "cần cả tls_cert và tls_key / tls_cert and tls_key go together".into(),
+                "chạy `loaxa tls init` để tạo cả hai / run `loaxa tls init` to make both",
+            );
+        }
+        if !self.http_redirect_listen.is_empty() && !self.tls() {
+            note(
+                "http_redirect_listen",
+                "chỉ dùng khi đã bật HTTPS (tls_cert) / only with HTTPS on (tls_cert)".into(),
+                "đặt tls_cert và tls_key, hoặc bỏ dòng này / set tls_cert and tls_key, or remove it",
+            );
+        }
         out
+    }
+
+    /// Make the certificate paths relative to `base` (the config file's folder).
+    pub fn resolve_paths(&mut self, base: &Path) {
+        for p in [&mut self.tls_cert, &mut self.tls_key] {
+            if !p.as_os_str().is_empty() && p.is_relative() && !base.as_os_str().is_empty() {
+                *p = base.join(&*p);
+            }
+        }
     }
 }

@@ -20,6 +20,11 @@ pub const CUE_LATENESS: &str = "loaxa_cue_lateness_seconds";
 pub const EMERGENCY_LATENCY: &str = "loaxa_emergency_latency_seconds";
 /// Uploads, by `result` (accepted, duplicate, refused).
 pub const UPLOADS: &str = "loaxa_uploads_total";
+/// Passwords checked by argon2 at sign-in, real or the stand-in for an unknown name: what a
+/// burst of guesses actually cost (refused tries are not checked).
+pub const SIGN_IN_CHECKS: &str = "loaxa_sign_in_checks_total";
+/// Sign-ins refused because their address tried too often, by nothing else.
+pub const SIGN_IN_REFUSED: &str = "loaxa_sign_in_refused_total";
 /// Errors, by `kind` (http, output, panel, store).
 pub const ERRORS: &str = "loaxa_errors_total";
 /// Frames the LED panel has shown.

@@ -173,7 +173,8 @@ pub fn update_user(
     })?
 }
 
-/// The active user `name` if `password` is theirs.
+/// The active user `name` if `password` is theirs. argon2 runs once whatever the name, so the
+/// time taken does not tell which names exist.
 pub fn check_password(
     store: &Store,
     name: &str,
@@ -181,8 +182,13 @@ pub fn check_password(
 ) -> Result<Option<User>, AccountsError> {
     let name = name.trim().to_lowercase();
     let found = store.with(|c| Ok(users::by_name_with_hash(c, &name)?))?;
-    Ok(found
-        .and_then(|(user, hash)| (user.active && verify_password(password, &hash)).then_some(user)))
+    Ok(match found {
+        Some((user, hash)) => (verify_password(password, &hash) && user.active).then_some(user),
+        None => {
+            accounts::verify_against_nothing(password);
+            None
+        }
+    })
 }
 
 /// Start a session of `user` for `hours`: the token the browser keeps (its hash is stored).

@@ -1,4 +1,5 @@
-//! Who is asking: sessions (browser cookies), API tokens (scripts), CSRF and login throttling.
+//! Who is asking: sessions (browser cookies), API tokens (scripts), CSRF, and the client's
+//! address (through trusted proxies only).
 //!
 //! A middleware resolves every request once: a `Bearer` token or the session cookie becomes an
 //! [`Authed`] in the request's extensions. For browser sessions it also enforces the CSRF token
@@ -6,10 +7,7 @@
 //! handler can forget it. Handlers then take [`PageUser`] or [`ApiUser`] and ask
 //! [`Authed::require`] for the capability the route needs.
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::net::{IpAddr, SocketAddr};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -23,6 +21,7 @@ use chrono::Utc;
 use super::error::{ApiError, AppError, PageError};
 use super::i18n::Lang;
 use crate::accounts::token_hash;
+use crate::config::WebConfig;
 use crate::model::{Capability, User};
 use crate::store::{Store, users};
 
@@ -30,8 +29,6 @@ use crate::store::{Store, users};
 pub const SESSION_COOKIE: &str = "loaxa_session";
 /// The cookie that pairs the login form with its browser (login CSRF).
 pub const LOGIN_COOKIE: &str = "loaxa_login";
-/// Largest form body the CSRF check reads.
-const MAX_FORM: usize = 1 << 20;
 
 /// A signed-in caller.
 #[derive(Debug, Clone)]
@@ -175,7 +172,7 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
         return Err(refused());
     }
     let (parts, body) = req.into_parts();
-    let bytes: Bytes = axum::body::to_bytes(body, MAX_FORM)
+    let bytes: Bytes = axum::body::to_bytes(body, super::limits::FORM_BYTES)
         .await
         .map_err(|_| AppError::TooLarge("biểu mẫu quá lớn / form too large".into()))?;
     match form_urlencoded_value(&bytes, "csrf") {
@@ -349,75 +346,56 @@ impl<S: Send + Sync, C: Cap> FromRequestParts<S> for Api<C> {
     }
 }
 
-/// The caller's address, where the server knows it (not in `oneshot` tests).
-pub fn client_ip(parts: &Parts) -> String {
+/// The client's address: the connection's, or, when the connection comes from one of
+/// `web.trusted_proxies`, the last address in `X-Forwarded-For` that is not a trusted proxy.
+/// A request with no connection (the router driven in tests) reads as this machine.
+pub fn client_addr(parts: &Parts, config: &WebConfig) -> IpAddr {
+    let peer = peer_addr(parts);
+    let proxies = config.proxies();
+    if !proxies.contains(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    for hop in forwarded.iter().rev() {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) if proxies.contains(&ip) => continue,
+            Ok(ip) => return ip,
+            Err(_) => break,
+        }
+    }
+    peer
+}
+
+/// The address the connection comes from.
+fn peer_addr(parts: &Parts) -> IpAddr {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "local".to_string(), |c| c.0.ip().to_string())
+        .map_or(IpAddr::from([127, 0, 0, 1]), |c| c.0.ip())
 }
 
-/// Counts failed logins per address and per name, and refuses after too many.
-#[derive(Debug, Default)]
-pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
-}
-
-impl LoginThrottle {
-    /// Failures allowed in [`Self::WINDOW`] before refusing.
-    pub const LIMIT: usize = 5;
-    /// How long failures count.
-    pub const WINDOW: Duration = Duration::from_secs(15 * 60);
-
-    /// `Err(wait)` if `keys` (address, name) failed too often lately.
-    pub fn check(&self, keys: &[&str]) -> Result<(), Duration> {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        for key in keys {
-            if let Some(list) = map.get_mut(*key) {
-                list.retain(|t| now.duration_since(*t) < Self::WINDOW);
-                if list.len() >= Self::LIMIT {
-                    let oldest = list.first().copied().unwrap_or(now);
-                    return Err(Self::WINDOW.saturating_sub(now.duration_since(oldest)));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Note a failed attempt.
-    pub fn fail(&self, keys: &[&str]) {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        for key in keys {
-            map.entry((*key).to_string()).or_default().push(now);
-        }
-    }
-
-    /// Forget failures after a success.
-    pub fn succeed(&self, keys: &[&str]) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        for key in keys {
-            map.remove(*key);
-        }
-    }
+/// Whether the browser reached us over HTTPS: this server's own TLS, `web.secure_cookies`
+/// (a proxy in front), or a trusted proxy's `X-Forwarded-Proto: https`. Cookies go out
+/// `Secure` then.
+pub fn is_https(parts: &Parts, config: &WebConfig) -> bool {
+    config.tls()
+        || config.secure_cookies
+        || (config.proxies().contains(&peer_addr(parts))
+            && parts
+                .headers
+                .get("x-forwarded-proto")
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn throttle_refuses_after_five_failures() {
-        let t = LoginThrottle::default();
-        for _ in 0..LoginThrottle::LIMIT {
-            assert!(t.check(&["ip", "name"]).is_ok());
-            t.fail(&["ip", "name"]);
-        }
-        assert!(t.check(&["other-ip", "name"]).is_err());
-        t.succeed(&["ip", "name"]);
-        assert!(t.check(&["ip", "name"]).is_ok());
-    }
 
     #[test]
     fn form_values_and_secret_comparison() {

@@ -47,6 +47,9 @@ pub enum AppError {
     /// Slow down. 429.
     #[error("{0}")]
     TooManyRequests(String),
+    /// The request did not arrive in time. 408.
+    #[error("{0}")]
+    Timeout(String),
     /// Our fault; the details are logged. 500.
     #[error("lỗi máy chủ — đã ghi vào nhật ký / server error — written to the log")]
     Internal(String),
@@ -65,6 +68,7 @@ impl AppError {
             AppError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
             AppError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -82,6 +86,7 @@ impl AppError {
             AppError::Unsupported(_) => "unsupported_media",
             AppError::Unprocessable(_) => "unprocessable",
             AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::Timeout(_) => "timeout",
             AppError::InsufficientStorage(_) => "insufficient_storage",
             AppError::Internal(_) => "internal",
         }

@@ -6,6 +6,10 @@
 //! - [`api`]: the JSON API and its OpenAPI document;
 //! - [`assets`]: CSS and JS compiled into the binary (no CDN: the LAN is often offline);
 //! - [`state`]: the parts handlers take (`State<Store>`, `State<Timetable>`…);
+//! - [`server`], [`tls`]: the sockets, plain or HTTPS, and HTTPS's certificate;
+//! - [`limits`]: how big and how slow each route's requests may be;
+//! - [`throttle`]: what a burst of password guesses may cost;
+//! - [`redirect`]: the only places a page may send the browser on to;
 //! - [`review`], [`input`], [`upload`], [`error`], [`i18n`], [`health`]: what the routes share.
 //!
 //! Handlers parse, call one use case of [`crate::station`] (or read the store), and present
@@ -19,9 +23,14 @@ pub mod error;
 pub mod health;
 pub mod i18n;
 pub mod input;
+pub mod limits;
 pub mod pages;
+pub mod redirect;
 pub mod review;
+pub mod server;
 pub mod state;
+pub mod throttle;
+pub mod tls;
 pub mod upload;
 
 use axum::Router;
@@ -34,8 +43,7 @@ pub use state::AppState;
 
 /// The whole router; tests drive it with `oneshot` without a socket.
 pub fn app(state: AppState) -> Router {
-    // Uploads stream to disk and stop at the configured limit themselves; the body limit is
-    // set just above it so the limit message comes from us, not from a dropped connection.
+    // Each route's own limit is `limits::enforce`'s; this is only the ceiling above them all.
     let body_limit = state.config.web.max_upload_mb.saturating_mul(1_000_000) as usize + (1 << 20);
     Router::new()
         .merge(pages::router())
@@ -45,6 +53,11 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.store.clone(),
             auth::authenticate,
+        ))
+        // Outside `authenticate`, which reads form bodies for their CSRF token.
+        .layer(middleware::from_fn_with_state(
+            state.config.clone(),
+            limits::enforce,
         ))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -1,5 +1,5 @@
 //! What the handlers work with: the station's running parts, the config and the web's own
-//! (the login throttle, the uploads' gate). A handler takes only the parts it uses
+//! (the sign-in gate, the uploads' gate). A handler takes only the parts it uses
 //! (`State<Store>`, `State<Arc<Player>>`, `State<Timetable>`…), each given from the one
 //! [`AppState`] through `FromRef`.
 
@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 
-use super::auth::LoginThrottle;
 use super::error::AppError;
+use super::throttle::SignInGate;
 use super::upload::Uploads;
 use crate::audio::Player;
 use crate::config::Config;
@@ -33,8 +33,8 @@ pub struct AppState {
     pub player: Arc<Player>,
     /// The loaded config.
     pub config: Arc<Config>,
-    /// Failed logins, per address and name.
-    pub throttle: Arc<LoginThrottle>,
+    /// Sign-in tries per address, and the argon2 slots.
+    pub sign_ins: Arc<SignInGate>,
     /// Things that happened, for live pages.
     pub events: Bus,
     /// The programme in force (reloaded from the settings page).
@@ -56,7 +56,7 @@ impl AppState {
             library: station.library,
             player: station.player,
             config,
-            throttle: Arc::default(),
+            sign_ins: Arc::default(),
             events: station.events,
             timetable: station.timetable,
             emergency: station.emergency,
@@ -94,7 +94,7 @@ parts!(
     uploads: Uploads,
     player: Arc<Player>,
     config: Arc<Config>,
-    throttle: Arc<LoginThrottle>,
+    sign_ins: Arc<SignInGate>,
     events: Bus,
     timetable: Timetable,
     emergency: Emergency,

@@ -1,6 +1,7 @@
 //! Signing in and out, the language switch, and the one-time link that creates the first admin.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use askama::Template;
 use axum::Form;
@@ -18,8 +19,10 @@ use crate::model::User;
 use crate::station::accounts::{self, NewAccount};
 use crate::store::{Store, users};
 use crate::web::auth::{
-    self, Authed, LOGIN_COOKIE, LoginThrottle, SESSION_COOKIE, Via, client_ip, constant_eq,
+    self, Authed, LOGIN_COOKIE, SESSION_COOKIE, Via, client_addr, constant_eq, is_https,
 };
+use crate::web::redirect::safe_next;
+use crate::web::throttle::SignInGate;
 use crate::web::error::{AppError, PageError};
 use crate::web::i18n::{Lang, Text};
 use crate::web::state::blocking;
@@ -40,14 +43,6 @@ pub struct LoginQuery {
     next: Option<String>,
 }
 
-/// A path inside this site to go to after signing in; anything else goes home.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".into(),
-    }
-}
-
 /// A cookie only this site's pages send back and no script reads, for `max_age` seconds.
 fn private_cookie(
     name: &'static str,
@@ -62,14 +57,6 @@ fn private_cookie(
         .max_age(time::Duration::seconds(max_age))
         .secure(secure)
         .build()
-}
-
-/// Cookies go out `Secure` when configured, or when a proxy says the browser speaks HTTPS.
-fn secure(config: &Config, headers: &HeaderMap) -> bool {
-    config.web.secure_cookies
-        || headers
-            .get("x-forwarded-proto")
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
 fn login_page(
@@ -96,13 +83,13 @@ fn login_page(
 pub async fn form(
     State(config): State<Arc<Config>>,
     jar: CookieJar,
-    headers: HeaderMap,
+    parts: Parts,
     Query(q): Query<LoginQuery>,
 ) -> Response {
     let lang = Lang::of(&jar);
     let message = q.expired.map(|_| lang.text().session_expired.to_string());
     let next = safe_next(q.next.as_deref());
-    login_page(jar, lang, message, next, secure(&config, &headers))
+    login_page(jar, lang, message, next, is_https(&parts, &config.web))
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,17 +100,18 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-/// `POST /login`: check the password (throttled), start a session.
+/// `POST /login`: count the try against the client's address, check the password (one
+/// argon2 run whatever the name, a bounded number at once), start a session.
 pub async fn submit(
     State(store): State<Store>,
     State(config): State<Arc<Config>>,
-    State(throttle): State<Arc<LoginThrottle>>,
+    State(gate): State<Arc<SignInGate>>,
     jar: CookieJar,
     parts: Parts,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let lang = Lang::of(&jar);
-    let secure = secure(&config, &parts.headers);
+    let secure = is_https(&parts, &config.web);
     let next = safe_next(f.next.as_deref());
     let paired = jar
         .get(LOGIN_COOKIE)
@@ -132,30 +120,36 @@ pub async fn submit(
         let expired = Some(lang.text().session_expired.into());
         return login_page(jar, lang, expired, next, secure);
     }
-    let ip = client_ip(&parts);
-    let name = f.name.trim().to_lowercase();
-    let keys = [format!("ip:{ip}"), format!("name:{name}")];
-    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    if let Err(wait) = throttle.check(&keys) {
-        let minutes = wait.as_secs().div_ceil(60);
-        let e = AppError::TooManyRequests(format!(
-            "Đăng nhập sai quá nhiều lần. Hãy thử lại sau {minutes} phút. / Too many failed sign-ins. Try again in {minutes} minutes."
-        ));
-        return PageError::new(e, lang).into_response();
-    }
-    // argon2 is deliberately slow: keep it off the async threads.
-    let (checking, password) = (store.clone(), f.password.clone());
-    let found = blocking(move || accounts::check_password(&checking, &name, &password)).await;
+    let ticket = match gate.admit(client_addr(&parts, &config.web), Instant::now()) {
+        Ok(ticket) => ticket,
+        Err(wait) => {
+            let seconds = wait.as_secs().max(1);
+            let e = AppError::TooManyRequests(format!(
+                "Đăng nhập sai quá nhiều lần. Hãy thử lại sau {seconds} giây. / Too many failed sign-ins. Try again in {seconds} seconds."
+            ));
+            return PageError::new(e, lang).into_response();
+        }
+    };
+    let (checking, name, password) = (store.clone(), f.name.clone(), f.password.clone());
+    let found = gate
+        .check(move || accounts::check_password(&checking, &name, &password))
+        .await
+        .and_then(|r| r.map_err(AppError::from));
     let user = match found {
         Ok(user) => user,
         Err(e) => return PageError::new(e, lang).into_response(),
     };
     let Some(user) = user else {
-        throttle.fail(&keys);
         let failed = Some(lang.text().login_failed.into());
         return login_page(jar, lang, failed, next, secure);
     };
-    throttle.succeed(&keys);
+    gate.succeeded(ticket);
+    // A session the browser held before (someone else's, planted) ends here: the new one
+    // gets a new id.
+    if let Some(old) = jar.get(SESSION_COOKIE).map(|c| token_hash(c.value())) {
+        let ending = store.clone();
+        let _ = blocking(move || accounts::end_session(&ending, &old)).await;
+    }
     match signed_in(&store, &config, jar, &user, secure).await {
         Ok(jar) => {
             let jar = jar.remove(Cookie::build(LOGIN_COOKIE).path("/"));
@@ -198,7 +192,7 @@ pub async fn logout(
         SESSION_COOKIE,
         String::new(),
         0,
-        secure(&config, &parts.headers),
+        is_https(&parts, &config.web),
     );
     (jar.add(cleared), Redirect::to("/login")).into_response()
 }
@@ -281,7 +275,7 @@ pub async fn setup_submit(
     State(store): State<Store>,
     State(config): State<Arc<Config>>,
     jar: CookieJar,
-    headers: HeaderMap,
+    parts: Parts,
     Path(token): Path<String>,
     Form(f): Form<SetupForm>,
 ) -> Response {
@@ -313,7 +307,7 @@ pub async fn setup_submit(
     let created = blocking(move || accounts::create_first_admin(&creating, &token, &new)).await;
     match created {
         Ok(Some(user)) => {
-            match signed_in(&store, &config, jar, &user, secure(&config, &headers)).await {
+            match signed_in(&store, &config, jar, &user, is_https(&parts, &config.web)).await {
                 Ok(jar) => (jar, Redirect::to("/users")).into_response(),
                 Err(e) => PageError::new(e, lang).into_response(),
             }
