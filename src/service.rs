@@ -60,6 +60,9 @@ pub enum ServeError {
         addr: String,
         source: std::io::Error,
     },
+    /// HTTPS is on but its certificate cannot be used.
+    #[error(transparent)]
+    Tls(#[from] web::tls::TlsError),
 }
 
 /// The running parts of the service, for tests and for `serve`.
@@ -166,50 +169,87 @@ impl Service {
         Ok(station::accounts::first_run_link(&self.state.store)?)
     }
 
-    /// Serve HTTP on `web.listen` until `shutdown` completes.
+    /// Serve on `web.listen` (HTTPS when `web.tls_cert` is set, with the optional plain
+    /// listener that redirects to it) until `shutdown` completes.
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
-        let addr = self.state.config.web.listen;
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|source| ServeError::Listen {
-                addr: addr.to_string(),
-                source,
-            })?;
-        tracing::info!("Loa Xã đang chạy tại / listening on http://{addr}");
+        let web = &self.state.config.web;
+        let listener = bind(web.listen).await?;
+        let scheme = if web.tls() { "https" } else { "http" };
+        tracing::info!(
+            "Loa Xã đang chạy tại / listening on {scheme}://{}",
+            web.listen
+        );
+        // Dropped when the main listener stops, which stops the redirect listener too.
+        let (_stop_redirect, stopped) = tokio::sync::oneshot::channel::<()>();
+        if let Ok(addr) = web.http_redirect_listen.parse::<std::net::SocketAddr>() {
+            let redirects = bind(addr).await?;
+            let serving = web::server::Serving {
+                tls: None,
+                header_timeout: header_timeout(&self.state.config),
+            };
+            let app = web::server::redirect_to_https(web.listen.port());
+            tracing::info!("http://{addr} chuyển sang / redirects to HTTPS");
+            tokio::spawn(web::server::serve(redirects, app, serving, async move {
+                let _ = stopped.await;
+            }));
+        }
         self.serve(listener, shutdown).await
     }
 
-    /// Serve HTTP on a listener already bound (tests bind port 0) until `shutdown` completes.
+    /// Serve on a listener already bound (tests bind port 0) until `shutdown` completes:
+    /// HTTPS when `web.tls_cert` is set, plain HTTP otherwise.
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
-        let addr = listener
-            .local_addr()
-            .map(|a| a.to_string())
-            .unwrap_or_default();
+        let config = self.state.config.clone();
+        let tls = if config.web.tls() {
+            let (acceptor, fingerprint) = web::tls::acceptor(&config.web)?;
+            tracing::info!(
+                "HTTPS: dấu vân tay SHA-256 của chứng chỉ (so với trình duyệt) / the certificate's SHA-256 fingerprint (compare with the browser's): {fingerprint}"
+            );
+            Some(acceptor)
+        } else {
+            None
+        };
         crate::ops::watchdog::spawn(self.state.store.clone(), self.state.player.clone());
         let housekeeping =
             Housekeeping::start(self.state.store.clone(), self.state.config.clone()).await?;
         let bus = self.state.events.clone();
-        let app =
-            web::app(self.state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let app = web::app(self.state);
         crate::ops::watchdog::ready();
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                crate::ops::watchdog::stopping();
-                bus.send(Event::ShuttingDown);
-            })
-            .await
-            .map_err(|source| ServeError::Listen { addr, source });
+        let serving = web::server::Serving {
+            tls,
+            header_timeout: header_timeout(&config),
+        };
+        web::server::serve(listener, app, serving, async move {
+            shutdown.await;
+            crate::ops::watchdog::stopping();
+            bus.send(Event::ShuttingDown);
+        })
+        .await;
         housekeeping.stop().await;
-        served
+        Ok(())
     }
+}
+
+/// Bind `addr`, saying which key to change when it cannot be.
+async fn bind(addr: std::net::SocketAddr) -> Result<tokio::net::TcpListener, ServeError> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Listen {
+            addr: addr.to_string(),
+            source,
+        })
+}
+
+/// The time a client has for a TLS handshake and for each request's headers.
+fn header_timeout(config: &Config) -> Duration {
+    Duration::from_secs(u64::from(config.web.request_timeout_seconds))
 }
 
 /// How the runner keeps time, from the config.

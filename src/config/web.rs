@@ -154,7 +154,7 @@ impl WebConfig {
                 );
             }
         }
-        if self.tls() != !self.tls_key.as_os_str().is_empty() {
+        if self.tls() == self.tls_key.as_os_str().is_empty() {
             note(
                 "tls_key",
                 "cần cả tls_cert và tls_key / tls_cert and tls_key go together".into(),

@@ -123,11 +123,20 @@ mod tests {
             assert!(post(r).idle.is_some(), "{r}");
         }
         assert_eq!(post(CAP_ROUTE).bytes, CAP_BYTES);
-        for r in ["/login", "/setup/{token}", "/users", "/api/v1/emergency", "/logout"] {
+        for r in [
+            "/login",
+            "/setup/{token}",
+            "/users",
+            "/api/v1/emergency",
+            "/logout",
+        ] {
             assert_eq!(post(r).bytes, FORM_BYTES, "{r}");
             assert_eq!(post(r).total, Some(Duration::from_secs(30)), "{r}");
         }
-        assert_eq!(limit_for(&Method::GET, Some("/items/new"), &config).bytes, FORM_BYTES);
+        assert_eq!(
+            limit_for(&Method::GET, Some("/items/new"), &config).bytes,
+            FORM_BYTES
+        );
         assert_eq!(limit_for(&Method::POST, None, &config).bytes, FORM_BYTES);
     }
 }

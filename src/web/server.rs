@@ -148,8 +148,9 @@ pub fn redirect_to_https(https_port: u16) -> Router {
             .filter(|h| !h.is_empty() && h.bytes().all(host_byte));
         let path = uri.path_and_query().map_or("/", |p| p.as_str());
         match host {
-            Some(host) => Redirect::permanent(&format!("https://{host}:{https_port}{path}"))
-                .into_response(),
+            Some(host) => {
+                Redirect::permanent(&format!("https://{host}:{https_port}{path}")).into_response()
+            }
             None => (
                 axum::http::StatusCode::BAD_REQUEST,
                 "thiếu Host / no Host header",

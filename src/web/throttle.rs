@@ -145,9 +145,8 @@ impl Table {
             return;
         }
         self.swept = now;
-        self.backoff.retain(|_, b| {
-            now < b.until || now.duration_since(b.last) < SignInGate::FORGET_AFTER
-        });
+        self.backoff
+            .retain(|_, b| now < b.until || now.duration_since(b.last) < SignInGate::FORGET_AFTER);
         if self.backoff.len() >= SignInGate::MAX_CLIENTS {
             let mut lasts: Vec<Instant> = self.backoff.values().map(|b| b.last).collect();
             lasts.sort_unstable();
@@ -173,9 +172,14 @@ mod tests {
             let _failed = gate.admit(addr(1), t0).unwrap();
         }
         assert_eq!(gate.admit(addr(1), t0).unwrap_err(), Duration::from_secs(1));
-        assert!(gate.admit(addr(2), t0).is_ok(), "another address is not held up");
+        assert!(
+            gate.admit(addr(2), t0).is_ok(),
+            "another address is not held up"
+        );
         let _sixth = gate.admit(addr(1), t0 + Duration::from_secs(1)).unwrap();
-        let waited = gate.admit(addr(1), t0 + Duration::from_secs(1)).unwrap_err();
+        let waited = gate
+            .admit(addr(1), t0 + Duration::from_secs(1))
+            .unwrap_err();
         assert_eq!(waited, Duration::from_secs(2));
         let right = gate.admit(addr(1), t0 + Duration::from_secs(3)).unwrap();
         gate.succeeded(right);
@@ -212,6 +216,10 @@ mod tests {
             let a = IpAddr::from(std::net::Ipv6Addr::from(u128::from(n)));
             let _ = gate.admit(a, t0 + Duration::from_micros(u64::from(n)));
         }
-        assert!(gate.remembered() <= SignInGate::MAX_CLIENTS, "{}", gate.remembered());
+        assert!(
+            gate.remembered() <= SignInGate::MAX_CLIENTS,
+            "{}",
+            gate.remembered()
+        );
     }
 }

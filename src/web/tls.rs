@@ -61,7 +61,8 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> TlsError + '_ {
 pub fn acceptor(config: &WebConfig) -> Result<(TlsAcceptor, String), TlsError> {
     let certs = certificates(&config.tls_cert)?;
     let fingerprint = fingerprint(&certs[0]);
-    let key = PrivateKeyDer::from_pem_file(&config.tls_key).map_err(|e| pem_error(e, &config.tls_key, "private key"))?;
+    let key = PrivateKeyDer::from_pem_file(&config.tls_key)
+        .map_err(|e| pem_error(e, &config.tls_key, "private key"))?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut server = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

@@ -531,7 +531,7 @@ async fn wrong_passwords_are_told_and_throttled() {
         StatusCode::TOO_MANY_REQUESTS,
         "the sixth try is refused even with the right password"
     );
-    assert!(err.1.contains("phút"), "{}", err.1);
+    assert!(err.1.contains("giây"), "{}", err.1);
 }
 
 #[tokio::test]

@@ -21,11 +21,11 @@ use crate::store::{Store, users};
 use crate::web::auth::{
     self, Authed, LOGIN_COOKIE, SESSION_COOKIE, Via, client_addr, constant_eq, is_https,
 };
-use crate::web::redirect::safe_next;
-use crate::web::throttle::SignInGate;
 use crate::web::error::{AppError, PageError};
 use crate::web::i18n::{Lang, Text};
+use crate::web::redirect::safe_next;
 use crate::web::state::blocking;
+use crate::web::throttle::SignInGate;
 
 #[derive(Template)]
 #[template(path = "login.html")]
