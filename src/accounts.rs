@@ -55,9 +55,21 @@ pub fn hash_password(password: &str) -> Result<String, AccountError> {
         .map_err(|e| AccountError::Hash(e.to_string()))
 }
 
+thread_local! {
+    /// argon2 verifications run on this thread (see [`verifications_here`]).
+    static VERIFICATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// argon2 verifications run so far on the calling thread: the sign-in gate reads it around
+/// each check to count what a burst of guesses really cost.
+pub fn verifications_here() -> u64 {
+    VERIFICATIONS.with(std::cell::Cell::get)
+}
+
 /// Whether `password` matches a stored hash. A malformed hash never matches.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| {
+        VERIFICATIONS.with(|n| n.set(n.get() + 1));
         Argon2::default()
             .verify_password(password.as_bytes(), &h)
             .is_ok()
