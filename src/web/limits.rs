@@ -80,13 +80,14 @@ pub async fn enforce(State(config): State<Arc<Config>>, req: Request, next: Next
         return too_large(limit.bytes);
     }
     let (parts, body) = req.into_parts();
-    let body = Limited::new(body, limit.bytes);
     let req = match limit.idle {
+        // An upload's size is the multipart extractor's to hold (`DefaultBodyLimit`, the same
+        // ceiling), so its refusal reads as the library's "too large", not a broken form.
         Some(idle) => Request::from_parts(
             parts,
             Body::new(tower_http::timeout::TimeoutBody::new(idle, body)),
         ),
-        None => Request::from_parts(parts, Body::new(body)),
+        None => Request::from_parts(parts, Body::new(Limited::new(body, limit.bytes))),
     };
     match limit.total {
         None => next.run(req).await,

@@ -43,7 +43,8 @@ pub use state::AppState;
 
 /// The whole router; tests drive it with `oneshot` without a socket.
 pub fn app(state: AppState) -> Router {
-    // Each route's own limit is `limits::enforce`'s; this is only the ceiling above them all.
+    // Each route's own limit is `limits::enforce`'s; this ceiling is the one the upload
+    // routes' multipart extractor keeps.
     let body_limit = state.config.web.max_upload_mb.saturating_mul(1_000_000) as usize + (1 << 20);
     Router::new()
         .merge(pages::router())

@@ -252,9 +252,11 @@ async fn forty_parallel_wrong_passwords_cost_five_checks() {
         }
     }
     let checked = checks(&t);
-    assert_eq!(
-        checked,
-        u64::from(SignInGate::FREE_TRIES),
+    // Five free tries; then 1 s, 2 s… between tries. A machine loaded enough to take over a
+    // second to deliver the forty lets one more through per wait that passed meanwhile.
+    let free = u64::from(SignInGate::FREE_TRIES);
+    assert!(
+        (free..=free + 2).contains(&checked),
         "argon2 ran {checked} times for 40 parallel guesses"
     );
     assert_eq!(refused, 40 - checked);
