@@ -90,8 +90,9 @@ impl Kind for Slogans {
         content: &NewSlogan,
         from: ReviewState,
         to: ReviewState,
+        editor: Option<i64>,
     ) -> rusqlite::Result<usize> {
-        slogans::update_fields(tx, id, content, from, to)
+        slogans::update_fields(tx, id, content, from, to, editor)
     }
 
     fn standing(record: &SloganRecord) -> Standing {
@@ -99,6 +100,7 @@ impl Kind for Slogans {
             id: record.id,
             state: record.state,
             author: record.created_by,
+            edited_by: record.edited_by,
             reject_reason: record.reject_reason.clone(),
         }
     }

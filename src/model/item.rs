@@ -61,6 +61,9 @@ pub struct Item {
     pub created_by: i64,
     /// Their name.
     pub created_by_name: String,
+    /// Who last changed what it says, if anyone did: with its creator, the maker of the
+    /// version under review (neither may decide it).
+    pub edited_by: Option<i64>,
     /// Who approved or rejected it.
     pub decided_by: Option<i64>,
     /// Their name.

@@ -87,6 +87,9 @@ pub struct SloganRecord {
     pub created_by: Option<i64>,
     /// Their name.
     pub created_by_name: Option<String>,
+    /// Who last changed what it says, if anyone did: with its creator, the maker of the
+    /// version under review (neither may decide it).
+    pub edited_by: Option<i64>,
     /// Who approved or rejected it.
     pub decided_by_name: Option<String>,
     /// When.

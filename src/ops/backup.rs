@@ -7,10 +7,15 @@
 //! (`tar tf` shows it), written under a temporary name, fsynced and renamed: a power cut never
 //! leaves a half backup under the real name.
 //!
-//! A restore refuses to run while the service holds the data folder, unpacks into a folder of
-//! its own, checks the database (`PRAGMA integrity_check`) and every recording's SHA-256, and
-//! only then swaps the database in, keeping the one it replaces beside it.
+//! A restore refuses to run while the service holds the data folder and trusts nothing in the
+//! archive: it takes only regular files under the names a backup writes (the manifest, the
+//! database, `media/objects/xx/<sha256>.ext`), refusing links, devices, `..`, absolute paths
+//! and any other name, each copied no further than the size its header declares, into a
+//! folder of its own. The recordings the archived database names must have those names too.
+//! It checks the database (`PRAGMA integrity_check`) and every recording's SHA-256, and only
+//! then swaps the database in, keeping the one it replaces beside it.
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -24,6 +29,8 @@ use crate::store::{StoreError, snapshot};
 
 /// The folder inside the archive.
 const ROOT: &str = "loaxa-backup";
+/// Largest manifest read (it is a few lines of JSON).
+const MAX_MANIFEST: u64 = 64 << 10;
 /// Archive format version, in the manifest.
 const FORMAT: u32 = 1;
 /// The lock file the running service holds in the data folder.
@@ -180,15 +187,18 @@ pub fn restore(config: &Config, from: &Path) -> Result<Report, BackupError> {
         .map_err(io(data_dir))?;
     let file = File::open(from).map_err(io(from))?;
     let bytes = file.metadata().map_err(io(from))?.len();
-    tar::Archive::new(BufReader::new(file))
-        .unpack(staging.path())
-        .map_err(|e| BackupError::Damaged(e.to_string()))?;
+    unpack_checked(file, staging.path())?;
     let root = staging.path().join(ROOT);
     let manifest = read_manifest(&root)?;
     let database = root.join("loaxa.sqlite3");
     check_database(&database)?;
     let files = snapshot::recordings(&database)?;
     for f in &files {
+        if !is_recording_name(f) {
+            return Err(BackupError::Damaged(format!(
+                "cơ sở dữ liệu ghi tên bản ghi lạ \"{f}\" / the database names a recording \"{f}\" that no backup writes"
+            )));
+        }
         check_recording(&root, f)?;
     }
     // Everything checks out: recordings first (new names only), then the database.
@@ -212,8 +222,113 @@ pub fn restore(config: &Config, from: &Path) -> Result<Report, BackupError> {
     })
 }
 
+/// Copy the archive's entries into `into`, refusing the whole archive at the first entry that
+/// is not a regular file under a name a backup writes (directories of those names are
+/// skipped: they are made as needed). Nothing is written outside `into`.
+fn unpack_checked(archive: File, into: &Path) -> Result<(), BackupError> {
+    let damaged = |e: std::io::Error| BackupError::Damaged(e.to_string());
+    let mut archive = tar::Archive::new(BufReader::new(archive));
+    let mut seen = BTreeSet::new();
+    for entry in archive.entries().map_err(damaged)? {
+        let mut entry = entry.map_err(damaged)?;
+        let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let kind = entry.header().entry_type();
+        if kind.is_dir() && is_backup_folder(&name) {
+            continue;
+        }
+        if !kind.is_file() {
+            return Err(BackupError::Damaged(format!(
+                "\"{name}\" không phải tệp thường (liên kết, thiết bị…) / \"{name}\" is not a regular file (a link, a device…)"
+            )));
+        }
+        if !is_backup_file(&name) {
+            return Err(BackupError::Damaged(format!(
+                "tên lạ trong tệp sao lưu: \"{name}\" / a name no backup writes: \"{name}\""
+            )));
+        }
+        if !seen.insert(name.clone()) {
+            return Err(BackupError::Damaged(format!("\"{name}\" hai lần / twice")));
+        }
+        let declared = entry.header().size().map_err(damaged)?;
+        let target = into.join(&name);
+        let parent = target.parent().unwrap_or(into);
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+        let mut out = new_private_file(&target)?;
+        let copied = std::io::copy(&mut (&mut entry).take(declared), &mut out).map_err(damaged)?;
+        if copied != declared {
+            return Err(BackupError::Damaged(format!(
+                "\"{name}\" bị cắt cụt / is cut short"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A new file only its owner and group read, never one that was there (nor a link's target).
+fn new_private_file(path: &Path) -> Result<File, BackupError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    File::options()
+        .write(true)
+        .create_new(true)
+        .mode(0o640)
+        .open(path)
+        .map_err(io(path))
+}
+
+/// The names of the files a backup writes.
+fn is_backup_file(name: &str) -> bool {
+    match name.strip_prefix(ROOT).and_then(|n| n.strip_prefix('/')) {
+        Some("manifest.json" | "loaxa.sqlite3") => true,
+        Some(rest) => is_recording_name(rest),
+        None => false,
+    }
+}
+
+/// The folders those files are in, as other tar tools may list them.
+fn is_backup_folder(name: &str) -> bool {
+    let name = name.strip_suffix('/').unwrap_or(name);
+    let Some(rest) = name.strip_prefix(ROOT) else {
+        return false;
+    };
+    match rest {
+        "" | "/media" | "/media/objects" => true,
+        _ => rest
+            .strip_prefix("/media/objects/")
+            .is_some_and(|xx| xx.len() == 2 && xx.bytes().all(lower_hex)),
+    }
+}
+
+/// `media/objects/xx/<sha256>.ext` as the library names recordings: `xx` the hash's first two
+/// digits, the hash 64 lowercase hex digits, the extension a few letters or digits.
+fn is_recording_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('/').collect();
+    let ["media", "objects", xx, file] = parts.as_slice() else {
+        return false;
+    };
+    let Some((hash, ext)) = file.split_once('.') else {
+        return false;
+    };
+    hash.len() == 64
+        && hash.bytes().all(lower_hex)
+        && hash.starts_with(*xx)
+        && xx.len() == 2
+        && (1..=8).contains(&ext.len())
+        && ext
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+fn lower_hex(b: u8) -> bool {
+    b.is_ascii_digit() || (b'a'..=b'f').contains(&b)
+}
+
 fn read_manifest(root: &Path) -> Result<Manifest, BackupError> {
     let path = root.join("manifest.json");
+    if std::fs::metadata(&path).is_ok_and(|m| m.len() > MAX_MANIFEST) {
+        return Err(BackupError::Damaged(
+            "manifest.json quá lớn / too large".into(),
+        ));
+    }
     let text = std::fs::read_to_string(&path)
         .map_err(|_| BackupError::Damaged("thiếu / no manifest.json".into()))?;
     let manifest: Manifest =
@@ -293,4 +408,40 @@ fn keep_previous_database(config: &Config) -> Result<Option<PathBuf>, BackupErro
 
 fn sync_dir(dir: &Path) -> Result<(), BackupError> {
     File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_names_a_backup_writes_are_taken() {
+        let hash = "ab".to_string() + &"0".repeat(62);
+        let good = format!("media/objects/ab/{hash}.mp3");
+        assert!(is_recording_name(&good));
+        assert!(is_backup_file(&format!("{ROOT}/{good}")));
+        assert!(is_backup_file(&format!("{ROOT}/manifest.json")));
+        assert!(is_backup_folder(&format!("{ROOT}/media/objects/ab/")));
+        for bad in [
+            format!("media/objects/cd/{hash}.mp3"),
+            format!("media/objects/ab/../{hash}.mp3"),
+            format!("media/objects/ab/{hash}.mp3/x"),
+            format!("media/objects/ab/{hash}"),
+            format!("media/objects/ab/{hash}.MP3"),
+            format!("/media/objects/ab/{hash}.mp3"),
+            format!("media/objects/ab/{}.mp3", hash.to_uppercase()),
+            "../../etc/passwd".to_string(),
+        ] {
+            assert!(!is_recording_name(&bad), "{bad}");
+        }
+        for bad in [
+            format!("{ROOT}/../x"),
+            format!("{ROOT}/loaxa.sqlite3-wal"),
+            "/etc/passwd".to_string(),
+            format!("/{ROOT}/manifest.json"),
+            format!("{ROOT}//manifest.json"),
+        ] {
+            assert!(!is_backup_file(&bad), "{bad}");
+        }
+    }
 }

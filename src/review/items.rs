@@ -46,8 +46,9 @@ impl Kind for Items {
         content: &NewItem,
         from: ReviewState,
         to: ReviewState,
+        editor: Option<i64>,
     ) -> rusqlite::Result<usize> {
-        items::update_fields(tx, id, content, from, to)
+        items::update_fields(tx, id, content, from, to, editor)
     }
 
     fn standing(item: &Item) -> Standing {
@@ -55,6 +56,7 @@ impl Kind for Items {
             id: item.id,
             state: item.state,
             author: Some(item.created_by),
+            edited_by: item.edited_by,
             reject_reason: item.reject_reason.clone(),
         }
     }

@@ -2,8 +2,9 @@
 //! broadcast items, panel slogans and, next, typed bulletins.
 //!
 //! Each follows draft → submitted → approved or rejected → (items) expired. [`rules`] is the
-//! whole rulebook as one pure function: given the state, who wrote it, the step and who acts,
-//! it says the next state or why not (nobody approves what they wrote; only leaders approve).
+//! whole rulebook as one pure function: given the state, who made the version under review
+//! (its creator and its last editor), the step and who acts, it says the next state or why not
+//! (nobody approves or rejects what they wrote or edited; only leaders decide).
 //! [`create`] and [`apply`] run a decision against the database: the state change is
 //! conditional on the state it was decided from (two leaders approving at once cannot both
 //! win), a rejection needs a reason, and the audit entry is written in the same transaction.
@@ -117,6 +118,12 @@ pub enum ReviewError {
     /// Approving one's own content.
     #[error("không ai được tự duyệt nội dung của mình / nobody may approve what they wrote")]
     OwnItem,
+    /// Deciding on a version one edited: an approver who changes someone's item would
+    /// otherwise approve their own words under the creator's name.
+    #[error(
+        "bạn đã sửa bản này nên không được duyệt hay từ chối nó — hãy nhờ một lãnh đạo khác / you edited this version, so you may not approve or reject it — ask another leader"
+    )]
+    EditedIt,
     /// Not from this state.
     #[error(
         "không thể {action} khi đang ở trạng thái \"{state}\" / cannot {action_en} while it is {state_en}",
@@ -161,6 +168,8 @@ pub struct Standing {
     pub state: ReviewState,
     /// Who wrote it (`None`: it came with the demo content).
     pub author: Option<i64>,
+    /// Who last changed what it says (`None`: nobody since it was written).
+    pub edited_by: Option<i64>,
     /// Why it was last sent back.
     pub reject_reason: Option<String>,
 }
@@ -189,14 +198,15 @@ pub trait Kind: Send + Sync + 'static {
     fn list(conn: &Connection, state: Option<ReviewState>) -> rusqlite::Result<Vec<Self::Record>>;
     /// Store a new draft written by `author`; its row id.
     fn insert(tx: &Transaction<'_>, content: &Self::Content, author: i64) -> rusqlite::Result<i64>;
-    /// Replace what row `id` says and move it from `from` to `to`; the rows changed (0 when
-    /// someone changed it first).
+    /// Replace what row `id` says, by `editor`, and move it from `from` to `to`; the rows
+    /// changed (0 when someone changed it first).
     fn update(
         tx: &Transaction<'_>,
         id: i64,
         content: &Self::Content,
         from: ReviewState,
         to: ReviewState,
+        editor: Option<i64>,
     ) -> rusqlite::Result<usize>;
     /// Where a stored one is in its review.
     fn standing(record: &Self::Record) -> Standing;
@@ -231,22 +241,27 @@ pub trait Kind: Send + Sync + 'static {
     ) -> Result<Option<Event>, ReviewError>;
 }
 
-/// The rulebook: the state `step` leads to from `state`, if `actor` may take it now. `author`
-/// is who wrote the thing under review (nobody approves their own); `actor` is `None` for the
-/// system (expiry).
+/// The rulebook: the state `step` leads to from where `standing` is, if `actor` may take it
+/// now. Whoever wrote or last edited the version under review may not approve or reject it;
+/// `actor` is `None` for the system (expiry).
 pub fn rules(
-    state: ReviewState,
-    author: Option<i64>,
+    standing: &Standing,
     step: Step,
     actor: Option<&User>,
 ) -> Result<ReviewState, ReviewError> {
     use ReviewState::*;
+    let state = standing.state;
     if let Some(user) = actor {
         if !user.role.can(step.capability()) {
             return Err(ReviewError::Forbidden);
         }
-        if matches!(step, Step::Approve | Step::Reject) && author == Some(user.id) {
-            return Err(ReviewError::OwnItem);
+        if matches!(step, Step::Approve | Step::Reject) {
+            if standing.author == Some(user.id) {
+                return Err(ReviewError::OwnItem);
+            }
+            if standing.edited_by == Some(user.id) {
+                return Err(ReviewError::EditedIt);
+            }
         }
     }
     let next = match (step, state) {
@@ -284,7 +299,7 @@ pub struct Allowed {
 impl Allowed {
     /// The rulebook's answer for each step, so a page never offers what would be refused.
     pub fn of(standing: &Standing, user: &User) -> Allowed {
-        let may = |step| rules(standing.state, standing.author, step, Some(user)).is_ok();
+        let may = |step| rules(standing, step, Some(user)).is_ok();
         Allowed {
             edit: may(Step::Edit),
             submit: may(Step::Submit),
@@ -348,7 +363,7 @@ pub fn apply<K: Kind>(
     let current = K::get(&tx, id)?.ok_or_else(|| not_found::<K>(id))?;
     let standing = K::standing(&current);
     let step = action.step();
-    let next = rules(standing.state, standing.author, step, actor)?;
+    let next = rules(&standing, step, actor)?;
     let move_to = |decided_by: Option<i64>, reason: Option<&str>| {
         review::set_state(&tx, K::TABLE, id, standing.state, next, decided_by, reason)
     };
@@ -359,7 +374,7 @@ pub fn apply<K: Kind>(
             if let Value::Object(fields) = K::edited(&content) {
                 detail = fields;
             }
-            K::update(&tx, id, &content, standing.state, next)?
+            K::update(&tx, id, &content, standing.state, next, actor.map(|u| u.id))?
         }
         Action::Approve => {
             K::check_approval(&tx, &current, ctx)?;
@@ -414,7 +429,17 @@ mod tests {
         step: Step,
         actor: &User,
     ) -> Result<ReviewState, ReviewError> {
-        rules(state, Some(author), step, Some(actor))
+        rules(&standing(state, Some(author)), step, Some(actor))
+    }
+
+    fn standing(state: ReviewState, author: Option<i64>) -> Standing {
+        Standing {
+            id: 1,
+            state,
+            author,
+            edited_by: None,
+            reject_reason: None,
+        }
     }
 
     #[test]
@@ -442,6 +467,25 @@ mod tests {
             decide(ReviewState::Submitted, 2, Step::Approve, &leader),
             Err(ReviewError::OwnItem)
         ));
+    }
+
+    #[test]
+    fn nobody_decides_a_version_they_edited() {
+        let leader = user(2, Role::Approver);
+        let edited = Standing {
+            edited_by: Some(2),
+            ..standing(ReviewState::Submitted, Some(1))
+        };
+        for step in [Step::Approve, Step::Reject] {
+            let r = rules(&edited, step, Some(&leader));
+            assert!(matches!(r, Err(ReviewError::EditedIt)), "{step:?}");
+        }
+        assert!(!Allowed::of(&edited, &leader).decide, "no buttons offered");
+        let other = user(3, Role::Approver);
+        assert_eq!(
+            rules(&edited, Step::Approve, Some(&other)).unwrap(),
+            ReviewState::Approved
+        );
     }
 
     #[test]
@@ -482,7 +526,7 @@ mod tests {
         ];
         for state in ReviewState::ALL {
             for step in steps {
-                let _ = rules(state, Some(1), step, None);
+                let _ = rules(&standing(state, Some(1)), step, None);
             }
         }
     }
@@ -491,12 +535,6 @@ mod tests {
     fn pages_offer_exactly_what_the_rules_allow() {
         let editor = user(1, Role::Editor);
         let leader = user(2, Role::Approver);
-        let standing = |state, author| Standing {
-            id: 1,
-            state,
-            author,
-            reject_reason: None,
-        };
         let draft = Allowed::of(&standing(ReviewState::Draft, Some(1)), &editor);
         assert!(draft.edit && draft.submit && !draft.withdraw && !draft.decide);
         let own = Allowed::of(&standing(ReviewState::Submitted, Some(2)), &leader);

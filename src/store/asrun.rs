@@ -180,8 +180,9 @@ pub fn to_csv(entries: &[Entry]) -> String {
         "id,label,source,outcome,reason,planned_at,first_sample_at,last_sample_at,item_id,cue_key\r\n",
     );
     let field = |s: &str| {
-        // Quote everything; a leading = + - @ is defused so spreadsheets do not run it.
-        let s = if s.starts_with(['=', '+', '-', '@']) {
+        // Quote everything; a leading = + - @ tab or CR is defused so spreadsheets do not run
+        // it as a formula.
+        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
             format!("'{s}")
         } else {
             s.to_string()
@@ -228,8 +229,15 @@ mod tests {
             first_sample_at: None,
             last_sample_at: None,
         };
-        let csv = to_csv(&[e]);
+        let csv = to_csv(std::slice::from_ref(&e));
         assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{csv}");
         assert!(csv.contains("\"a, \"\"b\"\"\""));
+        for lead in ["\t=1+1", "\r=1+1"] {
+            let csv = to_csv(&[Entry {
+                label: lead.into(),
+                ..e.clone()
+            }]);
+            assert!(csv.contains(&format!("\"'{lead}\"")), "{lead:?}: {csv}");
+        }
     }
 }

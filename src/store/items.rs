@@ -9,7 +9,7 @@ use crate::model::{Category, Item, NewItem, ReviewState, Tier};
 
 const COLUMNS: &str = "i.id, i.media_id, i.title, i.category, i.tier, i.state, i.air_from, \
     i.air_until, i.slots, i.zones, i.reject_reason, i.created_by, c.display_name, i.decided_by, \
-    d.display_name, i.decided_at, i.created_at, i.updated_at, m.duration_ms, m.file, m.gain_db";
+    d.display_name, i.decided_at, i.created_at, i.updated_at, m.duration_ms, m.file, m.gain_db, i.edited_by";
 
 const FROM: &str = "FROM items i JOIN users c ON c.id = i.created_by \
     LEFT JOIN users d ON d.id = i.decided_by JOIN media m ON m.id = i.media_id";
@@ -47,6 +47,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
         duration_ms: u64::try_from(r.get::<_, i64>(18)?).unwrap_or(0),
         file: r.get(19)?,
         gain_db: r.get(20)?,
+        edited_by: r.get(21)?,
     })
 }
 
@@ -120,7 +121,7 @@ pub fn approved_between(
     rows.collect()
 }
 
-/// Replace what an item says, and put it in `state` (edits of a submitted or approved item
+/// Replace what an item says (`edited_by` made this version), and put it in `state` (edits of a submitted or approved item
 /// need approval again). Only applies if the item is still in `expected`.
 pub fn update_fields(
     tx: &Transaction<'_>,
@@ -128,8 +129,17 @@ pub fn update_fields(
     new: &NewItem,
     expected: ReviewState,
     state: ReviewState,
+    edited_by: Option<i64>,
 ) -> rusqlite::Result<usize> {
-    review::replace(tx, Reviewed::Items, id, content(new), expected, state)
+    review::replace(
+        tx,
+        Reviewed::Items,
+        id,
+        content(new),
+        expected,
+        state,
+        edited_by,
+    )
 }
 
 /// Items whose air window ended before `today` and that are not expired yet.

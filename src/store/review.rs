@@ -56,8 +56,9 @@ pub fn insert(
 }
 
 /// Replace what row `id` of `what` says and put it in `to` (an edit of something submitted or
-/// approved needs approval again), forgetting the last decision, if it is still in `from`.
-/// Returns the rows changed: 0 when someone else changed it first.
+/// approved needs approval again), forgetting the last decision and noting `edited_by` as the
+/// maker of this version, if it is still in `from`. Returns the rows changed: 0 when someone
+/// else changed it first.
 pub fn replace(
     tx: &Transaction<'_>,
     what: Reviewed,
@@ -65,16 +66,17 @@ pub fn replace(
     content: Content,
     from: ReviewState,
     to: ReviewState,
+    edited_by: Option<i64>,
 ) -> rusqlite::Result<usize> {
     let set: Vec<String> = content
         .columns
         .iter()
         .enumerate()
-        .map(|(i, c)| format!("{c} = ?{}", i + 4))
+        .map(|(i, c)| format!("{c} = ?{}", i + 5))
         .collect();
     tx.execute(
         &format!(
-            "UPDATE {} SET {}, state = ?2, reject_reason = NULL, decided_by = NULL,
+            "UPDATE {} SET {}, state = ?2, edited_by = ?4, reject_reason = NULL, decided_by = NULL,
                 decided_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
              WHERE id = ?1 AND state = ?3",
             what.table(),
@@ -85,6 +87,7 @@ pub fn replace(
                 Value::from(id),
                 Value::from(to.as_str().to_string()),
                 Value::from(from.as_str().to_string()),
+                Value::from(edited_by),
             ]
             .into_iter()
             .chain(content.values),

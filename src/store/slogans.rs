@@ -8,7 +8,7 @@ use crate::model::{Effect, NewSlogan, PanelColor, ReviewState, SloganRecord};
 
 const COLUMNS: &str = "s.id, s.text, s.color, s.effect, s.speed_px_s, s.hold_s, s.show_from, \
     s.show_until, s.position, s.state, s.reject_reason, s.created_by, c.display_name, \
-    d.display_name, s.decided_at, s.created_at, s.updated_at";
+    d.display_name, s.decided_at, s.created_at, s.updated_at, s.edited_by";
 
 const FROM: &str = "FROM slogans s LEFT JOIN users c ON c.id = s.created_by \
     LEFT JOIN users d ON d.id = s.decided_by";
@@ -34,6 +34,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SloganRecord> {
         decided_at: r.get(14)?,
         created_at: r.get(15)?,
         updated_at: r.get(16)?,
+        edited_by: r.get(17)?,
     })
 }
 
@@ -91,15 +92,24 @@ pub fn list(conn: &Connection, state: Option<ReviewState>) -> rusqlite::Result<V
     rows.collect()
 }
 
-/// Replace what a slogan says and put it in `state`, if it is still in `expected`.
+/// Replace what a slogan says (`edited_by` made this version) and put it in `state`, if it is still in `expected`.
 pub fn update_fields(
     tx: &Transaction<'_>,
     id: i64,
     new: &NewSlogan,
     expected: ReviewState,
     state: ReviewState,
+    edited_by: Option<i64>,
 ) -> rusqlite::Result<usize> {
-    review::replace(tx, Reviewed::Slogans, id, content(new), expected, state)
+    review::replace(
+        tx,
+        Reviewed::Slogans,
+        id,
+        content(new),
+        expected,
+        state,
+        edited_by,
+    )
 }
 
 /// How many slogans there are (the demo seeds only an empty table).

@@ -96,8 +96,32 @@ pub async fn authenticate(State(store): State<Store>, req: Request, next: Next) 
             Err(e) => return ApiError(e).into_response(),
         };
     }
+    let signed_in = matches!(
+        authed,
+        Some(Authed {
+            via: Via::Session { .. },
+            ..
+        })
+    );
     req.extensions_mut().insert(AuthState { authed });
-    next.run(req).await
+    let mut res = next.run(req).await;
+    // A signed-in page holds what only its user may see: no cache (a shared phone's back
+    // button, a proxy) keeps it.
+    if signed_in && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
+    res
+}
+
+/// Whether the request comes with a session or a token that the middleware accepted.
+pub fn is_signed_in(parts: &Parts) -> bool {
+    parts
+        .extensions
+        .get::<AuthState>()
+        .is_some_and(|s| s.authed.is_some())
 }
 
 fn is_unsafe(m: &Method) -> bool {

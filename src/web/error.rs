@@ -128,7 +128,9 @@ impl From<ReviewError> for AppError {
     fn from(e: ReviewError) -> Self {
         let msg = e.to_string();
         match e {
-            ReviewError::Forbidden | ReviewError::OwnItem => AppError::Forbidden(msg),
+            ReviewError::Forbidden | ReviewError::OwnItem | ReviewError::EditedIt => {
+                AppError::Forbidden(msg)
+            }
             ReviewError::WrongState { .. } | ReviewError::Conflict => AppError::Conflict(msg),
             ReviewError::NotFound(_) => AppError::NotFound(msg),
             ReviewError::Invalid(_) => AppError::BadRequest(msg),

@@ -1,8 +1,12 @@
 //! `/healthz`: what works and what needs a person, each with a reason an IT person can act on.
-//! Answers 200 when everything works and 503 otherwise, so monitoring can alert on it.
+//! Answers 200 when everything works and 503 otherwise, so monitoring can alert on it. Only a
+//! signed-in caller or this machine (a local monitor) gets the reasons: device names and
+//! database errors tell an outsider on the Wi-Fi too much; others get the status alone.
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
@@ -51,7 +55,8 @@ async fn healthz(
     State(player): State<Arc<Player>>,
     State(config): State<Arc<Config>>,
     State(panel): State<Option<Arc<PanelDriver>>>,
-) -> (StatusCode, Json<Health>) {
+    parts: Parts,
+) -> Response {
     let database = match store.ping().await {
         Ok(()) => Check {
             ok: true,
@@ -99,17 +104,20 @@ async fn healthz(
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    (
-        code,
-        Json(Health {
-            status: if healthy { "ok" } else { "degraded" },
-            database,
-            audio,
-            disk,
-            panel,
-            clock,
-        }),
-    )
+    let health = Health {
+        status: if healthy { "ok" } else { "degraded" },
+        database,
+        audio,
+        disk,
+        panel,
+        clock,
+    };
+    let signed_in = super::auth::is_signed_in(&parts);
+    if signed_in || super::auth::client_addr(&parts, &config.web).is_loopback() {
+        (code, Json(health)).into_response()
+    } else {
+        (code, Json(serde_json::json!({ "status": health.status }))).into_response()
+    }
 }
 
 fn disk(config: &Config) -> Check {

@@ -184,7 +184,7 @@ text! {
     back: "Quay lại" / "Back",
     approvals_intro: "Hãy nghe hết bản ghi trước khi duyệt. Không ai được tự duyệt bản tin của mình." / "Listen to the whole recording before deciding. Nobody may approve their own item.",
     nothing_to_approve: "Không có bản tin nào chờ duyệt." / "Nothing is waiting for approval.",
-    own_item: "Bản tin của bạn — người khác sẽ duyệt." / "Your own item — someone else approves it.",
+    own_item: "Bạn đã viết hoặc sửa bản này — người khác sẽ duyệt." / "You wrote or edited this version — someone else decides on it.",
     approved_notice: "Đã duyệt. Bản tin sẽ được phát theo lịch." / "Approved. It will air on the programme.",
     from: "Từ" / "From",
     to: "Đến" / "To",

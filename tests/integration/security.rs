@@ -2,12 +2,16 @@
 //! router and store (or a real socket where the attack is on the connection), and checks that
 //! it now fails the way a user would notice.
 
+use std::path::Path;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{Method, Request, StatusCode, header};
 use loaxa::config::Config;
+use loaxa::model::Role;
+use loaxa::ops::backup::{self, BackupError};
 use loaxa::web::throttle::SignInGate;
+use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::web::{PASSWORD, TestApp, urlencode};
@@ -338,4 +342,370 @@ async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
         "the real editor still signs in"
     );
     assert!(h.cookie("loaxa_session").is_some_and(|c| !c.is_empty()));
+}
+// ---- 2. deciding a version one edited ----
+
+/// A second leader, with an API token: the one who may decide what the first one edited.
+fn second_leader(t: &TestApp) -> String {
+    let hash = loaxa::accounts::hash_password(PASSWORD).unwrap();
+    t.service
+        .state
+        .store
+        .with(|c| {
+            let tx = c.transaction()?;
+            let id = loaxa::store::users::insert(
+                &tx,
+                "lanh-dao-2",
+                "Lãnh đạo 2",
+                Role::Approver,
+                &hash,
+            )?;
+            let token = loaxa::accounts::new_token();
+            loaxa::store::users::create_token(&tx, id, "t", &loaxa::accounts::token_hash(&token))?;
+            tx.commit()?;
+            Ok(token)
+        })
+        .unwrap()
+}
+
+async fn api_as(
+    t: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    let req = Request::builder()
+        .method(method)
+        .uri(format!("/api/v1{path}"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json");
+    let body = body.map_or_else(Body::empty, |v| Body::from(v.to_string()));
+    let (s, _, text) = t.send(req.body(body).unwrap()).await;
+    (s, serde_json::from_str(&text).unwrap_or_default())
+}
+
+/// Edit `path` as the approver, submit it as the editor, and check the approver can neither
+/// approve nor reject it (while another leader can approve it).
+async fn edited_by_the_approver_then_decided(t: &TestApp, path: &str, edit: serde_json::Value) {
+    let (s, body) = t.api(Role::Approver, Method::PUT, path, Some(edit)).await;
+    assert_eq!(s, StatusCode::OK, "the approver edits: {body}");
+    let (s, body) = t
+        .api(Role::Editor, Method::POST, &format!("{path}/submit"), None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    for (step, why) in [
+        ("approve", None),
+        ("reject", Some(json!({"reason": "không ổn"}))),
+    ] {
+        let (s, body) = t
+            .api(Role::Approver, Method::POST, &format!("{path}/{step}"), why)
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{path} {step}: {body}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains("bạn đã sửa bản này"), "{message}");
+        assert!(message.contains("you edited this version"), "{message}");
+    }
+    let other = second_leader(t);
+    let (s, body) = api_as(t, &other, Method::POST, &format!("{path}/approve"), None).await;
+    assert_eq!(s, StatusCode::OK, "another leader approves: {body}");
+    assert_eq!(body["state"], "approved");
+}
+
+#[tokio::test]
+async fn a_leader_who_edited_an_item_cannot_approve_or_reject_it() {
+    let t = TestApp::new();
+    let (media, item) = t.item_by(Role::Editor, "Của cán bộ").await;
+    // The page offers the approver no buttons for it once they edited it.
+    let (session, _) = t.login("approver", PASSWORD).await.unwrap();
+    let path = format!("/items/{item}");
+    let edit = json!({"media_id": media, "title": "Lời của lãnh đạo", "category": "bulletin"});
+    let (s, body) = t.api(Role::Approver, Method::PUT, &path, Some(edit)).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    t.api(Role::Editor, Method::POST, &format!("{path}/submit"), None)
+        .await;
+    let (_, _, queue) = t.page(&session, Method::GET, "/approvals", None).await;
+    assert!(
+        queue.contains(&format!("/items/{item}\"")),
+        "listed: {queue}"
+    );
+    assert!(
+        !queue.contains(&format!("action=\"/items/{item}/approve\"")),
+        "no approve button for a version they edited"
+    );
+    // Edited once more by the approver, then over the API: refused both ways.
+    let edit =
+        json!({"media_id": media, "title": "Lời của lãnh đạo, lần hai", "category": "bulletin"});
+    edited_by_the_approver_then_decided(&t, &path, edit).await;
+}
+
+#[tokio::test]
+async fn a_leader_who_edited_a_slogan_cannot_approve_or_reject_it() {
+    let t = TestApp::new();
+    let (s, created) = t
+        .api(
+            Role::Editor,
+            Method::POST,
+            "/display/slogans",
+            Some(json!({"text": "Chào mừng", "effect": "static", "color": "vàng"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let path = format!("/display/slogans/{}", created["id"]);
+    let edit = json!({"text": "Lời của lãnh đạo", "effect": "static", "color": "vàng"});
+    edited_by_the_approver_then_decided(&t, &path, edit).await;
+}
+
+// ---- 7. restore trusts nothing ----
+
+/// A real backup's entries: (name, bytes).
+async fn real_backup_entries() -> Vec<(String, Vec<u8>)> {
+    let t = TestApp::new();
+    t.item_by(Role::Editor, "Bản tin thật").await;
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("that.tar");
+    let config = t.service.state.config.clone();
+    let to = archive.clone();
+    tokio::task::spawn_blocking(move || backup::backup(&config, &to))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut out = Vec::new();
+    let mut tar = tar::Archive::new(std::fs::File::open(&archive).unwrap());
+    for entry in tar.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let name = String::from_utf8(entry.path_bytes().into_owned()).unwrap();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+        out.push((name, bytes));
+    }
+    out
+}
+
+/// One crafted entry: its raw name (no checks: an attacker's tar has none), its kind, its
+/// content and, for links, their target.
+struct Crafted {
+    name: String,
+    kind: tar::EntryType,
+    bytes: Vec<u8>,
+    link: Option<String>,
+}
+
+fn regular(name: &str, bytes: &[u8]) -> Crafted {
+    Crafted {
+        name: name.into(),
+        kind: tar::EntryType::Regular,
+        bytes: bytes.to_vec(),
+        link: None,
+    }
+}
+
+fn write_tar(path: &Path, entries: &[Crafted]) {
+    let mut tar = tar::Builder::new(std::fs::File::create(path).unwrap());
+    for e in entries {
+        let mut h = tar::Header::new_old();
+        let old = h.as_old_mut();
+        old.name[..e.name.len()].copy_from_slice(e.name.as_bytes());
+        if let Some(link) = &e.link {
+            old.linkname[..link.len()].copy_from_slice(link.as_bytes());
+        }
+        h.set_entry_type(e.kind);
+        h.set_size(e.bytes.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        tar.append(&h, e.bytes.as_slice()).unwrap();
+    }
+    tar.finish().unwrap();
+}
+
+#[tokio::test]
+async fn crafted_archives_are_refused_and_write_nothing_outside_the_data_folder() {
+    let real = real_backup_entries().await;
+    let recording = real
+        .iter()
+        .find(|(n, _)| n.contains("/media/objects/"))
+        .unwrap()
+        .0
+        .clone();
+    let with = |replace: &str, by: Crafted| -> Vec<Crafted> {
+        real.iter()
+            .filter(|(n, _)| n != replace)
+            .map(|(n, b)| regular(n, b))
+            .chain([by])
+            .collect()
+    };
+    let recording_bytes = real
+        .iter()
+        .find(|(n, _)| *n == recording)
+        .unwrap()
+        .1
+        .clone();
+    // A file outside whose content matches the recording's hash: a link to it passes a hash
+    // check, so only refusing links keeps it out.
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim");
+    std::fs::write(&victim, &recording_bytes).unwrap();
+    let victim_name = victim.to_str().unwrap().to_string();
+
+    // The archived database naming a recording outside the data folder.
+    let db_dir = tempfile::tempdir().unwrap();
+    let db_path = db_dir.path().join("db");
+    let db = &real
+        .iter()
+        .find(|(n, _)| n.ends_with("loaxa.sqlite3"))
+        .unwrap()
+        .1;
+    std::fs::write(&db_path, db).unwrap();
+    rusqlite::Connection::open(&db_path)
+        .unwrap()
+        .execute("UPDATE media SET file = '../../escaped.mp3'", [])
+        .unwrap();
+    let escaping_db = std::fs::read(&db_path).unwrap();
+
+    let link = |kind, target: &str| Crafted {
+        name: recording.clone(),
+        kind,
+        bytes: Vec::new(),
+        link: Some(target.into()),
+    };
+    let cases: Vec<(&str, Vec<Crafted>)> = vec![
+        (
+            "symlink",
+            with(&recording, link(tar::EntryType::Symlink, &victim_name)),
+        ),
+        (
+            "hardlink",
+            with(&recording, link(tar::EntryType::Link, &victim_name)),
+        ),
+        (
+            "../x",
+            with("", regular("loaxa-backup/../../escaped", b"x")),
+        ),
+        (
+            "absolute",
+            with(
+                "",
+                regular(&format!("{}/abs", outside.path().display()), b"x"),
+            ),
+        ),
+        (
+            "a name no backup writes",
+            with("", regular("loaxa-backup/run-me.sh", b"#!/bin/sh")),
+        ),
+        (
+            "wrong hash",
+            with(&recording, regular(&recording, b"not the recording")),
+        ),
+        (
+            "device",
+            with(
+                "",
+                Crafted {
+                    name: "loaxa-backup/media/objects/ab/dev".into(),
+                    kind: tar::EntryType::Char,
+                    bytes: Vec::new(),
+                    link: None,
+                },
+            ),
+        ),
+        (
+            "database naming ../",
+            with(
+                "loaxa-backup/loaxa.sqlite3",
+                regular("loaxa-backup/loaxa.sqlite3", &escaping_db),
+            ),
+        ),
+    ];
+    for (what, entries) in cases {
+        let home = tempfile::tempdir().unwrap();
+        let data = home.path().join("data");
+        let config = {
+            let mut c = Config {
+                data_dir: data.clone(),
+                ..Config::default()
+            };
+            c.audio.output = loaxa::config::OutputSpec::Null;
+            c
+        };
+        std::fs::create_dir_all(&data).unwrap();
+        drop(loaxa::store::Store::open(&config.database_path()).unwrap());
+        let before = std::fs::read(config.database_path()).unwrap();
+        let archive = home.path().join("crafted.tar");
+        write_tar(&archive, &entries);
+        let e = backup::restore(&config, &archive).unwrap_err();
+        assert!(matches!(e, BackupError::Damaged(_)), "{what}: {e}");
+        assert_eq!(
+            std::fs::read(config.database_path()).unwrap(),
+            before,
+            "{what}: the old database is intact"
+        );
+        assert_eq!(std::fs::read(&victim).unwrap(), recording_bytes, "{what}");
+        let outside_now: Vec<_> = std::fs::read_dir(outside.path()).unwrap().collect();
+        assert_eq!(
+            outside_now.len(),
+            1,
+            "{what}: something was written outside"
+        );
+        let beside: Vec<String> = std::fs::read_dir(home.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            beside.len(),
+            2,
+            "{what}: written beside the data folder: {beside:?}"
+        );
+        assert!(
+            !data.join("media").exists(),
+            "{what}: no recording was placed"
+        );
+    }
+}
+
+// ---- 8. the low ones ----
+
+#[tokio::test]
+async fn health_details_go_only_to_signed_in_callers_and_this_machine() {
+    let t = TestApp::new();
+    let from = |ip: [u8; 4], token: Option<&str>| {
+        let mut req = Request::get("/healthz");
+        if let Some(token) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let mut req = req.body(Body::empty()).unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                ip, 5555,
+            ))));
+        req
+    };
+    let (_, _, outsider) = t.send(from([192, 0, 2, 7], None)).await;
+    let v: serde_json::Value = serde_json::from_str(&outsider).unwrap();
+    assert_eq!(v.as_object().unwrap().len(), 1, "status only: {outsider}");
+    assert!(v["status"].is_string(), "{outsider}");
+    let (_, _, local) = t.send(from([127, 0, 0, 1], None)).await;
+    assert!(
+        local.contains("\"database\""),
+        "a local monitor gets the details: {local}"
+    );
+    let token = t.tokens[&Role::Operator].clone();
+    let (_, _, staff) = t.send(from([192, 0, 2, 7], Some(&token))).await;
+    assert!(
+        staff.contains("\"audio\""),
+        "staff get the details: {staff}"
+    );
+}
+
+#[tokio::test]
+async fn signed_in_pages_are_not_kept_in_caches() {
+    let t = TestApp::new();
+    let (session, _) = t.login("editor", PASSWORD).await.unwrap();
+    for page in ["/", "/items", "/library"] {
+        let (_, h, _) = t.page(&session, Method::GET, page, None).await;
+        assert_eq!(
+            h.0.get(header::CACHE_CONTROL).map(|v| v.to_str().unwrap()),
+            Some("no-store"),
+            "{page}"
+        );
+    }
 }

@@ -139,10 +139,13 @@ pub async fn approvals(
         .await
         .map_err(|e| user.err(e))?;
     let tz = config.timezone;
-    let me = user.authed.user.id;
+    let me = &user.authed.user;
     let rows = list
         .iter()
-        .map(|i| (view(i, &user, tz), i.created_by == me))
+        .map(|i| {
+            let decide = Allowed::of(&Items::standing(i), me).decide;
+            (view(i, &user, tz), !decide)
+        })
         .collect();
     let slogans = super::display::pending(config.timezone, &slogans, &user).await?;
     Ok(render(ApprovalsPage { c, rows, slogans }, user.lang))
@@ -182,7 +185,7 @@ pub async fn detail(
     let me = &user.authed.user;
     let allowed = Allowed::of(&Items::standing(&item), me);
     let page = ItemPage {
-        own: item.created_by == me.id,
+        own: item.created_by == me.id || item.edited_by == Some(me.id),
         can_edit: allowed.edit,
         can_submit: allowed.submit,
         can_withdraw: allowed.withdraw,
