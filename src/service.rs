@@ -1,9 +1,4 @@
-//! `loaxa serve`: the store, the player, the programme's runner, the panel, the emergency
-//! button, the nightly housekeeping and the web service, wired together and run until a
-//! shutdown signal.
-//!
-//! Owns the order things start and stop in; must not hold any rule of its own: every part it
-//! starts is usable without it (tests build the web app on an in-memory store).
+//! `loaxa serve`: the store, the player and the web service, run until a shutdown signal.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -115,6 +110,7 @@ impl Service {
             &config.schedule.schedules_dir,
             &config.schedule.playlists_dir,
             config.timezone,
+            config.hw.zones.keys().cloned().collect(),
         );
         let emergency = Emergency::new(
             store.clone(),

@@ -68,11 +68,11 @@ pub fn run(config_path: Option<&Path>, args: Args) -> Result<ExitCode> {
     let relays = inputs.iter().any(|i| matches!(i, Input::Stream(_)));
     check(&args, &spec, relays)?;
     let fallback = match (&args.fallback, relays) {
-        (Some(path), true) => Some(Clip::load(path)?),
+        (Some(path), true) => vec![Clip::load(path)?],
         (Some(_), false) => bail!(
             "--fallback chỉ dùng khi tiếp sóng một địa chỉ http(s):// / --fallback is only for relaying an http(s):// address"
         ),
-        (None, _) => None,
+        (None, _) => Vec::new(),
     };
     let clock: Arc<dyn Clock> = if args.fast {
         Arc::new(SimClock::starting_at(Utc::now()))

@@ -100,6 +100,7 @@ pub fn plan(config_path: Option<&Path>, args: PlanArgs) -> Result<ExitCode> {
         let what = match &cue.content {
             Content::Item { item_id, .. } => format!("#{item_id}"),
             Content::Jingle { .. } => "♪".to_string(),
+            Content::Stream { url, .. } => format!("📻 {url}"),
         };
         let zones = if cue.zones.is_empty() {
             String::new()
@@ -120,10 +121,10 @@ pub fn plan(config_path: Option<&Path>, args: PlanArgs) -> Result<ExitCode> {
     }
     for l in &plan.left_out {
         println!(
-            "✗ {} ({}): #{} {} — {}",
+            "✗ {} ({}): {} {} — {}",
             l.slot,
             l.slot_start.with_timezone(&tz).format("%d/%m %H:%M"),
-            l.item_id,
+            l.item_id.map(|i| format!("#{i}")).unwrap_or_default(),
             l.title,
             l.reason
         );

@@ -21,6 +21,9 @@ pub enum Outcome {
     Missed,
     /// Left out on purpose (the slot was full, the item expired).
     Skipped,
+    /// A relayed stream was off air (its fallback aired): a line of its own, with the times
+    /// listeners stopped and started hearing the stream.
+    Outage,
 }
 
 names!(Outcome {
@@ -31,6 +34,7 @@ names!(Outcome {
     Failed => "failed", "Lỗi",
     Missed => "missed", "Lỡ giờ",
     Skipped => "skipped", "Bỏ qua",
+    Outage => "outage", "Mất sóng",
 });
 
 /// One line of the as-run log.

@@ -2,6 +2,7 @@
 //!
 //! - [`calendar`]: the Vietnamese lunar calendar, computed for UTC+7;
 //! - [`files`]: `schedules/*.toml` and `playlists/*.toml`, checked with file, line and fix;
+//! - [`hours`]: spans of the day — quiet hours and gains by time of day;
 //! - [`plan`](mod@plan): a pure function from programme, items and time range to cues;
 //! - [`timetable`]: the programme in force, its problems, its reload and its plan with what
 //!   the database holds;
@@ -13,6 +14,8 @@
 
 pub mod calendar;
 pub mod files;
+mod gate;
+pub mod hours;
 pub mod plan;
 pub mod runner;
 pub mod timetable;

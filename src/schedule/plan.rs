@@ -8,8 +8,16 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, U
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::files::{Holiday, Overflow, Part, Playlist, Programme, Slot, When};
+use super::files::{
+    FallbackSource, Holiday, Overflow, Part, Playlist, Programme, RelayPart, Slot, When,
+};
+use super::gate::{Gate, Verdict};
+use super::hours::DaySpan;
+use crate::audio::stream::StreamUrl;
 use crate::model::{Category, Item, Tier};
+
+/// Most recordings a category fallback plays in turn.
+const MAX_FALLBACK_CLIPS: usize = 8;
 
 /// A jingle the programme can name: a library recording of category `jingle`.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +64,33 @@ pub enum Content {
         /// Playback gain.
         gain_db: f64,
     },
+    /// A live stream relayed (tiếp sóng) until a set time, with recordings to air while it
+    /// is out. Aired by the head-end's player; a village node's plan carries recordings only,
+    /// so a node does not relay it (zones served by nodes hear it only through the head-end).
+    Stream {
+        /// The stream (prints without a password).
+        url: StreamUrl,
+        /// When it ends, whatever the stream does; what follows in the slot starts then.
+        until: DateTime<Utc>,
+        /// What the programme named as its fallback (`«Nhạc hiệu»`, `Âm nhạc (music)`).
+        fallback_name: String,
+        /// The recordings that fallback is now, aired in turn during an outage.
+        fallback: Vec<FallbackClip>,
+        /// Only silence for this long is an outage.
+        silence_seconds: u32,
+    },
+}
+
+/// A recording a relay airs while its stream is out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FallbackClip {
+    /// Its recording.
+    pub media_id: i64,
+    /// File relative to the data folder.
+    #[serde(skip)]
+    pub file: String,
+    /// Its loudness correction.
+    pub gain_db: f64,
 }
 
 /// One thing to air.
@@ -81,23 +116,88 @@ pub struct Cue {
     pub length_ms: u64,
     /// Zones (thôn); empty: all.
     pub zones: Vec<String>,
+    /// The gain by time of day (`[[volume]]`) for its start and zones, in dB, on top of the
+    /// content's own.
+    pub volume_db: f32,
     /// The holiday it airs on, if any.
     pub holiday: Option<String>,
 }
 
-/// An item that should have aired in a slot but did not fit.
+/// Something that should have aired in a slot (everywhere, or in one zone) but does not.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Left {
     /// Slot name.
     pub slot: String,
     /// When the slot starts.
     pub slot_start: DateTime<Utc>,
-    /// The item.
-    pub item_id: i64,
+    /// The item; `None` for a relay or a jingle.
+    pub item_id: Option<i64>,
     /// Its title.
     pub title: String,
-    /// Why.
+    /// Why, for programs.
+    pub why: Why,
+    /// Why, in words the pages show (`why` written out).
     pub reason: String,
+}
+
+/// Why something does not air where the programme put it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Why {
+    /// The slot's `max_minutes` were used up; it airs in a later slot.
+    NoRoom {
+        /// The slot's length.
+        minutes: u32,
+    },
+    /// It would run into quiet hours (giờ yên tĩnh): the commune's, or one zone's (then the
+    /// other zones still hear it).
+    QuietHours {
+        /// Which quiet hours.
+        hours: DaySpan,
+        /// The zone whose they are; `None`: the commune's.
+        zone: Option<String>,
+    },
+}
+
+impl std::fmt::Display for Why {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Why::NoRoom { minutes } => write!(
+                f,
+                "không đủ chỗ trong {minutes} phút của buổi; sẽ phát buổi sau / no room in the slot's {minutes} minutes; airs in a later slot"
+            ),
+            Why::QuietHours { hours, zone: None } => write!(
+                f,
+                "giờ yên tĩnh {hours}; sẽ phát buổi sau / quiet hours {hours}; airs in a later slot"
+            ),
+            Why::QuietHours {
+                hours,
+                zone: Some(z),
+            } => write!(
+                f,
+                "giờ yên tĩnh {hours} của {z}: {z} không nghe / {z}'s quiet hours {hours}: not heard in {z}"
+            ),
+        }
+    }
+}
+
+impl Left {
+    fn new(
+        slot: &Slot,
+        slot_start: DateTime<Utc>,
+        item_id: Option<i64>,
+        title: &str,
+        why: Why,
+    ) -> Left {
+        Left {
+            slot: slot.name.clone(),
+            slot_start,
+            item_id,
+            title: title.to_string(),
+            reason: why.to_string(),
+            why,
+        }
+    }
 }
 
 /// The plan for a time range.
@@ -181,11 +281,14 @@ pub fn plan(
         };
         let on = holidays.get(&day).map(Vec::as_slice).unwrap_or(&[]);
         let before = out.cues.len();
-        let end = fill_slot(&mut out, slot, playlist, begin, day, on, items, jingles);
+        let gate = Gate::new(programme, tz);
+        let end = fill_slot(
+            &mut out, &gate, slot, playlist, begin, day, on, items, jingles,
+        );
         // A station ID and a chime with nothing between them say nothing: the slot is off.
         if !out.cues[before..]
             .iter()
-            .any(|c| matches!(c.content, Content::Item { .. }))
+            .any(|c| matches!(c.content, Content::Item { .. } | Content::Stream { .. }))
         {
             out.cues.truncate(before);
             out.empty_slots.push((slot.name.clone(), begin));
@@ -249,6 +352,7 @@ fn starts_on(slot: &Slot, day: NaiveDate, tz: Tz) -> Vec<DateTime<Utc>> {
 #[allow(clippy::too_many_arguments)]
 fn fill_slot(
     out: &mut Plan,
+    gate: &Gate<'_>,
     slot: &Slot,
     playlist: &Playlist,
     start: DateTime<Utc>,
@@ -268,22 +372,43 @@ fn fill_slot(
                 .iter()
                 .find(|j| &j.title == t)
                 .map(|j| j.duration_ms),
-            Part::Items { .. } => None,
+            Part::Items { .. } | Part::Relay(_) => None,
         })
         .sum();
     let mut t = start;
     let mut used_ms = 0u64;
     let mut used_items = HashSet::new();
+    // Each cue passes the gate (quiet hours, volume) first; what it holds back is left out.
     let push = |out: &mut Plan,
                 part_index: usize,
                 title: String,
                 content: Content,
                 length_ms: u64,
                 zones: Vec<String>,
-                t: &mut DateTime<Utc>| {
-        let id = match &content {
-            Content::Item { item_id, .. } => format!("item:{item_id}"),
-            Content::Jingle { media_id, .. } => format!("jingle:{media_id}"),
+                t: &mut DateTime<Utc>|
+     -> bool {
+        let (id, item_id, exempt) = match &content {
+            Content::Item { item_id, tier, .. } => (
+                format!("item:{item_id}"),
+                Some(*item_id),
+                *tier == Tier::Emergency,
+            ),
+            Content::Jingle { media_id, .. } => (format!("jingle:{media_id}"), None, false),
+            Content::Stream { .. } => ("relay".to_string(), None, false),
+        };
+        let length = Duration::milliseconds(i64::try_from(length_ms).unwrap_or(i64::MAX));
+        let verdict = gate.judge(*t, *t + length, zones, exempt);
+        for (hours, zone) in verdict.held {
+            out.left_out.push(Left::new(
+                slot,
+                start,
+                item_id,
+                &title,
+                Why::QuietHours { hours, zone },
+            ));
+        }
+        let Verdict::Airs { zones, volume_db } = verdict.airs else {
+            return false;
         };
         let local = start.format("%Y-%m-%dT%H:%MZ");
         out.cues.push(Cue {
@@ -297,17 +422,20 @@ fn fill_slot(
             content,
             length_ms,
             zones,
+            volume_db,
             holiday: holiday.clone(),
         });
-        *t += Duration::milliseconds(i64::try_from(length_ms).unwrap_or(i64::MAX));
+        *t += length;
+        true
     };
     for (index, part) in playlist.parts.iter().enumerate() {
         match part {
             Part::Jingle(title) => match jingles.iter().find(|j| &j.title == title) {
                 Some(j) => {
-                    used_ms += j.duration_ms;
                     let content = Content::Jingle { media_id: j.media_id, file: j.file.clone(), gain_db: j.gain_db };
-                    push(out, index, j.title.clone(), content, j.duration_ms, slot.zones.clone(), &mut t);
+                    if push(out, index, j.title.clone(), content, j.duration_ms, slot.zones.clone(), &mut t) {
+                        used_ms += j.duration_ms;
+                    }
                 }
                 None => out.warnings.push(format!(
                     "playlist \"{}\" cần nhạc hiệu \"{title}\" nhưng thư viện không có / needs the jingle \"{title}\", which is not in the library",
@@ -323,19 +451,10 @@ fn fill_slot(
                     used_items.insert(item.id);
                     let fits = budget.is_none_or(|b| used_ms + item.duration_ms + closing <= b);
                     if !fits && playlist.overflow == Overflow::Drop {
-                        out.left_out.push(Left {
-                            slot: slot.name.clone(),
-                            slot_start: start,
-                            item_id: item.id,
-                            title: item.title.clone(),
-                            reason: format!(
-                                "không đủ chỗ trong {} phút của buổi; sẽ phát buổi sau / no room in the slot's {} minutes; airs in a later slot",
-                                playlist.max_minutes.unwrap_or(0), playlist.max_minutes.unwrap_or(0)
-                            ),
-                        });
+                        let why = Why::NoRoom { minutes: playlist.max_minutes.unwrap_or(0) };
+                        out.left_out.push(Left::new(slot, start, Some(item.id), &item.title, why));
                         continue;
                     }
-                    used_ms += item.duration_ms;
                     let zones = zones_for(&slot.zones, &item.zones);
                     let content = Content::Item {
                         item_id: item.id,
@@ -345,12 +464,90 @@ fn fill_slot(
                         tier: item.tier,
                         category: item.category,
                     };
-                    push(out, index, item.title.clone(), content, item.duration_ms, zones, &mut t);
+                    if push(out, index, item.title.clone(), content, item.duration_ms, zones, &mut t) {
+                        used_ms += item.duration_ms;
+                    }
+                }
+            }
+            Part::Relay(relay) => {
+                let Some(end) = relay_end(relay, t, day, gate.tz()) else {
+                    out.warnings.push(format!(
+                        "buổi \"{}\": tiếp sóng {} đã quá giờ kết thúc khi tới lượt ({}); bỏ qua / slot \"{}\": the relay of {} is past its end when its turn comes ({}); skipped",
+                        slot.name, relay.title, t.with_timezone(&gate.tz()).format("%H:%M"),
+                        slot.name, relay.title, t.with_timezone(&gate.tz()).format("%H:%M")
+                    ));
+                    continue;
+                };
+                let length_ms = u64::try_from((end - t).num_milliseconds()).unwrap_or(0);
+                let content = Content::Stream {
+                    url: relay.url.clone(),
+                    until: end,
+                    fallback_name: relay.fallback.to_string(),
+                    fallback: fallback_clips(out, relay, items, jingles, day),
+                    silence_seconds: relay.silence_seconds,
+                };
+                if push(out, index, relay.title.clone(), content, length_ms, slot.zones.clone(), &mut t) {
+                    used_ms += length_ms;
                 }
             }
         }
     }
     t
+}
+
+/// When a relay that starts at `t` on local `day` ends; `None` when its `until` has passed.
+fn relay_end(relay: &RelayPart, t: DateTime<Utc>, day: NaiveDate, tz: Tz) -> Option<DateTime<Utc>> {
+    let end = match relay.length {
+        super::files::RelayLength::Minutes(m) => t + Duration::minutes(i64::from(m)),
+        super::files::RelayLength::Until(until) => tz
+            .from_local_datetime(&day.and_time(until))
+            .earliest()?
+            .with_timezone(&Utc),
+    };
+    (end > t).then_some(end)
+}
+
+/// The recordings a relay's fallback names today: its jingle, the library's jingles, or the
+/// category's approved items (oldest first, at most [`MAX_FALLBACK_CLIPS`]). A jingle missing
+/// from the library is a warning: the relay airs silence while the stream is out.
+fn fallback_clips(
+    out: &mut Plan,
+    relay: &RelayPart,
+    items: &[Item],
+    jingles: &[Jingle],
+    day: NaiveDate,
+) -> Vec<FallbackClip> {
+    let jingle = |j: &Jingle| FallbackClip {
+        media_id: j.media_id,
+        file: j.file.clone(),
+        gain_db: j.gain_db,
+    };
+    let clips: Vec<FallbackClip> = match &relay.fallback {
+        FallbackSource::Jingle(title) => jingles
+            .iter()
+            .filter(|j| &j.title == title)
+            .take(1)
+            .map(jingle)
+            .collect(),
+        FallbackSource::Category(Category::Jingle) => jingles.iter().map(jingle).collect(),
+        FallbackSource::Category(category) => items
+            .iter()
+            .filter(|i| i.state == crate::model::ReviewState::Approved && i.category == *category)
+            .filter(|i| i.air_from.is_none_or(|f| f <= day) && i.air_until.is_none_or(|u| day <= u))
+            .map(|i| FallbackClip {
+                media_id: i.media_id,
+                file: i.file.clone(),
+                gain_db: i.gain_db,
+            })
+            .collect(),
+    };
+    if clips.is_empty() {
+        out.warnings.push(format!(
+            "tiếp sóng {}: dự phòng {} không có bản ghi nào; khi mất sóng sẽ im lặng / relay {}: its fallback {} has no recording; an outage will be silent",
+            relay.title, relay.fallback, relay.title, relay.fallback
+        ));
+    }
+    clips.into_iter().take(MAX_FALLBACK_CLIPS).collect()
 }
 
 /// The parts after the last item part (closing jingles).

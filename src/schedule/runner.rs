@@ -23,7 +23,9 @@ use tokio::sync::broadcast::error::TryRecvError;
 use super::plan::{Content, Cue, Plan};
 use super::timetable::Timetable;
 use crate::audio::arbiter::Priority;
+use crate::audio::clip::Clip;
 use crate::audio::player::{Outcome as PlayOutcome, PlayRequest, Player, PlayerEvent, Source};
+use crate::audio::stream::{RelayEvent, RelaySpec};
 use crate::clock::Clock;
 use crate::model::asrun::{NewEntry, Outcome};
 use crate::store::asrun;
@@ -309,15 +311,11 @@ impl Worker {
         let mut events = self.player.subscribe();
         let mut playing: HashMap<u64, Cue> = HashMap::new();
         for (i, cue) in cues.into_iter().enumerate() {
-            let (file, gain) = match &cue.content {
-                Content::Item { file, gain_db, .. } | Content::Jingle { file, gain_db, .. } => {
-                    (file.clone(), *gain_db)
-                }
-            };
+            let (source, gain) = self.source(&cue);
             let id = self.player.play(PlayRequest {
-                source: Source::File(self.options.data_dir.join(file)),
+                source,
                 label: cue.title.clone(),
-                gain_db: gain as f32 + self.options.master_gain_db,
+                gain_db: gain + cue.volume_db + self.options.master_gain_db,
                 ceiling_dbtp: Some(self.options.ceiling_dbtp),
                 start_at: (i == 0 && cue.start > self.clock.now()).then_some(cue.start),
                 priority: Priority::Scheduled,
@@ -366,8 +364,99 @@ impl Worker {
                         report.last_sample_at,
                     );
                 }
+                PlayerEvent::Relay {
+                    id,
+                    event:
+                        RelayEvent::OutageEnded {
+                            cause,
+                            since,
+                            until,
+                            recovered,
+                        },
+                } => {
+                    if let Some(cue) = playing.get(&id) {
+                        self.record_outage(cue, &cause.to_string(), since, until, recovered);
+                    }
+                }
                 _ => {}
             }
+        }
+    }
+
+    /// What a cue plays, and its own gain (a recording's loudness correction; a relay's
+    /// fallback clips carry theirs).
+    fn source(&self, cue: &Cue) -> (Source, f32) {
+        match &cue.content {
+            Content::Item { file, gain_db, .. } | Content::Jingle { file, gain_db, .. } => (
+                Source::File(self.options.data_dir.join(file)),
+                *gain_db as f32,
+            ),
+            Content::Stream {
+                url,
+                until,
+                fallback,
+                silence_seconds,
+                ..
+            } => {
+                let mut spec = RelaySpec::new(url.clone(), *until);
+                spec.silence = Duration::from_secs(u64::from(*silence_seconds));
+                spec.fallback = fallback
+                    .iter()
+                    .filter_map(|clip| {
+                        Clip::load(&self.options.data_dir.join(&clip.file))
+                            .inspect_err(|e| {
+                                tracing::warn!("dự phòng / fallback {}: {e}", clip.file)
+                            })
+                            .ok()
+                            .map(|c| c.with_gain(clip.gain_db))
+                    })
+                    .collect();
+                (Source::Relay(spec), 0.0)
+            }
+        }
+    }
+
+    /// An outage of a relayed cue, as its own as-run line (keyed by the cue and its start, so
+    /// a report repeated is one line).
+    fn record_outage(
+        &self,
+        cue: &Cue,
+        cause: &str,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+        recovered: bool,
+    ) {
+        let key = format!("{}#outage@{}", cue.key, since.timestamp_millis());
+        let label = format!("Mất sóng {} / outage: {}", cue.title, cue.title);
+        let fallback = match &cue.content {
+            Content::Stream { fallback_name, .. } => fallback_name.as_str(),
+            _ => "",
+        };
+        let end = if recovered {
+            "có sóng lại / the stream came back"
+        } else {
+            "hết giờ tiếp sóng khi vẫn mất sóng / the relay ended during the outage"
+        };
+        let reason = format!("{cause}; phát dự phòng / fallback: {fallback}; {end}");
+        let new = NewEntry {
+            cue_key: Some(&key),
+            item_id: None,
+            media_id: None,
+            label: &label,
+            source: "schedule",
+            planned_at: Some(since),
+        };
+        if let Err(e) = self.store.with(|c| {
+            Ok(asrun::upsert_cue(
+                c,
+                &new,
+                Outcome::Outage,
+                Some(&reason),
+                Some(since),
+                Some(until),
+            )?)
+        }) {
+            tracing::error!("{e}");
         }
     }
 
@@ -396,6 +485,7 @@ fn entry(cue: &Cue) -> NewEntry<'_> {
             item_id, media_id, ..
         } => (Some(*item_id), Some(*media_id)),
         Content::Jingle { media_id, .. } => (None, Some(*media_id)),
+        Content::Stream { .. } => (None, None),
     };
     NewEntry {
         cue_key: Some(&cue.key),
@@ -468,6 +558,7 @@ mod tests {
             },
             length_ms: 10_000,
             zones: vec![],
+            volume_db: 0.0,
             holiday: None,
         }
     }

@@ -22,6 +22,8 @@ pub struct Timetable {
     loaded: Arc<RwLock<Loaded>>,
     files: Option<(PathBuf, PathBuf)>,
     tz: Tz,
+    /// The zones the speakers reach (`[hw] zones`).
+    zones: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -41,12 +43,14 @@ pub struct Reloaded {
 
 impl Timetable {
     /// Read `schedules/*.toml` and `playlists/*.toml`, logging every problem: the parts with
-    /// one are left out, the rest airs.
-    pub fn load(schedules: &Path, playlists: &Path, tz: Tz) -> Timetable {
+    /// one are left out, the rest airs. `zones` are the zones the speakers reach, so that a
+    /// zone's own quiet hours take only that zone out of a cue for all.
+    pub fn load(schedules: &Path, playlists: &Path, tz: Tz, zones: Vec<String>) -> Timetable {
         let timetable = Timetable {
             loaded: Arc::default(),
             files: Some((schedules.to_path_buf(), playlists.to_path_buf())),
             tz,
+            zones,
         };
         timetable.reload();
         timetable
@@ -55,6 +59,7 @@ impl Timetable {
     /// A timetable of `programme` as it is, with no files behind it (tests and benches).
     pub fn fixed(programme: Programme, tz: Tz) -> Timetable {
         Timetable {
+            zones: programme.speaker_zones.clone(),
             loaded: Arc::new(RwLock::new(Loaded {
                 programme,
                 problems: Vec::new(),
@@ -69,7 +74,8 @@ impl Timetable {
         let Some((schedules, playlists)) = &self.files else {
             return self.summary();
         };
-        let (programme, problems) = files::load(schedules, playlists);
+        let (mut programme, problems) = files::load(schedules, playlists);
+        programme.speaker_zones = self.zones.clone();
         let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         for p in &problems {
             tracing::warn!("{p}");

@@ -295,7 +295,7 @@ fn a_server_killed_mid_relay_gives_the_fallback_then_the_stream_when_it_is_back(
         &url,
         9.0,
         |spec| {
-            spec.fallback = Some(jingle);
+            spec.fallback = vec![jingle];
             spec.retry.first = Duration::from_millis(300);
         },
         move |_| {
@@ -375,7 +375,7 @@ fn a_feed_silent_longer_than_silence_seconds_gives_the_fallback_until_it_speaks(
         &server.url("im-lang.mp3"),
         7.0,
         |spec| {
-            spec.fallback = Some(jingle);
+            spec.fallback = vec![jingle];
             spec.silence = Duration::from_millis(1500);
         },
         |_| (),
@@ -559,7 +559,7 @@ fn a_stream_that_sends_nothing_is_an_outage_after_the_stall_time() {
         &web.url("/treo"),
         2.5,
         |spec| {
-            spec.fallback = Some(jingle);
+            spec.fallback = vec![jingle];
             spec.stall = Duration::from_millis(800);
         },
         |_| (),

@@ -70,9 +70,10 @@ pub enum StreamError {
     /// An HLS playlist that is broken or uses what we do not play.
     #[error("danh sách HLS không dùng được / unusable HLS playlist {url}: {detail}")]
     Playlist { url: StreamUrl, detail: String },
-    /// A relay was asked to play on simulated time (`--fast`), where a live stream cannot.
+    /// A relay played on simulated time (tests, `--fast`), where no live stream can keep
+    /// up: it is out for its whole length and its fallback airs.
     #[error(
-        "tiếp sóng chỉ chạy theo thời gian thực (không dùng --fast) / a relay only plays in real time (not with --fast)"
+        "tiếp sóng theo thời gian mô phỏng không nhận được luồng nào: phát dự phòng / a relay on simulated time reaches no stream: the fallback airs"
     )]
     NotRealTime,
     /// The relay's network thread could not start (the system is out of threads).

@@ -1,35 +1,42 @@
-//! What a relay airs while its stream is out: a clip (the station jingle, a recording) in the
-//! output's format, from its start at each outage, repeated after a second's pause for as long
-//! as the outage lasts; silence when the relay has none.
+//! What a relay airs while its stream is out: its clips (the station jingle, or a category's
+//! recordings) in the output's format, one after the other from the first at each outage, a
+//! second's pause after each, round again for as long as the outage lasts; silence when the
+//! relay has none.
 
 use std::collections::VecDeque;
 
 use crate::audio::clip::Clip;
 use crate::audio::convert::{AudioFormat, Converter};
 
-/// Silence between two airings of the clip, in seconds.
+/// Silence after each airing of a clip, in seconds.
 const REPEAT_GAP_SECONDS: f64 = 1.0;
 /// Frames handed to the converter at a time.
 const STEP_FRAMES: usize = 4096;
 
-/// A clip looped in the output format, or silence.
+/// Clips played in turn in the output format, or silence.
 pub(super) struct Fallback {
-    clip: Option<Clip>,
+    clips: Vec<Clip>,
     format: AudioFormat,
+    /// The clip playing now.
+    current: usize,
     converter: Option<Converter>,
-    /// Next sample of the clip to convert.
+    /// Next sample of the current clip to convert.
     pos: usize,
     /// Converted samples not yet played.
     pending: VecDeque<f32>,
 }
 
 impl Fallback {
-    /// A fallback playing `clip` (converted to `format`), or silence.
-    pub(super) fn new(clip: Option<Clip>, format: AudioFormat) -> Fallback {
-        let clip = clip.filter(|c| !c.samples.is_empty() && c.format.channels > 0);
+    /// A fallback playing `clips` in turn (converted to `format`), or silence without any.
+    pub(super) fn new(clips: Vec<Clip>, format: AudioFormat) -> Fallback {
+        let clips = clips
+            .into_iter()
+            .filter(|c| !c.samples.is_empty() && c.format.channels > 0)
+            .collect();
         let mut f = Fallback {
-            clip,
+            clips,
             format,
+            current: 0,
             converter: None,
             pos: 0,
             pending: VecDeque::new(),
@@ -38,11 +45,17 @@ impl Fallback {
         f
     }
 
-    /// From the clip's start (a new outage).
+    /// From the first clip's start (a new outage).
     pub(super) fn restart(&mut self) {
-        self.pos = 0;
         self.pending.clear();
-        self.converter = self.clip.as_ref().and_then(|c| {
+        self.start_clip(0);
+    }
+
+    /// Get clip `index` ready to convert from its start.
+    fn start_clip(&mut self, index: usize) {
+        self.current = index;
+        self.pos = 0;
+        self.converter = self.clips.get(index).and_then(|c| {
             Converter::new(c.format, self.format)
                 .inspect_err(|e| tracing::warn!("{e}"))
                 .ok()
@@ -60,10 +73,11 @@ impl Fallback {
         out.extend(self.pending.drain(..n));
     }
 
-    /// Convert the next step of the clip, or the pause and the start again; false when there
-    /// is no clip to play.
+    /// Convert the next step of the current clip, or its end, the pause and the next clip;
+    /// false when there is nothing to play.
     fn convert_more(&mut self) -> bool {
-        let (Some(clip), Some(converter)) = (self.clip.as_ref(), self.converter.as_mut()) else {
+        let (Some(clip), Some(converter)) = (self.clips.get(self.current), self.converter.as_mut())
+        else {
             return false;
         };
         let channels = usize::from(clip.format.channels);
@@ -82,9 +96,7 @@ impl Fallback {
         let gap = (REPEAT_GAP_SECONDS * f64::from(self.format.sample_rate)) as usize
             * usize::from(self.format.channels);
         self.pending.extend(std::iter::repeat_n(0.0, gap));
-        let pending = std::mem::take(&mut self.pending);
-        self.restart();
-        self.pending = pending;
+        self.start_clip((self.current + 1) % self.clips.len());
         true
     }
 }
@@ -93,9 +105,9 @@ impl Fallback {
 mod tests {
     use super::*;
 
-    fn tone(rate: u32, seconds: f32) -> Clip {
+    fn tone(rate: u32, freq: f32, seconds: f32) -> Clip {
         let samples: Vec<f32> = (0..(rate as f32 * seconds) as usize)
-            .map(|i| (i as f32 * 440.0 * std::f32::consts::TAU / rate as f32).sin() * 0.5)
+            .map(|i| (i as f32 * freq * std::f32::consts::TAU / rate as f32).sin() * 0.5)
             .collect();
         Clip {
             format: AudioFormat {
@@ -113,7 +125,7 @@ mod tests {
 
     #[test]
     fn the_clip_plays_converted_then_a_pause_then_again() {
-        let mut f = Fallback::new(Some(tone(22_050, 0.5)), OUT);
+        let mut f = Fallback::new(vec![tone(22_050, 440.0, 0.5)], OUT);
         let mut out = Vec::new();
         // 0.5 s of clip, 1 s of pause, 0.5 s of clip again: 2 s in 10 ms pieces.
         for _ in 0..200 {
@@ -132,11 +144,11 @@ mod tests {
 
     #[test]
     fn no_clip_is_silence_and_a_restart_starts_from_the_top() {
-        let mut silent = Fallback::new(None, OUT);
+        let mut silent = Fallback::new(Vec::new(), OUT);
         let mut out = Vec::new();
         silent.fill(960, &mut out);
         assert_eq!(out, vec![0.0; 960]);
-        let mut f = Fallback::new(Some(tone(48_000, 1.0)), OUT);
+        let mut f = Fallback::new(vec![tone(48_000, 440.0, 1.0)], OUT);
         let mut first = Vec::new();
         f.fill(960, &mut first);
         let mut more = Vec::new();
@@ -145,5 +157,35 @@ mod tests {
         let mut again = Vec::new();
         f.fill(960, &mut again);
         assert_eq!(first, again);
+    }
+
+    #[test]
+    fn several_clips_play_in_turn_each_after_a_pause_and_a_restart_is_the_first_again() {
+        let (a, b) = (tone(48_000, 500.0, 0.5), tone(22_050, 2000.0, 0.5));
+        let mut f = Fallback::new(vec![a, b], OUT);
+        let mut out = Vec::new();
+        // a (0.5 s), pause (1 s), b (0.5 s), pause (1 s), a again.
+        for _ in 0..320 {
+            f.fill(960, &mut out);
+        }
+        let mono: Vec<f32> = out.chunks(2).map(|c| c[0]).collect();
+        let crossings = |from: f64, to: f64| {
+            let w = &mono[(from * 48_000.0) as usize..(to * 48_000.0) as usize];
+            let n = w
+                .windows(2)
+                .filter(|p| (p[0] >= 0.0) != (p[1] >= 0.0))
+                .count();
+            n as f64 / (2.0 * (to - from))
+        };
+        assert!((crossings(0.1, 0.4) - 500.0).abs() < 10.0, "the first clip");
+        assert!((crossings(1.6, 1.9) - 2000.0).abs() < 20.0, "the second");
+        assert!(
+            (crossings(3.1, 3.4) - 500.0).abs() < 10.0,
+            "the first again"
+        );
+        f.restart();
+        let mut again = Vec::new();
+        f.fill(960 * 20, &mut again);
+        assert_eq!(&again[..], &out[..960 * 20]);
     }
 }

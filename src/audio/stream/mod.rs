@@ -14,7 +14,9 @@
 //!   every change as a [`RelayEvent`] with its times.
 //!
 //! Every network call is bounded by a timeout and by the relay's deadline, so a relay ends on
-//! time even while a server hangs. This module knows nothing of the programme or the as-run
+//! time even while a server hangs. On a simulated clock (tests, `--fast` runs of the
+//! programme) no network is touched: the relay is out from its first chunk to its end, so its
+//! fallback, its outage report and its timing can be tested without a server. This module knows nothing of the programme or the as-run
 //! log: it reports, and its caller records.
 
 mod error;
@@ -51,8 +53,9 @@ pub struct RelaySpec {
     pub url: StreamUrl,
     /// When the relay ends, whatever the stream does.
     pub until: DateTime<Utc>,
-    /// Aired while the stream is out; `None`: silence.
-    pub fallback: Option<Clip>,
+    /// Aired in turn while the stream is out (a jingle, or a category's recordings), each at
+    /// its own level; none: silence.
+    pub fallback: Vec<Clip>,
     /// Only silence for this long is an outage.
     pub silence: Duration,
     /// No data for this long is an outage (and a read gives up).
@@ -67,7 +70,7 @@ impl RelaySpec {
         RelaySpec {
             url,
             until,
-            fallback: None,
+            fallback: Vec::new(),
             silence: DEFAULT_SILENCE,
             stall: DEFAULT_STALL,
             retry: Backoff::default(),

@@ -18,6 +18,11 @@ impl StreamUrl {
         self.0.as_str()
     }
 
+    /// The server's name (what a relay is called when the programme gives it no title).
+    pub fn host(&self) -> &str {
+        self.0.host_str().unwrap_or_default()
+    }
+
     /// `reference` (a playlist entry, a `Location`) resolved against this address.
     pub fn join(&self, reference: &str) -> Result<StreamUrl, StreamError> {
         let joined = self
@@ -76,6 +81,13 @@ impl std::fmt::Display for StreamUrl {
         let _ = shown.set_username("");
         let _ = shown.set_password(None);
         f.write_str(shown.as_str())
+    }
+}
+
+/// As it prints: without its password (the plan in JSON, the API).
+impl serde::Serialize for StreamUrl {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 

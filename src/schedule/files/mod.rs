@@ -12,9 +12,18 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use croner::Cron;
 use serde::Deserialize;
 
+mod playlist;
+mod quiet;
+
+pub use playlist::{
+    DEFAULT_SILENCE_SECONDS, FallbackSource, MAX_RELAY_MINUTES, Overflow, Part, Playlist,
+    RelayLength, RelayPart,
+};
+
 use super::calendar::{self, LunarDate, VIETNAM_UTC_OFFSET};
+use super::hours::{Quiet, Volume};
 use crate::config::{Problem, SourceText};
-use crate::model::{Category, Tier};
+use playlist::{PlaylistFile, playlist};
 
 /// Everything the programme files say.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +34,27 @@ pub struct Programme {
     pub holidays: BTreeMap<String, Holiday>,
     /// Playlists, by name.
     pub playlists: BTreeMap<String, Playlist>,
+    /// Quiet hours (giờ yên tĩnh), for the commune and for single zones.
+    pub quiet: Quiet,
+    /// Gains by time of day (`[[volume]]`).
+    pub volume: Vec<Volume>,
+    /// The zones the station's speakers reach (`[hw] zones`), given by whoever runs the
+    /// programme: a cue for all zones minus one zone in its quiet hours goes to the others.
+    pub speaker_zones: Vec<String>,
+}
+
+impl Programme {
+    /// Every zone known: the speakers' and those the files name (slots, quiet hours, gains).
+    pub fn known_zones(&self) -> Vec<String> {
+        let named = self
+            .slots
+            .iter()
+            .flat_map(|s| s.zones.iter())
+            .chain(self.quiet.zones.keys())
+            .chain(self.volume.iter().flat_map(|v| v.zones.iter()));
+        let all: BTreeSet<&String> = self.speaker_zones.iter().chain(named).collect();
+        all.into_iter().cloned().collect()
+    }
 }
 
 /// A time when the loudspeakers air a playlist.
@@ -130,50 +160,6 @@ fn lunar_in_solar_year(year: i32, month: u8, day: u8) -> Option<NaiveDate> {
     })
 }
 
-/// What a slot airs, in order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Playlist {
-    /// Identifier (the file name without `.toml`).
-    pub name: String,
-    /// What people call it.
-    pub title: String,
-    /// Longest the slot may run.
-    pub max_minutes: Option<u32>,
-    /// What happens to items that do not fit.
-    pub overflow: Overflow,
-    /// The recipe.
-    pub parts: Vec<Part>,
-}
-
-/// One step of a playlist.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Part {
-    /// A jingle from the library, by title (station ID, chime).
-    Jingle(String),
-    /// Approved items of a category.
-    Items {
-        /// Which category.
-        category: Category,
-        /// Only this tier, if set.
-        tier: Option<Tier>,
-        /// Only on holidays that expect a greeting.
-        holidays_only: bool,
-        /// Newest first instead of oldest first.
-        newest_first: bool,
-        /// At most this many.
-        limit: Option<usize>,
-    },
-}
-
-/// What to do with items that would make a slot run past its length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overflow {
-    /// Leave them out (they air in the next slot) and say so.
-    Drop,
-    /// Air them anyway; the slot runs long.
-    Extend,
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ScheduleFile {
@@ -183,6 +169,9 @@ struct ScheduleFile {
     once: Vec<RawOnce>,
     #[serde(default)]
     holiday: Vec<RawHoliday>,
+    quiet: Option<quiet::RawQuiet>,
+    #[serde(default)]
+    volume: Vec<quiet::RawVolume>,
 }
 
 #[derive(Deserialize)]
@@ -230,28 +219,6 @@ fn one() -> u32 {
     1
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PlaylistFile {
-    title: Option<String>,
-    max_minutes: Option<u32>,
-    overflow: Option<String>,
-    #[serde(default)]
-    part: Vec<RawPart>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPart {
-    jingle: Option<String>,
-    category: Option<String>,
-    tier: Option<String>,
-    #[serde(default)]
-    holidays_only: bool,
-    order: Option<String>,
-    limit: Option<usize>,
-}
-
 /// Read every `*.toml` in the two folders. Missing folders are an empty programme, reported.
 pub fn load(schedules: &Path, playlists: &Path) -> (Programme, Vec<Problem>) {
     let mut programme = Programme::default();
@@ -276,6 +243,15 @@ pub fn load(schedules: &Path, playlists: &Path) -> (Programme, Vec<Problem>) {
             Ok(raw) => files.push((src, raw)),
             Err(e) => problems.push(src.parse_problem(&e, FIX_SCHEDULE)),
         }
+    }
+    for (src, raw) in &files {
+        quiet::read(
+            src,
+            raw.quiet.as_ref(),
+            &raw.volume,
+            &mut programme,
+            &mut problems,
+        );
     }
     // Holidays first: slots may name them.
     for (src, raw) in &files {
@@ -315,7 +291,7 @@ pub fn load(schedules: &Path, playlists: &Path) -> (Programme, Vec<Problem>) {
 
 const FIX_SCHEDULE: &str =
     "xem schedules/hang-ngay.toml làm mẫu / see schedules/hang-ngay.toml for an example";
-const FIX_PLAYLIST: &str =
+pub(super) const FIX_PLAYLIST: &str =
     "xem playlists/thuong-ngay.toml làm mẫu / see playlists/thuong-ngay.toml for an example";
 
 fn toml_files(dir: &Path, problems: &mut Vec<Problem>) -> Vec<SourceText> {
@@ -349,80 +325,6 @@ fn toml_files(dir: &Path, problems: &mut Vec<Problem>) -> Vec<SourceText> {
             }
         })
         .collect()
-}
-
-fn playlist(
-    src: &SourceText,
-    name: String,
-    raw: PlaylistFile,
-    problems: &mut Vec<Problem>,
-) -> Option<Playlist> {
-    let overflow = match raw.overflow.as_deref() {
-        None | Some("drop") => Overflow::Drop,
-        Some("extend") => Overflow::Extend,
-        Some(other) => {
-            problems.push(src.problem(&["overflow"], format!("overflow = \"{other}\" không hợp lệ / is not valid"), "dùng \"drop\" (bỏ bớt) hoặc \"extend\" (phát quá giờ) / use \"drop\" or \"extend\"".into()));
-            return None;
-        }
-    };
-    let mut parts = Vec::new();
-    for (i, p) in raw.part.into_iter().enumerate() {
-        let at = |key: &str| vec!["part".to_string(), i.to_string(), key.to_string()];
-        let here = |key: &str, msg: String, fix: &str| {
-            let path = at(key);
-            let path: Vec<&str> = path.iter().map(String::as_str).collect();
-            src.problem(&path, msg, fix.into())
-        };
-        match (p.jingle, p.category) {
-            (Some(title), None) => parts.push(Part::Jingle(title)),
-            (None, Some(cat)) => {
-                let category = match cat.parse::<Category>() {
-                    Ok(c) => c,
-                    Err(e) => {
-                        problems.push(here("category", e, "sửa thể loại / fix the category"));
-                        return None;
-                    }
-                };
-                let tier = match p.tier.as_deref().map(str::parse::<Tier>).transpose() {
-                    Ok(t) => t,
-                    Err(e) => {
-                        problems.push(here("tier", e, "dùng normal, priority hoặc emergency / use normal, priority or emergency"));
-                        return None;
-                    }
-                };
-                let newest_first = match p.order.as_deref() {
-                    None | Some("oldest") => false,
-                    Some("newest") => true,
-                    Some(o) => {
-                        problems.push(here(
-                            "order",
-                            format!("order = \"{o}\" không hợp lệ / is not valid"),
-                            "dùng \"oldest\" hoặc \"newest\" / use \"oldest\" or \"newest\"",
-                        ));
-                        return None;
-                    }
-                };
-                parts.push(Part::Items {
-                    category,
-                    tier,
-                    holidays_only: p.holidays_only,
-                    newest_first,
-                    limit: p.limit,
-                });
-            }
-            _ => {
-                problems.push(src.problem(&["part", &i.to_string()], "mỗi phần cần đúng một trong jingle = \"...\" hoặc category = \"...\" / each part needs exactly one of jingle or category".into(), FIX_PLAYLIST.into()));
-                return None;
-            }
-        }
-    }
-    Some(Playlist {
-        title: raw.title.unwrap_or_else(|| name.clone()),
-        name,
-        max_minutes: raw.max_minutes.filter(|m| *m > 0),
-        overflow,
-        parts,
-    })
 }
 
 fn holiday(
@@ -594,14 +496,34 @@ fn recurring_slot(
             return None;
         }
     };
-    check_refs(src, &path, &s.playlist, &s.holidays, programme, problems).then(|| Slot {
+    if !check_refs(src, &path, &s.playlist, &s.holidays, programme, problems) {
+        return None;
+    }
+    let slot = Slot {
         name: s.name.clone(),
         title: s.title.clone().unwrap_or_else(|| s.name.clone()),
         when,
         playlist: s.playlist.clone(),
         zones: s.zones.clone(),
         holidays: s.holidays.clone(),
-    })
+    };
+    check_times(src, &path, &slot, programme, problems);
+    Some(slot)
+}
+
+/// What a slot's time says against the rest of the programme: quiet hours it falls in, and
+/// relays of its playlist that end before it starts.
+fn check_times(
+    src: &SourceText,
+    path: &[&str],
+    slot: &Slot,
+    programme: &Programme,
+    problems: &mut Vec<Problem>,
+) {
+    problems.extend(quiet::slot_in_quiet_hours(src, path, slot, programme));
+    if let Some(p) = programme.playlists.get(&slot.playlist) {
+        problems.extend(playlist::relay_ends_before(src, path, slot, p));
+    }
 }
 
 fn one_off_slot(
@@ -618,14 +540,20 @@ fn one_off_slot(
         problems.push(src.problem(&["once", &idx, "at"], format!("\"{}\" không phải ngày giờ / is not a date and time", o.at), "viết \"YYYY-MM-DD HH:MM\", ví dụ \"2026-12-05 19:30\" / write \"YYYY-MM-DD HH:MM\"".into()));
         return None;
     };
-    check_refs(src, &["once", &idx], &o.playlist, &[], programme, problems).then(|| Slot {
+    let path = ["once", idx.as_str()];
+    if !check_refs(src, &path, &o.playlist, &[], programme, problems) {
+        return None;
+    }
+    let slot = Slot {
         name: o.name.clone(),
         title: o.title.clone().unwrap_or_else(|| o.name.clone()),
         when: When::Once(at),
         playlist: o.playlist.clone(),
         zones: o.zones.clone(),
         holidays: Vec::new(),
-    })
+    };
+    check_times(src, &path, &slot, programme, problems);
+    Some(slot)
 }
 
 fn check_unique_slots(programme: &Programme, problems: &mut Vec<Problem>) {
@@ -687,7 +615,7 @@ fn overlaps(programme: &Programme) -> Vec<Problem> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn write(dir: &Path, name: &str, text: &str) {
@@ -695,7 +623,7 @@ mod tests {
         std::fs::write(dir.join(name), text).unwrap();
     }
 
-    fn load_texts(schedule: &str, playlist: &str) -> (Programme, Vec<Problem>) {
+    pub(crate) fn load_texts(schedule: &str, playlist: &str) -> (Programme, Vec<Problem>) {
         let d = tempfile::tempdir().unwrap();
         write(&d.path().join("s"), "a.toml", schedule);
         write(&d.path().join("p"), "p.toml", playlist);
