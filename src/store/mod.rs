@@ -100,6 +100,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0005-meta.sql")),
         M::up(include_str!("migrations/0006-slogans.sql")),
         M::up(include_str!("migrations/0007-edited-by.sql")),
+        M::up(include_str!("migrations/0008-as-run-outage.sql")),
     ])
 }
 

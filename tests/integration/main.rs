@@ -21,6 +21,7 @@ mod onair;
 mod ops;
 mod programme;
 mod relay;
+mod relay_programme;
 mod security;
 mod service;
 mod speech;

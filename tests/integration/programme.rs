@@ -41,23 +41,23 @@ fn shipped() -> Programme {
     p
 }
 
-fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+pub(crate) fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
     VN.with_ymd_and_hms(y, m, d, h, min, 0)
         .unwrap()
         .with_timezone(&Utc)
 }
 
 /// A station: store, library with the two jingles, an editor and an approver.
-struct Station {
-    dir: tempfile::TempDir,
-    store: Store,
-    library: MediaLibrary,
+pub(crate) struct Station {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) store: Store,
+    pub(crate) library: MediaLibrary,
     editor: loaxa::model::User,
     leader: loaxa::model::User,
 }
 
 impl Station {
-    fn new() -> Station {
+    pub(crate) fn new() -> Station {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("loaxa.sqlite3")).unwrap();
         let library = MediaLibrary::new(dir.path(), store.clone(), LoudnessPolicy::default());
@@ -102,17 +102,26 @@ impl Station {
         from: NaiveDate,
         until: NaiveDate,
     ) -> i64 {
+        self.approved_file(&fixture(file), title, category, tier, from, until)
+    }
+
+    /// An approved item made from the recording at `path`.
+    pub(crate) fn approved_file(
+        &self,
+        path: &Path,
+        title: &str,
+        category: Category,
+        tier: Tier,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> i64 {
         let req = ImportRequest {
-            original_name: file.into(),
+            original_name: path.file_name().unwrap().to_string_lossy().into_owned(),
             title: Some(title.into()),
             category,
             actor: "test".into(),
         };
-        let media = self
-            .library
-            .import_file(&fixture(file), &req)
-            .unwrap()
-            .media;
+        let media = self.library.import_file(path, &req).unwrap().media;
         let new = NewItem {
             media_id: media.id,
             title: title.into(),
@@ -159,6 +168,17 @@ impl Station {
         sync: Box<dyn TimeSync>,
         out: Option<&Path>,
     ) -> (Runner, Arc<Player>) {
+        self.runner_on(clock, programme, sync, out)
+    }
+
+    /// A runner and its player on any clock (a real one for relays).
+    pub(crate) fn runner_on(
+        &self,
+        clock: Arc<dyn Clock>,
+        programme: Programme,
+        sync: Box<dyn TimeSync>,
+        out: Option<&Path>,
+    ) -> (Runner, Arc<Player>) {
         let spec = out.map_or(OutputSpec::Null, |p| OutputSpec::Wav(p.to_path_buf()));
         let player = Arc::new(
             Player::spawn(OutputOptions::new(
@@ -192,7 +212,7 @@ impl Station {
     }
 
     /// Wait (real time) until `done` holds for the as-run log, or fail after `secs`.
-    fn wait_for(
+    pub(crate) fn wait_for(
         &self,
         secs: u64,
         what: &str,
