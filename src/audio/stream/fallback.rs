@@ -165,7 +165,7 @@ mod tests {
         let mut f = Fallback::new(vec![a, b], OUT);
         let mut out = Vec::new();
         // a (0.5 s), pause (1 s), b (0.5 s), pause (1 s), a again.
-        for _ in 0..320 {
+        for _ in 0..360 {
             f.fill(960, &mut out);
         }
         let mono: Vec<f32> = out.chunks(2).map(|c| c[0]).collect();
