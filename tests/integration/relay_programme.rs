@@ -140,7 +140,7 @@ fn a_slot_relays_a_stream_that_dies_and_ends_on_time_with_the_bulletin_after_it(
     server.kill();
     let killed = clock.now();
     drop(feed);
-    let log = s.wait_for(20, "the bulletin to air", |log| {
+    let log = s.wait_for(40, "the bulletin to air", |log| {
         log.iter()
             .any(|e| e.label == "Bản tin xã" && e.outcome == Outcome::Completed)
     });
@@ -157,11 +157,12 @@ fn a_slot_relays_a_stream_that_dies_and_ends_on_time_with_the_bulletin_after_it(
     );
     let outage = line(&log, |e| e.outcome == Outcome::Outage, "outage line");
     assert!(outage.label.contains("VOV1"), "{outage:#?}");
-    near(
-        outage.first_sample_at.unwrap(),
-        killed,
-        1500,
-        "the outage starts when the server died",
+    // Listeners stop hearing the stream once what was buffered before the kill has played.
+    let since = outage.first_sample_at.unwrap();
+    let after_kill = (since - killed).num_milliseconds();
+    assert!(
+        (-200..3000).contains(&after_kill),
+        "the outage starts {after_kill} ms after the kill"
     );
     near(
         outage.last_sample_at.unwrap(),
@@ -186,38 +187,46 @@ fn a_slot_relays_a_stream_that_dies_and_ends_on_time_with_the_bulletin_after_it(
     assert_eq!(sequence(&runs, 0.5), vec![1000, 440, 2000], "{runs:?}");
 }
 
-/// On the simulated clock a relay reaches no stream: its fallback airs for its whole length,
-/// the outage is logged from its start to its end, and the bulletin starts on the minute.
+/// On the simulated clock a relay reaches no stream: its fallback airs for all the time it
+/// has, the outage is logged to its end, and the bulletin starts on the minute. (The service
+/// comes up 50 s into the slot, as in the test above, so the relay has 10 s left.)
 #[test]
 fn on_the_simulated_clock_a_relay_airs_its_fallback_and_ends_on_time() {
     let slot = next_minute(Span::hours(30));
     let (s, programme) = station(slot, "http://127.0.0.1:9/khong-co.mp3");
-    let clock = Arc::new(SimClock::starting_at(slot - Span::seconds(20)));
+    let up = slot + Span::seconds(50);
+    let clock = Arc::new(SimClock::starting_at(up));
     let wav = s.dir.path().join("phat.wav");
     let (runner, player) = s.runner_on(clock, programme, Box::new(TrustedTime), Some(&wav));
-    let log = s.wait_for(30, "the bulletin to air", |log| {
+    let log = s.wait_for(60, "the bulletin to air", |log| {
         log.iter()
             .any(|e| e.label == "Bản tin xã" && e.outcome == Outcome::Completed)
     });
     drop(runner);
     drop(player);
     let end = slot + Span::minutes(1);
+    let relay = line(&log, |e| e.label == "VOV1", "relay line");
+    near(
+        relay.first_sample_at.unwrap(),
+        up,
+        50,
+        "the relay starts at once",
+    );
+    near(
+        relay.last_sample_at.unwrap(),
+        end,
+        50,
+        "and ends on the minute",
+    );
     let outage = line(&log, |e| e.outcome == Outcome::Outage, "outage line");
     // Out from the start: an outage once the monitor's short-gap time has passed.
     near(
         outage.first_sample_at.unwrap(),
-        slot,
+        up,
         200,
         "out from the start",
     );
-    near(outage.last_sample_at.unwrap(), end, 100, "to the end");
-    let relay = line(&log, |e| e.label == "VOV1", "relay line");
-    near(
-        relay.first_sample_at.unwrap(),
-        slot,
-        50,
-        "the relay starts on time",
-    );
+    near(outage.last_sample_at.unwrap(), end, 50, "to the end");
     let bulletin = line(&log, |e| e.label == "Bản tin xã", "bulletin line");
     near(
         bulletin.first_sample_at.unwrap(),
@@ -227,10 +236,10 @@ fn on_the_simulated_clock_a_relay_airs_its_fallback_and_ends_on_time() {
     );
     let pcm = read_wav(&wav);
     let runs = tone_runs(&pcm.samples, pcm.rate);
-    // The 6 s jingle and a second of pause, eight times and 4 s more in the minute.
+    // The 6 s jingle, a second of pause, and 3 s of it again: 10 s; then the bulletin.
     let jingle: f64 = runs.iter().filter(|(b, _)| *b == 440).map(|(_, t)| t).sum();
     assert!(
-        (jingle - 52.0).abs() < 0.2,
+        (jingle - 9.0).abs() < 0.2,
         "{jingle:.2} s of fallback: {runs:?}"
     );
     assert_eq!(sequence(&runs, 0.5), vec![440, 2000], "{runs:?}");
