@@ -142,6 +142,7 @@ mod tests {
             reject_reason: None,
             created_by: 1,
             created_by_name: "x".into(),
+            edited_by: None,
             decided_by: None,
             decided_by_name: None,
             decided_at: None,
