@@ -56,6 +56,9 @@ enum Command {
     /// Cụm loa nhiều thôn / village clusters: the broker setup and the nodes' configs.
     #[command(subcommand)]
     Cluster(cli::cluster::Command),
+    /// HTTPS: tạo chứng chỉ, xem dấu vân tay / make the certificate, show its fingerprint.
+    #[command(subcommand)]
+    Tls(cli::tls::Command),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +81,7 @@ fn main() -> ExitCode {
         Command::Speak(args) => cli::speak::run(cli.config.as_deref(), args),
         Command::Check => cli::check::run(cli.config.as_deref()),
         Command::Cluster(command) => cli::cluster::run(cli.config.as_deref(), command),
+        Command::Tls(command) => cli::tls::run(cli.config.as_deref(), command),
     };
     match result {
         Ok(code) => code,

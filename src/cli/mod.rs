@@ -11,6 +11,7 @@ pub mod play;
 pub mod programme;
 pub mod serve;
 pub mod speak;
+pub mod tls;
 pub mod users;
 
 use std::path::Path;

@@ -33,7 +33,7 @@ pub fn run(config_path: Option<&Path>, args: Args) -> Result<ExitCode> {
     runtime.block_on(async {
         let service = Service::start(loaded.config)?;
         if let Some(path) = service.first_run_link()? {
-            print_first_run_link(service.state.config.web.listen, &path);
+            print_first_run_link(&service.state.config.web, &path);
         }
         service.run(shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)
@@ -42,7 +42,9 @@ pub fn run(config_path: Option<&Path>, args: Args) -> Result<ExitCode> {
 
 /// The one-time link that creates the first administrator, where the person starting the
 /// service will see it.
-fn print_first_run_link(listen: SocketAddr, path: &str) {
+fn print_first_run_link(web: &loaxa::config::WebConfig, path: &str) {
+    let listen = web.listen;
+    let scheme = if web.tls() { "https" } else { "http" };
     let port = listen.port();
     let host = match listen.ip() {
         ip if ip.is_unspecified() => "localhost".to_string(),
@@ -53,7 +55,7 @@ fn print_first_run_link(listen: SocketAddr, path: &str) {
     println!("  Lần chạy đầu: mở liên kết này để tạo tài khoản quản trị (dùng một lần):");
     println!("  First start: open this link to create the administrator (works once):");
     println!();
-    println!("      http://{host}:{port}{path}");
+    println!("      {scheme}://{host}:{port}{path}");
     println!();
     println!("  Từ máy khác trong mạng, thay \"{host}\" bằng địa chỉ IP của máy này.");
     println!(

@@ -23,13 +23,6 @@ pub struct WebConfig {
     pub max_upload_mb: u64,
     /// How long a sign-in lasts at most, in hours. Default 12 (a working day).
     pub session_hours: u32,
-    /// Minutes without a request after which an editor's or approver's sign-in ends.
-    /// Default 120.
-    pub idle_minutes: u32,
-    /// Minutes without a request after which an operator's or admin's sign-in ends: they can
-    /// take over every loudspeaker, so a phone left on a desk must not stay signed in.
-    /// Default 30.
-    pub idle_minutes_privileged: u32,
     /// Mark cookies `Secure` although this server speaks plain HTTP: set when a reverse proxy
     /// serves the UI over HTTPS. Default false; on by itself when `tls_cert` is set, or when a
     /// trusted proxy says `X-Forwarded-Proto: https`.
@@ -62,8 +55,6 @@ impl Default for WebConfig {
             listen: SocketAddr::from(([0, 0, 0, 0], 8080)),
             max_upload_mb: 200,
             session_hours: 12,
-            idle_minutes: 120,
-            idle_minutes_privileged: 30,
             secure_cookies: false,
             min_free_mb: 128,
             trusted_proxies: Vec::new(),
@@ -112,18 +103,6 @@ impl WebConfig {
                 format!("{} giờ / hours", self.session_hours),
                 "dùng 1…720, thường là 12 / use 1…720, usually 12",
             );
-        }
-        for (key, minutes) in [
-            ("idle_minutes", self.idle_minutes),
-            ("idle_minutes_privileged", self.idle_minutes_privileged),
-        ] {
-            if !(1..=24 * 60).contains(&minutes) {
-                note(
-                    key,
-                    format!("{minutes} phút / minutes"),
-                    "dùng 1…1440 / use 1…1440",
-                );
-            }
         }
         for (key, seconds) in [
             ("request_timeout_seconds", self.request_timeout_seconds),

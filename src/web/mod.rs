@@ -46,6 +46,12 @@ pub fn app(state: AppState) -> Router {
     // Each route's own limit is `limits::enforce`'s; this ceiling is the one the upload
     // routes' multipart extractor keeps.
     let body_limit = state.config.web.max_upload_mb.saturating_mul(1_000_000) as usize + (1 << 20);
+    // Served over HTTPS by this binary: browsers come back only over HTTPS for a year.
+    let hsts = state
+        .config
+        .web
+        .tls()
+        .then(|| HeaderValue::from_static("max-age=31536000"));
     Router::new()
         .merge(pages::router())
         .nest("/api/v1", api::router())
@@ -74,6 +80,10 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::response::Response| hsts.clone(),
         ))
         .with_state(state)
 }

@@ -709,3 +709,76 @@ async fn signed_in_pages_are_not_kept_in_caches() {
         );
     }
 }
+
+// ---- 6. HTTPS ----
+
+#[tokio::test]
+async fn https_answers_a_real_tls_client_with_secure_cookies_and_hsts_and_refuses_plain_http() {
+    use rustls::pki_types::pem::PemObject;
+    let certs = tempfile::tempdir().unwrap();
+    let made =
+        loaxa::web::tls::make_certificate(certs.path(), &["localhost".into(), "127.0.0.1".into()])
+            .unwrap();
+    let (cert, key) = (made.cert.clone(), made.key.clone());
+    let server = running(move |c| {
+        c.web.tls_cert = cert;
+        c.web.tls_key = key;
+    })
+    .await;
+
+    // A TLS client that trusts this certificate only, as a phone does once staff accept it.
+    let mut roots = rustls::RootCertStore::empty();
+    for c in rustls::pki_types::CertificateDer::pem_file_iter(&made.cert).unwrap() {
+        roots.add(c.unwrap()).unwrap();
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let client = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(client));
+    let tcp = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+    let mut tls = connector.connect(name, tcp).await.unwrap();
+    let presented = tls.get_ref().1.peer_certificates().unwrap()[0].clone();
+    assert_eq!(
+        loaxa::web::tls::fingerprint(&presented),
+        made.fingerprint,
+        "the fingerprint staff are shown is the certificate served"
+    );
+    tls.write_all(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = tls.read_to_end(&mut answer).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let lines: Vec<String> = answer.lines().map(str::to_lowercase).collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("strict-transport-security: max-age=")),
+        "HSTS: {answer}"
+    );
+    let cookie = lines
+        .iter()
+        .find(|l| l.starts_with("set-cookie: loaxa_login="))
+        .expect("the login form's cookie");
+    assert!(cookie.contains("; secure"), "{cookie}");
+
+    // Plain HTTP to the HTTPS port: a short plain answer saying to use https://, then closed.
+    let mut plain = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    plain
+        .write_all(b"GET /login HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), plain.read_to_end(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("https://"), "{answer}");
+}
