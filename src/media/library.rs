@@ -155,8 +155,10 @@ impl MediaLibrary {
         self.data_dir.join(&m.file)
     }
 
-    /// Start receiving a recording of at most `limit` bytes.
-    pub fn begin(&self, limit: u64) -> Result<Incoming, ImportError> {
+    /// A fresh path in the incoming folder for a file being made (a recording being received,
+    /// a text being read aloud): named so that [`MediaLibrary::sweep_incoming`] removes it if
+    /// a crash leaves it behind. The caller removes it when done.
+    pub fn scratch_path(&self) -> Result<PathBuf, ImportError> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let dir = self.incoming_dir();
         fs::create_dir_all(&dir).map_err(|source| ImportError::Io {
@@ -167,7 +169,12 @@ impl MediaLibrary {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path = dir.join(format!("{}-{nanos}-{n}.part", std::process::id()));
+        Ok(dir.join(format!("{}-{nanos}-{n}.part", std::process::id())))
+    }
+
+    /// Start receiving a recording of at most `limit` bytes.
+    pub fn begin(&self, limit: u64) -> Result<Incoming, ImportError> {
+        let path = self.scratch_path()?;
         let file = File::create(&path).map_err(|source| ImportError::Io {
             path: path.clone(),
             source,

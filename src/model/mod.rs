@@ -1,7 +1,7 @@
 //! The plain types every layer shares: what the store keeps, the rules decide on, the pages
 //! show and the API sends, in one place at the bottom of the crate.
 //!
-//! Owns the content kinds' records ([`item`], [`slogan`], [`media`]), their review state
+//! Owns the content kinds' records ([`item`], [`slogan`], [`bulletin`], [`media`]), their review state
 //! ([`review`]), people ([`account`]), the logs' lines ([`asrun`], [`audit`]), the panel's
 //! colours ([`panel`]) and what live pages hear ([`event`]). Types here hold data and
 //! the pure facts about it (a role's capabilities, a colour a panel can show); they know
@@ -46,6 +46,7 @@ macro_rules! names {
 pub mod account;
 pub mod asrun;
 pub mod audit;
+pub mod bulletin;
 pub mod event;
 pub mod item;
 pub mod media;
@@ -54,6 +55,7 @@ pub mod review;
 pub mod slogan;
 
 pub use account::{Capability, Role, User};
+pub use bulletin::{Bulletin, NewBulletin};
 pub use event::Event;
 pub use item::{Item, NewItem, Tier};
 pub use media::{Analysis, Category, Media, NewMedia};

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::{Action, Kind, ReviewError, Standing, Step, apply};
 use crate::model::{Event, Item, NewItem, ReviewState};
 use crate::store::review::Reviewed;
-use crate::store::{items, media};
+use crate::store::{bulletins, items, media};
 use crate::text::clean_line;
 
 /// Longest title, in characters.
@@ -93,6 +93,16 @@ impl Kind for Items {
             zones: names(&new.zones),
             ..new.clone()
         })
+    }
+
+    fn check_edit(conn: &Connection, item: &Item, _: &()) -> Result<(), ReviewError> {
+        if bulletins::is_bulletin(conn, item.id)? {
+            return Err(ReviewError::Invalid(format!(
+                "đây là bản tin văn bản: hãy sửa nội dung ở /bulletins/{id}, máy sẽ đọc lại / this is a typed bulletin: edit its text at /bulletins/{id} and it is read again",
+                id = item.id
+            )));
+        }
+        Ok(())
     }
 
     fn described(new: &NewItem) -> Value {

@@ -1,5 +1,5 @@
 //! One review lifecycle for everything the public hears or sees only once a leader approved it:
-//! broadcast items, panel slogans and, next, typed bulletins.
+//! broadcast items, panel slogans and typed bulletins.
 //!
 //! Each follows draft → submitted → approved or rejected → (items) expired. [`rules`] is the
 //! whole rulebook as one pure function: given the state, who made the version under review
@@ -11,11 +11,13 @@
 //!
 //! A kind of content is a [`Kind`]: its content type, its table, how its content is checked
 //! and what its audit entries say. Owns the rules; must not touch the web, and knows each kind
-//! only through that trait (the kinds live with what they need: [`items`] here, slogans in
-//! `display::slogans`).
+//! only through that trait (the kinds live with what they need: [`items`] and [`bulletins`]
+//! here, slogans in `display::slogans`).
 
+pub mod bulletins;
 pub mod items;
 
+pub use bulletins::Bulletins;
 pub use items::Items;
 
 use rusqlite::{Connection, Transaction};
@@ -210,6 +212,16 @@ pub trait Kind: Send + Sync + 'static {
     ) -> rusqlite::Result<usize>;
     /// Where a stored one is in its review.
     fn standing(record: &Self::Record) -> Standing;
+    /// The slow work a creation or an edit needs before its transaction, on a blocking thread
+    /// and outside the store's lock (a typed bulletin is read into a recording here); `actor`
+    /// is who asked. Default: none.
+    fn prepare(
+        _ctx: &Self::Context,
+        content: Self::Content,
+        _actor: &User,
+    ) -> Result<Self::Content, ReviewError> {
+        Ok(content)
+    }
     /// Check and clean what staff wrote.
     fn validate(
         conn: &Connection,
@@ -219,6 +231,15 @@ pub trait Kind: Send + Sync + 'static {
     /// A last check of a stored one before it is approved (the panel may have changed since
     /// it was written). Default: none.
     fn check_approval(
+        _conn: &Connection,
+        _record: &Self::Record,
+        _ctx: &Self::Context,
+    ) -> Result<(), ReviewError> {
+        Ok(())
+    }
+    /// Whether a stored one may be edited as this kind (a typed bulletin's item is edited
+    /// through its text, not as a plain item). Default: yes.
+    fn check_edit(
         _conn: &Connection,
         _record: &Self::Record,
         _ctx: &Self::Context,
@@ -320,7 +341,8 @@ pub fn reject_reason(reason: &str) -> Result<String, ReviewError> {
     Ok(reason)
 }
 
-fn not_found<K: Kind>(id: i64) -> ReviewError {
+/// The refusal for an id of kind `K` that names nothing.
+pub fn not_found<K: Kind>(id: i64) -> ReviewError {
     let (vi, en) = K::NAME;
     ReviewError::NotFound(format!("{vi} / {en} {id}"))
 }
@@ -370,6 +392,7 @@ pub fn apply<K: Kind>(
     let mut detail = Map::new();
     let changed = match &action {
         Action::Edit(content) => {
+            K::check_edit(&tx, &current, ctx)?;
             let content = K::validate(&tx, content, ctx)?;
             if let Value::Object(fields) = K::edited(&content) {
                 detail = fields;

@@ -1,8 +1,9 @@
 //! Reviewing content of one kind on the running station: the same steps for every kind, each a
-//! call to the review rules on a blocking thread followed by what the kind's running parts do
+//! call to the review rules on a blocking thread (after the kind's slow preparation, outside
+//! the store's lock) followed by what the kind's running parts do
 //! and what live pages hear.
 
-use crate::model::{ReviewState, User};
+use crate::model::{Capability, ReviewState, User};
 use crate::review::{self, Action, Kind, ReviewError, Step};
 use crate::station::Bus;
 use crate::store::{Store, StoreError};
@@ -51,6 +52,7 @@ impl<K: Kind> Reviews<K> {
         content: K::Content,
         submit: bool,
     ) -> Result<K::Record, ReviewError> {
+        let (actor, content) = self.prepared(actor, content).await?;
         let ctx = self.ctx.clone();
         let (id, record) = self
             .store
@@ -76,6 +78,20 @@ impl<K: Kind> Reviews<K> {
         action: Action<K::Content>,
     ) -> Result<K::Record, ReviewError> {
         let step = action.step();
+        let action = match action {
+            Action::Edit(content) => {
+                // Refused edits are refused before the slow part, which would keep a recording.
+                let current = self
+                    .get(id)
+                    .await?
+                    .ok_or_else(|| review::not_found::<K>(id))?;
+                let standing = K::standing(&current);
+                review::rules(&standing, Step::Edit, Some(&actor))?;
+                let (_, content) = self.prepared(actor.clone(), content).await?;
+                Action::Edit(content)
+            }
+            other => other,
+        };
         let ctx = self.ctx.clone();
         let record = self
             .store
@@ -83,6 +99,25 @@ impl<K: Kind> Reviews<K> {
             .await?;
         self.announce(id, Some(step))?;
         Ok(record)
+    }
+
+    /// `content` after the kind's slow preparation (a bulletin read aloud), on a blocking
+    /// thread so neither the async threads nor the store wait for it.
+    async fn prepared(
+        &self,
+        actor: User,
+        content: K::Content,
+    ) -> Result<(User, K::Content), ReviewError> {
+        if !actor.role.can(Capability::Edit) {
+            return Err(ReviewError::Forbidden);
+        }
+        let ctx = self.ctx.clone();
+        tokio::task::spawn_blocking(move || {
+            let content = K::prepare(&ctx, content, &actor)?;
+            Ok((actor, content))
+        })
+        .await
+        .map_err(|e| ReviewError::Store(StoreError::Task(e.to_string())))?
     }
 
     /// After a committed change: the kind's effects, then the event live pages hear.

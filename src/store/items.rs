@@ -7,11 +7,13 @@ use super::parsed;
 use super::review::{self, Content, Reviewed};
 use crate::model::{Category, Item, NewItem, ReviewState, Tier};
 
-const COLUMNS: &str = "i.id, i.media_id, i.title, i.category, i.tier, i.state, i.air_from, \
+/// The columns an [`Item`] is read from (with [`FROM`]), in [`from_row`]'s order.
+pub(super) const COLUMNS: &str = "i.id, i.media_id, i.title, i.category, i.tier, i.state, i.air_from, \
     i.air_until, i.slots, i.zones, i.reject_reason, i.created_by, c.display_name, i.decided_by, \
     d.display_name, i.decided_at, i.created_at, i.updated_at, m.duration_ms, m.file, m.gain_db, i.edited_by";
 
-const FROM: &str = "FROM items i JOIN users c ON c.id = i.created_by \
+/// The tables [`COLUMNS`] come from, the item as `i`.
+pub(super) const FROM: &str = "FROM items i JOIN users c ON c.id = i.created_by \
     LEFT JOIN users d ON d.id = i.decided_by JOIN media m ON m.id = i.media_id";
 
 fn date(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
@@ -24,7 +26,8 @@ fn list_of(r: &Row<'_>, i: usize) -> rusqlite::Result<Vec<String>> {
     Ok(serde_json::from_str(&s).unwrap_or_default())
 }
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
+/// An item from a row of [`COLUMNS`] (its first 22 columns).
+pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
     Ok(Item {
         id: r.get(0)?,
         media_id: r.get(1)?,

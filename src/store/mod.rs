@@ -10,6 +10,7 @@
 
 pub mod asrun;
 pub mod audit;
+pub mod bulletins;
 pub mod items;
 pub mod media;
 pub mod meta;
@@ -101,6 +102,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0006-slogans.sql")),
         M::up(include_str!("migrations/0007-edited-by.sql")),
         M::up(include_str!("migrations/0008-as-run-outage.sql")),
+        M::up(include_str!("migrations/0009-bulletins.sql")),
     ])
 }
 

@@ -8,7 +8,7 @@ use axum::extract::FromRef;
 use super::AppState;
 use super::error::AppError;
 use crate::display::slogans::Slogans;
-use crate::review::{Items, Kind};
+use crate::review::{Bulletins, Items, Kind};
 use crate::station::Reviews;
 
 /// A reviewed kind as the web serves it.
@@ -31,6 +31,16 @@ impl Reviewed for Items {
 
     fn page_after(id: i64) -> String {
         format!("/items/{id}")
+    }
+}
+
+impl Reviewed for Bulletins {
+    fn context(state: &AppState) -> Self::Context {
+        state.narrator.clone()
+    }
+
+    fn page_after(id: i64) -> String {
+        format!("/bulletins/{id}")
     }
 }
 

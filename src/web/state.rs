@@ -16,6 +16,7 @@ use crate::display::board::Board;
 use crate::display::driver::PanelDriver;
 use crate::emergency::Emergency;
 use crate::media::MediaLibrary;
+use crate::review::bulletins::Narrator;
 use crate::schedule::Timetable;
 use crate::station::{Bus, Station};
 use crate::store::Store;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub board: Arc<Board>,
     /// The running panel loop, if a panel is configured.
     pub panel: Option<Arc<PanelDriver>>,
+    /// Reads typed bulletins aloud into the library.
+    pub narrator: Arc<Narrator>,
 }
 
 impl AppState {
@@ -52,6 +55,7 @@ impl AppState {
     pub fn new(config: Arc<Config>, station: Station) -> AppState {
         AppState {
             uploads: Uploads::new(station.library.clone(), &config),
+            narrator: Arc::new(Narrator::new(&config.speech, station.library.clone())),
             store: station.store,
             library: station.library,
             player: station.player,
@@ -100,4 +104,5 @@ parts!(
     emergency: Emergency,
     board: Arc<Board>,
     panel: Option<Arc<PanelDriver>>,
+    narrator: Arc<Narrator>,
 );

@@ -322,8 +322,105 @@ async fn from_first_start_to_an_approved_broadcast_in_a_real_browser() {
     site.shot("audit").await;
     site.go("/settings").await;
     site.shot("settings").await;
+    site.logout().await;
+
+    typed_bulletin_journey(&site).await;
 
     site.client.close().await.ok();
     let _ = stop_tx.send(());
     let _ = server.await;
+}
+
+/// The page at 390×844 and 1366×900 into `target/screenshots/`, refusing sideways scroll on
+/// the phone.
+async fn shot_phone_and_desktop(site: &Site, name: &str) {
+    for (w, h, size) in [(390, 844, "phone"), (1366, 900, "desktop")] {
+        site.client.set_window_size(w, h).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let png = site.client.screenshot().await.unwrap();
+        std::fs::write(site.shots.join(format!("{name}-{size}.png")), png).unwrap();
+        let wide = site
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            wide.as_i64().unwrap_or(1) <= 0,
+            "{name} scrolls sideways by {wide} px at {w} px"
+        );
+    }
+    site.client.set_window_size(390, 844).await.unwrap();
+}
+
+/// An editor writes a typed bulletin on the phone and submits it; the chairman hears the
+/// recording the voice made, reads the text and what the voice read, and approves.
+async fn typed_bulletin_journey(site: &Site) {
+    site.client.set_window_size(390, 844).await.unwrap();
+    site.login("bientap").await;
+    site.go("/items").await;
+    site.click_to_next_page("a[href='/bulletins/new']").await;
+    site.fill("input[name=title]", "Lịch cắt điện thôn 3").await;
+    site.fill(
+        "textarea[name=text]",
+        "Điện lực thông báo: cắt điện từ 7h30 đến 11h ngày 12/12/2026 để bảo dưỡng đường dây. Liên hệ 0912 345 678.",
+    )
+    .await;
+    site.client
+        .find(Locator::Css("select[name=voice]"))
+        .await
+        .unwrap()
+        .select_by_value("vi-central")
+        .await
+        .unwrap();
+    shot_phone_and_desktop(site, "bulletin-new").await;
+    site.click_to_next_page("form[action='/bulletins/new'] button.primary")
+        .await;
+    let path = site.path().await;
+    assert!(path.starts_with("/bulletins/"), "the bulletin page: {path}");
+    let page = site.text().await;
+    assert!(page.contains("Chờ duyệt"), "submitted: {page}");
+    assert!(
+        page.contains("bảy giờ ba mươi"),
+        "what the voice read: {page}"
+    );
+    shot_phone_and_desktop(site, "bulletin-submitted").await;
+    site.logout().await;
+
+    site.login("chutich").await;
+    site.go("/approvals").await;
+    let card = site.text().await;
+    assert!(card.contains("Lịch cắt điện thôn 3"), "{card}");
+    assert!(
+        card.contains("không chín một hai"),
+        "the phone read digit by digit: {card}"
+    );
+    shot_phone_and_desktop(site, "bulletin-approval").await;
+    let played = site
+        .client
+        .execute(
+            "const a = document.querySelector('[id^=bulletin-] audio'); a.muted = true; \
+             return a.play().then(() => new Promise(r => setTimeout(() => r([a.duration, a.currentTime]), 600)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        played[0].as_f64().unwrap() > 4.0 && played[1].as_f64().unwrap() > 0.1,
+        "the spoken recording plays in the page: {played}"
+    );
+    site.click_to_next_page("[id^=bulletin-] form[action$='/approve'] button")
+        .await;
+    assert_eq!(site.path().await, "/approvals");
+    site.go(&path).await;
+    assert!(site.text().await.contains("Đã duyệt"));
+    shot_phone_and_desktop(site, "bulletin-approved").await;
+    site.go("/programme").await;
+    assert!(
+        site.text().await.contains("Lịch cắt điện thôn 3"),
+        "in the programme"
+    );
+    site.logout().await;
 }

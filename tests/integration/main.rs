@@ -8,6 +8,7 @@ mod common;
 
 mod api_fuzz;
 mod browser;
+mod bulletins;
 mod cli;
 mod cluster;
 mod crash;

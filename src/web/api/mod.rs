@@ -46,6 +46,11 @@ pub fn router() -> Router<AppState> {
         .route("/display", get(display::status))
         .route("/display/preview.png", get(display::preview))
         .merge(review::slogans::routes())
+        .merge(
+            review::bulletins::routes().layer(axum::extract::DefaultBodyLimit::max(
+                super::pages::BULLETIN_BODY,
+            )),
+        )
         .fallback(no_such_path)
 }
 
@@ -79,6 +84,9 @@ async fn no_such_path(
         review::slogans::list, review::slogans::create, review::slogans::get,
         review::slogans::edit, review::slogans::submit, review::slogans::withdraw,
         review::slogans::approve, review::slogans::reject,
+        review::bulletins::list, review::bulletins::create, review::bulletins::get,
+        review::bulletins::edit, review::bulletins::submit, review::bulletins::withdraw,
+        review::bulletins::approve, review::bulletins::reject,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&Security, &CommonErrors),

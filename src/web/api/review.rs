@@ -249,3 +249,25 @@ reviewed_api! {
         },
     }
 }
+
+reviewed_api! {
+    mod bulletins for crate::review::Bulletins {
+        tag: "bulletins",
+        paths: { list: "/bulletins", one: "/bulletins/{id}", submit: "/bulletins/{id}/submit",
+            withdraw: "/bulletins/{id}/withdraw", approve: "/bulletins/{id}/approve",
+            reject: "/bulletins/{id}/reject" },
+        content: NewBulletin,
+        record: Bulletin,
+        create_responses: [(status = 400, description = "Nothing to read, too long, or a voice not offered or not installed", body = ErrorBody)],
+        docs: {
+            list: "Typed bulletins (bản tin văn bản), newest first. Each is also an item (same id) and airs as one.",
+            create: "Write a typed bulletin: the station reads `text` in `voice` at `rate` into a recording in the library (measured and levelled like an upload) and keeps a draft. The answer's `media_id` is that recording and `reading` exactly what the voice read. A voice that is not installed is a 400 naming what to install. Body at most 128 KiB, `text` at most 5000 characters.",
+            get: "One typed bulletin, with its text, voice, rate, reading and recording.",
+            edit: "Change a typed bulletin: it is read again into a new recording and goes back to draft.",
+            submit: "Send a draft (or rejected) bulletin to the leaders.",
+            withdraw: "Take back a submission.",
+            approve: "Approve a submitted bulletin (approvers; never one's own): it airs as an item in the slots its category and `slots` fit.",
+            reject: "Send a submitted bulletin back with a reason.",
+        },
+    }
+}

@@ -11,9 +11,9 @@ use serde::Deserialize;
 
 use super::{Chrome, duration, local_str, render};
 use crate::model::{Category, Item, NewItem, ReviewState, Tier};
-use crate::review::{Action, Allowed, Items, Kind};
+use crate::review::{Action, Allowed, Bulletins, Items, Kind};
 use crate::station::Reviews;
-use crate::store::{Store, audit, items, media};
+use crate::store::{Store, audit, bulletins, items, media};
 use std::sync::Arc;
 
 use crate::config::Config;
@@ -24,25 +24,26 @@ use crate::web::review::missing;
 use crate::web::upload::{self, Uploads};
 
 /// An item as a list row or a detail page shows it.
-struct View {
-    id: i64,
-    media_id: i64,
-    title: String,
-    category: &'static str,
-    tier: &'static str,
-    tier_class: &'static str,
-    state: &'static str,
-    state_class: &'static str,
-    window: String,
-    slots: String,
-    zones: String,
-    duration: String,
-    created_by: String,
-    decided: String,
-    reject_reason: Option<String>,
+pub(super) struct View {
+    pub(super) id: i64,
+    pub(super) media_id: i64,
+    pub(super) title: String,
+    pub(super) category: &'static str,
+    pub(super) tier: &'static str,
+    pub(super) tier_class: &'static str,
+    pub(super) state: &'static str,
+    pub(super) state_class: &'static str,
+    pub(super) window: String,
+    pub(super) slots: String,
+    pub(super) zones: String,
+    pub(super) duration: String,
+    pub(super) created_by: String,
+    pub(super) decided: String,
+    pub(super) reject_reason: Option<String>,
 }
 
-fn view(item: &Item, user: &PageUser, tz: chrono_tz::Tz) -> View {
+/// `item` as `user` reads it, times in `tz`.
+pub(super) fn view(item: &Item, user: &PageUser, tz: chrono_tz::Tz) -> View {
     let t = user.lang.text();
     let fmt =
         |d: Option<NaiveDate>| d.map_or("…".to_string(), |d| d.format("%d/%m/%Y").to_string());
@@ -122,6 +123,7 @@ pub async fn list(
 struct ApprovalsPage {
     c: Chrome,
     rows: Vec<(View, bool)>,
+    bulletins: Vec<(super::bulletins::BulletinView, bool)>,
     slogans: Vec<super::display::Pending>,
 }
 
@@ -131,24 +133,39 @@ pub async fn approvals(
     State(config): State<Arc<Config>>,
     State(items): State<Reviews<Items>>,
     State(slogans): State<Reviews<Slogans>>,
+    State(bulletins): State<Reviews<Bulletins>>,
     user: Page<CanApprove>,
 ) -> Result<Response, PageError> {
     let c = Chrome::new(&store, &user, "approvals").await?;
-    let list = items
-        .list(Some(ReviewState::Submitted))
-        .await
-        .map_err(|e| user.err(e))?;
+    let waiting = Some(ReviewState::Submitted);
+    let list = items.list(waiting).await.map_err(|e| user.err(e))?;
+    let typed = bulletins.list(waiting).await.map_err(|e| user.err(e))?;
     let tz = config.timezone;
     let me = &user.authed.user;
+    // A typed bulletin is an item too: its card shows its text, so it is not shown twice.
     let rows = list
         .iter()
+        .filter(|i| !typed.iter().any(|b| b.item.id == i.id))
         .map(|i| {
             let decide = Allowed::of(&Items::standing(i), me).decide;
             (view(i, &user, tz), !decide)
         })
         .collect();
+    let bulletins = typed
+        .iter()
+        .map(|b| {
+            let decide = Allowed::of(&Bulletins::standing(b), me).decide;
+            (super::bulletins::bulletin_view(b, &user, tz), !decide)
+        })
+        .collect();
     let slogans = super::display::pending(config.timezone, &slogans, &user).await?;
-    Ok(render(ApprovalsPage { c, rows, slogans }, user.lang))
+    let page = ApprovalsPage {
+        c,
+        rows,
+        bulletins,
+        slogans,
+    };
+    Ok(render(page, user.lang))
 }
 
 #[derive(Template)]
@@ -164,13 +181,16 @@ struct ItemPage {
     history: Vec<(String, String, String)>,
 }
 
-/// `GET /items/{id}`.
+/// `GET /items/{id}`; a typed bulletin's item is shown on its own page.
 pub async fn detail(
     State(store): State<Store>,
     State(config): State<Arc<Config>>,
     user: Page<CanView>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
+    if is_bulletin(&store, &user, id).await? {
+        return Ok(Redirect::to(&format!("/bulletins/{id}")).into_response());
+    }
     let c = Chrome::new(&store, &user, "items").await?;
     let (item, log) = store
         .run(move |c| {
@@ -300,7 +320,15 @@ pub async fn new_form(
     form_page(&store, &config, &user, None, q.media).await
 }
 
-/// `GET /items/{id}/edit`.
+/// Whether item `id` is a typed bulletin (edited and shown through its text).
+async fn is_bulletin(store: &Store, user: &PageUser, id: i64) -> Result<bool, PageError> {
+    store
+        .run(move |c| Ok(bulletins::is_bulletin(c, id)?))
+        .await
+        .map_err(|e| user.err(e))
+}
+
+/// `GET /items/{id}/edit`; a typed bulletin's text is edited on its own form.
 pub async fn edit_form(
     State(store): State<Store>,
     State(config): State<Arc<Config>>,
@@ -308,6 +336,9 @@ pub async fn edit_form(
     user: Page<CanEdit>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
+    if is_bulletin(&store, &user, id).await? {
+        return Ok(Redirect::to(&format!("/bulletins/{id}/edit")).into_response());
+    }
     let item = items.get(id).await.map_err(|e| user.err(e))?;
     let item = item.ok_or_else(|| user.err(missing::<Items>(id)))?;
     form_page(&store, &config, &user, Some(item), None).await

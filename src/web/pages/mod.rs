@@ -4,6 +4,7 @@
 
 mod asrun;
 mod audit;
+mod bulletins;
 mod dashboard;
 mod display;
 mod emergency;
@@ -27,7 +28,7 @@ use super::error::PageError;
 use super::i18n::{Lang, Text};
 use crate::display::slogans::Slogans;
 use crate::model::{Capability, ReviewState};
-use crate::review::{Items, Kind};
+use crate::review::{Bulletins, Items, Kind};
 use crate::store::Store;
 
 /// Every page route.
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
             get(items::edit_form).post(items::update),
         )
         .route("/approvals", get(items::approvals))
+        .merge(bulletin_routes())
         .route("/programme", get(programme::page))
         .route("/display", get(display::page))
         .route(
@@ -71,6 +73,27 @@ pub fn router() -> Router<AppState> {
         .merge(review::routes::<Items>("/items"))
         .merge(review::routes::<Slogans>("/display/slogans"))
 }
+
+/// Typed bulletins' pages and steps, whose forms carry a text, not a file: their bodies are
+/// limited to what 5000 characters need, not to an upload's size.
+fn bulletin_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/bulletins/new",
+            get(bulletins::new_form).post(bulletins::create),
+        )
+        .route("/bulletins/{id}", get(bulletins::detail))
+        .route(
+            "/bulletins/{id}/edit",
+            get(bulletins::edit_form).post(bulletins::update),
+        )
+        .merge(review::routes::<Bulletins>("/bulletins"))
+        .layer(axum::extract::DefaultBodyLimit::max(BULLETIN_BODY))
+}
+
+/// Largest body a typed bulletin's form or JSON may have: 5000 characters of Vietnamese,
+/// percent-encoded, with the other fields.
+pub const BULLETIN_BODY: usize = 128 * 1024;
 
 /// The header and menu every signed-in page shares.
 pub struct Chrome {

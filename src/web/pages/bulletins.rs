@@ -1,0 +1,378 @@
+//! Typed bulletins' pages: the form (write the notice, choose the voice and rate, and when and
+//! where it airs), and the detail page with the recording the voice made, the text and what
+//! the voice read. A refusal (a voice not installed, a text with nothing to read) comes back in
+//! the form with what was typed. Steps (submit, approve…) go through [`super::review`].
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+
+use super::items::{View, view};
+use super::{Chrome, local_str, render};
+use crate::config::Config;
+use crate::model::{Bulletin, Category, NewBulletin, Tier};
+use crate::review::bulletins::Narrator;
+use crate::review::{Action, Allowed, Bulletins, Kind, ReviewError};
+use crate::speech::NATURAL_RATE;
+use crate::station::Reviews;
+use crate::store::{Store, audit};
+use crate::web::auth::*;
+use crate::web::error::{AppError, PageError};
+use crate::web::i18n::Lang;
+use crate::web::review::missing;
+
+/// A voice's name as people choose it: the dialect, then the name the API takes.
+pub(super) fn voice_label(lang: Lang, name: &str) -> String {
+    let (vi, en) = match name {
+        "vi" => ("Giọng Bắc", "Northern"),
+        "vi-central" => ("Giọng Trung", "Central"),
+        "vi-south" => ("Giọng Nam", "Southern"),
+        _ => ("Giọng Piper", "Piper voice"),
+    };
+    let file = name.rsplit('/').next().unwrap_or(name);
+    match lang {
+        Lang::Vi => format!("{vi} ({file})"),
+        Lang::En => format!("{en} ({file})"),
+    }
+}
+
+/// A bulletin as its detail page and the approval card show it.
+pub(super) struct BulletinView {
+    /// The item it airs as.
+    pub(super) item: View,
+    /// The text as written.
+    pub(super) text: String,
+    /// What the voice read.
+    pub(super) reading: String,
+    /// The voice, in words.
+    pub(super) voice: String,
+    /// Words per minute.
+    pub(super) rate: u16,
+}
+
+/// `b` as `user` reads it, times in `tz`.
+pub(super) fn bulletin_view(b: &Bulletin, user: &PageUser, tz: chrono_tz::Tz) -> BulletinView {
+    BulletinView {
+        item: view(&b.item, user, tz),
+        text: b.text.clone(),
+        reading: b.reading.clone(),
+        voice: voice_label(user.lang, &b.voice),
+        rate: b.rate,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "bulletin.html")]
+struct DetailPage {
+    c: Chrome,
+    b: BulletinView,
+    can_edit: bool,
+    can_submit: bool,
+    can_withdraw: bool,
+    can_decide: bool,
+    own: bool,
+    history: Vec<(String, String, String)>,
+}
+
+/// `GET /bulletins/{id}`.
+pub async fn detail(
+    State(store): State<Store>,
+    State(config): State<Arc<Config>>,
+    user: Page<CanView>,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let c = Chrome::new(&store, &user, "items").await?;
+    let (bulletin, log) = store
+        .run(move |c| {
+            let bulletin = Bulletins::get(c, id)?;
+            // Its own steps, and those taken on it as an item (expiry, the items' buttons).
+            let mut log = audit::for_subject(c, &format!("bulletin:{id}"))?;
+            log.extend(audit::for_subject(c, &format!("item:{id}"))?);
+            log.sort_by(|a, b| a.at.cmp(&b.at));
+            Ok((bulletin, log))
+        })
+        .await
+        .map_err(|e| user.err(e))?;
+    let bulletin = bulletin.ok_or_else(|| user.err(missing::<Bulletins>(id)))?;
+    let tz = config.timezone;
+    let me = &user.authed.user;
+    let allowed = Allowed::of(&Bulletins::standing(&bulletin), me);
+    let page = DetailPage {
+        own: bulletin.item.created_by == me.id,
+        can_edit: allowed.edit,
+        can_submit: allowed.submit,
+        can_withdraw: allowed.withdraw,
+        can_decide: allowed.decide,
+        history: log
+            .into_iter()
+            .map(|e| (local_str(&e.at, tz), e.actor, e.action))
+            .collect(),
+        b: bulletin_view(&bulletin, &user, tz),
+        c,
+    };
+    Ok(render(page, user.lang))
+}
+
+#[derive(Template)]
+#[template(path = "bulletin_form.html")]
+struct FormPage {
+    c: Chrome,
+    editing: Option<i64>,
+    error: Option<String>,
+    title: String,
+    text: String,
+    voices: Vec<(String, String, bool)>,
+    rate: String,
+    categories: Vec<(&'static str, &'static str, bool)>,
+    tiers: Vec<(&'static str, &'static str, bool)>,
+    air_from: String,
+    air_until: String,
+    slots: String,
+    zones: String,
+}
+
+/// What the form shows in its fields: a stored bulletin's, a new one's defaults, or what was
+/// typed into a refused one.
+#[derive(Debug, Default)]
+struct Typed {
+    title: String,
+    text: String,
+    voice: String,
+    rate: String,
+    category: String,
+    tier: String,
+    air_from: String,
+    air_until: String,
+    slots: String,
+    zones: String,
+}
+
+impl Typed {
+    fn of(b: &Bulletin) -> Typed {
+        let date = |d: Option<NaiveDate>| d.map_or(String::new(), |d| d.to_string());
+        Typed {
+            title: b.item.title.clone(),
+            text: b.text.clone(),
+            voice: b.voice.clone(),
+            rate: b.rate.to_string(),
+            category: b.item.category.as_str().into(),
+            tier: b.item.tier.as_str().into(),
+            air_from: date(b.item.air_from),
+            air_until: date(b.item.air_until),
+            slots: b.item.slots.join(", "),
+            zones: b.item.zones.join(", "),
+        }
+    }
+
+    fn fresh(today: NaiveDate) -> Typed {
+        Typed {
+            voice: "vi".into(),
+            rate: NATURAL_RATE.to_string(),
+            category: Category::Notice.as_str().into(),
+            tier: Tier::Normal.as_str().into(),
+            air_from: today.to_string(),
+            air_until: (today + chrono::Duration::days(7)).to_string(),
+            ..Typed::default()
+        }
+    }
+
+    fn from_form(f: &HashMap<String, String>) -> Typed {
+        let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+        Typed {
+            title: get("title"),
+            text: get("text"),
+            voice: get("voice"),
+            rate: get("rate"),
+            category: get("category"),
+            tier: get("tier"),
+            air_from: get("air_from"),
+            air_until: get("air_until"),
+            slots: get("slots"),
+            zones: get("zones"),
+        }
+    }
+
+    /// What the bulletin says, or why the fields cannot say it.
+    fn parse(&self) -> Result<NewBulletin, AppError> {
+        let bad = |what: String| AppError::BadRequest(what);
+        let trimmed = |s: &str| s.trim().to_string();
+        let date = |v: &str| -> Result<Option<NaiveDate>, AppError> {
+            let v = v.trim();
+            (!v.is_empty())
+                .then(|| {
+                    v.parse().map_err(|_| {
+                        bad(format!("ngày \"{v}\" không hợp lệ (YYYY-MM-DD) / \"{v}\" is not a date (YYYY-MM-DD)"))
+                    })
+                })
+                .transpose()
+        };
+        let list = |v: &str| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        let rate = match self.rate.trim() {
+            "" => NATURAL_RATE,
+            r => r.parse().map_err(|_| {
+                bad(format!(
+                    "tốc độ \"{r}\" không phải số / the rate \"{r}\" is not a number"
+                ))
+            })?,
+        };
+        Ok(NewBulletin {
+            title: trimmed(&self.title),
+            text: self.text.clone(),
+            voice: trimmed(&self.voice),
+            rate,
+            category: self.category.trim().parse().map_err(bad)?,
+            tier: self.tier.trim().parse().map_err(bad)?,
+            air_from: date(&self.air_from)?,
+            air_until: date(&self.air_until)?,
+            slots: list(&self.slots),
+            zones: list(&self.zones),
+            media_id: None,
+            reading: None,
+        })
+    }
+}
+
+async fn form_page(
+    store: &Store,
+    narrator: &Narrator,
+    user: &PageUser,
+    editing: Option<i64>,
+    typed: Typed,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let c = Chrome::new(store, user, "items").await?;
+    let lang = user.lang;
+    let mut voices: Vec<(String, String, bool)> = narrator
+        .voices()
+        .iter()
+        .map(|v| (v.clone(), voice_label(lang, v), *v == typed.voice))
+        .collect();
+    if !typed.voice.is_empty() && !voices.iter().any(|v| v.2) {
+        // A stored voice no longer offered (the config changed): shown, so the form says so.
+        voices.push((typed.voice.clone(), typed.voice.clone(), true));
+    }
+    let page = FormPage {
+        c,
+        editing,
+        error,
+        voices,
+        categories: Category::ALL
+            .iter()
+            .map(|x| (x.as_str(), lang.category(x), x.as_str() == typed.category))
+            .collect(),
+        tiers: Tier::ALL
+            .iter()
+            .map(|x| (x.as_str(), lang.tier(x), x.as_str() == typed.tier))
+            .collect(),
+        title: typed.title,
+        text: typed.text,
+        rate: typed.rate,
+        air_from: typed.air_from,
+        air_until: typed.air_until,
+        slots: typed.slots,
+        zones: typed.zones,
+    };
+    Ok(render(page, lang))
+}
+
+/// `GET /bulletins/new`.
+pub async fn new_form(
+    State(store): State<Store>,
+    State(config): State<Arc<Config>>,
+    State(narrator): State<Arc<Narrator>>,
+    user: Page<CanEdit>,
+) -> Result<Response, PageError> {
+    let today = chrono::Utc::now()
+        .with_timezone(&config.timezone)
+        .date_naive();
+    form_page(&store, &narrator, &user, None, Typed::fresh(today), None).await
+}
+
+/// `GET /bulletins/{id}/edit`.
+pub async fn edit_form(
+    State(store): State<Store>,
+    State(bulletins): State<Reviews<Bulletins>>,
+    user: Page<CanEdit>,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let b = bulletins.get(id).await.map_err(|e| user.err(e))?;
+    let b = b.ok_or_else(|| user.err(missing::<Bulletins>(id)))?;
+    form_page(&store, &bulletins.ctx, &user, Some(id), Typed::of(&b), None).await
+}
+
+/// A refusal of what was typed comes back in the form; anything else is an error page.
+async fn refused(
+    store: &Store,
+    narrator: &Narrator,
+    user: &PageUser,
+    editing: Option<i64>,
+    typed: Typed,
+    e: AppError,
+) -> Result<Response, PageError> {
+    match e {
+        AppError::BadRequest(why) | AppError::NotFound(why) => {
+            let mut page = form_page(store, narrator, user, editing, typed, Some(why)).await?;
+            *page.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+            Ok(page)
+        }
+        other => Err(user.err(other)),
+    }
+}
+
+/// `POST /bulletins/new`: read the text aloud into the library and keep a draft (submitted at
+/// once when asked).
+pub async fn create(
+    State(store): State<Store>,
+    State(bulletins): State<Reviews<Bulletins>>,
+    user: Page<CanEdit>,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let typed = Typed::from_form(&fields);
+    let submit = fields
+        .get("submit_now")
+        .is_some_and(|v| v == "on" || v == "1");
+    let made = match typed.parse() {
+        Ok(new) => bulletins
+            .create(user.authed.user.clone(), new, submit)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match made {
+        Ok(b) => Ok(Redirect::to(&format!("/bulletins/{}", b.item.id)).into_response()),
+        Err(e) => refused(&store, &bulletins.ctx, &user, None, typed, e).await,
+    }
+}
+
+/// `POST /bulletins/{id}/edit`: read the new text into a new recording; back to draft.
+pub async fn update(
+    State(store): State<Store>,
+    State(bulletins): State<Reviews<Bulletins>>,
+    user: Page<CanEdit>,
+    Path(id): Path<i64>,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let typed = Typed::from_form(&fields);
+    let edited = match typed.parse() {
+        Ok(new) => bulletins
+            .act(user.authed.user.clone(), id, Action::Edit(new))
+            .await
+            .map_err(|e: ReviewError| AppError::from(e)),
+        Err(e) => Err(e),
+    };
+    match edited {
+        Ok(_) => Ok(Redirect::to(&format!("/bulletins/{id}")).into_response()),
+        Err(e) => refused(&store, &bulletins.ctx, &user, Some(id), typed, e).await,
+    }
+}
