@@ -1,5 +1,6 @@
 //! How big and how slow a request may be, per route: forms and API calls 64 KiB and
-//! `web.request_timeout_seconds` whole; CAP alerts 1 MiB; recordings up to
+//! `web.request_timeout_seconds` whole (plus `speech.timeout_seconds` where a typed bulletin
+//! is read aloud before the answer); CAP alerts 1 MiB; recordings up to
 //! `web.max_upload_mb`, with no total time but `web.upload_idle_seconds` between two pieces
 //! (a slow phone still gets there; a stalled one does not hold a connection forever).
 //!
@@ -27,6 +28,13 @@ pub const CAP_BYTES: usize = 1 << 20;
 
 /// The routes that take recordings: the API's upload and the item forms with a file.
 const UPLOAD_ROUTES: &[&str] = &["/api/v1/media", "/items/new", "/items/{id}/edit"];
+/// The routes that read a typed bulletin aloud before answering (creation and edits).
+const SPEECH_ROUTES: &[&str] = &[
+    "/api/v1/bulletins",
+    "/api/v1/bulletins/{id}",
+    "/bulletins/new",
+    "/bulletins/{id}/edit",
+];
 /// The route that takes CAP alerts.
 const CAP_ROUTE: &str = "/api/v1/cap";
 
@@ -54,6 +62,14 @@ pub fn limit_for(method: &Method, route: Option<&str>, config: &Config) -> Limit
             total: None,
             idle: Some(Duration::from_secs(u64::from(web.upload_idle_seconds))),
         },
+        Some(r) if matches!(*method, Method::POST | Method::PUT) && SPEECH_ROUTES.contains(&r) => {
+            Limit {
+                // 5000 characters of Vietnamese fit, percent-encoded, in a form's limit.
+                bytes: FORM_BYTES,
+                total: Some(whole + Duration::from_secs(u64::from(config.speech.timeout_seconds))),
+                idle: None,
+            }
+        }
         Some(CAP_ROUTE) => Limit {
             bytes: CAP_BYTES,
             total: Some(whole),
@@ -124,6 +140,14 @@ mod tests {
             assert!(post(r).idle.is_some(), "{r}");
         }
         assert_eq!(post(CAP_ROUTE).bytes, CAP_BYTES);
+        for r in SPEECH_ROUTES {
+            assert_eq!(post(r).bytes, FORM_BYTES, "{r}");
+            assert_eq!(
+                post(r).total,
+                Some(Duration::from_secs(30 + 120)),
+                "{r}: read aloud"
+            );
+        }
         for r in [
             "/login",
             "/setup/{token}",

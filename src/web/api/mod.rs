@@ -46,11 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/display", get(display::status))
         .route("/display/preview.png", get(display::preview))
         .merge(review::slogans::routes())
-        .merge(
-            review::bulletins::routes().layer(axum::extract::DefaultBodyLimit::max(
-                super::pages::BULLETIN_BODY,
-            )),
-        )
+        .merge(review::bulletins::routes())
         .fallback(no_such_path)
 }
 

@@ -74,8 +74,7 @@ pub fn router() -> Router<AppState> {
         .merge(review::routes::<Slogans>("/display/slogans"))
 }
 
-/// Typed bulletins' pages and steps, whose forms carry a text, not a file: their bodies are
-/// limited to what 5000 characters need, not to an upload's size.
+/// Typed bulletins' pages and steps.
 fn bulletin_routes() -> Router<AppState> {
     Router::new()
         .route(
@@ -88,12 +87,7 @@ fn bulletin_routes() -> Router<AppState> {
             get(bulletins::edit_form).post(bulletins::update),
         )
         .merge(review::routes::<Bulletins>("/bulletins"))
-        .layer(axum::extract::DefaultBodyLimit::max(BULLETIN_BODY))
 }
-
-/// Largest body a typed bulletin's form or JSON may have: 5000 characters of Vietnamese,
-/// percent-encoded, with the other fields.
-pub const BULLETIN_BODY: usize = 128 * 1024;
 
 /// The header and menu every signed-in page shares.
 pub struct Chrome {
