@@ -4,6 +4,8 @@
 //! waiting for the next cue) asks a [`Clock`]. The service uses [`SystemClock`]; tests and
 //! `--fast` use [`SimClock`], whose sleeps return at once and move simulated time forward, so a
 //! week of programme runs in milliseconds with the same code path.
+//!
+//! Owns nothing but time; must not import the rest of the crate.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

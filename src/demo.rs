@@ -1,5 +1,8 @@
 //! Demo content for `loaxa serve --demo`: what a new commune sees on first start, so every
 //! page has something real in it. Seeding is idempotent: content already there is left alone.
+//!
+//! Writes through the media library and the store like any upload; must not touch the web or
+//! the player.
 
 use std::path::{Path, PathBuf};
 

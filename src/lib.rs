@@ -1,22 +1,30 @@
 //! Loa Xã — the commune loudspeaker and LED panel controller.
 //!
 //! # Layout
+//! Bottom to top, in the layers `ARCHITECTURE.md` (at the repository root) draws; a module
+//! uses only its own layer and those below.
 //! - [`model`]: the plain types every layer shares (items, slogans, recordings, states, roles).
-//! - [`config`]: the one `Config`, from `loaxa.toml` and `LOAXA_*` variables, with checks
-//!   that name the file, the line and the fix.
-//! - [`store`]: SQLite (WAL, migrations); all SQL lives there.
-//! - [`audio`]: the playback engine: decode, convert, gain, sinks, the player thread, and
-//!   relays of live streams (`audio::stream`).
-//! - [`media`]: the library: probe, loudness, content-addressed files.
 //! - [`text`]: normalising text people type.
-//! - [`speech`]: typed text read aloud: Vietnamese reading rules, then an espeak-ng or Piper voice.
 //! - [`clock`]: real and simulated time, injected wherever something waits.
-//! - [`service`]: `loaxa serve`, wiring the parts together until shutdown.
-//! - [`accounts`]: login names, passwords and tokens.
-//! - [`review`]: the one review lifecycle of items, slogans and (next) typed bulletins.
-//! - [`station`]: the use cases pages, API and CLI share, and the station's event bus.
-//! - [`web`]: the HTTP service: pages, JSON API, sessions.
+//! - [`store`]: SQLite (WAL, migrations); all SQL lives there.
+//! - [`config`]: the one validated `Config`, from `loaxa.toml` and `LOAXA_*` variables.
+//! - [`speech`]: typed text read aloud: Vietnamese reading rules, then an espeak-ng or Piper voice.
+//! - [`audio`]: decode, convert, gain, outputs, the player thread and arbiter, stream relays.
+//! - [`media`]: the recording library: probe, loudness policy, content-addressed files.
+//! - [`review`]: the one review lifecycle of items, slogans and typed bulletins.
+//! - [`accounts`]: passwords and tokens, stored only as hashes.
+//! - [`ops`]: metrics, disk space, the systemd watchdog and backups.
+//! - [`schedule`]: the programme files, the lunar calendar, the plan and the runner.
+//! - [`emergency`]: taking every speaker at once, from the web, the button or a CAP feed.
+//! - [`display`]: the LED slogan panel: scene, rendering, fonts and panel outputs.
+//! - [`hw`]: the amplifier and zone relays and the emergency button, behind a small trait.
 //! - [`cluster`]: a commune of villages: the head-end and its nodes over Mosquitto.
+//! - [`station`]: the use cases pages, API and CLI share, the event bus, nightly housekeeping.
+//! - [`demo`]: the content `loaxa serve --demo` starts with.
+//! - [`web`]: the HTTP service: pages, JSON API, sessions.
+//! - [`service`]: `loaxa serve`, wiring the parts together until shutdown.
+//!
+//! The `loaxa` binary (`src/main.rs`, `src/cli/`) parses the command line and calls these.
 
 pub mod accounts;
 pub mod audio;

@@ -1,4 +1,9 @@
-//! `loaxa serve`: the store, the player and the web service, run until a shutdown signal.
+//! `loaxa serve`: the store, the player, the programme's runner, the panel, the emergency
+//! button, the nightly housekeeping and the web service, wired together and run until a
+//! shutdown signal.
+//!
+//! Owns the order things start and stop in; must not hold any rule of its own: every part it
+//! starts is usable without it (tests build the web app on an in-memory store).
 
 use std::future::Future;
 use std::sync::Arc;

@@ -1,5 +1,7 @@
 //! Text from people: every incoming string is NFC-normalised, so "ở" typed with a combining
 //! hook and "ở" typed precomposed are the same title, the same slogan and the same pixels.
+//!
+//! Pure functions on strings; must not import the rest of the crate.
 
 use unicode_normalization::UnicodeNormalization;
 

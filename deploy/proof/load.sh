@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Web load while the programme airs (benches/web.rs), against the real `loaxa serve` started as
+# Web load while the programme airs (benches/web/), against the real `loaxa serve` started as
 # a child process on a temporary station (null audio output, paced in real time, a free local
 # port); the load comes from the bench process, not from the server's runtime. It proves:
 #

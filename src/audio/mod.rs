@@ -6,6 +6,10 @@
 //! - [`sink`] is where samples go: a sound card, a WAV capture or nothing;
 //! - [`player`] is the thread that owns the sink and plays requests back to back;
 //! - [`stream`] relays a live stream (tiếp sóng) as one more source the player plays.
+//!
+//! Owns how sound is made and where it goes; plays what it is asked at the priority it is
+//! given. Must not decide what airs or when (that is the programme's and the emergency's),
+//! and touches neither the store nor the web.
 
 pub mod arbiter;
 pub mod clip;

@@ -1,4 +1,7 @@
 //! One module per `loaxa` subcommand.
+//!
+//! Each parses its arguments, calls the library (a [`loaxa::station`] use case where the pages
+//! do the same thing) and prints the answer; must not write SQL or hold rules of its own.
 
 pub mod backup;
 pub mod check;

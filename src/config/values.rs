@@ -161,6 +161,8 @@ pub(crate) mod time_zone {
     use chrono_tz::Tz;
     use serde::{Deserialize, Deserializer, Serializer, de};
 
+    use crate::config::values::parse_time_zone;
+
     /// Write the zone's name.
     pub fn serialize<S: Serializer>(tz: &Tz, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(tz.name())
@@ -168,14 +170,17 @@ pub(crate) mod time_zone {
 
     /// Read a zone from its name.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Tz, D::Error> {
-        super::parse_time_zone(&String::deserialize(d)?).map_err(de::Error::custom)
+        parse_time_zone(&String::deserialize(d)?).map_err(de::Error::custom)
     }
 }
 
 /// Serde for the listening address, `address:port`.
 pub(crate) mod listen {
-    use super::SocketAddr;
+    use std::net::SocketAddr;
+
     use serde::{Deserialize, Deserializer, Serializer, de};
+
+    use crate::config::values::parse_listen;
 
     /// Write `address:port`.
     pub fn serialize<S: Serializer>(addr: &SocketAddr, s: S) -> Result<S::Ok, S::Error> {
@@ -184,7 +189,7 @@ pub(crate) mod listen {
 
     /// Read `address:port`.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SocketAddr, D::Error> {
-        super::parse_listen(&String::deserialize(d)?).map_err(de::Error::custom)
+        parse_listen(&String::deserialize(d)?).map_err(de::Error::custom)
     }
 }
 

@@ -1,5 +1,5 @@
 //! Colours as the LEDs take them: a [`PanelColor`] (the model's) becomes the pixel colour
-//! `embedded-graphics` draws with. What a panel can show is [`PanelKind`]'s business, in the
+//! `embedded-graphics` draws with. What a panel can show is [`PanelKind`](crate::model::PanelKind)'s business, in the
 //! model.
 
 use embedded_graphics::pixelcolor::Rgb888;

@@ -11,10 +11,16 @@
 //! * [`mod@scene`] — the pure decision of what the panel shows at an instant;
 //! * [`mod@render`] — drawing a scene onto any `embedded-graphics` target;
 //! * [`panel`] — the in-memory [`Frame`] and the outputs (PNG preview,
-//!   Linux framebuffer).
+//!   Linux framebuffer);
+//! * [`layout`] — how text fits the panel, shared by the scene and the renderer;
+//! * [`board`] — what the panel shows now: the approved slogans, `[display]`, the emergency;
+//! * [`driver`] — the panel loop that draws the board and reopens a failed panel;
+//! * [`slogans`] — slogans as a kind of reviewed content ([`crate::review::Kind`]).
 //!
-//! Nothing here keeps hidden state: the same scene input and instant always
-//! give the same pixels, which is what makes the web preview trustworthy.
+//! The scene, the layout and the renderer keep no hidden state: the same board and instant
+//! always give the same pixels, which is what makes the web preview trustworthy; the board is
+//! the one place that holds what is shown. Must not touch the player or the web, and reads
+//! the database only through the store.
 
 pub mod board;
 pub mod color;

@@ -6,6 +6,9 @@
 //! programme within a buffer and resumes it afterwards) and publishes what the panel should
 //! show. Every start and stop, and who did it, goes to the audit log; every play to the as-run
 //! log with the times its first and last samples were heard.
+//!
+//! Must not touch the web or the programme's timing: pages and the API (and so the CLI) reach it through
+//! [`crate::station::emergency`], and the programme resumes by itself when it ends.
 
 pub mod cap;
 

@@ -6,6 +6,8 @@
 //! needed) and, once everything is quiet, powers it down after the hold time. The
 //! [`RecordingGpio`] keeps a timeline of every switch for tests; `PiGpio` (feature `pi`)
 //! drives real pins through rppal.
+//!
+//! Owns the pins; must not decide what airs: the player tells it when a voice starts and ends.
 
 mod button;
 #[cfg(feature = "pi")]

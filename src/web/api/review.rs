@@ -1,5 +1,5 @@
 //! The `/api/v1` operations every reviewed kind has: list, create, get, edit, and the four
-//! review steps. The work is written once, generic over the kind; [`reviewed_api!`] gives each
+//! review steps. The work is written once, generic over the kind; `reviewed_api!` gives each
 //! kind its routes and their OpenAPI description (the description is per kind: utoipa
 //! describes concrete functions), each a one-line call into the generic code.
 
