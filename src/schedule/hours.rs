@@ -10,6 +10,13 @@ use std::str::FromStr;
 use chrono::{Duration, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 
+/// `06:00`, `6:00`, `17:30`; nothing past 23:59. The one reading of a time of day that
+/// slots, relay ends and quiet hours share.
+pub fn parse_time(s: &str) -> Option<NaiveTime> {
+    let (h, m) = s.trim().split_once(':')?;
+    NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
+}
+
 /// A span of the local day, `21:30-05:30`: from `from` up to (not including) `to`, across
 /// midnight when `to` is earlier. `00:00-00:00` is the whole day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,8 +38,8 @@ impl FromStr for DaySpan {
             )
         };
         let (a, b) = s.split_once(['-', '–']).ok_or_else(refused)?;
-        let from = super::files::parse_time(a).ok_or_else(refused)?;
-        let to = super::files::parse_time(b).ok_or_else(refused)?;
+        let from = parse_time(a).ok_or_else(refused)?;
+        let to = parse_time(b).ok_or_else(refused)?;
         Ok(DaySpan { from, to })
     }
 }

@@ -21,7 +21,7 @@ pub use playlist::{
 };
 
 use super::calendar::{self, LunarDate, VIETNAM_UTC_OFFSET};
-use super::hours::{Quiet, Volume};
+use super::hours::{Quiet, Volume, parse_time};
 use crate::config::{Problem, SourceText};
 use playlist::{PlaylistFile, playlist};
 
@@ -380,12 +380,6 @@ fn holiday(
 fn parse_month_day(s: &str) -> Option<(u32, u32)> {
     let (m, d) = s.trim().split_once(['-', '/'])?;
     Some((m.parse().ok()?, d.parse().ok()?))
-}
-
-/// `06:00`, `6:00`, `17:30`; nothing past 23:59.
-pub fn parse_time(s: &str) -> Option<NaiveTime> {
-    let (h, m) = s.trim().split_once(':')?;
-    NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
 }
 
 /// `mon`…`sun`, or Vietnamese `t2`…`t7`, `cn`.
