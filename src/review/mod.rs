@@ -176,6 +176,14 @@ pub struct Standing {
     pub reject_reason: Option<String>,
 }
 
+impl Standing {
+    /// Whether `user_id` wrote or last edited this version: then they may not decide it, and
+    /// pages tell them so instead of offering the buttons.
+    pub fn made_by(&self, user_id: i64) -> bool {
+        self.author == Some(user_id) || self.edited_by == Some(user_id)
+    }
+}
+
 /// A kind of content that goes through review. Adding one is implementing this (next to what
 /// its checks need) and registering its routes; the rules, the transaction, the audit and the
 /// web handlers are the same for all.

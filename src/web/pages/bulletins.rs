@@ -101,9 +101,10 @@ pub async fn detail(
     let bulletin = bulletin.ok_or_else(|| user.err(missing::<Bulletins>(id)))?;
     let tz = config.timezone;
     let me = &user.authed.user;
-    let allowed = Allowed::of(&Bulletins::standing(&bulletin), me);
+    let standing = Bulletins::standing(&bulletin);
+    let allowed = Allowed::of(&standing, me);
     let page = DetailPage {
-        own: bulletin.item.created_by == me.id,
+        own: standing.made_by(me.id),
         can_edit: allowed.edit,
         can_submit: allowed.submit,
         can_withdraw: allowed.withdraw,

@@ -203,9 +203,10 @@ pub async fn detail(
     let item = item.ok_or_else(|| user.err(missing::<Items>(id)))?;
     let tz = config.timezone;
     let me = &user.authed.user;
-    let allowed = Allowed::of(&Items::standing(&item), me);
+    let standing = Items::standing(&item);
+    let allowed = Allowed::of(&standing, me);
     let page = ItemPage {
-        own: item.created_by == me.id || item.edited_by == Some(me.id),
+        own: standing.made_by(me.id),
         can_edit: allowed.edit,
         can_submit: allowed.submit,
         can_withdraw: allowed.withdraw,
