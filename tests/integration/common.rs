@@ -100,7 +100,7 @@ pub fn read_wav(path: &Path) -> Pcm {
 }
 
 /// An independent reference resampler: a plain windowed-sinc (Blackman, 64 zero crossings),
-/// slow and obviously correct, to check the engine's fast FFT resampler against.
+/// obviously correct, to check the engine's fast FFT resampler against.
 pub fn reference_resample(input: &[f32], from: u32, to: u32) -> Vec<f32> {
     if from == to {
         return input.to_vec();
@@ -109,27 +109,47 @@ pub fn reference_resample(input: &[f32], from: u32, to: u32) -> Vec<f32> {
     let cutoff = ratio.min(1.0) * 0.95;
     let half = 64.0 / cutoff;
     let out_len = (input.len() as f64 * ratio) as usize;
-    (0..out_len)
+    // Output n sits at input time n·from/to: a whole part and a fraction, and the fraction
+    // repeats every to/gcd outputs (160 for 44.1 → 48 kHz). Each fraction's weights are worked
+    // out once, with the same formula, rather than three sines per tap per sample.
+    let (from, to) = (u64::from(from), u64::from(to));
+    let mut weights: std::collections::HashMap<u64, (i64, Vec<f64>)> = Default::default();
+    (0..out_len as u64)
         .map(|n| {
-            let t = n as f64 / ratio;
-            let lo = (t - half).ceil().max(0.0) as usize;
-            let hi = ((t + half).floor() as usize).min(input.len().saturating_sub(1));
+            let (whole, part) = ((n * from / to) as i64, n * from % to);
+            let (first, w) = weights
+                .entry(part)
+                .or_insert_with(|| sinc_taps(part as f64 / to as f64, cutoff, half));
             let mut acc = 0.0;
-            for (k, &x) in input.iter().enumerate().take(hi + 1).skip(lo) {
-                let d = k as f64 - t;
-                let h = if d == 0.0 {
-                    cutoff
-                } else {
-                    (std::f64::consts::PI * d * cutoff).sin() / (std::f64::consts::PI * d)
-                };
-                let w = 0.42
-                    + 0.5 * (std::f64::consts::PI * d / half).cos()
-                    + 0.08 * (2.0 * std::f64::consts::PI * d / half).cos();
-                acc += f64::from(x) * h * w;
+            for (j, h) in w.iter().enumerate() {
+                let k = whole + *first + j as i64;
+                if let Some(&x) = usize::try_from(k).ok().and_then(|k| input.get(k)) {
+                    acc += f64::from(x) * h;
+                }
             }
             acc as f32
         })
         .collect()
+}
+
+/// The windowed-sinc weights of the input samples around a point `frac` (0 ≤ frac < 1) past
+/// a whole sample: the offset of the first one from that sample, and the weights in order.
+fn sinc_taps(frac: f64, cutoff: f64, half: f64) -> (i64, Vec<f64>) {
+    let (first, last) = ((frac - half).ceil() as i64, (frac + half).floor() as i64);
+    let w = (first..=last)
+        .map(|j| {
+            let d = j as f64 - frac;
+            let h = if d == 0.0 {
+                cutoff
+            } else {
+                (std::f64::consts::PI * d * cutoff).sin() / (std::f64::consts::PI * d)
+            };
+            h * (0.42
+                + 0.5 * (std::f64::consts::PI * d / half).cos()
+                + 0.08 * (2.0 * std::f64::consts::PI * d / half).cos())
+        })
+        .collect();
+    (first, w)
 }
 
 /// Signal-to-noise ratio of `actual` against `expected` in dB, over their common length,
