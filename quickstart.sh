@@ -2,6 +2,8 @@
 # Loa Xã quick start: `./quickstart.sh demo` runs the controller, `./quickstart.sh test` runs
 # every test. Either one first installs the Debian packages the build needs if they are missing
 # (ALSA headers, pkg-config, cmake and a C compiler for the bundled SQLite and Opus).
+# `./quickstart.sh packages build|test` only installs them (CI fetches the test packages while
+# it compiles).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -34,8 +36,15 @@ case "${1:-}" in
         install_missing "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
         cargo test --locked "${@:2}"
         ;;
+    packages)
+        case "${2:-}" in
+            build) install_missing "${PACKAGES[@]}" ;;
+            test) install_missing "${PACKAGES[@]}" "${TEST_PACKAGES[@]}" ;;
+            *) echo "usage: $0 packages build|test" >&2; exit 2 ;;
+        esac
+        ;;
     *)
-        echo "usage: $0 demo|test" >&2
+        echo "usage: $0 demo|test|packages" >&2
         exit 2
         ;;
 esac
