@@ -62,6 +62,8 @@ pub struct Entry {
     pub first_sample_at: Option<DateTime<Utc>>,
     /// When its last sample reached the output.
     pub last_sample_at: Option<DateTime<Utc>>,
+    /// The village node that aired it; `None`: this machine's own speakers.
+    pub node: Option<String>,
 }
 
 /// A new as-run line.

@@ -2,8 +2,9 @@
 //! show and the API sends, in one place at the bottom of the crate.
 //!
 //! Owns the content kinds' records ([`item`], [`slogan`], [`bulletin`], [`media`]), their review state
-//! ([`review`]), people ([`account`]), the logs' lines ([`asrun`], [`audit`]), the panel's
-//! colours ([`panel`]) and what live pages hear ([`event`]). Types here hold data and
+//! ([`review`]), people ([`account`]), the logs' lines ([`asrun`], [`audit`]), what the
+//! head-end and the nodes keep about each other ([`cluster`]), the panel's colours ([`panel`])
+//! and what live pages hear ([`event`]). Types here hold data and
 //! the pure facts about it (a role's capabilities, a colour a panel can show); they know
 //! nothing of SQL, HTTP, devices or time. This module must not import any other module of the
 //! crate: everything else imports it.
@@ -47,6 +48,7 @@ pub mod account;
 pub mod asrun;
 pub mod audit;
 pub mod bulletin;
+pub mod cluster;
 pub mod event;
 pub mod item;
 pub mod media;

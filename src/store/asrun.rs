@@ -1,4 +1,8 @@
 //! The `as_run` table: what really aired, and what did not and why.
+//!
+//! On a head-end the table also holds the rows its village nodes sent (`node` set); everything
+//! that decides what this machine airs next (settled cues, a restart's unfinished lines, the
+//! latest sample heard) looks at this machine's own rows only.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -25,11 +29,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
         planned_at: ts(r.get(8)?),
         first_sample_at: ts(r.get(9)?),
         last_sample_at: ts(r.get(10)?),
+        node: r.get(11)?,
     })
 }
 
 const COLUMNS: &str = "id, cue_key, item_id, media_id, label, source, outcome, reason, \
-    planned_at, first_sample_at, last_sample_at";
+    planned_at, first_sample_at, last_sample_at, node";
 
 fn rfc(t: Option<DateTime<Utc>>) -> Option<String> {
     t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
@@ -78,7 +83,7 @@ pub fn upsert_cue(
         "INSERT INTO as_run (cue_key, item_id, media_id, label, source, outcome, reason,
             planned_at, first_sample_at, last_sample_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT(cue_key) WHERE cue_key IS NOT NULL DO UPDATE SET
+         ON CONFLICT(cue_key) WHERE cue_key IS NOT NULL AND node IS NULL DO UPDATE SET
             outcome = excluded.outcome, reason = excluded.reason,
             first_sample_at = COALESCE(excluded.first_sample_at, as_run.first_sample_at),
             last_sample_at = COALESCE(excluded.last_sample_at, as_run.last_sample_at)",
@@ -104,7 +109,7 @@ pub fn settled_cues(
     since: DateTime<Utc>,
 ) -> rusqlite::Result<std::collections::HashSet<String>> {
     let mut stmt = conn.prepare(
-        "SELECT cue_key FROM as_run WHERE cue_key IS NOT NULL AND planned_at >= ?1
+        "SELECT cue_key FROM as_run WHERE cue_key IS NOT NULL AND node IS NULL AND planned_at >= ?1
            AND outcome IN ('completed', 'missed', 'skipped', 'failed')",
     )?;
     let rows = stmt.query_map([rfc(Some(since))], |r| r.get(0))?;
@@ -115,7 +120,8 @@ pub fn settled_cues(
 /// mark them interrupted, so the runner may air them again within the grace window.
 pub fn interrupt_unfinished(conn: &Connection, reason: &str) -> rusqlite::Result<usize> {
     conn.execute(
-        "UPDATE as_run SET outcome = 'interrupted', reason = ?1 WHERE outcome = 'started'",
+        "UPDATE as_run SET outcome = 'interrupted', reason = ?1
+         WHERE outcome = 'started' AND node IS NULL",
         [reason],
     )
 }
@@ -123,7 +129,7 @@ pub fn interrupt_unfinished(conn: &Connection, reason: &str) -> rusqlite::Result
 /// The latest moment anything was heard, to tell a clock that went backwards.
 pub fn latest_sample(conn: &Connection) -> rusqlite::Result<Option<DateTime<Utc>>> {
     let v: Option<String> = conn.query_row(
-        "SELECT MAX(COALESCE(last_sample_at, first_sample_at)) FROM as_run",
+        "SELECT MAX(COALESCE(last_sample_at, first_sample_at)) FROM as_run WHERE node IS NULL",
         [],
         |r| r.get(0),
     )?;
@@ -148,10 +154,20 @@ pub fn finish(
     Ok(())
 }
 
+/// The line with this id.
+pub fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Entry>> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM as_run WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()
+}
+
 /// The line of a cue, if it was recorded.
 pub fn by_cue(conn: &Connection, cue_key: &str) -> rusqlite::Result<Option<Entry>> {
     conn.query_row(
-        &format!("SELECT {COLUMNS} FROM as_run WHERE cue_key = ?1"),
+        &format!("SELECT {COLUMNS} FROM as_run WHERE cue_key = ?1 AND node IS NULL"),
         [cue_key],
         from_row,
     )
@@ -177,7 +193,7 @@ pub fn between(
 /// The as-run lines as CSV (RFC 4180), for the commune's reports.
 pub fn to_csv(entries: &[Entry]) -> String {
     let mut out = String::from(
-        "id,label,source,outcome,reason,planned_at,first_sample_at,last_sample_at,item_id,cue_key\r\n",
+        "id,label,source,outcome,reason,planned_at,first_sample_at,last_sample_at,item_id,cue_key,node\r\n",
     );
     let field = |s: &str| {
         // Quote everything; a leading = + - @ tab or CR is defused so spreadsheets do not run
@@ -202,6 +218,7 @@ pub fn to_csv(entries: &[Entry]) -> String {
             t(e.last_sample_at),
             e.item_id.map(|i| i.to_string()).unwrap_or_default(),
             field(e.cue_key.as_deref().unwrap_or("")),
+            field(e.node.as_deref().unwrap_or("")),
         ]
         .join(",");
         out.push_str(&line);
@@ -228,6 +245,7 @@ mod tests {
             planned_at: None,
             first_sample_at: None,
             last_sample_at: None,
+            node: Some("thon-2".into()),
         };
         let csv = to_csv(std::slice::from_ref(&e));
         assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{csv}");
@@ -239,5 +257,10 @@ mod tests {
             }]);
             assert!(csv.contains(&format!("\"'{lead}\"")), "{lead:?}: {csv}");
         }
+        assert!(csv.starts_with("id,") && csv.lines().next().unwrap().ends_with(",node"));
+        assert!(
+            csv.lines().nth(1).unwrap().ends_with(",\"thon-2\""),
+            "{csv}"
+        );
     }
 }

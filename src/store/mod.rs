@@ -11,6 +11,7 @@
 pub mod asrun;
 pub mod audit;
 pub mod bulletins;
+pub mod cluster;
 pub mod items;
 pub mod media;
 pub mod meta;
@@ -103,6 +104,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0007-edited-by.sql")),
         M::up(include_str!("migrations/0008-as-run-outage.sql")),
         M::up(include_str!("migrations/0009-bulletins.sql")),
+        M::up(include_str!("migrations/0010-cluster.sql")),
     ])
 }
 
