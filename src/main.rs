@@ -22,6 +22,8 @@ struct Cli {
 enum Command {
     /// Chạy dịch vụ / run the service: player, web UI and API.
     Serve(cli::serve::Args),
+    /// Chạy cụm loa thôn / run a village node: its plan from its own cache, /healthz only.
+    Node,
     /// Phát tệp ghi âm liền nhau / play recordings back to back.
     Play(cli::play::Args),
     /// Thư viện bản ghi / the media library: probe, import.
@@ -63,10 +65,11 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let quiet = !matches!(cli.command, Command::Serve(_));
+    let quiet = !matches!(cli.command, Command::Serve(_) | Command::Node);
     init_tracing(quiet);
     let result = match cli.command {
         Command::Serve(args) => cli::serve::run(cli.config.as_deref(), args),
+        Command::Node => cli::node::run(cli.config.as_deref()),
         Command::Play(args) => cli::play::run(cli.config.as_deref(), args),
         Command::Media(command) => cli::media::run(cli.config.as_deref(), command),
         Command::Devices(args) => cli::devices::run(args),

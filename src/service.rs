@@ -70,6 +70,42 @@ pub enum ServeError {
     Tls(#[from] web::tls::TlsError),
 }
 
+/// What airs: the GPIO, the amplifier and zone relays, and the player that drives them, as
+/// `loaxa serve` and `loaxa node` both build them from the config.
+pub struct OnAir {
+    /// The GPIO (the button, the relays), or none.
+    pub gpio: Arc<dyn hw::Gpio>,
+    /// The amplifier and zone relays.
+    pub relays: Arc<Relays>,
+    /// The one player that owns the loudspeakers; it keeps retrying a missing card.
+    pub player: Arc<Player>,
+}
+
+impl OnAir {
+    /// Open the GPIO (or go on without it, saying why) and start the player.
+    pub fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<OnAir, ServeError> {
+        let gpio = hw::open_gpio(&config.hw).unwrap_or_else(|e| {
+            tracing::error!("{e}");
+            Arc::new(hw::NoGpio)
+        });
+        let relays = Arc::new(Relays::new(gpio.clone(), clock.clone(), &config.hw));
+        let mut output = OutputOptions::new(
+            config.audio.output.clone(),
+            AudioFormat::of(&config.audio),
+            clock,
+        );
+        output.retry = Some(OUTPUT_RETRY);
+        output.after_preemption = config.on_air.after_preemption;
+        output.hooks = relays.clone();
+        let player = Arc::new(Player::spawn(output)?);
+        Ok(OnAir {
+            gpio,
+            relays,
+            player,
+        })
+    }
+}
+
 /// The running parts of the service, for tests and for `serve`.
 pub struct Service {
     /// Shared state the routes use.
@@ -97,20 +133,11 @@ impl Service {
             Err(e) => tracing::warn!("{e}"),
         }
         let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
-        let gpio = hw::open_gpio(&config.hw).unwrap_or_else(|e| {
-            tracing::error!("{e}");
-            Arc::new(hw::NoGpio)
-        });
-        let relays = Arc::new(Relays::new(gpio.clone(), clock.clone(), &config.hw));
-        let mut output = OutputOptions::new(
-            config.audio.output.clone(),
-            AudioFormat::of(&config.audio),
-            clock.clone(),
-        );
-        output.retry = Some(OUTPUT_RETRY);
-        output.after_preemption = config.on_air.after_preemption;
-        output.hooks = relays.clone();
-        let player = Arc::new(Player::spawn(output)?);
+        let OnAir {
+            gpio,
+            relays,
+            player,
+        } = OnAir::start(&config, clock.clone())?;
         let timetable = Timetable::load(
             &config.schedule.schedules_dir,
             &config.schedule.playlists_dir,
@@ -369,7 +396,7 @@ fn start_panel(
 }
 
 /// Power the amplifier down once its hold time has passed, checked every second.
-fn settle_relays(relays: Arc<Relays>) {
+pub fn settle_relays(relays: Arc<Relays>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         loop {

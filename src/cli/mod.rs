@@ -10,6 +10,7 @@ pub mod devices;
 pub mod display;
 pub mod emergency;
 pub mod media;
+pub mod node;
 pub mod play;
 pub mod programme;
 pub mod serve;

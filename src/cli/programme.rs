@@ -99,7 +99,10 @@ pub fn plan(config_path: Option<&Path>, args: PlanArgs) -> Result<ExitCode> {
         }
         let what = match &cue.content {
             Content::Item { item_id, .. } => format!("#{item_id}"),
-            Content::Jingle { .. } => "♪".to_string(),
+            Content::Relayed {
+                item_id: Some(id), ..
+            } => format!("#{id}"),
+            Content::Jingle { .. } | Content::Relayed { .. } => "♪".to_string(),
             Content::Stream { url, .. } => format!("📻 {url}"),
         };
         let zones = if cue.zones.is_empty() {

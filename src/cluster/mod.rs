@@ -7,12 +7,14 @@
 //! - [`link`]: the MQTT 5 connection to the broker (rumqttc), reconnecting by itself.
 //! - [`session`]: each end's link made from `[cluster]`, and how each message is sent.
 //! - [`setup`]: `loaxa cluster init` and `add-node`: the broker's files and the nodes' configs.
+//! - [`node`]: `loaxa node`, a village's Pi airing its plan from its own cache and clock.
 //!
 //! The cluster is an edge: it carries plans and commands but decides nothing about what airs;
 //! the schedule, the store and the player stay where they are.
 
 pub mod ids;
 pub mod link;
+pub mod node;
 pub mod protocol;
 pub mod session;
 pub mod setup;

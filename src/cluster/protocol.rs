@@ -100,8 +100,23 @@ pub struct Plan {
     pub from: DateTime<Utc>,
     /// End of the span it covers (exclusive).
     pub to: DateTime<Utc>,
+    /// The attention chime, for the node to keep in its cache so an emergency starts at once.
+    pub chime: Option<MediaRef>,
     /// The cues, by start time.
     pub cues: Vec<PlanCue>,
+}
+
+impl Plan {
+    /// Every recording the plan needs, the chime first, then by cue start, each once.
+    pub fn media(&self) -> Vec<MediaRef> {
+        let mut seen = std::collections::HashSet::new();
+        self.chime
+            .iter()
+            .chain(self.cues.iter().map(|c| &c.media))
+            .filter(|m| seen.insert(m.sha256.clone()))
+            .cloned()
+            .collect()
+    }
 }
 
 /// One play in a node's plan.
@@ -111,6 +126,12 @@ pub struct PlanCue {
     pub key: String,
     /// When its first sample should reach the output.
     pub start: DateTime<Utc>,
+    /// The slot (buổi phát) it belongs to: a node airs a slot's cues back to back.
+    pub slot: String,
+    /// When that slot starts.
+    pub slot_start: DateTime<Utc>,
+    /// The head-end's item it plays; `None` for a jingle.
+    pub item_id: Option<i64>,
     /// What people call it.
     pub title: String,
     /// Its tier.
@@ -181,8 +202,8 @@ pub enum Action {
     ClockProbe,
     /// The head-end has stored these as-run rows: the node may forget them.
     AsRunStored {
-        /// The rows' ids.
-        ids: Vec<String>,
+        /// The rows and the revision of each that was stored.
+        rows: Vec<StoredRow>,
     },
 }
 
@@ -257,6 +278,25 @@ pub struct NodeReport {
     pub restarts: u64,
     /// Errors logged since it started.
     pub errors: u64,
+    /// Cues of the next day whose recordings the node does not have (yet).
+    #[serde(default)]
+    pub missing: Vec<MissingMedia>,
+    /// As-run rows waiting for the head-end.
+    #[serde(default)]
+    pub queued_asrun: u64,
+}
+
+/// A cue whose recording a node does not have.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MissingMedia {
+    /// The cue.
+    pub cue: String,
+    /// Its title.
+    pub title: String,
+    /// When it airs.
+    pub start: DateTime<Utc>,
+    /// Why the node does not have it (still fetching, the cache is full, the head-end refused).
+    pub reason: String,
 }
 
 /// What a node is airing.
@@ -294,6 +334,11 @@ pub struct HeadEndStatus {
 pub struct AsRunRow {
     /// Unique on the node (the head-end deduplicates on node and id).
     pub id: String,
+    /// Grows with every change of the row (interrupted, then aired again): the head-end keeps
+    /// the highest it got.
+    pub revision: u32,
+    /// The head-end's item, for scheduled plays of items.
+    pub item_id: Option<i64>,
     /// The plan cue, for scheduled plays.
     pub cue: Option<String>,
     /// The emergency command, for emergencies.
@@ -312,6 +357,15 @@ pub struct AsRunRow {
     pub first_sample_at: Option<DateTime<Utc>>,
     /// When its last sample did.
     pub last_sample_at: Option<DateTime<Utc>>,
+}
+
+/// An as-run row the head-end stored, in the revision it stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredRow {
+    /// The row's id on the node.
+    pub id: String,
+    /// Its revision.
+    pub revision: u32,
 }
 
 /// `node/<id>/ack`: a node's answer to a command.
@@ -400,9 +454,13 @@ mod tests {
             generated_at: now,
             from: now,
             to: now + Duration::days(PLAN_DAYS),
+            chime: Some(media()),
             cues: vec![PlanCue {
                 key: "sang/2026-12-01/1".into(),
                 start: now,
+                slot: "sang".into(),
+                slot_start: now,
+                item_id: Some(4),
                 title: "Bản tin sáng".into(),
                 tier: Tier::Priority,
                 zones: vec![],
@@ -411,6 +469,11 @@ mod tests {
             }],
         };
         assert_eq!(decode::<Plan>(&encode(&plan)).unwrap(), plan);
+        assert_eq!(
+            plan.media(),
+            vec![media()],
+            "the chime and the cue share a recording"
+        );
     }
 
     #[test]

@@ -51,6 +51,11 @@ pub struct ClusterConfig {
     pub zones: Vec<String>,
     /// Node: its token for fetching recordings from the head-end.
     pub node_token: String,
+    /// Node: the most its media cache may hold, in MB. Default 4000.
+    pub cache_mb: u64,
+    /// Node: where `/healthz` answers; only this machine may ask (a loopback address).
+    /// Default `127.0.0.1:8080`.
+    pub health_listen: String,
 }
 
 impl Default for ClusterConfig {
@@ -69,6 +74,8 @@ impl Default for ClusterConfig {
             node_id: String::new(),
             zones: Vec::new(),
             node_token: String::new(),
+            cache_mb: 4000,
+            health_listen: "127.0.0.1:8080".into(),
         }
     }
 }
@@ -157,6 +164,25 @@ impl ClusterConfig {
                 }
                 if self.node_token.is_empty() {
                     bad("node_token", "trống / empty".into(), fix);
+                }
+                if self.cache_mb < 50 {
+                    bad(
+                        "cache_mb",
+                        format!("{} MB", self.cache_mb),
+                        "ít nhất 50, thường là 4000 / at least 50, usually 4000",
+                    );
+                }
+                let loopback = self
+                    .health_listen
+                    .parse::<std::net::SocketAddr>()
+                    .is_ok_and(|a| a.ip().is_loopback());
+                if !loopback {
+                    bad(
+                        "health_listen",
+                        format!("\"{}\"", self.health_listen),
+                        "một địa chỉ 127.0.0.1:CỔNG: nút không mở web ra ngoài / a 127.0.0.1:PORT \
+                         address: a node serves nothing to the network",
+                    );
                 }
             }
             ClusterRole::HeadEnd => {

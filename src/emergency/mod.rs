@@ -42,6 +42,16 @@ pub enum Message {
     Text(String),
     /// The microphone or line-in (`None`: the default input).
     Microphone(Option<String>),
+    /// A recording another machine chose: a village node airing its head-end's emergency.
+    /// `file` is `None` while the recording is still being fetched: the chime starts at once
+    /// and [`Emergency::supply`] brings the message when it is here.
+    Relayed {
+        /// What it is (the typed text, or the prepared message's title).
+        title: String,
+        /// The recording, when it is here.
+        #[schema(value_type = Option<String>)]
+        file: Option<PathBuf>,
+    },
 }
 
 /// What started it.
@@ -56,6 +66,8 @@ pub enum Trigger {
     Button,
     /// A CAP alert.
     Cap,
+    /// The commune's head-end (on a village node).
+    HeadEnd,
 }
 
 /// A request to go on air.
@@ -98,6 +110,13 @@ pub struct Active {
     pub warnings: Vec<String>,
     /// CAP identifier, if a CAP alert started it.
     pub reference: Option<String>,
+    /// The recording the message plays (a prepared item's file, or the spoken text's WAV),
+    /// for a head-end to hand on to its village nodes.
+    #[serde(skip)]
+    pub audio: Option<PathBuf>,
+    /// Whether the message is the live microphone.
+    #[serde(skip)]
+    pub live: bool,
 }
 
 /// Why an emergency cannot start or stop.
@@ -138,6 +157,8 @@ struct State {
     plays: HashMap<PlayId, (i64, bool)>,
     /// The spoken text's WAV, removed when the emergency ends.
     spoken: Option<PathBuf>,
+    /// The message is still to come ([`Message::Relayed`] without its file yet).
+    awaiting: bool,
     next_id: u64,
 }
 
@@ -146,7 +167,7 @@ struct Shared {
     player: Arc<Player>,
     config: EmergencyConfig,
     data_dir: PathBuf,
-    chime: Option<Clip>,
+    chime: Mutex<Option<Clip>>,
     /// The voice typed messages are read with (`emergency.tts_command` if set, else
     /// `[speech]`).
     speech: Speech,
@@ -190,7 +211,7 @@ impl Emergency {
             store,
             config,
             data_dir,
-            chime,
+            chime: Mutex::new(chime),
             speech,
             state: Mutex::new(State {
                 active: None,
@@ -198,6 +219,7 @@ impl Emergency {
                 rounds_left: None,
                 plays: HashMap::new(),
                 spoken: None,
+                awaiting: false,
                 next_id: 1,
             }),
             panel,
@@ -225,11 +247,77 @@ impl Emergency {
         self.shared.panel.subscribe()
     }
 
+    /// Use `chime` as the attention chime from the next emergency on (a node gets its chime
+    /// into its cache after it starts).
+    pub fn set_chime(&self, chime: Option<Clip>) {
+        *self.shared.chime.lock().unwrap_or_else(|e| e.into_inner()) = chime;
+    }
+
+    /// Whether an attention chime is loaded.
+    pub fn has_chime(&self) -> bool {
+        self.shared
+            .chime
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+    }
+
+    /// The message of emergency `id` ([`Message::Relayed`] started without its file) is here,
+    /// or could not be had (`Err` with why: then only the chime airs). It plays after the
+    /// chime, and every later round plays it. Returns whether `id` is still on air waiting.
+    pub fn supply(&self, id: u64, file: Result<PathBuf, String>) -> bool {
+        let s = &self.shared;
+        let mut st = s.state();
+        if !st.awaiting || st.active.as_ref().is_none_or(|a| a.id != id) {
+            return false;
+        }
+        st.awaiting = false;
+        let Some(mut round) = st.round.clone() else {
+            return false;
+        };
+        match file {
+            Ok(path) => {
+                round.message = Some(Source::File(path.clone()));
+                if let Some(a) = st.active.as_mut() {
+                    a.audio = Some(path.clone());
+                }
+                st.round = Some(round.clone());
+                queue_play(s, &mut st, Source::File(path), round.label.clone(), false);
+            }
+            Err(why) => {
+                tracing::error!("{why}");
+                if let Some(a) = st.active.as_mut() {
+                    a.warnings.push(why);
+                }
+            }
+        }
+        // The chime may be over already: then this round ends with the message (or now).
+        let chime_done = !st.plays.values().any(|(_, is_chime)| *is_chime);
+        if chime_done && round.message.is_none() && st.plays.is_empty() {
+            drop(st);
+            self.round_ended();
+            return true;
+        }
+        queue_next_round(s, &mut st);
+        true
+    }
+
+    /// A round ended without a message to wait for: the next one, or the end.
+    fn round_ended(&self) {
+        let s = &self.shared;
+        let mut st = s.state();
+        match st.rounds_left {
+            Some(0) => end_by_itself(s, st),
+            _ => queue_next_round(s, &mut st),
+        }
+    }
+
     /// Go on air. A running emergency is replaced: the newest warning is the one that matters.
     pub fn start(&self, req: Start) -> Result<Active, EmergencyError> {
         let s = &self.shared;
         let (title, panel_text, message, mut warnings) = self.resolve(&req.message)?;
-        let chime = s.chime.clone();
+        let awaiting = matches!(req.message, Message::Relayed { file: None, .. });
+        let chime = s.chime.lock().unwrap_or_else(|e| e.into_inner()).clone();
         if chime.is_none() {
             warnings.push(format!(
                 "không có chuông báo \"{}\" trong thư viện: phát không chuông / no attention chime \"{}\" in the library: airing without it",
@@ -271,6 +359,11 @@ impl Emergency {
             repeat,
             warnings,
             reference: req.reference.clone(),
+            audio: match &round.message {
+                Some(Source::File(path)) => Some(path.clone()),
+                _ => None,
+            },
+            live: matches!(req.message, Message::Microphone(_)),
         };
         remove_spoken(&mut st);
         if let Some(Source::File(wav)) = &round.message
@@ -281,8 +374,11 @@ impl Emergency {
         st.active = Some(active.clone());
         st.round = Some(round.clone());
         st.rounds_left = (repeat > 0).then(|| repeat.saturating_sub(1));
+        st.awaiting = awaiting;
         queue_round(s, &mut st, &round, true);
-        queue_next_round(s, &mut st);
+        if !awaiting {
+            queue_next_round(s, &mut st);
+        }
         drop(st);
         audit_write(
             &s.store,
@@ -303,6 +399,7 @@ impl Emergency {
             let ended = st.active.take().ok_or(EmergencyError::NothingOnAir)?;
             st.round = None;
             st.rounds_left = Some(0);
+            st.awaiting = false;
             remove_spoken(&mut st);
             ended
         };
@@ -385,6 +482,11 @@ impl Emergency {
                     Vec::new(),
                 ))
             }
+            Message::Relayed { title, file } => {
+                let title = crate::text::clean_line(title);
+                let source = file.clone().map(Source::File);
+                Ok((title.clone(), title, source, Vec::new()))
+            }
         }
     }
 }
@@ -395,39 +497,37 @@ impl Shared {
     }
 }
 
+/// Queue one play of the emergency at emergency priority to every zone, with its as-run line.
+fn queue_play(s: &Shared, st: &mut State, source: Source, label: String, is_chime: bool) {
+    let id = s.player.play(PlayRequest {
+        source,
+        label: label.clone(),
+        gain_db: s.config.gain_db,
+        ceiling_dbtp: Some(-1.0),
+        start_at: None,
+        priority: Priority::Emergency,
+        zones: Vec::new(),
+    });
+    let new = NewEntry {
+        label: &label,
+        source: "emergency",
+        ..Default::default()
+    };
+    let line = s
+        .store
+        .with(|c| Ok(asrun::record(c, &new, Outcome::Started, None, None, None)?))
+        .unwrap_or(0);
+    st.plays.insert(id, (line, is_chime));
+}
+
 /// Queue one round (chime, then message) at emergency priority to every zone.
 fn queue_round(s: &Shared, st: &mut State, round: &Round, first: bool) {
-    let gain = s.config.gain_db;
-    let mut send = |source: Source, label: String, is_chime: bool| {
-        let id = s.player.play(PlayRequest {
-            source,
-            label: label.clone(),
-            gain_db: gain,
-            ceiling_dbtp: Some(-1.0),
-            start_at: None,
-            priority: Priority::Emergency,
-            zones: Vec::new(),
-        });
-        let new = NewEntry {
-            label: &label,
-            source: "emergency",
-            ..Default::default()
-        };
-        let line = s
-            .store
-            .with(|c| Ok(asrun::record(c, &new, Outcome::Started, None, None, None)?))
-            .unwrap_or(0);
-        st.plays.insert(id, (line, is_chime));
-    };
     if let Some(chime) = &round.chime {
-        send(
-            Source::Clip(chime.clone()),
-            format!("Chuông báo — {}", round.label),
-            true,
-        );
+        let label = format!("Chuông báo — {}", round.label);
+        queue_play(s, st, Source::Clip(chime.clone()), label, true);
     }
     if let Some(message) = &round.message {
-        send(message.clone(), round.label.clone(), false);
+        queue_play(s, st, message.clone(), round.label.clone(), false);
     }
     if round.message.is_none() && round.chime.is_none() && first {
         tracing::warn!(
@@ -525,32 +625,37 @@ fn ended(
     let _ = s
         .store
         .with(|c| Ok(asrun::finish(c, line, o, reason.as_deref(), first, last)?));
-    let round_over = !is_chime || st.round.as_ref().is_some_and(|r| r.message.is_none());
+    // A chime alone ends its round, unless the message is still coming.
+    let round_over =
+        !is_chime || (!st.awaiting && st.round.as_ref().is_some_and(|r| r.message.is_none()));
     if *outcome != PlayOutcome::Completed || !round_over || st.active.is_none() {
         return;
     }
     match st.rounds_left {
-        Some(0) => {
-            if st.plays.is_empty() {
-                // The last round was heard: the emergency is over by itself.
-                let ended = st.active.take();
-                st.round = None;
-                remove_spoken(&mut st);
-                drop(st);
-                if let Some(a) = ended {
-                    audit_write(
-                        &s.store,
-                        "system",
-                        "emergency.end",
-                        a.id,
-                        serde_json::json!({"rounds": a.repeat}),
-                    );
-                }
-                s.panel.send_replace(None);
-            }
-        }
+        Some(0) => end_by_itself(s, st),
         _ => queue_next_round(s, &mut st),
     }
+}
+
+/// The last round was heard (when nothing of it plays any more): the emergency is over.
+fn end_by_itself(s: &Shared, mut st: std::sync::MutexGuard<'_, State>) {
+    if !st.plays.is_empty() {
+        return;
+    }
+    let ended = st.active.take();
+    st.round = None;
+    remove_spoken(&mut st);
+    drop(st);
+    if let Some(a) = ended {
+        audit_write(
+            &s.store,
+            "system",
+            "emergency.end",
+            a.id,
+            serde_json::json!({"rounds": a.repeat}),
+        );
+    }
+    s.panel.send_replace(None);
 }
 
 /// Keep one round queued behind the one on air, so that the paused programme never slips in

@@ -5,10 +5,11 @@
 //! ([`AirHooks`]): it switches the zones, powers the amplifier (returning the warm-up still
 //! needed) and, once everything is quiet, powers it down after the hold time. The
 //! [`RecordingGpio`] keeps a timeline of every switch for tests; `PiGpio` (feature `pi`)
-//! drives real pins through rppal.
+//! drives real pins through rppal. [`board`] reads the board's temperature and supply.
 //!
 //! Owns the pins; must not decide what airs: the player tells it when a voice starts and ends.
 
+pub mod board;
 mod button;
 #[cfg(feature = "pi")]
 mod pi;

@@ -17,12 +17,11 @@
 
 use std::collections::BTreeSet;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::store::{StoreError, snapshot};
@@ -361,22 +360,10 @@ fn check_recording(root: &Path, relative: &str) -> Result<(), BackupError> {
         .and_then(|s| s.to_str())
         .unwrap_or_default()
         .to_string();
-    let mut file = File::open(&path)
-        .map_err(|_| BackupError::Damaged(format!("thiếu / missing {relative}")))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0; 1 << 16];
-    loop {
-        let n = file.read(&mut buf).map_err(io(&path))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
+    if !path.is_file() {
+        return Err(BackupError::Damaged(format!("thiếu / missing {relative}")));
     }
-    let actual: String = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let actual = crate::media::sha256_file(&path).map_err(io(&path))?;
     if actual != expected {
         return Err(BackupError::Damaged(format!(
             "{relative}: SHA-256 {actual}"

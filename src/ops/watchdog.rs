@@ -2,11 +2,10 @@
 //! while the parts that matter answer. If the player or the database hang, the pings stop and
 //! systemd restarts the service (`WatchdogSec=` in the unit); outside systemd nothing happens.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sd_notify::NotifyState;
-
-use std::sync::Arc;
 
 use crate::audio::Player;
 use crate::store::Store;

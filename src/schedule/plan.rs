@@ -54,6 +54,20 @@ pub enum Content {
         /// Its category.
         category: Category,
     },
+    /// A recording a head-end planned, from a village node's cache (`cluster::node`).
+    Relayed {
+        /// The head-end's item, if it was one (an id in the head-end's database, not here).
+        item_id: Option<i64>,
+        /// SHA-256 of the recording.
+        sha256: String,
+        /// File relative to the data folder.
+        #[serde(skip)]
+        file: String,
+        /// Playback gain.
+        gain_db: f64,
+        /// Its tier.
+        tier: Tier,
+    },
     /// A jingle.
     Jingle {
         /// Its recording.
@@ -394,6 +408,12 @@ fn fill_slot(
                 *tier == Tier::Emergency,
             ),
             Content::Jingle { media_id, .. } => (format!("jingle:{media_id}"), None, false),
+            Content::Relayed {
+                item_id,
+                sha256,
+                tier,
+                ..
+            } => (format!("media:{sha256}"), *item_id, *tier == Tier::Emergency),
             Content::Stream { .. } => ("relay".to_string(), None, false),
         };
         let length = Duration::milliseconds(i64::try_from(length_ms).unwrap_or(i64::MAX));

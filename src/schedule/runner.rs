@@ -91,6 +91,33 @@ const LOOKAHEAD: chrono::TimeDelta = chrono::TimeDelta::hours(36);
 /// A wall clock that moves this much more (or less) than the monotonic one has jumped.
 const JUMP: chrono::TimeDelta = chrono::TimeDelta::minutes(2);
 
+/// Where the runner's cues come from: a station's own programme (its [`Timetable`]), or the
+/// plan a head-end sent a village node (`cluster::node`). The runner decides when and whether
+/// each cue airs; the source only says what the plan is.
+pub trait CueSource: Send + Sync {
+    /// The plan for `[from, to)`.
+    fn plan(
+        &self,
+        store: &Store,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Plan, StoreError>;
+}
+
+/// A station's own programme: the programme files with the approved items in the database.
+/// Items past their last day are not in it (the store's window), whether or not the night's
+/// housekeeping has marked them expired yet.
+impl CueSource for Timetable {
+    fn plan(
+        &self,
+        store: &Store,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Plan, StoreError> {
+        store.with(|c| Ok(Timetable::plan(self, c, from, to)?))
+    }
+}
+
 /// The runner thread. Dropping it stops it (after the cue on air).
 pub struct Runner {
     stop: Arc<AtomicBool>,
@@ -107,12 +134,25 @@ impl Runner {
         options: RunnerOptions,
         sync: Box<dyn TimeSync>,
     ) -> std::io::Result<Runner> {
+        let source = Arc::new(timetable);
+        Runner::spawn_from(store, player, clock, source, options, sync)
+    }
+
+    /// Start airing the cues `source` plans through `player`.
+    pub fn spawn_from(
+        store: Store,
+        player: Arc<Player>,
+        clock: Arc<dyn Clock>,
+        source: Arc<dyn CueSource>,
+        options: RunnerOptions,
+        sync: Box<dyn TimeSync>,
+    ) -> std::io::Result<Runner> {
         let stop = Arc::new(AtomicBool::new(false));
         let worker = Worker {
             store,
             player,
             clock,
-            timetable,
+            source,
             options,
             sync,
             stop: stop.clone(),
@@ -144,7 +184,7 @@ struct Worker {
     store: Store,
     player: Arc<Player>,
     clock: Arc<dyn Clock>,
-    timetable: Timetable,
+    source: Arc<dyn CueSource>,
     options: RunnerOptions,
     sync: Box<dyn TimeSync>,
     stop: Arc<AtomicBool>,
@@ -283,9 +323,7 @@ impl Worker {
     }
 
     fn plan(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Plan, StoreError> {
-        // Items past their last day are not in it (the store's window), whether or not the
-        // night's housekeeping has marked them expired yet.
-        self.store.with(|c| Ok(self.timetable.plan(c, from, to)?))
+        self.source.plan(&self.store, from, to)
     }
 
     fn log_missed(&self, cue: &Cue, reason: &str) {
@@ -387,7 +425,9 @@ impl Worker {
     /// fallback clips carry theirs).
     fn source(&self, cue: &Cue) -> (Source, f32) {
         match &cue.content {
-            Content::Item { file, gain_db, .. } | Content::Jingle { file, gain_db, .. } => (
+            Content::Item { file, gain_db, .. }
+            | Content::Jingle { file, gain_db, .. }
+            | Content::Relayed { file, gain_db, .. } => (
                 Source::File(self.options.data_dir.join(file)),
                 *gain_db as f32,
             ),
@@ -486,6 +526,8 @@ fn entry(cue: &Cue) -> NewEntry<'_> {
         } => (Some(*item_id), Some(*media_id)),
         Content::Jingle { media_id, .. } => (None, Some(*media_id)),
         Content::Stream { .. } => (None, None),
+        // The head-end's ids mean nothing in a node's own database.
+        Content::Relayed { .. } => (None, None),
     };
     NewEntry {
         cue_key: Some(&cue.key),

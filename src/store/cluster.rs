@@ -40,6 +40,14 @@ pub fn keep_plan(
     Ok(changed > 0)
 }
 
+/// The kept plan's version.
+pub fn kept_plan_version(conn: &Connection) -> rusqlite::Result<Option<u64>> {
+    conn.query_row("SELECT version FROM node_plan WHERE id = 1", [], |r| {
+        Ok(r.get::<_, i64>(0)? as u64)
+    })
+    .optional()
+}
+
 /// The kept plan: its version and its JSON.
 pub fn kept_plan(conn: &Connection) -> rusqlite::Result<Option<(u64, String)>> {
     conn.query_row(

@@ -57,7 +57,36 @@ async fn healthz(
     State(panel): State<Option<Arc<PanelDriver>>>,
     parts: Parts,
 ) -> Response {
-    let database = match store.ping().await {
+    let database = database(&store).await;
+    let audio = audio(&player.status());
+    let disk = disk(&config.data_dir, config.web.min_free_mb);
+    let panel = panel_check(&config, panel.as_deref());
+    let clock = clock(config.schedule.require_time_sync).await;
+    let healthy = database.ok && audio.ok && disk.ok && panel.ok && clock.ok;
+    let code = if healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let health = Health {
+        status: if healthy { "ok" } else { "degraded" },
+        database,
+        audio,
+        disk,
+        panel,
+        clock,
+    };
+    let signed_in = super::auth::is_signed_in(&parts);
+    if signed_in || super::auth::client_addr(&parts, &config.web).is_loopback() {
+        (code, Json(health)).into_response()
+    } else {
+        (code, Json(serde_json::json!({ "status": health.status }))).into_response()
+    }
+}
+
+/// Whether the database answers.
+pub async fn database(store: &Store) -> Check {
+    match store.ping().await {
         Ok(()) => Check {
             ok: true,
             detail: "cơ sở dữ liệu hoạt động / database answers".into(),
@@ -66,9 +95,12 @@ async fn healthz(
             ok: false,
             detail: e.to_string(),
         },
-    };
-    let player = player.status();
-    let audio = match (&player.format, &player.output_error) {
+    }
+}
+
+/// Whether the loudspeaker output is open.
+pub fn audio(player: &crate::audio::player::PlayerStatus) -> Check {
+    match (&player.format, &player.output_error) {
         (Some(f), _) => Check {
             ok: true,
             detail: format!(
@@ -94,35 +126,13 @@ async fn healthz(
                 player.output, player.output
             ),
         },
-    };
-    let disk = disk(&config);
-    let panel = panel_check(&config, panel.as_deref());
-    let clock = clock(&config).await;
-    let healthy = database.ok && audio.ok && disk.ok && panel.ok && clock.ok;
-    let code = if healthy {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    let health = Health {
-        status: if healthy { "ok" } else { "degraded" },
-        database,
-        audio,
-        disk,
-        panel,
-        clock,
-    };
-    let signed_in = super::auth::is_signed_in(&parts);
-    if signed_in || super::auth::client_addr(&parts, &config.web).is_loopback() {
-        (code, Json(health)).into_response()
-    } else {
-        (code, Json(serde_json::json!({ "status": health.status }))).into_response()
     }
 }
 
-fn disk(config: &Config) -> Check {
-    let reserve = config.web.min_free_mb.saturating_mul(1024 * 1024);
-    match crate::ops::disk::space(&config.data_dir) {
+/// Whether the data disk keeps `min_free_mb` free.
+pub fn disk(data_dir: &std::path::Path, min_free_mb: u64) -> Check {
+    let reserve = min_free_mb.saturating_mul(1024 * 1024);
+    match crate::ops::disk::space(data_dir) {
         Ok(space) => match crate::ops::disk::refuse_write(space, reserve) {
             Some(why) => Check {
                 ok: false,
@@ -140,7 +150,7 @@ fn disk(config: &Config) -> Check {
             ok: false,
             detail: format!(
                 "không đọc được dung lượng đĩa / cannot read the disk space of {}: {e}",
-                config.data_dir.display()
+                data_dir.display()
             ),
         },
     }
@@ -168,9 +178,9 @@ fn panel_check(config: &Config, panel: Option<&PanelDriver>) -> Check {
     }
 }
 
-async fn clock(config: &Config) -> Check {
+/// Whether the clock is synchronised (the programme waits for it when `required`).
+pub async fn clock(required: bool) -> Check {
     use crate::schedule::runner::{SystemTimeSync, TimeSync};
-    let required = config.schedule.require_time_sync;
     let synced = tokio::task::spawn_blocking(|| SystemTimeSync.synchronized())
         .await
         .ok()

@@ -210,6 +210,8 @@ fn online(at: chrono::DateTime<Utc>) -> NodeStatus {
         under_voltage: None,
         restarts: 0,
         errors: 0,
+        missing: Vec::new(),
+        queued_asrun: 0,
     }))
 }
 

@@ -121,6 +121,7 @@ pub async fn page(
                         length: duration(cue.length_ms),
                         item: match cue.content {
                             Content::Item { item_id, .. } => Some(item_id),
+                            Content::Relayed { item_id, .. } => item_id,
                             Content::Jingle { .. } | Content::Stream { .. } => None,
                         },
                     });

@@ -1,0 +1,563 @@
+//! The node's conversation with its head-end over the link: it keeps the highest plan it is
+//! sent, acts on commands (an emergency, its stop, a prefetch, a clock probe, the as-run
+//! rows stored), publishes its status (at once on connecting, on every change of what is on
+//! air, and every ten seconds) and drains the as-run queue while the link is up.
+//!
+//! It trusts only the head-end's topics of its commune: anything else, a payload it cannot
+//! read, or a command past its expiry is dropped with a log line. Commands the broker kept
+//! for the node while it was away arrive in a burst right after it reconnects; an emergency
+//! start in that burst waits a moment, so that one stopped meanwhile never airs.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use super::Shared;
+use super::fetcher::Waker;
+use super::outbox::Outbox;
+use crate::audio::PlayerEvent;
+use crate::audio::arbiter::Priority;
+use crate::cluster::link::{Link, LinkEvent};
+use crate::cluster::protocol::{
+    self, Ack, AckResult, Action, Command, Emergency as EmergencyCmd, EmergencyContent,
+    HeadEndStatus, MessageId, NodeReport, NodeStatus, NowPlaying, Plan,
+};
+use crate::cluster::session;
+use crate::cluster::topics::{NodeTopic, Route};
+use crate::emergency::{Message, Start, Trigger};
+use crate::store::cluster as table;
+
+/// A status is published at least this often, so the head-end can tell a node that hangs.
+const HEARTBEAT: Duration = Duration::from_secs(10);
+/// How long after reconnecting an emergency start waits for a stop queued behind it.
+const REPLAY_WINDOW: Duration = Duration::from_millis(300);
+/// Command ids remembered, so a repeated delivery (QoS 1) acts once.
+const REMEMBERED: usize = 64;
+
+/// The running conversation. Dropping it ends the link without a goodbye (the broker then
+/// publishes the node's last will).
+pub struct Exchange {
+    task: JoinHandle<()>,
+    bye: Option<oneshot::Sender<oneshot::Sender<()>>>,
+}
+
+impl Exchange {
+    /// Start talking over `link`.
+    pub fn spawn(
+        shared: Arc<Shared>,
+        link: Link,
+        events: mpsc::Receiver<LinkEvent>,
+        waker: Waker,
+    ) -> Result<Exchange, crate::store::StoreError> {
+        let outbox = Outbox::open(&shared.store)?;
+        let player_events = shared.player.subscribe();
+        let (bye, bye_rx) = oneshot::channel();
+        let task = Talk {
+            link: Some(link),
+            waker,
+            outbox,
+            running: None,
+            remembered: VecDeque::new(),
+            deferred: Vec::new(),
+            replay_until: None,
+            last_report: None,
+            last_status: None,
+            board: None,
+            ticks: 0,
+            shared,
+        };
+        let task = tokio::spawn(task.run(events, player_events, bye_rx));
+        Ok(Exchange {
+            task,
+            bye: Some(bye),
+        })
+    }
+
+    /// Publish the offline status and close the link, so the head-end knows at once.
+    pub async fn goodbye(mut self) {
+        let Some(bye) = self.bye.take() else { return };
+        let (done, wait) = oneshot::channel();
+        if bye.send(done).is_ok() {
+            let _ = tokio::time::timeout(Duration::from_secs(3), wait).await;
+        }
+    }
+}
+
+impl Drop for Exchange {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+struct Talk {
+    shared: Arc<Shared>,
+    link: Option<Link>,
+    waker: Waker,
+    outbox: Outbox,
+    /// The head-end's emergency on air here: (its command, the local emergency's number).
+    running: Option<(MessageId, u64)>,
+    /// Commands acted on (or refused) lately, newest last.
+    remembered: VecDeque<MessageId>,
+    /// Emergency starts waiting out the replay window.
+    deferred: Vec<(Instant, Command)>,
+    /// Until when commands count as the replay of what the broker kept.
+    replay_until: Option<Instant>,
+    /// The last report published, without its time, and when.
+    last_report: Option<NodeReport>,
+    last_status: Option<Instant>,
+    /// The board's temperature and supply, read at most once a minute.
+    board: Option<(Instant, Option<f32>, Option<bool>)>,
+    ticks: u64,
+}
+
+impl Talk {
+    async fn run(
+        mut self,
+        mut events: mpsc::Receiver<LinkEvent>,
+        mut player: broadcast::Receiver<PlayerEvent>,
+        mut bye: oneshot::Receiver<oneshot::Sender<()>>,
+    ) {
+        let mut tick = tokio::time::interval(Duration::from_millis(250));
+        loop {
+            tokio::select! {
+                event = events.recv() => match event {
+                    Some(e) => self.on_link(e),
+                    None => return,
+                },
+                _ = tick.tick() => self.on_tick(),
+                event = player.recv() => match event {
+                    Ok(PlayerEvent::Started { .. } | PlayerEvent::Ended(_)
+                        | PlayerEvent::OutputLost { .. } | PlayerEvent::OutputReady { .. }
+                        | PlayerEvent::Idle { .. }) => {
+                        if matches!(event, Ok(PlayerEvent::OutputLost { .. })) {
+                            self.shared.error();
+                        }
+                        self.publish_status(false);
+                    }
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => return,
+                },
+                done = &mut bye => {
+                    self.say_goodbye().await;
+                    if let Ok(done) = done {
+                        let _ = done.send(());
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    fn connected(&self) -> bool {
+        self.shared.connected.load(Ordering::Relaxed)
+    }
+
+    fn send(&self, msg: crate::cluster::link::Outgoing) {
+        if let Some(link) = &self.link
+            && let Err(e) = link.publish(msg)
+        {
+            tracing::debug!("{e}");
+        }
+    }
+
+    fn on_link(&mut self, event: LinkEvent) {
+        match event {
+            LinkEvent::Connected { session_present } => {
+                self.replay_until = session_present.then(|| Instant::now() + REPLAY_WINDOW);
+                self.outbox.reconnected();
+            }
+            LinkEvent::Subscribed => {
+                let was = self.shared.connected.swap(true, Ordering::Relaxed);
+                *self
+                    .shared
+                    .link_problem
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) = None;
+                if !was {
+                    tracing::info!("nút / node: đã nối với broker / linked to the broker");
+                }
+                self.publish_status(true);
+                self.drain_outbox();
+            }
+            LinkEvent::Message(m) => self.on_message(&m.topic, &m.payload),
+            LinkEvent::NotAuthorized(why) => {
+                self.shared.error();
+                tracing::warn!("{why}");
+            }
+            LinkEvent::Down { reason, retry_in } => {
+                let was = self.shared.connected.swap(false, Ordering::Relaxed);
+                let why = reason.to_string();
+                let mut problem = self
+                    .shared
+                    .link_problem
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner());
+                if was || problem.as_deref() != Some(why.as_str()) {
+                    tracing::warn!(
+                        "nút / node: mất liên kết, vẫn phát theo kế hoạch đã có; thử lại sau {:.1} s / link down, airing from the kept plan; retrying in {:.1} s: {why}",
+                        retry_in.as_secs_f32(),
+                        retry_in.as_secs_f32()
+                    );
+                }
+                *problem = Some(why);
+            }
+        }
+    }
+
+    fn on_tick(&mut self) {
+        let now = Instant::now();
+        let due: Vec<Command> = {
+            let (due, wait) = std::mem::take(&mut self.deferred)
+                .into_iter()
+                .partition(|(at, _)| *at <= now);
+            self.deferred = wait;
+            due.into_iter().map(|(_, c)| c).collect()
+        };
+        for cmd in due {
+            self.act(cmd);
+        }
+        self.ticks += 1;
+        if self.ticks % 4 == 0 {
+            if self.last_status.is_none_or(|t| t.elapsed() >= HEARTBEAT) {
+                self.publish_status(true);
+            }
+            self.drain_outbox();
+        }
+    }
+
+    /// Send the as-run rows due, while the link is up.
+    fn drain_outbox(&mut self) {
+        if !self.connected() {
+            return;
+        }
+        let (store, cues) = (&self.shared.store, &self.shared.cues);
+        match self.outbox.due(store, |key| cues.item_of(store, key)) {
+            Ok(rows) => {
+                for row in rows {
+                    self.send(session::as_run(
+                        &self.shared.end.topics,
+                        &self.shared.end.id,
+                        &row,
+                    ));
+                }
+            }
+            Err(e) => tracing::error!("{e}"),
+        }
+    }
+
+    fn on_message(&mut self, topic: &str, payload: &[u8]) {
+        let end = &self.shared.end;
+        match end.topics.route(topic) {
+            Some(Route::Node(id, NodeTopic::Plan)) if id == end.id => self.on_plan(payload),
+            Some(Route::Node(id, NodeTopic::Command)) if id == end.id => self.on_command(payload),
+            Some(Route::Broadcast) => self.on_command(payload),
+            Some(Route::HeadEndStatus) => match protocol::decode::<HeadEndStatus>(payload) {
+                Ok(s) => {
+                    self.shared
+                        .head_end_online
+                        .store(s.online, Ordering::Relaxed);
+                }
+                Err(e) => tracing::warn!("bỏ / dropped {topic}: {e}"),
+            },
+            _ => tracing::warn!(
+                "bỏ tin trên chủ đề không dành cho nút này / dropped a message on a topic not \
+                 for this node: {topic}"
+            ),
+        }
+    }
+
+    fn on_plan(&mut self, payload: &[u8]) {
+        if payload.is_empty() {
+            return;
+        }
+        let plan = match protocol::decode::<Plan>(payload) {
+            Ok(p) => p,
+            Err(e) => {
+                self.shared.error();
+                tracing::warn!("bỏ kế hoạch hỏng / dropped an unreadable plan: {e}");
+                return;
+            }
+        };
+        let body = String::from_utf8_lossy(payload);
+        let now = self.shared.clock.now();
+        match self
+            .shared
+            .store
+            .with(|c| Ok(table::keep_plan(c, plan.version, &body, now)?))
+        {
+            Ok(true) => {
+                tracing::info!(
+                    "kế hoạch mới / new plan v{}: {} mục / cues",
+                    plan.version,
+                    plan.cues.len()
+                );
+                self.waker.plan();
+                self.publish_status(true);
+            }
+            Ok(false) => {}
+            Err(e) => {
+                self.shared.error();
+                tracing::error!("{e}");
+            }
+        }
+    }
+
+    fn on_command(&mut self, payload: &[u8]) {
+        let cmd = match protocol::decode::<Command>(payload) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!("bỏ lệnh hỏng / dropped an unreadable command: {e}");
+                return;
+            }
+        };
+        if self.remembered.contains(&cmd.id) || self.deferred.iter().any(|(_, d)| d.id == cmd.id) {
+            return;
+        }
+        let now = self.shared.clock.now();
+        if !cmd.is_live(now) {
+            tracing::warn!(
+                "bỏ lệnh {} đã hết hạn lúc {:?} / dropped command {}: it expired at {:?}",
+                cmd.id.0,
+                cmd.expires_at,
+                cmd.id.0,
+                cmd.expires_at
+            );
+            self.remember(&cmd.id);
+            self.ack(&cmd.id, AckResult::Expired);
+            return;
+        }
+        let replaying = self.replay_until.is_some_and(|t| Instant::now() < t);
+        if replaying && matches!(cmd.action, Action::EmergencyStart(_)) {
+            let at = self.replay_until.unwrap_or_else(Instant::now);
+            self.deferred.push((at, cmd));
+            return;
+        }
+        self.act(cmd);
+    }
+
+    fn remember(&mut self, id: &MessageId) {
+        self.remembered.push_back(id.clone());
+        while self.remembered.len() > REMEMBERED {
+            self.remembered.pop_front();
+        }
+    }
+
+    fn act(&mut self, cmd: Command) {
+        self.remember(&cmd.id);
+        let result = match cmd.action {
+            Action::EmergencyStart(e) => self.start_emergency(&cmd.id, e),
+            Action::EmergencyStop { emergency } => self.stop_emergency(&emergency),
+            Action::Prefetch { media } => {
+                self.waker.media(media);
+                AckResult::Done
+            }
+            Action::ClockProbe => AckResult::Done,
+            Action::AsRunStored { rows } => {
+                if let Err(e) = self.outbox.stored(&self.shared.store, &rows) {
+                    tracing::error!("{e}");
+                }
+                return;
+            }
+        };
+        self.ack(&cmd.id, result);
+    }
+
+    fn ack(&self, command: &MessageId, result: AckResult) {
+        let ack = Ack {
+            command: command.clone(),
+            node_time: self.shared.clock.now(),
+            result,
+        };
+        self.send(session::ack(
+            &self.shared.end.topics,
+            &self.shared.end.id,
+            &ack,
+        ));
+    }
+
+    fn start_emergency(&mut self, id: &MessageId, e: EmergencyCmd) -> AckResult {
+        let zones = &self.shared.zones;
+        if !e.zones.is_empty() && !e.zones.iter().any(|z| zones.contains(z)) {
+            return AckResult::Refused {
+                reason: format!(
+                    "không phải thôn của nút này / not this node's zones: {}",
+                    e.zones.join(", ")
+                ),
+            };
+        }
+        let (media, title) = match e.content {
+            EmergencyContent::Recording { media, text } => (
+                media,
+                text.unwrap_or_else(|| "Thông báo khẩn cấp / emergency".into()),
+            ),
+            EmergencyContent::Live { url } => {
+                return AckResult::Refused {
+                    reason: format!(
+                        "nút này chưa phát được luồng trực tiếp / this node cannot air a live \
+                         stream yet: {url}"
+                    ),
+                };
+            }
+        };
+        let cache = self.shared.cache.clone();
+        let here = cache.holds(&media);
+        let message = Message::Relayed {
+            title,
+            file: here.then(|| cache.path(&media.sha256)),
+        };
+        if self.shared.emergency.active().is_some() {
+            // A newer emergency replaces the one on air, as on a station alone.
+            self.running = None;
+        }
+        let started = self.shared.emergency.start(Start {
+            message,
+            repeat: Some(e.repeat),
+            actor: "head-end".into(),
+            trigger: Trigger::HeadEnd,
+            reference: Some(id.0.clone()),
+            received_at: self.shared.clock.now(),
+        });
+        let active = match started {
+            Ok(a) => a,
+            Err(err) => {
+                self.shared.error();
+                return AckResult::Refused {
+                    reason: err.to_string(),
+                };
+            }
+        };
+        self.running = Some((id.clone(), active.id));
+        if !here {
+            // The chime is on already; the message follows when it is here.
+            let emergency = self.shared.emergency.clone();
+            let shared = self.shared.clone();
+            tokio::task::spawn_blocking(move || {
+                let file = cache.fetch(&media).map_err(|e| {
+                    shared.error();
+                    e.to_string()
+                });
+                emergency.supply(active.id, file);
+            });
+        }
+        self.publish_status(true);
+        AckResult::Done
+    }
+
+    fn stop_emergency(&mut self, id: &MessageId) -> AckResult {
+        self.deferred.retain(|(_, c)| &c.id != id);
+        self.remember(id);
+        match &self.running {
+            Some((running, _)) if running == id => {
+                self.running = None;
+                if let Err(e) = self.shared.emergency.stop("head-end") {
+                    tracing::debug!("{e}");
+                }
+                self.publish_status(true);
+                AckResult::Done
+            }
+            _ => AckResult::Done,
+        }
+    }
+
+    /// The board's temperature and supply, read again when a minute old.
+    fn board(&mut self) -> (Option<f32>, Option<bool>) {
+        match self.board {
+            Some((at, t, u)) if at.elapsed() < Duration::from_secs(60) => (t, u),
+            _ => {
+                let (t, u) = (
+                    crate::hw::board::temperature_c(),
+                    crate::hw::board::under_voltage(),
+                );
+                self.board = Some((Instant::now(), t, u));
+                (t, u)
+            }
+        }
+    }
+
+    /// The node's report now.
+    fn report(&mut self) -> NodeReport {
+        let (temperature_c, under_voltage) = self.board();
+        let s = &self.shared;
+        let player = s.player.status();
+        let emergency = s.emergency.active();
+        let now_playing = player.now_playing.map(|n| {
+            let relayed = emergency
+                .as_ref()
+                .filter(|_| n.priority == Priority::Emergency)
+                .and_then(|a| {
+                    let id = self.running.as_ref().filter(|(_, local)| *local == a.id)?;
+                    Some((id.0.clone(), a.first_sample_at))
+                });
+            NowPlaying {
+                title: n.label,
+                cue: None,
+                since: relayed
+                    .as_ref()
+                    .and_then(|(_, first)| *first)
+                    .or(n.since)
+                    .unwrap_or_else(|| s.clock.now()),
+                emergency: relayed.map(|(id, _)| id),
+            }
+        });
+        let plan_version = s
+            .store
+            .with(|c| Ok(table::kept_plan_version(c)?))
+            .ok()
+            .flatten();
+        NodeReport {
+            at: s.clock.now(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            started_at: s.started_at,
+            output_ok: player.format.is_some(),
+            now_playing,
+            cache: s.cache.stats(),
+            plan_version,
+            clock_offset_ms: None,
+            temperature_c,
+            under_voltage,
+            restarts: s.restarts,
+            errors: s.errors.load(Ordering::Relaxed),
+            missing: s.missing.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+            queued_asrun: s.store.with(|c| Ok(table::queued(c)?)).unwrap_or(0),
+        }
+    }
+
+    /// Publish the status if it changed (or `always`), while the link is up.
+    fn publish_status(&mut self, always: bool) {
+        if !self.connected() {
+            return;
+        }
+        let report = self.report();
+        let same = self.last_report.as_ref().is_some_and(|last| {
+            let mut last = last.clone();
+            last.at = report.at;
+            last == report
+        });
+        if same && !always {
+            return;
+        }
+        self.send(session::status(
+            &self.shared.end.topics,
+            &self.shared.end.id,
+            &NodeStatus::Online(Box::new(report.clone())),
+        ));
+        self.last_report = Some(report);
+        self.last_status = Some(Instant::now());
+    }
+
+    async fn say_goodbye(&mut self) {
+        self.send(session::status(
+            &self.shared.end.topics,
+            &self.shared.end.id,
+            &NodeStatus::Offline,
+        ));
+        if let Some(link) = self.link.take() {
+            link.close().await;
+        }
+    }
+}
