@@ -7,7 +7,7 @@
 //!
 //! Owns nothing but time; must not import the rest of the crate.
 
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -64,15 +64,21 @@ impl Clock for SystemClock {
 ///
 /// Shared between threads it behaves like one timeline that whoever sleeps pushes forward;
 /// that is exact for the sequential scenarios tests build (play, then wait for the next cue).
+/// [`SimClock::hold_at`] stops the timeline at a moment: sleepers that would pass it wait
+/// (in real time) until it is moved on, so a test can change the world at that moment (cut
+/// a link, restart a broker) and then let a simulated hour run in a second.
 #[derive(Debug)]
 pub struct SimClock {
     state: Mutex<SimState>,
+    moved: Condvar,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct SimState {
     wall: DateTime<Utc>,
     mono: Duration,
+    /// Time does not pass this wall time (`None`: no hold).
+    hold: Option<DateTime<Utc>>,
 }
 
 impl SimClock {
@@ -82,8 +88,17 @@ impl SimClock {
             state: Mutex::new(SimState {
                 wall: start,
                 mono: Duration::ZERO,
+                hold: None,
             }),
+            moved: Condvar::new(),
         }
+    }
+
+    /// Hold simulated time at `wall` (`None`: let it run freely again): from now on no sleep
+    /// takes it past that moment; a sleeper that would waits until the hold moves on.
+    pub fn hold_at(&self, wall: Option<DateTime<Utc>>) {
+        self.lock().hold = wall;
+        self.moved.notify_all();
     }
 
     /// Move both clocks forward, as if `d` passed.
@@ -112,7 +127,22 @@ impl Clock for SimClock {
         self.lock().mono
     }
     fn sleep(&self, d: Duration) {
-        self.advance(d);
+        let mut s = self.lock();
+        let target = s.mono + d;
+        loop {
+            let left = target.saturating_sub(s.mono);
+            let allowed = match s.hold {
+                None => left,
+                Some(hold) => (hold - s.wall).to_std().unwrap_or(Duration::ZERO).min(left),
+            };
+            s.mono += allowed;
+            s.wall += chrono::Duration::from_std(allowed).unwrap_or(chrono::Duration::zero());
+            if allowed == left {
+                return;
+            }
+            self.moved.notify_all();
+            s = self.moved.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
     }
     fn is_real(&self) -> bool {
         false
@@ -158,6 +188,32 @@ mod tests {
         let c = SimClock::starting_at(start);
         let deadline = start + chrono::Duration::days(7);
         assert_eq!(sleep_until(&c, deadline, Duration::from_secs(1)), deadline);
+    }
+
+    #[test]
+    fn a_held_clock_stops_sleepers_at_the_hold_until_it_moves_on() {
+        let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let c = std::sync::Arc::new(SimClock::starting_at(start));
+        c.hold_at(Some(start + chrono::Duration::minutes(10)));
+        c.sleep(Duration::from_secs(60));
+        assert_eq!(
+            c.now(),
+            start + chrono::Duration::minutes(1),
+            "within the hold"
+        );
+        let sleeper = {
+            let c = c.clone();
+            std::thread::spawn(move || c.sleep(Duration::from_secs(3600)))
+        };
+        while c.now() < start + chrono::Duration::minutes(10) {
+            std::thread::yield_now();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        assert_eq!(c.now(), start + chrono::Duration::minutes(10), "held");
+        assert!(!sleeper.is_finished());
+        c.hold_at(None);
+        sleeper.join().unwrap();
+        assert_eq!(c.now(), start + chrono::Duration::minutes(61));
     }
 
     #[test]

@@ -187,7 +187,10 @@ impl Service {
         };
         station::events::forward_player(&station.player, station.events.clone());
         settle_relays(relays);
-        let state = AppState::new(Arc::new(config), station);
+        let config = Arc::new(config);
+        let cluster = start_head_end(&config, &station);
+        let mut state = AppState::new(config, station);
+        state.cluster = cluster;
         Ok(Service {
             state,
             _runner: runner,
@@ -283,6 +286,28 @@ async fn bind(addr: std::net::SocketAddr) -> Result<tokio::net::TcpListener, Ser
 /// The time a client has for a TLS handshake and for each request's headers.
 fn header_timeout(config: &Config) -> Duration {
     Duration::from_secs(u64::from(config.web.request_timeout_seconds))
+}
+
+/// With `[cluster] role = "head-end"`, start the head-end's side of the cluster. A cluster
+/// that cannot start is logged and left out: the station itself airs as before.
+fn start_head_end(
+    config: &Arc<Config>,
+    station: &Station,
+) -> Option<Arc<crate::cluster::head::HeadEnd>> {
+    if config.cluster.role != crate::config::ClusterRole::HeadEnd {
+        return None;
+    }
+    let parts = crate::cluster::head::Parts {
+        config: config.clone(),
+        store: station.store.clone(),
+        library: station.library.clone(),
+        timetable: station.timetable.clone(),
+        emergency: station.emergency.clone(),
+        events: station.events.clone(),
+    };
+    crate::cluster::head::HeadEnd::start(parts)
+        .map_err(|e| tracing::error!("cụm loa / cluster: {e}"))
+        .ok()
 }
 
 /// How the runner keeps time, from the config.

@@ -8,10 +8,12 @@
 //! - [`session`]: each end's link made from `[cluster]`, and how each message is sent.
 //! - [`setup`]: `loaxa cluster init` and `add-node`: the broker's files and the nodes' configs.
 //! - [`node`]: `loaxa node`, a village's Pi airing its plan from its own cache and clock.
+//! - [`head`]: the head-end's side: plans to the nodes, emergencies, statuses, as-run rows.
 //!
 //! The cluster is an edge: it carries plans and commands but decides nothing about what airs;
 //! the schedule, the store and the player stay where they are.
 
+pub mod head;
 pub mod ids;
 pub mod link;
 pub mod node;

@@ -233,6 +233,11 @@ pub enum EmergencyContent {
         /// The typed text, when it was one (for the log and the panel).
         text: Option<String>,
     },
+    /// No recording (the text could not be spoken): the chime, and the text on the panel.
+    ChimeOnly {
+        /// The text, for the log and the panel.
+        text: Option<String>,
+    },
     /// The live microphone, from a stream.
     Live {
         /// Where to listen.

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::ids::{CommuneId, IdError, NodeId};
 use super::link::{Delivery, LinkOptions, Outgoing, Session};
-use super::protocol::{self, Ack, AsRunRow, Command, HeadEndStatus, NodeStatus, Plan};
+use super::protocol::{self, Ack, AsRunRow, Command, HeadEndStatus, NodeStatus};
 use super::topics::{NodeTopic, Topics};
 use crate::config::{ClusterConfig, ClusterRole};
 
@@ -120,11 +120,12 @@ pub fn head_end_status(topics: &Topics, online: bool) -> Outgoing {
     }
 }
 
-/// A node's plan: retained, so a node gets the latest on every connect.
-pub fn plan(topics: &Topics, id: &NodeId, plan: &Plan) -> Outgoing {
+/// A node's plan (an encoded [`Plan`](super::protocol::Plan)): retained, so a node gets the latest on
+/// every connect.
+pub fn plan(topics: &Topics, id: &NodeId, payload: Vec<u8>) -> Outgoing {
     Outgoing {
         topic: topics.node(id, NodeTopic::Plan),
-        payload: protocol::encode(plan),
+        payload,
         delivery: Delivery::AtLeastOnce,
         retain: true,
         expiry_seconds: None,

@@ -20,6 +20,8 @@ pub enum Event {
     Panel,
     /// An emergency started or ended.
     Emergency,
+    /// The programme files were loaded again.
+    Programme,
     /// The service is stopping: open event streams end, so the stop is not held up.
     ShuttingDown,
 }

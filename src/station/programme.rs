@@ -1,13 +1,22 @@
 //! Reloading the programme files after the IT person edited them: the timetable reads them
-//! again and the reload is in the audit log.
+//! again, the reload is in the audit log, and the bus says so (a head-end re-plans its
+//! village nodes).
 
+use super::Bus;
+use crate::model::Event;
 use crate::schedule::timetable::{Reloaded, Timetable};
 use crate::store::{Store, StoreError, audit};
 
 /// Read the programme files again on behalf of `by` and put them in force. Blocks (it reads
 /// files and writes the audit entry).
-pub fn reload(timetable: &Timetable, store: &Store, by: &str) -> Result<Reloaded, StoreError> {
+pub fn reload(
+    timetable: &Timetable,
+    store: &Store,
+    events: &Bus,
+    by: &str,
+) -> Result<Reloaded, StoreError> {
     let reloaded = timetable.reload();
+    events.send(Event::Programme);
     let detail = serde_json::json!({"slots": reloaded.slots, "problems": reloaded.problems});
     store.with(|c| {
         let tx = c.transaction()?;

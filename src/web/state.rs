@@ -11,6 +11,7 @@ use super::error::AppError;
 use super::throttle::SignInGate;
 use super::upload::Uploads;
 use crate::audio::Player;
+use crate::cluster::head::HeadEnd;
 use crate::config::Config;
 use crate::display::board::Board;
 use crate::display::driver::PanelDriver;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub panel: Option<Arc<PanelDriver>>,
     /// Reads typed bulletins aloud into the library.
     pub narrator: Arc<Narrator>,
+    /// The head-end's side of a village cluster (`[cluster] role = "head-end"`), if any.
+    pub cluster: Option<Arc<HeadEnd>>,
 }
 
 impl AppState {
@@ -66,6 +69,7 @@ impl AppState {
             emergency: station.emergency,
             board: station.board,
             panel: station.panel,
+            cluster: None,
         }
     }
 }
@@ -105,4 +109,5 @@ parts!(
     board: Arc<Board>,
     panel: Option<Arc<PanelDriver>>,
     narrator: Arc<Narrator>,
+    cluster: Option<Arc<HeadEnd>>,
 );

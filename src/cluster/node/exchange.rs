@@ -327,7 +327,7 @@ impl Talk {
                 cmd.id.0,
                 cmd.expires_at
             );
-            self.remember(&cmd.id);
+            // Not remembered: the head-end may send it again with a new expiry.
             self.ack(&cmd.id, AckResult::Expired);
             return;
         }
@@ -390,11 +390,12 @@ impl Talk {
                 ),
             };
         }
+        let untitled = || "Thông báo khẩn cấp / emergency".to_string();
         let (media, title) = match e.content {
-            EmergencyContent::Recording { media, text } => (
-                media,
-                text.unwrap_or_else(|| "Thông báo khẩn cấp / emergency".into()),
-            ),
+            EmergencyContent::Recording { media, text } => {
+                (Some(media), text.unwrap_or_else(untitled))
+            }
+            EmergencyContent::ChimeOnly { text } => (None, text.unwrap_or_else(untitled)),
             EmergencyContent::Live { url } => {
                 return AckResult::Refused {
                     reason: format!(
@@ -405,11 +406,12 @@ impl Talk {
             }
         };
         let cache = self.shared.cache.clone();
-        let here = cache.holds(&media);
-        let message = Message::Relayed {
-            title,
-            file: here.then(|| cache.path(&media.sha256)),
-        };
+        let file = media
+            .as_ref()
+            .filter(|m| cache.holds(m))
+            .map(|m| cache.path(&m.sha256));
+        let here = file.is_some();
+        let message = Message::Relayed { title, file };
         if self.shared.emergency.active().is_some() {
             // A newer emergency replaces the one on air, as on a station alone.
             self.running = None;
@@ -432,17 +434,30 @@ impl Talk {
             }
         };
         self.running = Some((id.clone(), active.id));
-        if !here {
-            // The chime is on already; the message follows when it is here.
-            let emergency = self.shared.emergency.clone();
-            let shared = self.shared.clone();
-            tokio::task::spawn_blocking(move || {
-                let file = cache.fetch(&media).map_err(|e| {
-                    shared.error();
-                    e.to_string()
+        match media {
+            Some(media) if !here => {
+                // The chime is on already; the message follows when it is here.
+                let emergency = self.shared.emergency.clone();
+                let shared = self.shared.clone();
+                tokio::task::spawn_blocking(move || {
+                    let file = cache.fetch(&media).map_err(|e| {
+                        shared.error();
+                        e.to_string()
+                    });
+                    emergency.supply(active.id, file);
                 });
-                emergency.supply(active.id, file);
-            });
+            }
+            Some(_) => {}
+            None => {
+                self.shared.emergency.supply(
+                    active.id,
+                    Err(
+                        "trung tâm không có bản ghi: chỉ phát chuông / the head-end has no \
+                         recording: the chime only"
+                            .into(),
+                    ),
+                );
+            }
         }
         self.publish_status(true);
         AckResult::Done

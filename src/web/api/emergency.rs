@@ -5,8 +5,11 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
+use serde::Serialize;
 
 use super::extract::Json;
+use crate::cluster::head::HeadEnd;
+use crate::cluster::head::fanout::NodeOnAir;
 use crate::config::Config;
 use crate::emergency::cap::{self, Verdict};
 use crate::emergency::{Active, Emergency, Message, Start, Trigger};
@@ -53,10 +56,31 @@ pub async fn post(
     Ok((StatusCode::CREATED, Json(active)))
 }
 
-/// The emergency on air (`null` when there is none).
-#[utoipa::path(get, path = "/emergency", tag = "emergency", responses((status = 200, body = Option<Active>)))]
-pub async fn get(State(emergency): State<Emergency>, _: Api<CanView>) -> Json<Option<Active>> {
-    Json(emergency.active())
+/// The emergency on air, with each village node's part in it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OnAir {
+    /// The emergency.
+    #[serde(flatten)]
+    pub active: Active,
+    /// Each node of the commune: when the first sample reached its output, or why not
+    /// (empty for a station alone).
+    pub nodes: Vec<NodeOnAir>,
+}
+
+/// The emergency on air (`null` when there is none), and on which village nodes it is.
+#[utoipa::path(get, path = "/emergency", tag = "emergency", responses((status = 200, body = Option<OnAir>)))]
+pub async fn get(
+    State(emergency): State<Emergency>,
+    State(cluster): State<Option<Arc<HeadEnd>>>,
+    _: Api<CanView>,
+) -> Json<Option<OnAir>> {
+    Json(emergency.active().map(|active| {
+        let nodes = cluster
+            .as_ref()
+            .and_then(|c| c.emergency(active.id))
+            .unwrap_or_default();
+        OnAir { active, nodes }
+    }))
 }
 
 /// End the emergency; the programme carries on where it was cut. 409 when none is on air.

@@ -5,6 +5,7 @@
 
 mod asrun;
 mod audit;
+pub(crate) mod cluster;
 mod display;
 pub mod emergency;
 mod events;
@@ -42,6 +43,8 @@ pub fn router() -> Router<AppState> {
                 .delete(emergency::delete),
         )
         .route("/cap", post(emergency::cap))
+        .route("/nodes", get(cluster::nodes))
+        .route("/cluster/media/{sha256}", get(cluster::media))
         .route("/metrics", get(metrics::get))
         .route("/display", get(display::status))
         .route("/display/preview.png", get(display::preview))
@@ -76,6 +79,7 @@ async fn no_such_path(
         review::items::reject,
         status::get, metrics::get, asrun::get, audit::get,
         emergency::post, emergency::get, emergency::delete, emergency::cap,
+        cluster::nodes, cluster::media,
         display::status, display::preview,
         review::slogans::list, review::slogans::create, review::slogans::get,
         review::slogans::edit, review::slogans::submit, review::slogans::withdraw,

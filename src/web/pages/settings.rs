@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::{Chrome, render};
 use crate::config::Config;
 use crate::schedule::Timetable;
-use crate::station::programme;
+use crate::station::{Bus, programme};
 use crate::store::Store;
 use crate::web::auth::*;
 use crate::web::error::PageError;
@@ -55,10 +55,11 @@ pub async fn page(
 pub async fn reload(
     State(store): State<Store>,
     State(timetable): State<Timetable>,
+    State(events): State<Bus>,
     user: Page<CanAdmin>,
 ) -> Result<Response, PageError> {
     let admin = user.authed.user.name.clone();
-    tokio::task::spawn_blocking(move || programme::reload(&timetable, &store, &admin))
+    tokio::task::spawn_blocking(move || programme::reload(&timetable, &store, &events, &admin))
         .await
         .map_err(|e| user.err(e))?
         .map_err(|e| user.err(e))?;
