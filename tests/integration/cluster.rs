@@ -21,13 +21,13 @@ use tokio::sync::mpsc::Receiver;
 use crate::common::loaxa;
 
 /// A broker started from a config file, killed when dropped.
-struct Broker {
+pub struct Broker {
     child: Child,
-    port: u16,
+    pub port: u16,
 }
 
 impl Broker {
-    fn start(conf: &Path, port: u16) -> Broker {
+    pub fn start(conf: &Path, port: u16) -> Broker {
         let child = Command::new("mosquitto")
             .arg("-c")
             .arg(conf)
@@ -55,7 +55,7 @@ impl Drop for Broker {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -74,14 +74,14 @@ fn run_ok(args: &[&str]) {
 }
 
 /// A commune set up through the CLI, its broker running.
-struct Commune {
-    dir: tempfile::TempDir,
-    broker: Broker,
-    topics: Topics,
+pub struct Commune {
+    pub dir: tempfile::TempDir,
+    pub broker: Broker,
+    pub topics: Topics,
 }
 
 impl Commune {
-    fn new(commune: &str, nodes: &[(&str, &str)], bridge_to: Option<u16>) -> Commune {
+    pub fn new(commune: &str, nodes: &[(&str, &str)], bridge_to: Option<u16>) -> Commune {
         Commune::with(commune, nodes, bridge_to, |_| {})
     }
 
@@ -130,19 +130,19 @@ impl Commune {
         }
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
     /// A node's `[cluster]`, loaded and checked as `loaxa` loads it.
-    fn node_config(&self, id: &str) -> ClusterConfig {
+    pub fn node_config(&self, id: &str) -> ClusterConfig {
         let loaded = config::load(Some(&self.path(&format!("{id}.toml"))), []).unwrap();
         assert_eq!(loaded.problems(), vec![], "{id}.toml is a valid loaxa.toml");
         loaded.config.cluster
     }
 
     /// The head-end's: head-end.toml added to an otherwise empty loaxa.toml.
-    fn head_end_config(&self) -> ClusterConfig {
+    pub fn head_end_config(&self) -> ClusterConfig {
         let file = self.path("loaxa.toml");
         std::fs::copy(self.path("head-end.toml"), &file).unwrap();
         let loaded = config::load(Some(&file), []).unwrap();
@@ -154,7 +154,7 @@ impl Commune {
         loaded.config.cluster
     }
 
-    fn options(&self, user: &str, password: &str) -> LinkOptions {
+    pub fn options(&self, user: &str, password: &str) -> LinkOptions {
         let mut o = LinkOptions::new("127.0.0.1", self.broker.port, user, password);
         o.session = Session::Clean;
         o
@@ -162,7 +162,7 @@ impl Commune {
 }
 
 /// Events until one matches, failing after 10 s.
-async fn until(
+pub async fn until(
     rx: &mut Receiver<LinkEvent>,
     what: &str,
     hit: impl Fn(&LinkEvent) -> bool,

@@ -18,6 +18,7 @@ mod engine;
 mod faults;
 mod fuzz;
 mod media;
+mod nodes;
 mod onair;
 mod ops;
 mod programme;

@@ -65,10 +65,11 @@ impl CueSource for NodeCues {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Plan, StoreError> {
-        Ok(self
+        let p = self
             .kept(store)?
             .map(|p| cues_of(&p, from, to))
-            .unwrap_or_default())
+            .unwrap_or_default();
+        Ok(p)
     }
 }
 

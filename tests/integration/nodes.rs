@@ -1,0 +1,548 @@
+//! Village nodes airing for real: a head-end service and nodes against the real Mosquitto,
+//! through the real player, store and HTTP media endpoint. Each item is a tone of its own
+//! pitch, so a node's capture tells exactly what it aired. Programme time is simulated (a
+//! held [`SimClock`]), so an hour of programme without a link passes in a second.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use loaxa::accounts;
+use loaxa::clock::{Clock, SimClock, SystemClock};
+use loaxa::cluster::node::Node;
+use loaxa::config::{self, Config};
+use loaxa::media::library::ImportRequest;
+use loaxa::media::{LoudnessPolicy, MediaLibrary};
+use loaxa::model::asrun::{Entry, Outcome};
+use loaxa::model::{Category, NewItem, Role, Tier};
+use loaxa::schedule::runner::TrustedTime;
+use loaxa::service::Service;
+use loaxa::store::{Store, asrun, cluster as table, users};
+use loaxa::web::AppState;
+use loaxa::workflow::{self, Action};
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+use crate::cluster::Commune;
+use crate::common::{fixture, read_wav, tone_runs, write_tone};
+
+/// A TCP cable between a node and its broker (or the head-end's web) that a test can cut and
+/// mend, counting the bytes that came down it.
+pub struct Cable {
+    pub port: u16,
+    cut: Arc<AtomicBool>,
+    live: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    down: Arc<AtomicU64>,
+    accept: JoinHandle<()>,
+}
+
+impl Cable {
+    /// A cable to `127.0.0.1:to`.
+    pub async fn to(to: u16) -> Cable {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let cut = Arc::new(AtomicBool::new(false));
+        let live: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
+        let down = Arc::new(AtomicU64::new(0));
+        let (c, l, d) = (cut.clone(), live.clone(), down.clone());
+        let accept = tokio::spawn(async move {
+            loop {
+                let Ok((mut near, _)) = listener.accept().await else {
+                    return;
+                };
+                if c.load(Ordering::SeqCst) {
+                    let _ = near.shutdown().await;
+                    continue;
+                }
+                let d = d.clone();
+                let conn = tokio::spawn(async move {
+                    let Ok(mut far) = TcpStream::connect(("127.0.0.1", to)).await else {
+                        return;
+                    };
+                    if let Ok((_, from_far)) =
+                        tokio::io::copy_bidirectional(&mut near, &mut far).await
+                    {
+                        d.fetch_add(from_far, Ordering::SeqCst);
+                    }
+                });
+                l.lock().unwrap().push(conn);
+            }
+        });
+        Cable {
+            port,
+            cut,
+            live,
+            down,
+            accept,
+        }
+    }
+
+    /// Cut every connection through it and refuse new ones.
+    pub fn cut(&self) {
+        self.cut.store(true, Ordering::SeqCst);
+        for c in self.live.lock().unwrap().drain(..) {
+            c.abort();
+        }
+    }
+
+    /// Let connections through again.
+    pub fn mend(&self) {
+        self.cut.store(false, Ordering::SeqCst);
+    }
+
+    /// Bytes that came back through finished connections.
+    pub fn bytes_down(&self) -> u64 {
+        self.down.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Cable {
+    fn drop(&mut self) {
+        self.accept.abort();
+        self.cut();
+    }
+}
+
+/// Wait (real time, polling) until `done` holds, or fail after `secs` saying `what`.
+pub async fn eventually<T>(secs: u64, what: &str, mut done: impl FnMut() -> Option<T>) -> T {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(v) = done() {
+            return v;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out after {secs} s waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// An item: a tone of `freq` Hz for `seconds`, for these zones.
+pub struct Tone {
+    pub title: &'static str,
+    pub freq: f32,
+    pub seconds: f32,
+    pub zones: &'static [&'static str],
+}
+
+/// The commune's head-end: the real service (null output) with a `[cluster]` from the
+/// commune's `head-end.toml`, serving HTTP on a free port; the programme is one slot every
+/// quarter of an hour playing every approved bulletin.
+pub struct HeadEnd {
+    pub dir: tempfile::TempDir,
+    pub state: AppState,
+    pub addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    served: Option<JoinHandle<()>>,
+}
+
+impl HeadEnd {
+    pub async fn start(commune: &Commune, tones: &[Tone]) -> HeadEnd {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("s")).unwrap();
+        std::fs::create_dir_all(d.join("p")).unwrap();
+        std::fs::write(
+            d.join("s/tin.toml"),
+            "[[slot]]\nname = \"muoi-phut\"\ntitle = \"Mười phút một lần\"\n\
+             cron = \"*/15 * * * *\"\nplaylist = \"tin\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("p/tin.toml"),
+            "title = \"Tin\"\nmax_minutes = 5\noverflow = \"extend\"\n\n[[part]]\ncategory = \"bulletin\"\n",
+        )
+        .unwrap();
+        let mut config = Config {
+            data_dir: d.join("data"),
+            ..Config::default()
+        };
+        config.audio.output = "null".into();
+        config.schedule.schedules_dir = d.join("s");
+        config.schedule.playlists_dir = d.join("p");
+        config.schedule.require_time_sync = false;
+        config.cluster = commune.head_end_config();
+        approve_tones(&config, tones, d);
+        let service = Service::start(config).unwrap();
+        let state = service.state.clone();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let served = tokio::spawn(async move {
+            service
+                .serve(listener, async move {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+        });
+        HeadEnd {
+            dir,
+            state,
+            addr,
+            stop: Some(stop),
+            served: Some(served),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The rows the head-end stored for `node`.
+    pub fn rows_of(&self, node: &str) -> Vec<Entry> {
+        all_rows(&self.state.store)
+            .into_iter()
+            .filter(|e| e.node.as_deref() == Some(node))
+            .collect()
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.served.take() {
+            let _ = t.await;
+        }
+    }
+}
+
+impl Drop for HeadEnd {
+    fn drop(&mut self) {
+        if let Some(t) = self.served.take() {
+            t.abort();
+        }
+    }
+}
+
+/// Import each tone and have it approved, before the service opens the database; the chime
+/// ("Chuông báo", a library jingle) too.
+fn approve_tones(config: &Config, tones: &[Tone], scratch: &Path) {
+    let store = Store::open(&config.database_path()).unwrap();
+    let library = MediaLibrary::new(&config.data_dir, store.clone(), LoudnessPolicy::default());
+    let jingle = ImportRequest {
+        original_name: "chuong.wav".into(),
+        title: Some("Chuông báo".into()),
+        category: Category::Jingle,
+        actor: "test".into(),
+    };
+    library.import_file(&fixture("pcm-f32.wav"), &jingle).unwrap();
+    let hash = accounts::hash_password("mật khẩu đủ dài").unwrap();
+    let (editor, leader) = store
+        .with(|c| {
+            let tx = c.transaction()?;
+            let e = users::insert(&tx, "bien-tap", "Biên tập", Role::Editor, &hash)?;
+            let l = users::insert(&tx, "chu-tich", "Chủ tịch", Role::Approver, &hash)?;
+            tx.commit()?;
+            Ok((users::get(c, e)?.unwrap(), users::get(c, l)?.unwrap()))
+        })
+        .unwrap();
+    for t in tones {
+        let wav = scratch.join(format!("{}.wav", t.freq));
+        write_tone(22_050, &wav, t.freq, t.seconds);
+        let req = ImportRequest {
+            original_name: "tone.wav".into(),
+            title: Some(t.title.into()),
+            category: Category::Bulletin,
+            actor: "test".into(),
+        };
+        let media = library.import_file(&wav, &req).unwrap().media;
+        let new = NewItem {
+            media_id: media.id,
+            title: t.title.into(),
+            category: Category::Bulletin,
+            tier: Tier::Normal,
+            air_from: None,
+            air_until: None,
+            slots: vec![],
+            zones: t.zones.iter().map(|z| z.to_string()).collect(),
+        };
+        store
+            .with(|c| {
+                let item = workflow::create(c, &new, &editor).unwrap();
+                workflow::apply(c, item.id, Action::Submit, Some(&editor)).unwrap();
+                workflow::apply(c, item.id, Action::Approve, Some(&leader)).unwrap();
+                Ok(())
+            })
+            .unwrap();
+    }
+}
+
+/// Every as-run row of a database.
+pub fn all_rows(store: &Store) -> Vec<Entry> {
+    let (a, b): (DateTime<Utc>, DateTime<Utc>) = (
+        "2000-01-01T00:00:00Z".parse().unwrap(),
+        "2100-01-01T00:00:00Z".parse().unwrap(),
+    );
+    store.with(|c| Ok(asrun::between(c, a, b)?)).unwrap()
+}
+
+/// A node's `loaxa.toml` as `add-node` wrote it, with its data in `data`, its output `output`
+/// and its broker through `broker_port`, fetching from `media_url`.
+pub fn node_config(
+    commune: &Commune,
+    id: &str,
+    data: &Path,
+    output: &str,
+    broker_port: u16,
+    media_url: &str,
+) -> Config {
+    let loaded = config::load(Some(&commune.path(&format!("{id}.toml"))), []).unwrap();
+    let mut cfg = loaded.config;
+    cfg.data_dir = data.to_path_buf();
+    cfg.audio.output = output.into();
+    cfg.cluster.broker_port = broker_port;
+    cfg.cluster.media_url = media_url.into();
+    cfg.schedule.require_time_sync = false;
+    cfg
+}
+
+/// A running node with its `/healthz` served on a free port.
+pub struct RunningNode {
+    pub shared: Arc<loaxa::cluster::node::Shared>,
+    pub health: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    served: Option<JoinHandle<()>>,
+}
+
+impl RunningNode {
+    pub async fn start(config: Config, clock: Arc<dyn Clock>) -> RunningNode {
+        let node = Node::start(config, clock, Box::new(TrustedTime)).unwrap();
+        let shared = node.shared().clone();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let health = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let served = tokio::spawn(async move {
+            let _ = node
+                .serve(listener, async move {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        RunningNode {
+            shared,
+            health,
+            stop: Some(stop),
+            served: Some(served),
+        }
+    }
+
+    /// Stop as systemd would: the node says goodbye.
+    pub async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.served.take() {
+            let _ = t.await;
+        }
+    }
+
+    /// [`RunningNode::stop`] for a node on a held clock: its runner sleeps on that clock, so
+    /// the hold is let go once the node has said goodbye, and its threads can end.
+    pub async fn stop_held(self, clock: &SimClock) {
+        let stopping = tokio::spawn(self.stop());
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        clock.hold_at(None);
+        stopping.await.unwrap();
+    }
+
+    /// Stop as a crash would: no goodbye (the broker publishes the will).
+    pub async fn kill(mut self) {
+        if let Some(t) = self.served.take() {
+            t.abort();
+            let _ = t.await;
+        }
+    }
+
+    /// Rows the node aired and settled.
+    pub fn settled(&self) -> Vec<Entry> {
+        all_rows(&self.shared.store)
+            .into_iter()
+            .filter(|e| e.outcome != Outcome::Started)
+            .collect()
+    }
+
+    /// Rows waiting for the head-end.
+    pub fn queued(&self) -> u64 {
+        self.shared.store.with(|c| Ok(table::queued(c)?)).unwrap()
+    }
+}
+
+impl Drop for RunningNode {
+    fn drop(&mut self) {
+        if let Some(t) = self.served.take() {
+            t.abort();
+        }
+    }
+}
+
+const TONES: [Tone; 3] = [
+    Tone {
+        title: "Tin chung",
+        freq: 440.0,
+        seconds: 2.0,
+        zones: &[],
+    },
+    Tone {
+        title: "Tin Thôn 2",
+        freq: 1000.0,
+        seconds: 1.5,
+        zones: &["Thôn 2"],
+    },
+    Tone {
+        title: "Tin Thôn 1",
+        freq: 2000.0,
+        seconds: 1.0,
+        zones: &["Thôn 1"],
+    },
+];
+
+/// Lets a held clock run free when the test ends (a failed assertion included), so the
+/// node's threads can stop.
+struct Release(Arc<SimClock>);
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        self.0.hold_at(None);
+    }
+}
+
+/// The simulated time of the first slot after `t` (slots are every quarter of an hour).
+fn next_slot(t: DateTime<Utc>) -> DateTime<Utc> {
+    let quarter = 900;
+    let s = t.timestamp();
+    DateTime::from_timestamp((s / quarter + 1) * quarter, 0).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_airs_its_zones_plan_from_its_cache_and_every_play_reaches_the_head_end_once_even_after_an_hour_without_link()
+ {
+    let commune = Commune::new(
+        "xa-an-binh",
+        &[("thon-1", "Thôn 1"), ("thon-2", "Thôn 2")],
+        None,
+    );
+    let head = HeadEnd::start(&commune, &TONES).await;
+    let cable = Cable::to(commune.broker.port).await;
+    let data = tempfile::tempdir().unwrap();
+    let wav = data.path().join("thon-2.wav");
+    let cfg = node_config(
+        &commune,
+        "thon-2",
+        &data.path().join("data"),
+        &format!("wav:{}", wav.display()),
+        cable.port,
+        &head.url(),
+    );
+    let t0 = Utc::now();
+    let clock = Arc::new(SimClock::starting_at(t0));
+    clock.hold_at(Some(t0));
+    let node = RunningNode::start(cfg, clock.clone()).await;
+    // Declared after the node, so dropped before it.
+    let _release = Release(clock.clone());
+
+    // Online at the head-end within seconds, with its plan and every recording it needs.
+    eventually(10, "thon-2 online at the head-end", || {
+        let nodes = head.state.cluster.as_ref()?.nodes();
+        nodes.iter().find(|n| n.id == "thon-2" && n.online).cloned()
+    })
+    .await;
+    let plan = eventually(15, "the plan and its recordings on the node", || {
+        let plan = node.shared.cues.kept(&node.shared.store).ok()??;
+        let all_here = plan.media().iter().all(|m| node.shared.cache.holds(m));
+        (all_here && !plan.cues.is_empty()).then_some(plan)
+    })
+    .await;
+    let titles: std::collections::BTreeSet<&str> =
+        plan.cues.iter().map(|c| c.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Tin Thôn 2", "Tin chung"].into_iter().collect(),
+        "Thôn 2's node gets its own zone's items and the commune's, not Thôn 1's"
+    );
+    assert!(plan.chime.is_some(), "the chime is cached on every node");
+    assert!(plan.to - t0 >= chrono::Duration::days(7), "a week ahead");
+    let health = reqwest_status(node.health).await;
+    assert_eq!(health, 200, "healthz on the node's loopback address");
+
+    // Two slots with the link up: the plays reach the head-end.
+    let first = next_slot(t0);
+    clock.hold_at(Some(first + chrono::Duration::minutes(16)));
+    let up = eventually(20, "the first two slots' rows at the head-end", || {
+        let rows = head.rows_of("thon-2");
+        (rows.len() >= 4 && node.queued() == 0).then_some(rows)
+    })
+    .await;
+    assert!(up.iter().all(|e| e.outcome == Outcome::Completed), "{up:#?}");
+
+    // The link is cut for an hour of programme: the node airs on by itself and keeps its rows.
+    cable.cut();
+    eventually(10, "thon-2 offline at the head-end (its will)", || {
+        let nodes = head.state.cluster.as_ref()?.nodes();
+        nodes.iter().find(|n| n.id == "thon-2" && !n.online).cloned()
+    })
+    .await;
+    let before = node.settled().len();
+    clock.hold_at(Some(first + chrono::Duration::minutes(76)));
+    eventually(30, "four more slots aired without the link", || {
+        (node.settled().len() >= before + 8).then_some(())
+    })
+    .await;
+    let queued = node.queued();
+    assert!(queued >= 8, "the rows wait on the node: {queued}");
+    assert_eq!(head.rows_of("thon-2").len(), up.len(), "nothing arrived meanwhile");
+
+    // The link comes back: every row arrives, none twice.
+    cable.mend();
+    let aired = node.settled();
+    let arrived = eventually(60, "every row at the head-end", || {
+        let rows = head.rows_of("thon-2");
+        (rows.len() >= aired.len() && node.queued() == 0).then_some(rows)
+    })
+    .await;
+    assert_eq!(arrived.len(), aired.len(), "none twice");
+    let mut keys: Vec<_> = arrived.iter().map(|e| e.cue_key.clone().unwrap()).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), arrived.len(), "one row per cue");
+    for row in &aired {
+        let at_head = arrived
+            .iter()
+            .find(|e| e.cue_key == row.cue_key)
+            .unwrap_or_else(|| panic!("{:?} did not arrive", row.cue_key));
+        assert_eq!(at_head.outcome, row.outcome);
+        assert_eq!(at_head.first_sample_at, row.first_sample_at);
+        assert_eq!(at_head.label, row.label);
+    }
+    assert!(
+        arrived.iter().any(|e| e.item_id.is_some()),
+        "rows name the head-end's items"
+    );
+    // What the node's loudspeakers got: its two tones, slot after slot, never Thôn 1's.
+    node.stop_held(&clock).await;
+    let pcm = read_wav(&wav);
+    let runs = tone_runs(&pcm.samples, pcm.rate);
+    let heard = |band: u32| runs.iter().filter(|(b, t)| *b == band && *t > 1.0).count();
+    assert!(heard(440) >= 6 && heard(1000) >= 6, "{runs:?}");
+    assert_eq!(heard(2000), 0, "Thôn 1's item never aired on Thôn 2");
+    drop(head);
+}
+
+/// The status code of the node's `/healthz`.
+async fn reqwest_status(addr: SocketAddr) -> u16 {
+    let url = format!("http://{addr}/healthz");
+    tokio::task::spawn_blocking(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        agent.get(&url).call().map(|r| r.status().as_u16()).unwrap_or(0)
+    })
+    .await
+    .unwrap()
+}
