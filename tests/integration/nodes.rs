@@ -137,6 +137,8 @@ pub struct HeadEnd {
     pub dir: tempfile::TempDir,
     pub state: AppState,
     pub addr: SocketAddr,
+    /// An API token of an operator.
+    pub token: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     served: Option<JoinHandle<()>>,
 }
@@ -167,7 +169,7 @@ impl HeadEnd {
         config.schedule.playlists_dir = d.join("p");
         config.schedule.require_time_sync = false;
         config.cluster = commune.head_end_config();
-        approve_tones(&config, tones, d);
+        let token = approve_tones(&config, tones, d);
         let service = Service::start(config).unwrap();
         let state = service.state.clone();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -185,6 +187,7 @@ impl HeadEnd {
             dir,
             state,
             addr,
+            token,
             stop: Some(stop),
             served: Some(served),
         }
@@ -192,6 +195,48 @@ impl HeadEnd {
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Call the head-end's API as `bearer`: the status and the JSON body.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        bearer: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let url = format!("{}{path}", self.url());
+        let (method, bearer) = (method.to_string(), bearer.to_string());
+        tokio::task::spawn_blocking(move || {
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .build()
+                .into();
+            let auth = format!("Bearer {bearer}");
+            let resp = match (method.as_str(), body) {
+                ("POST", Some(b)) => agent
+                    .post(&url)
+                    .header("Authorization", &auth)
+                    .header("Content-Type", "application/json")
+                    .send(b.to_string()),
+                ("DELETE", _) => agent.delete(&url).header("Authorization", &auth).call(),
+                _ => agent.get(&url).header("Authorization", &auth).call(),
+            };
+            let mut resp = resp.unwrap();
+            let status = resp.status().as_u16();
+            let text = resp.body_mut().read_to_string().unwrap_or_default();
+            (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+        })
+        .await
+        .unwrap()
+    }
+
+    /// Whether the head-end sees `node` online.
+    pub fn online(&self, node: &str) -> bool {
+        self.state
+            .cluster
+            .as_ref()
+            .is_some_and(|c| c.nodes().iter().any(|n| n.id == node && n.online))
     }
 
     /// The rows the head-end stored for `node`.
@@ -221,8 +266,8 @@ impl Drop for HeadEnd {
 }
 
 /// Import each tone and have it approved, before the service opens the database; the chime
-/// ("Chuông báo", a library jingle) too.
-fn approve_tones(config: &Config, tones: &[Tone], scratch: &Path) {
+/// ("Chuông báo", a library jingle) too. Returns an operator's API token.
+fn approve_tones(config: &Config, tones: &[Tone], scratch: &Path) -> String {
     let store = Store::open(&config.database_path()).unwrap();
     let library = MediaLibrary::new(&config.data_dir, store.clone(), LoudnessPolicy::default());
     let jingle = ImportRequest {
@@ -233,11 +278,14 @@ fn approve_tones(config: &Config, tones: &[Tone], scratch: &Path) {
     };
     library.import_file(&fixture("pcm-f32.wav"), &jingle).unwrap();
     let hash = accounts::hash_password("mật khẩu đủ dài").unwrap();
+    let token = accounts::new_token();
     let (editor, leader) = store
         .with(|c| {
             let tx = c.transaction()?;
             let e = users::insert(&tx, "bien-tap", "Biên tập", Role::Editor, &hash)?;
             let l = users::insert(&tx, "chu-tich", "Chủ tịch", Role::Approver, &hash)?;
+            let o = users::insert(&tx, "truc-ban", "Trực ban", Role::Operator, &hash)?;
+            users::create_token(&tx, o, "test", &accounts::token_hash(&token))?;
             tx.commit()?;
             Ok((users::get(c, e)?.unwrap(), users::get(c, l)?.unwrap()))
         })
@@ -271,6 +319,7 @@ fn approve_tones(config: &Config, tones: &[Tone], scratch: &Path) {
             })
             .unwrap();
     }
+    token
 }
 
 /// Every as-run row of a database.
@@ -545,4 +594,133 @@ async fn reqwest_status(addr: SocketAddr) -> u16 {
     })
     .await
     .unwrap()
+}
+
+/// The node's as-run lines of emergencies.
+fn emergency_rows(node: &RunningNode) -> Vec<Entry> {
+    all_rows(&node.shared.store)
+        .into_iter()
+        .filter(|e| e.source == "emergency")
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_emergency_reaches_every_node_a_late_one_joins_and_one_back_after_the_stop_stays_quiet()
+ {
+    let commune = Commune::new(
+        "xa-an-binh",
+        &[("thon-1", "Thôn 1"), ("thon-2", "Thôn 2"), ("thon-3", "Thôn 3")],
+        None,
+    );
+    let head = HeadEnd::start(&commune, &TONES[..1]).await;
+    let data = tempfile::tempdir().unwrap();
+    let mut cables = Vec::new();
+    let mut nodes = Vec::new();
+    for id in ["thon-1", "thon-2", "thon-3"] {
+        let cable = Cable::to(commune.broker.port).await;
+        let cfg = node_config(
+            &commune,
+            id,
+            &data.path().join(id),
+            "null",
+            cable.port,
+            &head.url(),
+        );
+        nodes.push(RunningNode::start(cfg, Arc::new(SystemClock::new())).await);
+        cables.push(cable);
+    }
+    let (one, two, three) = (&nodes[0], &nodes[1], &nodes[2]);
+    eventually(20, "every node online with its chime", || {
+        let ready = ["thon-1", "thon-2", "thon-3"]
+            .iter()
+            .all(|id| head.online(id))
+            && nodes.iter().all(|n| n.shared.emergency.has_chime());
+        ready.then_some(())
+    })
+    .await;
+    // Thôn 2 and Thôn 3 lose their link before the emergency.
+    cables[1].cut();
+    cables[2].cut();
+    eventually(10, "thôn 2 and 3 offline", || {
+        (!head.online("thon-2") && !head.online("thon-3")).then_some(())
+    })
+    .await;
+
+    let text = "Bão số 3 sắp đổ bộ, bà con khẩn trương gia cố nhà cửa";
+    let (status, started) = head
+        .call(
+            "POST",
+            "/api/v1/emergency",
+            &head.token,
+            Some(serde_json::json!({"text": text, "repeat": 0})),
+        )
+        .await;
+    assert_eq!(status, 201, "{started}");
+    // Thôn 1: the chime at once from its cache, then the text spoken once at the head-end.
+    let spoken = eventually(15, "thôn 1 airing the chime and the spoken text", || {
+        let rows = emergency_rows(one);
+        let chime = rows.iter().any(|e| e.label.starts_with("Chuông báo") && e.first_sample_at.is_some());
+        let message = rows
+            .iter()
+            .find(|e| e.label == text && e.outcome == Outcome::Completed)
+            .cloned();
+        message.filter(|_| chime)
+    })
+    .await;
+    assert!(spoken.first_sample_at.is_some());
+    let (_, on_air) = head.call("GET", "/api/v1/emergency", &head.token, None).await;
+    let parts = on_air["nodes"].as_array().unwrap().clone();
+    let part = |id: &str| parts.iter().find(|p| p["node"] == id).unwrap().clone();
+    assert!(part("thon-1")["first_sample_at"].is_string(), "{on_air}");
+    assert!(part("thon-1")["latency_ms"].is_i64(), "{on_air}");
+    assert!(
+        part("thon-2")["why_not"].as_str().unwrap().contains("offline"),
+        "{on_air}"
+    );
+
+    // Thôn 2 comes back while it lasts: it joins.
+    cables[1].mend();
+    eventually(40, "thôn 2 joining the emergency", || {
+        emergency_rows(two)
+            .iter()
+            .any(|e| e.label.starts_with("Chuông báo") && e.first_sample_at.is_some())
+            .then_some(())
+    })
+    .await;
+    eventually(10, "the head-end seeing thôn 2 on air", || {
+        let parts = head
+            .state
+            .cluster
+            .as_ref()?
+            .emergency(started["id"].as_u64()?)?;
+        parts
+            .iter()
+            .find(|p| p.node == "thon-2")?
+            .first_sample_at
+            .map(|_| ())
+    })
+    .await;
+
+    // The stop reaches every node that is linked.
+    let (status, _) = head.call("DELETE", "/api/v1/emergency", &head.token, None).await;
+    assert_eq!(status, 200);
+    eventually(10, "thôn 1 and 2 quiet again", || {
+        let quiet = [one, two].iter().all(|n| {
+            n.shared.emergency.active().is_none()
+                && n.shared.player.status().now_playing.is_none()
+        });
+        quiet.then_some(())
+    })
+    .await;
+
+    // Thôn 3 comes back after the stop: the start and the stop the broker kept for it arrive
+    // together, and it airs nothing.
+    cables[2].mend();
+    eventually(40, "thôn 3 online again", || head.online("thon-3").then_some(())).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(emergency_rows(three).is_empty(), "{:?}", emergency_rows(three));
+    assert!(three.shared.emergency.active().is_none());
+    for n in nodes {
+        n.stop().await;
+    }
 }
