@@ -24,6 +24,7 @@ use crate::common::loaxa;
 pub struct Broker {
     child: Child,
     pub port: u16,
+    conf: PathBuf,
 }
 
 impl Broker {
@@ -35,7 +36,11 @@ impl Broker {
             .stderr(Stdio::null())
             .spawn()
             .expect("mosquitto is installed (.ci/run installs it)");
-        let broker = Broker { child, port };
+        let broker = Broker {
+            child,
+            port,
+            conf: conf.to_path_buf(),
+        };
         let deadline = Instant::now() + Duration::from_secs(10);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
@@ -45,6 +50,18 @@ impl Broker {
             std::thread::sleep(Duration::from_millis(20));
         }
         broker
+    }
+}
+
+impl Broker {
+    /// Stop the broker as systemd would (SIGTERM: it saves its persistence), wait until it is
+    /// gone, and start it again on the same port.
+    pub fn restart(&mut self) {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        self.child.wait().unwrap();
+        let again = Broker::start(&self.conf, self.port);
+        *self = again;
     }
 }
 

@@ -461,6 +461,30 @@ impl Drop for Release {
     }
 }
 
+/// Start a node on a clock held at `t0`, and wait until the head-end sees it online and it
+/// has its plan and every recording of it.
+async fn held_node(
+    head: &HeadEnd,
+    cfg: Config,
+    t0: DateTime<Utc>,
+) -> (RunningNode, Arc<SimClock>, loaxa::cluster::protocol::Plan) {
+    let id = cfg.cluster.node_id.clone();
+    let clock = Arc::new(SimClock::starting_at(t0));
+    clock.hold_at(Some(t0));
+    let node = RunningNode::start(cfg, clock.clone()).await;
+    eventually(10, "the node online at the head-end", || {
+        head.online(&id).then_some(())
+    })
+    .await;
+    let plan = eventually(15, "the plan and its recordings on the node", || {
+        let plan = node.shared.cues.kept(&node.shared.store).ok()??;
+        let all_here = plan.media().iter().all(|m| node.shared.cache.holds(m));
+        (all_here && !plan.cues.is_empty()).then_some(plan)
+    })
+    .await;
+    (node, clock, plan)
+}
+
 /// The simulated time of the first slot after `t` (slots are every quarter of an hour).
 fn next_slot(t: DateTime<Utc>) -> DateTime<Utc> {
     let quarter = 900;
@@ -489,24 +513,9 @@ async fn a_node_airs_its_zones_plan_from_its_cache_and_every_play_reaches_the_he
         &head.url(),
     );
     let t0 = Utc::now();
-    let clock = Arc::new(SimClock::starting_at(t0));
-    clock.hold_at(Some(t0));
-    let node = RunningNode::start(cfg, clock.clone()).await;
+    let (node, clock, plan) = held_node(&head, cfg, t0).await;
     // Declared after the node, so dropped before it.
     let _release = Release(clock.clone());
-
-    // Online at the head-end within seconds, with its plan and every recording it needs.
-    eventually(10, "thon-2 online at the head-end", || {
-        let nodes = head.state.cluster.as_ref()?.nodes();
-        nodes.iter().find(|n| n.id == "thon-2" && n.online).cloned()
-    })
-    .await;
-    let plan = eventually(15, "the plan and its recordings on the node", || {
-        let plan = node.shared.cues.kept(&node.shared.store).ok()??;
-        let all_here = plan.media().iter().all(|m| node.shared.cache.holds(m));
-        (all_here && !plan.cues.is_empty()).then_some(plan)
-    })
-    .await;
     let titles: std::collections::BTreeSet<&str> =
         plan.cues.iter().map(|c| c.title.as_str()).collect();
     assert_eq!(
@@ -723,4 +732,263 @@ async fn an_emergency_reaches_every_node_a_late_one_joins_and_one_back_after_the
     for n in nodes {
         n.stop().await;
     }
+}
+
+/// The library's recording titled `title` on the head-end: (hash, its file).
+fn recording(head: &HeadEnd, title: &str) -> (String, PathBuf) {
+    let media = head
+        .state
+        .store
+        .with(|c| Ok(loaxa::store::media::list(c, None)?))
+        .unwrap();
+    let m = media.into_iter().find(|m| m.title == title).unwrap();
+    (m.sha256.clone(), head.state.library.path_of(&m))
+}
+
+/// A GET with headers, through a fresh client: the status and the body.
+async fn get(url: String, headers: Vec<(&'static str, String)>) -> (u16, Vec<u8>) {
+    tokio::task::spawn_blocking(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut req = agent.get(&url);
+        for (k, v) in &headers {
+            req = req.header(*k, v);
+        }
+        let mut resp = req.call().unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.body_mut().read_to_vec().unwrap_or_default())
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn recordings_go_only_to_node_tokens_resume_where_they_broke_off_and_a_damaged_copy_is_fetched_again()
+ {
+    let commune = Commune::new("xa-an-binh", &[("thon-2", "Thôn 2")], None);
+    let head = HeadEnd::start(&commune, &TONES[..1]).await;
+    let (sha, file) = recording(&head, "Tin chung");
+    let original = std::fs::read(&file).unwrap();
+    let node_token = commune.node_config("thon-2").node_token;
+    let url = |sha: &str| format!("{}/api/v1/cluster/media/{sha}", head.url());
+    let bearer = |t: &str| vec![("Authorization", format!("Bearer {t}"))];
+
+    // Only a node's token opens it; people are refused even with a valid token of theirs.
+    assert_eq!(get(url(&sha), vec![]).await.0, 401);
+    assert_eq!(get(url(&sha), bearer("doan-bua")).await.0, 401);
+    assert_eq!(get(url(&sha), bearer(&head.token)).await.0, 403);
+    assert_eq!(get(url("../../etc/passwd"), bearer(&node_token)).await.0, 404);
+    assert_eq!(get(url("ABC"), bearer(&node_token)).await.0, 400);
+    assert_eq!(get(url(&"0".repeat(64)), bearer(&node_token)).await.0, 404);
+    let (status, whole) = get(url(&sha), bearer(&node_token)).await;
+    assert_eq!((status, whole == original), (200, true));
+    let mut ranged = bearer(&node_token);
+    ranged.push(("Range", "bytes=100-199".into()));
+    let (status, part) = get(url(&sha), ranged).await;
+    assert_eq!((status, part.as_slice()), (206, &original[100..200]));
+
+    // A node that had fetched half before a cut asks only for the rest.
+    let web = Cable::to(head.addr.port()).await;
+    let data = tempfile::tempdir().unwrap();
+    let node_data = data.path().join("data");
+    std::fs::create_dir_all(node_data.join("cache/partial")).unwrap();
+    let half = original.len() / 2;
+    std::fs::write(
+        node_data.join(format!("cache/partial/{sha}.part")),
+        &original[..half],
+    )
+    .unwrap();
+    let cfg = node_config(
+        &commune,
+        "thon-2",
+        &node_data,
+        "null",
+        commune.broker.port,
+        &format!("http://127.0.0.1:{}", web.port),
+    );
+    let node = RunningNode::start(cfg.clone(), Arc::new(SystemClock::new())).await;
+    let cached = node.shared.cache.path(&sha);
+    eventually(15, "the recording in the node's cache", || {
+        (std::fs::read(&cached).ok()? == original).then_some(())
+    })
+    .await;
+    node.stop().await;
+    let came = web.bytes_down() as usize;
+    // The chime came whole; of the bulletin only the second half (plus the headers).
+    let chime = std::fs::metadata(recording(&head, "Chuông báo").1).unwrap().len() as usize;
+    assert!(
+        came < chime + (original.len() - half) + 4096,
+        "{came} bytes came for {} + {chime}",
+        original.len()
+    );
+
+    // A copy damaged on the node's disk is found when the node starts, and fetched again.
+    let mut damaged = original.clone();
+    for b in &mut damaged[half..half + 64] {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&cached, &damaged).unwrap();
+    let node = RunningNode::start(cfg, Arc::new(SystemClock::new())).await;
+    eventually(15, "the damaged copy replaced by a good one", || {
+        (std::fs::read(&cached).ok()? == original).then_some(())
+    })
+    .await;
+    assert!(node.shared.errors.load(Ordering::Relaxed) >= 1, "the damage is counted");
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn when_the_broker_restarts_mid_programme_the_node_airs_on_and_its_rows_still_arrive() {
+    let mut commune = Commune::new("xa-an-binh", &[("thon-2", "Thôn 2")], None);
+    let head = HeadEnd::start(&commune, &TONES[..2]).await;
+    let data = tempfile::tempdir().unwrap();
+    let cfg = node_config(
+        &commune,
+        "thon-2",
+        &data.path().join("data"),
+        "null",
+        commune.broker.port,
+        &head.url(),
+    );
+    let t0 = Utc::now();
+    let (node, clock, _) = held_node(&head, cfg, t0).await;
+    let _release = Release(clock.clone());
+    let first = next_slot(t0);
+    clock.hold_at(Some(first + chrono::Duration::minutes(1)));
+    eventually(20, "the first slot's rows at the head-end", || {
+        (head.rows_of("thon-2").len() >= 2).then_some(())
+    })
+    .await;
+    // The broker goes down and comes back while two more slots air.
+    commune.broker.restart();
+    clock.hold_at(Some(first + chrono::Duration::minutes(31)));
+    eventually(20, "two more slots aired", || {
+        (node.settled().len() >= 6).then_some(())
+    })
+    .await;
+    let aired = node.settled();
+    let arrived = eventually(60, "every row at the head-end after the restart", || {
+        let rows = head.rows_of("thon-2");
+        (rows.len() >= aired.len() && node.queued() == 0).then_some(rows)
+    })
+    .await;
+    assert_eq!(arrived.len(), aired.len(), "none lost, none twice");
+    eventually(20, "the node online again", || head.online("thon-2").then_some(()))
+        .await;
+    node.stop_held(&clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_killed_mid_bulletin_airs_it_again_after_its_restart_and_the_head_end_keeps_one_row()
+ {
+    let commune = Commune::new("xa-an-binh", &[("thon-2", "Thôn 2")], None);
+    let head = HeadEnd::start(&commune, &TONES[..1]).await;
+    let data = tempfile::tempdir().unwrap();
+    let cfg = node_config(
+        &commune,
+        "thon-2",
+        &data.path().join("data"),
+        "null",
+        commune.broker.port,
+        &head.url(),
+    );
+    let t0 = Utc::now();
+    let (node, clock, _) = held_node(&head, cfg.clone(), t0).await;
+    let first = next_slot(t0);
+    // Hold time one second into the two-second bulletin: it is on air.
+    clock.hold_at(Some(first + chrono::Duration::seconds(1)));
+    let on_air = eventually(20, "the bulletin on air", || {
+        all_rows(&node.shared.store)
+            .into_iter()
+            .find(|e| e.outcome == Outcome::Started && e.label == "Tin chung")
+    })
+    .await;
+    // Killed: no goodbye; the player stops where it is, the row is left "started". (Its
+    // threads sleep on the held clock: let them run a moment, then hold again.)
+    let killing = tokio::spawn(node.kill());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    clock.hold_at(None);
+    killing.await.unwrap();
+    clock.hold_at(Some(first + chrono::Duration::minutes(1)));
+    eventually(20, "the killed node offline (its will)", || {
+        (!head.online("thon-2")).then_some(())
+    })
+    .await;
+    let node = RunningNode::start(cfg, clock.clone()).await;
+    let _release = Release(clock.clone());
+    let again = eventually(20, "the bulletin aired again and reported", || {
+        let rows = head.rows_of("thon-2");
+        rows.iter()
+            .find(|e| e.cue_key == on_air.cue_key && e.outcome == Outcome::Completed)
+            .cloned()
+            .filter(|_| rows.len() == 1)
+    })
+    .await;
+    assert!(again.first_sample_at > on_air.first_sample_at, "aired from the start again");
+    let here = node.settled();
+    assert_eq!(here.len(), 1, "one row on the node for the cue: {here:?}");
+    node.stop_held(&clock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_process_is_online_within_ten_seconds_and_offline_within_thirty_of_hanging() {
+    let commune = Commune::new("xa-an-binh", &[("thon-2", "Thôn 2")], None);
+    let head = HeadEnd::start(&commune, &TONES[..1]).await;
+    let data = tempfile::tempdir().unwrap();
+    let health = crate::cluster::free_port();
+    let file = data.path().join("loaxa.toml");
+    let mut toml = std::fs::read_to_string(commune.path("thon-2.toml")).unwrap();
+    toml = toml.replace(
+        "[cluster]",
+        &format!(
+            "data_dir = \"{}\"\n\n[audio]\noutput = \"null\"\n\n[schedule]\nrequire_time_sync = false\n\n[cluster]\nhealth_listen = \"127.0.0.1:{health}\"",
+            data.path().join("data").display()
+        ),
+    );
+    toml = toml.replace("http://127.0.0.1:8080", &head.url());
+    std::fs::write(&file, toml).unwrap();
+    let mut child = crate::common::loaxa()
+        .args(["node", "--config"])
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let started = std::time::Instant::now();
+    eventually(10, "the node process online at the head-end", || {
+        head.online("thon-2").then_some(())
+    })
+    .await;
+    eprintln!("online after {:?}", started.elapsed());
+    let addr: SocketAddr = format!("127.0.0.1:{health}").parse().unwrap();
+    eventually(15, "its healthz answering 200", || {
+        let status = std::thread::scope(|_| {
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .build()
+                .into();
+            agent
+                .get(&format!("http://{addr}/healthz"))
+                .call()
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        });
+        (status == 200).then_some(())
+    })
+    .await;
+    // Hung (stopped by a signal: no goodbye, no ping): offline within 30 s.
+    std::process::Command::new("kill").args(["-STOP", &pid]).status().unwrap();
+    let hung = std::time::Instant::now();
+    eventually(30, "the hung node offline at the head-end", || {
+        (!head.online("thon-2")).then_some(())
+    })
+    .await;
+    eprintln!("offline {:?} after hanging", hung.elapsed());
+    std::process::Command::new("kill").args(["-CONT", &pid]).status().unwrap();
+    eventually(40, "the node back online", || head.online("thon-2").then_some(())).await;
+    let _ = child.kill();
+    let _ = child.wait();
 }
