@@ -13,16 +13,17 @@ use chrono::{DateTime, Utc};
 use loaxa::accounts;
 use loaxa::clock::{Clock, SimClock, SystemClock};
 use loaxa::cluster::node::Node;
+use loaxa::config::LoudnessPolicy;
 use loaxa::config::{self, Config};
+use loaxa::media::MediaLibrary;
 use loaxa::media::library::ImportRequest;
-use loaxa::media::{LoudnessPolicy, MediaLibrary};
 use loaxa::model::asrun::{Entry, Outcome};
 use loaxa::model::{Category, NewItem, Role, Tier};
+use loaxa::review::{self, Action, Items};
 use loaxa::schedule::runner::TrustedTime;
 use loaxa::service::Service;
 use loaxa::store::{Store, asrun, cluster as table, users};
 use loaxa::web::AppState;
-use loaxa::workflow::{self, Action};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
@@ -134,7 +135,8 @@ pub struct Tone {
 /// commune's `head-end.toml`, serving HTTP on a free port; the programme is one slot every
 /// quarter of an hour playing every approved bulletin.
 pub struct HeadEnd {
-    pub dir: tempfile::TempDir,
+    /// Its folder, removed when it is dropped.
+    _dir: tempfile::TempDir,
     pub state: AppState,
     pub addr: SocketAddr,
     /// An API token of an operator.
@@ -164,7 +166,7 @@ impl HeadEnd {
             data_dir: d.join("data"),
             ..Config::default()
         };
-        config.audio.output = "null".into();
+        config.audio.output = loaxa::config::OutputSpec::Null;
         config.schedule.schedules_dir = d.join("s");
         config.schedule.playlists_dir = d.join("p");
         config.schedule.require_time_sync = false;
@@ -184,7 +186,7 @@ impl HeadEnd {
                 .unwrap();
         });
         HeadEnd {
-            dir,
+            _dir: dir,
             state,
             addr,
             token,
@@ -225,7 +227,10 @@ impl HeadEnd {
             let mut resp = resp.unwrap();
             let status = resp.status().as_u16();
             let text = resp.body_mut().read_to_string().unwrap_or_default();
-            (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+            (
+                status,
+                serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+            )
         })
         .await
         .unwrap()
@@ -246,19 +251,14 @@ impl HeadEnd {
             .filter(|e| e.node.as_deref() == Some(node))
             .collect()
     }
-
-    pub async fn stop(mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-        if let Some(t) = self.served.take() {
-            let _ = t.await;
-        }
-    }
 }
 
 impl Drop for HeadEnd {
+    /// Stop serving (the service's parts stop with the last handle to them).
     fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
         if let Some(t) = self.served.take() {
             t.abort();
         }
@@ -276,7 +276,9 @@ fn approve_tones(config: &Config, tones: &[Tone], scratch: &Path) -> String {
         category: Category::Jingle,
         actor: "test".into(),
     };
-    library.import_file(&fixture("pcm-f32.wav"), &jingle).unwrap();
+    library
+        .import_file(&fixture("pcm-f32.wav"), &jingle)
+        .unwrap();
     let hash = accounts::hash_password("mật khẩu đủ dài").unwrap();
     let token = accounts::new_token();
     let (editor, leader) = store
@@ -312,9 +314,9 @@ fn approve_tones(config: &Config, tones: &[Tone], scratch: &Path) -> String {
         };
         store
             .with(|c| {
-                let item = workflow::create(c, &new, &editor).unwrap();
-                workflow::apply(c, item.id, Action::Submit, Some(&editor)).unwrap();
-                workflow::apply(c, item.id, Action::Approve, Some(&leader)).unwrap();
+                let item = review::create::<Items>(c, &new, &editor, &()).unwrap();
+                review::apply::<Items>(c, item.id, Action::Submit, Some(&editor), &()).unwrap();
+                review::apply::<Items>(c, item.id, Action::Approve, Some(&leader), &()).unwrap();
                 Ok(())
             })
             .unwrap();
@@ -344,7 +346,7 @@ pub fn node_config(
     let loaded = config::load(Some(&commune.path(&format!("{id}.toml"))), []).unwrap();
     let mut cfg = loaded.config;
     cfg.data_dir = data.to_path_buf();
-    cfg.audio.output = output.into();
+    cfg.audio.output = output.parse().unwrap();
     cfg.cluster.broker_port = broker_port;
     cfg.cluster.media_url = media_url.into();
     cfg.schedule.require_time_sync = false;
@@ -400,14 +402,6 @@ impl RunningNode {
         stopping.await.unwrap();
     }
 
-    /// Stop as a crash would: no goodbye (the broker publishes the will).
-    pub async fn kill(mut self) {
-        if let Some(t) = self.served.take() {
-            t.abort();
-            let _ = t.await;
-        }
-    }
-
     /// Rows the node aired and settled.
     pub fn settled(&self) -> Vec<Entry> {
         all_rows(&self.shared.store)
@@ -461,16 +455,21 @@ impl Drop for Release {
     }
 }
 
-/// Start a node on a clock held at `t0`, and wait until the head-end sees it online and it
-/// has its plan and every recording of it.
+/// The runner of a node with no plan yet looks again after this long.
+const EMPTY_NAP: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+/// Start a node on a clock held a little before `t0`, wait until the head-end sees it online
+/// and it has its plan and every recording of it, then hold the clock at `t0` once its runner
+/// has looked at that plan (it first found none and napped).
 async fn held_node(
     head: &HeadEnd,
     cfg: Config,
     t0: DateTime<Utc>,
 ) -> (RunningNode, Arc<SimClock>, loaxa::cluster::protocol::Plan) {
     let id = cfg.cluster.node_id.clone();
-    let clock = Arc::new(SimClock::starting_at(t0));
-    clock.hold_at(Some(t0));
+    let start = t0 - EMPTY_NAP - chrono::Duration::minutes(1);
+    let clock = Arc::new(SimClock::starting_at(start));
+    clock.hold_at(Some(start));
     let node = RunningNode::start(cfg, clock.clone()).await;
     eventually(10, "the node online at the head-end", || {
         head.online(&id).then_some(())
@@ -482,7 +481,23 @@ async fn held_node(
         (all_here && !plan.cues.is_empty()).then_some(plan)
     })
     .await;
+    clock.hold_at(Some(t0));
+    eventually(10, "the node's runner looking at its plan", || {
+        let beat = node
+            .shared
+            .store
+            .with(|c| Ok(loaxa::store::meta::get(c, "runner.heartbeat")?))
+            .ok()??;
+        (DateTime::parse_from_rfc3339(&beat).ok()? > start).then_some(())
+    })
+    .await;
     (node, clock, plan)
+}
+
+/// A moment two minutes before the next slot: the slot before it is further back than the
+/// grace window, so a node started then airs nothing until the next slot.
+fn quiet_start() -> DateTime<Utc> {
+    next_slot(Utc::now()) - chrono::Duration::minutes(2)
 }
 
 /// The simulated time of the first slot after `t` (slots are every quarter of an hour).
@@ -512,7 +527,7 @@ async fn a_node_airs_its_zones_plan_from_its_cache_and_every_play_reaches_the_he
         cable.port,
         &head.url(),
     );
-    let t0 = Utc::now();
+    let t0 = quiet_start();
     let (node, clock, plan) = held_node(&head, cfg, t0).await;
     // Declared after the node, so dropped before it.
     let _release = Release(clock.clone());
@@ -536,13 +551,19 @@ async fn a_node_airs_its_zones_plan_from_its_cache_and_every_play_reaches_the_he
         (rows.len() >= 4 && node.queued() == 0).then_some(rows)
     })
     .await;
-    assert!(up.iter().all(|e| e.outcome == Outcome::Completed), "{up:#?}");
+    assert!(
+        up.iter().all(|e| e.outcome == Outcome::Completed),
+        "{up:#?}"
+    );
 
     // The link is cut for an hour of programme: the node airs on by itself and keeps its rows.
     cable.cut();
     eventually(10, "thon-2 offline at the head-end (its will)", || {
         let nodes = head.state.cluster.as_ref()?.nodes();
-        nodes.iter().find(|n| n.id == "thon-2" && !n.online).cloned()
+        nodes
+            .iter()
+            .find(|n| n.id == "thon-2" && !n.online)
+            .cloned()
     })
     .await;
     let before = node.settled().len();
@@ -553,7 +574,11 @@ async fn a_node_airs_its_zones_plan_from_its_cache_and_every_play_reaches_the_he
     .await;
     let queued = node.queued();
     assert!(queued >= 8, "the rows wait on the node: {queued}");
-    assert_eq!(head.rows_of("thon-2").len(), up.len(), "nothing arrived meanwhile");
+    assert_eq!(
+        head.rows_of("thon-2").len(),
+        up.len(),
+        "nothing arrived meanwhile"
+    );
 
     // The link comes back: every row arrives, none twice.
     cable.mend();
@@ -599,7 +624,11 @@ async fn reqwest_status(addr: SocketAddr) -> u16 {
             .http_status_as_error(false)
             .build()
             .into();
-        agent.get(&url).call().map(|r| r.status().as_u16()).unwrap_or(0)
+        agent
+            .get(&url)
+            .call()
+            .map(|r| r.status().as_u16())
+            .unwrap_or(0)
     })
     .await
     .unwrap()
@@ -615,10 +644,14 @@ fn emergency_rows(node: &RunningNode) -> Vec<Entry> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_emergency_reaches_every_node_a_late_one_joins_and_one_back_after_the_stop_stays_quiet()
- {
+{
     let commune = Commune::new(
         "xa-an-binh",
-        &[("thon-1", "Thôn 1"), ("thon-2", "Thôn 2"), ("thon-3", "Thôn 3")],
+        &[
+            ("thon-1", "Thôn 1"),
+            ("thon-2", "Thôn 2"),
+            ("thon-3", "Thôn 3"),
+        ],
         None,
     );
     let head = HeadEnd::start(&commune, &TONES[..1]).await;
@@ -668,7 +701,9 @@ async fn an_emergency_reaches_every_node_a_late_one_joins_and_one_back_after_the
     // Thôn 1: the chime at once from its cache, then the text spoken once at the head-end.
     let spoken = eventually(15, "thôn 1 airing the chime and the spoken text", || {
         let rows = emergency_rows(one);
-        let chime = rows.iter().any(|e| e.label.starts_with("Chuông báo") && e.first_sample_at.is_some());
+        let chime = rows
+            .iter()
+            .any(|e| e.label.starts_with("Chuông báo") && e.first_sample_at.is_some());
         let message = rows
             .iter()
             .find(|e| e.label == text && e.outcome == Outcome::Completed)
@@ -677,13 +712,18 @@ async fn an_emergency_reaches_every_node_a_late_one_joins_and_one_back_after_the
     })
     .await;
     assert!(spoken.first_sample_at.is_some());
-    let (_, on_air) = head.call("GET", "/api/v1/emergency", &head.token, None).await;
+    let (_, on_air) = head
+        .call("GET", "/api/v1/emergency", &head.token, None)
+        .await;
     let parts = on_air["nodes"].as_array().unwrap().clone();
     let part = |id: &str| parts.iter().find(|p| p["node"] == id).unwrap().clone();
     assert!(part("thon-1")["first_sample_at"].is_string(), "{on_air}");
     assert!(part("thon-1")["latency_ms"].is_i64(), "{on_air}");
     assert!(
-        part("thon-2")["why_not"].as_str().unwrap().contains("offline"),
+        part("thon-2")["why_not"]
+            .as_str()
+            .unwrap()
+            .contains("offline"),
         "{on_air}"
     );
 
@@ -711,12 +751,13 @@ async fn an_emergency_reaches_every_node_a_late_one_joins_and_one_back_after_the
     .await;
 
     // The stop reaches every node that is linked.
-    let (status, _) = head.call("DELETE", "/api/v1/emergency", &head.token, None).await;
+    let (status, _) = head
+        .call("DELETE", "/api/v1/emergency", &head.token, None)
+        .await;
     assert_eq!(status, 200);
     eventually(10, "thôn 1 and 2 quiet again", || {
         let quiet = [one, two].iter().all(|n| {
-            n.shared.emergency.active().is_none()
-                && n.shared.player.status().now_playing.is_none()
+            n.shared.emergency.active().is_none() && n.shared.player.status().now_playing.is_none()
         });
         quiet.then_some(())
     })
@@ -725,9 +766,16 @@ async fn an_emergency_reaches_every_node_a_late_one_joins_and_one_back_after_the
     // Thôn 3 comes back after the stop: the start and the stop the broker kept for it arrive
     // together, and it airs nothing.
     cables[2].mend();
-    eventually(40, "thôn 3 online again", || head.online("thon-3").then_some(())).await;
+    eventually(40, "thôn 3 online again", || {
+        head.online("thon-3").then_some(())
+    })
+    .await;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    assert!(emergency_rows(three).is_empty(), "{:?}", emergency_rows(three));
+    assert!(
+        emergency_rows(three).is_empty(),
+        "{:?}",
+        emergency_rows(three)
+    );
     assert!(three.shared.emergency.active().is_none());
     for n in nodes {
         n.stop().await;
@@ -779,7 +827,10 @@ async fn recordings_go_only_to_node_tokens_resume_where_they_broke_off_and_a_dam
     assert_eq!(get(url(&sha), vec![]).await.0, 401);
     assert_eq!(get(url(&sha), bearer("doan-bua")).await.0, 401);
     assert_eq!(get(url(&sha), bearer(&head.token)).await.0, 403);
-    assert_eq!(get(url("../../etc/passwd"), bearer(&node_token)).await.0, 404);
+    assert_eq!(
+        get(url("../../etc/passwd"), bearer(&node_token)).await.0,
+        404
+    );
     assert_eq!(get(url("ABC"), bearer(&node_token)).await.0, 400);
     assert_eq!(get(url(&"0".repeat(64)), bearer(&node_token)).await.0, 404);
     let (status, whole) = get(url(&sha), bearer(&node_token)).await;
@@ -817,7 +868,9 @@ async fn recordings_go_only_to_node_tokens_resume_where_they_broke_off_and_a_dam
     node.stop().await;
     let came = web.bytes_down() as usize;
     // The chime came whole; of the bulletin only the second half (plus the headers).
-    let chime = std::fs::metadata(recording(&head, "Chuông báo").1).unwrap().len() as usize;
+    let chime = std::fs::metadata(recording(&head, "Chuông báo").1)
+        .unwrap()
+        .len() as usize;
     assert!(
         came < chime + (original.len() - half) + 4096,
         "{came} bytes came for {} + {chime}",
@@ -835,7 +888,10 @@ async fn recordings_go_only_to_node_tokens_resume_where_they_broke_off_and_a_dam
         (std::fs::read(&cached).ok()? == original).then_some(())
     })
     .await;
-    assert!(node.shared.errors.load(Ordering::Relaxed) >= 1, "the damage is counted");
+    assert!(
+        node.shared.errors.load(Ordering::Relaxed) >= 1,
+        "the damage is counted"
+    );
     node.stop().await;
 }
 
@@ -852,7 +908,7 @@ async fn when_the_broker_restarts_mid_programme_the_node_airs_on_and_its_rows_st
         commune.broker.port,
         &head.url(),
     );
-    let t0 = Utc::now();
+    let t0 = quiet_start();
     let (node, clock, _) = held_node(&head, cfg, t0).await;
     let _release = Release(clock.clone());
     let first = next_slot(t0);
@@ -868,34 +924,73 @@ async fn when_the_broker_restarts_mid_programme_the_node_airs_on_and_its_rows_st
         (node.settled().len() >= 6).then_some(())
     })
     .await;
-    let aired = node.settled();
-    let arrived = eventually(60, "every row at the head-end after the restart", || {
+    let (aired, arrived) = eventually(60, "every row at the head-end after the restart", || {
+        let aired = node.settled();
         let rows = head.rows_of("thon-2");
-        (rows.len() >= aired.len() && node.queued() == 0).then_some(rows)
+        (node.queued() == 0 && rows.len() >= aired.len()).then_some((aired, rows))
     })
     .await;
-    assert_eq!(arrived.len(), aired.len(), "none lost, none twice");
-    eventually(20, "the node online again", || head.online("thon-2").then_some(()))
-        .await;
+    let keys = |rows: &[Entry]| -> Vec<(Option<String>, Outcome)> {
+        let mut k: Vec<_> = rows
+            .iter()
+            .map(|e| (e.cue_key.clone(), e.outcome))
+            .collect();
+        k.sort_by(|a, b| a.0.cmp(&b.0));
+        k
+    };
+    assert_eq!(keys(&arrived), keys(&aired), "none lost, none twice");
+    eventually(20, "the node online again", || {
+        head.online("thon-2").then_some(())
+    })
+    .await;
     node.stop_held(&clock).await;
 }
 
+/// What a node killed at this moment leaves on disk, copied to `to`: its recordings, and its
+/// database as committed (what SQLite keeps through a power cut).
+fn crash_copy(store: &Store, from: &Path, to: &Path) {
+    fn copy_tree(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name();
+            if name.to_string_lossy().starts_with("loaxa.sqlite3") {
+                continue;
+            }
+            if e.file_type().unwrap().is_dir() {
+                copy_tree(&e.path(), &to.join(&name));
+            } else {
+                std::fs::copy(e.path(), to.join(&name)).unwrap();
+            }
+        }
+    }
+    copy_tree(from, to);
+    let db = to.join("loaxa.sqlite3");
+    store
+        .with(|c| {
+            c.execute("VACUUM INTO ?1", [db.to_str().unwrap()])?;
+            Ok(())
+        })
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_node_killed_mid_bulletin_airs_it_again_after_its_restart_and_the_head_end_keeps_one_row()
+async fn a_node_killed_mid_bulletin_airs_it_again_after_its_restart_and_the_head_end_keeps_one_line()
  {
     let commune = Commune::new("xa-an-binh", &[("thon-2", "Thôn 2")], None);
     let head = HeadEnd::start(&commune, &TONES[..1]).await;
+    let cable = Cable::to(commune.broker.port).await;
     let data = tempfile::tempdir().unwrap();
     let cfg = node_config(
         &commune,
         "thon-2",
         &data.path().join("data"),
         "null",
-        commune.broker.port,
+        cable.port,
         &head.url(),
     );
-    let t0 = Utc::now();
-    let (node, clock, _) = held_node(&head, cfg.clone(), t0).await;
+    let t0 = quiet_start();
+    let (node, clock, _) = held_node(&head, cfg, t0).await;
     let first = next_slot(t0);
     // Hold time one second into the two-second bulletin: it is on air.
     clock.hold_at(Some(first + chrono::Duration::seconds(1)));
@@ -905,30 +1000,63 @@ async fn a_node_killed_mid_bulletin_airs_it_again_after_its_restart_and_the_head
             .find(|e| e.outcome == Outcome::Started && e.label == "Tin chung")
     })
     .await;
-    // Killed: no goodbye; the player stops where it is, the row is left "started". (Its
-    // threads sleep on the held clock: let them run a moment, then hold again.)
-    let killing = tokio::spawn(node.kill());
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    clock.hold_at(None);
-    killing.await.unwrap();
-    clock.hold_at(Some(first + chrono::Duration::minutes(1)));
+
+    // Killed there: the node is frozen on its held clock and cut off from the broker (no
+    // goodbye: the broker publishes its will); what it leaves on disk boots again on the same
+    // Pi a minute later.
+    cable.cut();
+    let rebooted = tempfile::tempdir().unwrap();
+    let disk = rebooted.path().join("data");
+    crash_copy(&node.shared.store, &data.path().join("data"), &disk);
     eventually(20, "the killed node offline (its will)", || {
         (!head.online("thon-2")).then_some(())
     })
     .await;
-    let node = RunningNode::start(cfg, clock.clone()).await;
-    let _release = Release(clock.clone());
-    let again = eventually(20, "the bulletin aired again and reported", || {
-        let rows = head.rows_of("thon-2");
-        rows.iter()
-            .find(|e| e.cue_key == on_air.cue_key && e.outcome == Outcome::Completed)
-            .cloned()
-            .filter(|_| rows.len() == 1)
+    let later = first + chrono::Duration::minutes(1);
+    let clock2 = Arc::new(SimClock::starting_at(later));
+    clock2.hold_at(Some(later + chrono::Duration::minutes(4)));
+    let cfg2 = node_config(
+        &commune,
+        "thon-2",
+        &disk,
+        "null",
+        commune.broker.port,
+        &head.url(),
+    );
+    let node2 = RunningNode::start(cfg2, clock2.clone()).await;
+    let _release = Release(clock2.clone());
+
+    // Per the station's policy the cut play is marked interrupted and, still within the grace
+    // window, airs again from the start; its one line ends completed, and the head-end keeps
+    // that line once.
+    let rows = eventually(20, "the bulletin aired again and reported", || {
+        let rows: Vec<Entry> = head
+            .rows_of("thon-2")
+            .into_iter()
+            .filter(|e| e.cue_key == on_air.cue_key)
+            .collect();
+        let done = rows.iter().any(|e| e.outcome == Outcome::Completed);
+        (done && node2.queued() == 0).then_some(rows)
     })
     .await;
-    assert!(again.first_sample_at > on_air.first_sample_at, "aired from the start again");
-    let here = node.settled();
-    assert_eq!(here.len(), 1, "one row on the node for the cue: {here:?}");
+    assert_eq!(rows.len(), 1, "one line for the cue: {rows:#?}");
+    assert!(
+        rows[0].first_sample_at > on_air.first_sample_at,
+        "aired from the start again: {rows:#?}"
+    );
+    let here: Vec<Entry> = node2
+        .settled()
+        .into_iter()
+        .filter(|e| e.cue_key == on_air.cue_key)
+        .collect();
+    assert_eq!(here.len(), 1, "{here:#?}");
+    assert_eq!(
+        (here[0].outcome, here[0].first_sample_at),
+        (rows[0].outcome, rows[0].first_sample_at),
+        "the node's log says the same"
+    );
+    node2.stop_held(&clock2).await;
+    // The frozen one is let go; it only ever writes to its own, abandoned folder.
     node.stop_held(&clock).await;
 }
 
@@ -980,15 +1108,24 @@ async fn a_node_process_is_online_within_ten_seconds_and_offline_within_thirty_o
     })
     .await;
     // Hung (stopped by a signal: no goodbye, no ping): offline within 30 s.
-    std::process::Command::new("kill").args(["-STOP", &pid]).status().unwrap();
+    std::process::Command::new("kill")
+        .args(["-STOP", &pid])
+        .status()
+        .unwrap();
     let hung = std::time::Instant::now();
     eventually(30, "the hung node offline at the head-end", || {
         (!head.online("thon-2")).then_some(())
     })
     .await;
     eprintln!("offline {:?} after hanging", hung.elapsed());
-    std::process::Command::new("kill").args(["-CONT", &pid]).status().unwrap();
-    eventually(40, "the node back online", || head.online("thon-2").then_some(())).await;
+    std::process::Command::new("kill")
+        .args(["-CONT", &pid])
+        .status()
+        .unwrap();
+    eventually(40, "the node back online", || {
+        head.online("thon-2").then_some(())
+    })
+    .await;
     let _ = child.kill();
     let _ = child.wait();
 }

@@ -197,7 +197,7 @@ impl MediaCache {
         if self.holds(m) {
             return Ok(self.path(&m.sha256));
         }
-        self.make_room(m.bytes, &[m.sha256.clone()], &m.sha256)?;
+        self.make_room(m.bytes, std::slice::from_ref(&m.sha256), &m.sha256)?;
         match self.download(m) {
             // A resumed transfer whose first part was damaged: once more, from the start.
             Err(CacheError::Corrupt(_)) => self.download(m)?,

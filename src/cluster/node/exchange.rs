@@ -222,7 +222,7 @@ impl Talk {
             self.act(cmd);
         }
         self.ticks += 1;
-        if self.ticks % 4 == 0 {
+        if self.ticks.is_multiple_of(4) {
             if self.last_status.is_none_or(|t| t.elapsed() >= HEARTBEAT) {
                 self.publish_status(true);
             }
