@@ -111,6 +111,7 @@ text! {
     nav_users: "Người dùng" / "Users",
     nav_settings: "Cài đặt" / "Settings",
     nav_emergency: "Khẩn cấp" / "Emergency",
+    nav_cluster: "Cụm loa" / "Clusters",
     logout: "Đăng xuất" / "Sign out",
     login_title: "Đăng nhập" / "Sign in",
     username: "Tên đăng nhập" / "Login name",
@@ -265,6 +266,18 @@ text! {
     words_per_minute: "từ/phút" / "words per minute",
     save_and_read: "Lưu và đọc thành bản ghi" / "Save and read aloud",
     programme_intro: "Lịch phát tuần này: các buổi phát và bản tin đã duyệt sẽ phát." / "This week's programme: the slots and the approved items that will air.",
+    cluster_intro: "Các cụm loa ở thôn: mỗi cụm tự phát theo kế hoạch đã nhận, kể cả khi mất kết nối với trung tâm." / "The village clusters: each airs the plan it has, even when its link to the head-end is down.",
+    cluster_none: "Máy này không phải trung tâm của cụm loa (cluster.role khác \"head-end\")." / "This station is not a cluster head-end (cluster.role is not \"head-end\").",
+    cluster_online: "cụm đang trực tuyến" / "clusters online",
+    cluster_up: "Trực tuyến" / "Online",
+    cluster_down: "Ngoại tuyến" / "Offline",
+    cluster_id: "Mã cụm" / "Node id",
+    cluster_zones: "Vùng loa" / "Zones",
+    cluster_last_seen: "Liên lạc lần cuối" / "Last seen",
+    cluster_cache: "Bộ nhớ đệm (bản ghi · dung lượng)" / "Cache (recordings · size)",
+    cluster_clock: "Lệch đồng hồ" / "Clock offset",
+    cluster_temperature: "Nhiệt độ" / "Temperature",
+    cluster_version: "Phiên bản" / "Version",
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use crate::common::fixture;
 
 const PASSWORD: &str = "mật khẩu đủ dài";
 
-struct Driver(Child);
+pub struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -45,7 +45,8 @@ fn find(program: &str) -> PathBuf {
     );
 }
 
-async fn start_driver() -> (Driver, Client) {
+/// Chromium under chromedriver on a free port; both end when the [`Driver`] is dropped.
+pub async fn start_driver() -> (Driver, Client) {
     let port = free_port();
     let child = Command::new(find("chromedriver"))
         .arg(format!("--port={port}"))
@@ -79,21 +80,22 @@ async fn start_driver() -> (Driver, Client) {
     panic!("could not reach chromedriver on port {port}");
 }
 
-struct Site {
-    base: String,
-    shots: PathBuf,
-    client: Client,
+/// A site in the browser: its base URL, where its screenshots go, the browser.
+pub struct Site {
+    pub base: String,
+    pub shots: PathBuf,
+    pub client: Client,
 }
 
 impl Site {
-    async fn go(&self, path: &str) {
+    pub async fn go(&self, path: &str) {
         self.client
             .goto(&format!("{}{path}", self.base))
             .await
             .unwrap();
     }
 
-    async fn fill(&self, css: &str, text: &str) {
+    pub async fn fill(&self, css: &str, text: &str) {
         let el = self
             .client
             .find(Locator::Css(css))
@@ -103,7 +105,7 @@ impl Site {
         el.send_keys(text).await.unwrap();
     }
 
-    async fn click(&self, css: &str) {
+    pub async fn click(&self, css: &str) {
         self.client
             .find(Locator::Css(css))
             .await
@@ -115,7 +117,7 @@ impl Site {
 
     /// Click something that loads a new page (directly or after JavaScript work) and wait for
     /// that page to finish loading.
-    async fn click_to_next_page(&self, css: &str) {
+    pub async fn click_to_next_page(&self, css: &str) {
         self.client
             .execute("window.__oldPage = true; return true;", vec![])
             .await
@@ -140,7 +142,7 @@ impl Site {
         );
     }
 
-    async fn text(&self) -> String {
+    pub async fn text(&self) -> String {
         self.client
             .find(Locator::Css("body"))
             .await
@@ -150,11 +152,11 @@ impl Site {
             .unwrap()
     }
 
-    async fn path(&self) -> String {
+    pub async fn path(&self) -> String {
         self.client.current_url().await.unwrap().path().to_string()
     }
 
-    async fn login(&self, name: &str) {
+    pub async fn login(&self, name: &str) {
         self.go("/login").await;
         self.fill("input[name=name]", name).await;
         self.fill("input[name=password]", PASSWORD).await;
@@ -165,14 +167,28 @@ impl Site {
         );
     }
 
-    async fn logout(&self) {
+    pub async fn logout(&self) {
         self.click_to_next_page("form[action='/logout'] button")
             .await;
         assert_eq!(self.path().await, "/login");
     }
 
-    async fn shot(&self, name: &str) {
-        for (w, h, size) in [(390, 844, "phone"), (1280, 900, "desktop")] {
+    /// How much wider than the window the page is, in CSS pixels (0: no sideways scroll).
+    pub async fn overflow_x(&self) -> i64 {
+        self.client
+            .execute(
+                "return document.documentElement.scrollWidth - window.innerWidth;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_i64()
+            .unwrap()
+    }
+
+    /// Screenshots at 390×844 (phone) and 1366×900 (desktop) in `shots`.
+    pub async fn shot(&self, name: &str) {
+        for (w, h, size) in [(390, 844, "phone"), (1366, 900, "desktop")] {
             self.client.set_window_size(w, h).await.unwrap();
             tokio::time::sleep(Duration::from_millis(150)).await;
             let png = self.client.screenshot().await.unwrap();

@@ -117,6 +117,16 @@ impl HeadEnd {
     /// What a person should know about the cluster: nodes offline, clocks off, recordings a
     /// node will not have in time, the link down.
     pub fn warnings(&self) -> Vec<String> {
+        let mut out = self.own_warnings();
+        for n in lock(&self.view).all() {
+            out.extend(n.warnings());
+        }
+        out
+    }
+
+    /// The head-end's own part of [`HeadEnd::warnings`]: the broker link and the plans (each
+    /// node's are in its [`NodeState::warnings`]).
+    pub fn own_warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
         if !self.linked.load(Ordering::Relaxed) {
             out.push(
@@ -126,9 +136,6 @@ impl HeadEnd {
             );
         }
         out.extend(lock(&self.plan_warnings).iter().cloned());
-        for n in lock(&self.view).all() {
-            out.extend(n.warnings());
-        }
         out
     }
 

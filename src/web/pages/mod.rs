@@ -5,6 +5,7 @@
 mod asrun;
 mod audit;
 mod bulletins;
+mod cluster;
 mod dashboard;
 mod display;
 mod emergency;
@@ -65,6 +66,7 @@ pub fn router() -> Router<AppState> {
         .route("/emergency", get(emergency::page).post(emergency::post))
         .route("/emergency/stop", post(emergency::stop))
         .route("/asrun", get(asrun::page))
+        .route("/cluster", get(cluster::page))
         .route("/audit", get(audit::page))
         .route("/users", get(users::page).post(users::create))
         .route("/users/{id}", post(users::update))
