@@ -20,6 +20,9 @@ pub const VERSION: u32 = 1;
 /// How far ahead a node's plan reaches.
 pub const PLAN_DAYS: i64 = 7;
 
+/// Where on the head-end's web service a node fetches a recording: this, then its SHA-256.
+pub const MEDIA_PATH: &str = "/api/v1/cluster/media/";
+
 /// A payload that could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ProtocolError {
@@ -142,6 +145,10 @@ pub struct PlanCue {
     pub media: MediaRef,
     /// Gain to the programme's loudness target, in dB, measured once at the head-end.
     pub gain_db: f32,
+    /// The gain by time of day (`[[volume]]`, quiet hours' softer evenings) for its start and
+    /// zones, in dB, on top of `gain_db`: the head-end's gate decides it, the node applies it.
+    #[serde(default)]
+    pub volume_db: f32,
 }
 
 /// `broadcast` and `node/<id>/cmd`: something the head-end tells a node to do now.
@@ -471,6 +478,7 @@ mod tests {
                 zones: vec![],
                 media: media(),
                 gain_db: -2.5,
+                volume_db: -6.0,
             }],
         };
         assert_eq!(decode::<Plan>(&encode(&plan)).unwrap(), plan);

@@ -413,7 +413,11 @@ fn fill_slot(
                 sha256,
                 tier,
                 ..
-            } => (format!("media:{sha256}"), *item_id, *tier == Tier::Emergency),
+            } => (
+                format!("media:{sha256}"),
+                *item_id,
+                *tier == Tier::Emergency,
+            ),
             Content::Stream { .. } => ("relay".to_string(), None, false),
         };
         let length = Duration::milliseconds(i64::try_from(length_ms).unwrap_or(i64::MAX));

@@ -1,6 +1,9 @@
 //! Each node's plan, made from the commune's: the cues whose zones the node serves (a cue for
-//! no zone in particular goes everywhere), each naming its recording by hash. Pure: the
-//! head-end's task gives it the plan and the recordings, and publishes what changed.
+//! no zone in particular goes everywhere), each naming its recording by hash, with the gain by
+//! time of day the head-end's quiet-hours gate gave it. A node's plan carries recordings only:
+//! relayed streams (tiếp sóng, `Content::Stream`) are aired by the head-end alone, so the
+//! zones a node serves do not hear them. Pure: the head-end's task gives it the plan and the
+//! recordings, and publishes what changed.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -54,7 +57,9 @@ pub fn node_cues(
             Content::Jingle {
                 media_id, gain_db, ..
             } => (None, *media_id, *gain_db, Tier::Normal),
-            Content::Relayed { .. } => continue,
+            // A node's own plan's cues never come back up; a relayed stream is the
+            // head-end's alone (nodes air recordings only).
+            Content::Relayed { .. } | Content::Stream { .. } => continue,
         };
         let Some(m) = media.get(&media_id) else {
             warnings.push(format!(
@@ -86,6 +91,7 @@ pub fn node_cues(
                     zones,
                     media: m.clone(),
                     gain_db: gain_db as f32,
+                    volume_db: cue.volume_db,
                 });
             }
         }
@@ -137,6 +143,7 @@ mod tests {
             content,
             length_ms: 1000,
             zones: zones.iter().map(|z| z.to_string()).collect(),
+            volume_db: 0.0,
             holiday: None,
         }
     }
@@ -173,6 +180,21 @@ mod tests {
                     },
                 ),
                 cue("lost", &[], item(4)),
+                cue(
+                    "relay",
+                    &[],
+                    Content::Stream {
+                        url: "http://127.0.0.1:8000/vov1".parse().unwrap(),
+                        until: "2026-12-01T23:30:00Z".parse().unwrap(),
+                        fallback_name: "Nhạc hiệu".into(),
+                        fallback: vec![],
+                        silence_seconds: 10,
+                    },
+                ),
+                Cue {
+                    volume_db: -9.0,
+                    ..cue("soft", &["Thôn 1"], item(1))
+                },
             ],
             ..CommunePlan::default()
         };
@@ -195,7 +217,11 @@ mod tests {
                 .map(|c| c.key.clone())
                 .collect()
         };
-        assert_eq!(keys("thon-1"), ["all"]);
+        assert_eq!(
+            keys("thon-1"),
+            ["all", "soft"],
+            "no relayed stream on a node"
+        );
         assert_eq!(keys("thon-2"), ["all", "t2", "jingle"]);
         let t2 = &cues[&"thon-2".parse::<NodeId>().unwrap()];
         assert_eq!(t2[1].zones, ["Thôn 2"]);
@@ -203,6 +229,12 @@ mod tests {
         assert!(t2[0].zones.is_empty());
         assert_eq!((t2[1].item_id, t2[1].tier), (Some(42), Tier::Priority));
         assert_eq!(t2[2].item_id, None);
+        let t1 = &cues[&"thon-1".parse::<NodeId>().unwrap()];
+        assert_eq!(
+            (t1[0].volume_db, t1[1].volume_db),
+            (0.0, -9.0),
+            "the gate's gain goes along"
+        );
         assert_eq!(warnings.len(), 1, "{warnings:?}");
     }
 
@@ -241,6 +273,7 @@ mod tests {
                 duration_ms: 1,
             },
             gain_db: 0.0,
+            volume_db: 0.0,
         };
         let plan = Plan {
             version: 1,

@@ -96,6 +96,7 @@ pub fn cues_of(plan: &NodePlan, from: DateTime<Utc>, to: DateTime<Utc>) -> Plan 
             },
             length_ms: c.media.duration_ms,
             zones: c.zones.clone(),
+            volume_db: c.volume_db,
             holiday: None,
         })
         .collect();
@@ -131,6 +132,7 @@ mod tests {
                 duration_ms: 60_000,
             },
             gain_db: -3.0,
+            volume_db: -6.0,
         }
     }
 
@@ -173,6 +175,10 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+        assert_eq!(
+            got.cues[0].volume_db, -6.0,
+            "the quiet hours' gain airs on the node"
+        );
         let empty = NodeCues::default()
             .plan(
                 &Store::open_in_memory().unwrap(),

@@ -220,6 +220,7 @@ mod tests {
             zones: vec![],
             media: media(m),
             gain_db: 0.0,
+            volume_db: 0.0,
         }
     }
 
