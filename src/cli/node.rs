@@ -1,5 +1,5 @@
 //! `loaxa node`: run a village node until Ctrl-C or SIGTERM. The work is in
-//! `loaxa::cluster::node`.
+//! `loaxa::service::node` and `loaxa::cluster::node`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use anyhow::{Result, bail};
 use loaxa::clock::SystemClock;
-use loaxa::cluster::node::Node;
 use loaxa::config::ClusterRole;
 use loaxa::schedule::runner::SystemTimeSync;
+use loaxa::service::node::NodeService;
 use loaxa::service::shutdown_signal;
 
 /// Start the node and block until it stops.
@@ -25,7 +25,7 @@ pub fn run(config_path: Option<&Path>) -> Result<ExitCode> {
     let listen = loaded.config.cluster.health_listen.clone();
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
-        let node = Node::start(
+        let node = NodeService::start(
             loaded.config,
             Arc::new(SystemClock::new()),
             Box::new(SystemTimeSync),

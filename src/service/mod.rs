@@ -2,6 +2,8 @@
 //! button, the nightly housekeeping and the web service, wired together and run until a
 //! shutdown signal.
 //!
+//! [`node`] does the same for `loaxa node`, a village node of a cluster.
+//!
 //! Owns the order things start and stop in; must not hold any rule of its own: every part it
 //! starts is usable without it (tests build the web app on an in-memory store).
 
@@ -29,6 +31,8 @@ use crate::station::housekeeping::Housekeeping;
 use crate::station::{self, Bus, Station};
 use crate::store::Store;
 use crate::web::{self, AppState};
+
+pub mod node;
 
 /// How often a missing sound card is looked for again.
 const OUTPUT_RETRY: Duration = Duration::from_secs(5);
@@ -68,6 +72,9 @@ pub enum ServeError {
     /// HTTPS is on but its certificate cannot be used.
     #[error(transparent)]
     Tls(#[from] web::tls::TlsError),
+    /// A village node's own parts (its link, its config) cannot start.
+    #[error(transparent)]
+    Node(#[from] crate::cluster::node::NodeError),
 }
 
 /// What airs: the GPIO, the amplifier and zone relays, and the player that drives them, as
@@ -303,7 +310,7 @@ fn start_head_end(
         library: station.library.clone(),
         timetable: station.timetable.clone(),
         emergency: station.emergency.clone(),
-        events: station.events.clone(),
+        events: station.events.sender(),
     };
     crate::cluster::head::HeadEnd::start(parts)
         .map_err(|e| tracing::error!("cụm loa / cluster: {e}"))
@@ -421,7 +428,7 @@ fn start_panel(
 }
 
 /// Power the amplifier down once its hold time has passed, checked every second.
-pub fn settle_relays(relays: Arc<Relays>) {
+fn settle_relays(relays: Arc<Relays>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         loop {

@@ -28,6 +28,12 @@ impl Bus {
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.0.subscribe()
     }
+
+    /// The channel itself, for a part below the station that both listens and publishes
+    /// (the cluster's head-end) without depending on the station.
+    pub fn sender(&self) -> broadcast::Sender<Event> {
+        self.0.clone()
+    }
 }
 
 /// Tell live pages when what is on air, or the output, changes, and count each play's end

@@ -87,7 +87,7 @@ pub async fn authenticate(State(store): State<Store>, req: Request, next: Next) 
             if req
                 .uri()
                 .path()
-                .starts_with(super::api::cluster::MEDIA_PATH) =>
+                .starts_with(crate::cluster::protocol::MEDIA_PATH) =>
         {
             None
         }

@@ -24,6 +24,7 @@ pub mod health;
 pub mod i18n;
 pub mod input;
 pub mod limits;
+pub mod node_health;
 pub mod pages;
 pub mod redirect;
 pub mod review;

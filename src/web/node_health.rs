@@ -1,6 +1,7 @@
-//! A node's `/healthz`, on a loopback address only: the station's checks (database, output,
-//! disk, clock) and the node's own (the link, the plan, the recordings of the next day).
-//! 200 when the node airs as it should, 503 with the reasons otherwise.
+//! A village node's `/healthz` (`loaxa node`), on a loopback address only: the station's
+//! checks (database, output, disk, clock) and the node's own (the link, the plan, the
+//! recordings of the next day). 200 when the node airs as it should, 503 with the reasons
+//! otherwise. Only reads what [`crate::cluster::node`] shares; must not change it.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -11,8 +12,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
-use super::Shared;
-use crate::web::health::{self, Check};
+use super::health::{self, Check};
+use crate::cluster::node::Shared;
 
 /// The node's `/healthz` (and nothing else).
 pub fn router(shared: Arc<Shared>) -> Router {

@@ -173,19 +173,6 @@ impl Site {
         assert_eq!(self.path().await, "/login");
     }
 
-    /// How much wider than the window the page is, in CSS pixels (0: no sideways scroll).
-    pub async fn overflow_x(&self) -> i64 {
-        self.client
-            .execute(
-                "return document.documentElement.scrollWidth - window.innerWidth;",
-                vec![],
-            )
-            .await
-            .unwrap()
-            .as_i64()
-            .unwrap()
-    }
-
     /// Screenshots at 390×844 (phone) and 1366×900 (desktop) in `shots`.
     pub async fn shot(&self, name: &str) {
         for (w, h, size) in [(390, 844, "phone"), (1366, 900, "desktop")] {
@@ -349,7 +336,7 @@ async fn from_first_start_to_an_approved_broadcast_in_a_real_browser() {
 
 /// The page at 390×844 and 1366×900 into `target/screenshots/`, refusing sideways scroll on
 /// either; the window stays at desktop size (where the menu is open).
-async fn shot_phone_and_desktop(site: &Site, name: &str) {
+pub async fn shot_phone_and_desktop(site: &Site, name: &str) {
     for (w, h, size) in [(390, 844, "phone"), (1366, 900, "desktop")] {
         site.client.set_window_size(w, h).await.unwrap();
         tokio::time::sleep(Duration::from_millis(150)).await;

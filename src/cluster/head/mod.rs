@@ -29,8 +29,8 @@ use super::setup::{Registry, SetupError};
 use crate::config::Config;
 use crate::emergency::Emergency;
 use crate::media::MediaLibrary;
+use crate::model::Event;
 use crate::schedule::Timetable;
-use crate::station::Bus;
 use crate::store::Store;
 
 /// Why the head-end's side of the cluster cannot start.
@@ -59,8 +59,9 @@ pub struct Parts {
     pub timetable: Timetable,
     /// The station's emergency controller: what it airs, every node airs.
     pub emergency: Emergency,
-    /// Changes (approvals, reloads) that may change the plans.
-    pub events: Bus,
+    /// The station's events ([`crate::station::Bus::sender`]): changes (approvals, reloads)
+    /// that may change the plans come in; a node's change goes out to the live pages.
+    pub events: tokio::sync::broadcast::Sender<Event>,
 }
 
 /// The running head-end side. Cheap to share; stops when the last handle goes.

@@ -328,7 +328,8 @@ impl Talk {
         {
             Ok(result) => {
                 if result != Stored::Duplicate {
-                    self.parts.events.send(Event::OnAir);
+                    // Nobody listening is fine.
+                    let _ = self.parts.events.send(Event::OnAir);
                 }
                 let now = Utc::now();
                 // No expiry: late is harmless, and a node whose clock is off must not drop it.

@@ -252,8 +252,9 @@ impl MediaCache {
                 why,
             };
             let url = format!(
-                "{}/api/v1/cluster/media/{}",
+                "{}{}{}",
                 self.inner.source.media_url.trim_end_matches('/'),
+                crate::cluster::protocol::MEDIA_PATH,
                 m.sha256
             );
             let mut req = self.inner.agent.get(&url).header(

@@ -1,26 +1,24 @@
-//! `loaxa node`: a village's Pi. It airs the plan its head-end sent from its own cache, on its
-//! own clock, whether or not the head-end or the link is up; it answers the head-end's
-//! commands (an emergency, a stop, a clock probe), reports its status and sends every play
-//! back, at least once. It has no web UI: only `/healthz` on a loopback address.
+//! A village node's own parts (`loaxa node`, a village's Pi). It airs the plan its head-end
+//! sent from its own cache, on its own clock, whether or not the head-end or the link is up;
+//! it answers the head-end's commands (an emergency, a stop, a clock probe), reports its
+//! status and sends every play back, at least once.
 //!
 //! - [`cues`]: the kept plan as the runner's cues;
 //! - [`cache`]: recordings by hash from the head-end, verified, within a limit;
 //! - [`outbox`]: the as-run queue, until the head-end stored each row;
 //! - `fetcher`: the thread that keeps the cache in line with the plan;
-//! - `exchange`: the conversation with the head-end over the link;
-//! - `health`: `/healthz`.
+//! - `exchange`: the conversation with the head-end over the link.
 //!
-//! The player, the relays and the runner are the station's own ([`crate::service::OnAir`],
-//! [`crate::schedule::runner`]); this module only feeds them.
+//! The player and the runner are the station's own ([`crate::schedule::runner`]); this
+//! module only feeds them. Must not open the outputs, the GPIO or a port: `service::node`
+//! wires the node's player and relays and serves its `/healthz` (`web::node_health`).
 
 pub mod cache;
 pub mod cues;
 mod exchange;
 mod fetcher;
-mod health;
 pub mod outbox;
 
-use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -36,9 +34,8 @@ use crate::audio::Player;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::emergency::Emergency;
-use crate::schedule::runner::{Runner, TimeSync};
-use crate::service::{OnAir, ServeError};
-use crate::store::{Store, meta};
+use crate::schedule::runner::{Runner, RunnerOptions, TimeSync};
+use crate::store::{Store, StoreError, meta};
 
 /// The meta key counting the node's starts.
 const STARTS: &str = "cluster.node_starts";
@@ -52,15 +49,17 @@ pub enum NodeError {
     /// The link could not start.
     #[error(transparent)]
     Link(#[from] LinkError),
-    /// The store, the output or a thread.
+    /// The node's database.
     #[error(transparent)]
-    Serve(#[from] ServeError),
-}
-
-impl From<crate::store::StoreError> for NodeError {
-    fn from(e: crate::store::StoreError) -> Self {
-        NodeError::Serve(ServeError::Store(e))
-    }
+    Store(#[from] StoreError),
+    /// A worker thread could not be started (the machine is out of memory or threads).
+    #[error("không tạo được luồng {what}: {source} / cannot start the {what} thread: {source}")]
+    Thread {
+        /// Which thread.
+        what: &'static str,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 /// What the node's parts share: the health and status facts no one part owns.
@@ -110,21 +109,20 @@ pub struct Node {
     exchange: exchange::Exchange,
     _runner: Runner,
     _fetcher: Fetcher,
-    _data_dir: std::fs::File,
 }
 
 impl Node {
-    /// Start a node from `config` (`[cluster] role = "node"`), airing on `clock`. Must be
-    /// called inside a tokio runtime.
+    /// Start a node from `config` (`[cluster] role = "node"`) on its database `store`,
+    /// airing through `player` on `clock`. Must be called inside a tokio runtime.
     pub fn start(
-        config: Config,
+        config: &Config,
+        store: Store,
+        player: Arc<Player>,
         clock: Arc<dyn Clock>,
+        options: RunnerOptions,
         sync: Box<dyn TimeSync>,
     ) -> Result<Node, NodeError> {
         let end = session::node_end(&config.cluster)?;
-        let store = Store::open(&config.database_path())?;
-        let data_dir =
-            crate::ops::backup::hold_data_dir(&config.data_dir).map_err(ServeError::DataDir)?;
         let restarts = store.with(|c| {
             let n = meta::get(c, STARTS)?
                 .and_then(|v| v.parse::<u64>().ok())
@@ -133,7 +131,6 @@ impl Node {
             meta::set(c, STARTS, &n.to_string())?;
             Ok(n)
         })?;
-        let OnAir { relays, player, .. } = OnAir::start(&config, clock.clone())?;
         let cache = MediaCache::new(
             store.clone(),
             &config.data_dir,
@@ -159,10 +156,10 @@ impl Node {
             player.clone(),
             clock.clone(),
             cues.clone(),
-            crate::service::runner_options(&config),
+            options,
             sync,
         )
-        .map_err(|source| ServeError::Thread {
+        .map_err(|source| NodeError::Thread {
             what: "runner",
             source,
         })?;
@@ -183,13 +180,12 @@ impl Node {
             missing: Mutex::new(Vec::new()),
             link_problem: Mutex::new(None),
         });
-        let fetcher = Fetcher::spawn(shared.clone()).map_err(|source| ServeError::Thread {
+        let fetcher = Fetcher::spawn(shared.clone()).map_err(|source| NodeError::Thread {
             what: "fetcher",
             source,
         })?;
         let (link, events) = Link::start(shared.end.link.clone())?;
         let exchange = exchange::Exchange::spawn(shared.clone(), link, events, fetcher.waker())?;
-        crate::service::settle_relays(relays);
         tracing::info!(
             "nút / node {} ({}): khởi động lần {restarts} / start number {restarts}",
             shared.end.id,
@@ -200,7 +196,6 @@ impl Node {
             exchange,
             _runner: runner,
             _fetcher: fetcher,
-            _data_dir: data_dir,
         })
     }
 
@@ -209,43 +204,8 @@ impl Node {
         &self.shared
     }
 
-    /// Answer `/healthz` on `listener` until `shutdown`, then say goodbye on the link (the
-    /// head-end sees the node offline at once) and stop.
-    pub async fn serve(
-        self,
-        listener: tokio::net::TcpListener,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> Result<(), NodeError> {
-        let addr = listener
-            .local_addr()
-            .map(|a| a.to_string())
-            .unwrap_or_default();
-        crate::ops::watchdog::spawn(self.shared.store.clone(), self.shared.player.clone());
-        crate::ops::watchdog::ready();
-        let app = health::router(self.shared.clone());
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                crate::ops::watchdog::stopping();
-            })
-            .await;
+    /// Say goodbye on the link (the head-end sees the node offline at once) and stop.
+    pub async fn goodbye(self) {
         self.exchange.goodbye().await;
-        served.map_err(|source| NodeError::Serve(ServeError::Listen { addr, source }))
-    }
-
-    /// Bind `[cluster] health_listen` and [`Node::serve`].
-    pub async fn run(
-        self,
-        listen: &str,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> Result<(), NodeError> {
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
-            .map_err(|source| ServeError::Listen {
-                addr: listen.to_string(),
-                source,
-            })?;
-        tracing::info!("nút / node: /healthz tại / at http://{listen}/healthz");
-        self.serve(listener, shutdown).await
     }
 }

@@ -15,10 +15,6 @@ use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::{ApiError, AppError};
 
-/// Where the nodes fetch recordings; the authentication middleware leaves tokens on this path
-/// to the handler (a node's token is not a user's).
-pub const MEDIA_PATH: &str = "/api/v1/cluster/media/";
-
 /// Every village node of the commune, with what is known of it (empty for a station alone).
 #[utoipa::path(get, path = "/nodes", tag = "cluster",
     responses((status = 200, body = Vec<NodeInfo>)))]

@@ -1,0 +1,279 @@
+//! A node airs its zones' plan from its cache through an hour without link, and every node
+//! joins an emergency (a late one too; one back after the stop stays quiet).
+
+use super::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_airs_its_zones_plan_from_its_cache_and_every_play_reaches_the_head_end_once_even_after_an_hour_without_link()
+ {
+    let commune = Commune::new(
+        "xa-an-binh",
+        &[("thon-1", "Thôn 1"), ("thon-2", "Thôn 2")],
+        None,
+    );
+    let head = HeadEnd::start(&commune, &TONES).await;
+    let cable = Cable::to(commune.broker.port).await;
+    let data = tempfile::tempdir().unwrap();
+    let wav = data.path().join("thon-2.wav");
+    let cfg = node_config(
+        &commune,
+        "thon-2",
+        &data.path().join("data"),
+        &format!("wav:{}", wav.display()),
+        cable.port,
+        &head.url(),
+    );
+    let t0 = quiet_start();
+    let (node, clock, plan) = held_node(&head, cfg, t0).await;
+    // Declared after the node, so dropped before it.
+    let _release = Release(clock.clone());
+    let titles: std::collections::BTreeSet<&str> =
+        plan.cues.iter().map(|c| c.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Tin Thôn 2", "Tin chung"].into_iter().collect(),
+        "Thôn 2's node gets its own zone's items and the commune's, not Thôn 1's"
+    );
+    assert!(plan.chime.is_some(), "the chime is cached on every node");
+    assert!(plan.to - t0 >= chrono::Duration::days(7), "a week ahead");
+    let health = reqwest_status(node.health).await;
+    assert_eq!(health, 200, "healthz on the node's loopback address");
+
+    // Two slots with the link up: the plays reach the head-end.
+    let first = next_slot(t0);
+    clock.hold_at(Some(first + chrono::Duration::minutes(16)));
+    let up = eventually(20, "the first two slots' rows at the head-end", || {
+        let rows = head.rows_of("thon-2");
+        (rows.len() >= 4 && node.queued() == 0).then_some(rows)
+    })
+    .await;
+    assert!(
+        up.iter().all(|e| e.outcome == Outcome::Completed),
+        "{up:#?}"
+    );
+
+    // The link is cut for an hour of programme: the node airs on by itself and keeps its rows.
+    cable.cut();
+    eventually(10, "thon-2 offline at the head-end (its will)", || {
+        let nodes = head.state.cluster.as_ref()?.nodes();
+        nodes
+            .iter()
+            .find(|n| n.id == "thon-2" && !n.online)
+            .cloned()
+    })
+    .await;
+    let before = node.settled().len();
+    clock.hold_at(Some(first + chrono::Duration::minutes(76)));
+    eventually(30, "four more slots aired without the link", || {
+        (node.settled().len() >= before + 8).then_some(())
+    })
+    .await;
+    let queued = node.queued();
+    assert!(queued >= 8, "the rows wait on the node: {queued}");
+    assert_eq!(
+        head.rows_of("thon-2").len(),
+        up.len(),
+        "nothing arrived meanwhile"
+    );
+
+    // The link comes back: every row arrives, none twice.
+    cable.mend();
+    let aired = node.settled();
+    let arrived = eventually(60, "every row at the head-end", || {
+        let rows = head.rows_of("thon-2");
+        (rows.len() >= aired.len() && node.queued() == 0).then_some(rows)
+    })
+    .await;
+    assert_eq!(arrived.len(), aired.len(), "none twice");
+    let mut keys: Vec<_> = arrived.iter().map(|e| e.cue_key.clone().unwrap()).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), arrived.len(), "one row per cue");
+    for row in &aired {
+        let at_head = arrived
+            .iter()
+            .find(|e| e.cue_key == row.cue_key)
+            .unwrap_or_else(|| panic!("{:?} did not arrive", row.cue_key));
+        assert_eq!(at_head.outcome, row.outcome);
+        assert_eq!(at_head.first_sample_at, row.first_sample_at);
+        assert_eq!(at_head.label, row.label);
+    }
+    assert!(
+        arrived.iter().any(|e| e.item_id.is_some()),
+        "rows name the head-end's items"
+    );
+    // What the node's loudspeakers got: its two tones, slot after slot, never Thôn 1's.
+    node.stop_held(&clock).await;
+    let pcm = read_wav(&wav);
+    let runs = tone_runs(&pcm.samples, pcm.rate);
+    let heard = |band: u32| runs.iter().filter(|(b, t)| *b == band && *t > 1.0).count();
+    assert!(heard(440) >= 6 && heard(1000) >= 6, "{runs:?}");
+    assert_eq!(heard(2000), 0, "Thôn 1's item never aired on Thôn 2");
+    drop(head);
+}
+
+/// The status code of the node's `/healthz`.
+async fn reqwest_status(addr: SocketAddr) -> u16 {
+    let url = format!("http://{addr}/healthz");
+    tokio::task::spawn_blocking(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        agent
+            .get(&url)
+            .call()
+            .map(|r| r.status().as_u16())
+            .unwrap_or(0)
+    })
+    .await
+    .unwrap()
+}
+
+/// The node's as-run lines of emergencies.
+fn emergency_rows(node: &RunningNode) -> Vec<Entry> {
+    all_rows(&node.shared.store)
+        .into_iter()
+        .filter(|e| e.source == "emergency")
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_emergency_reaches_every_node_a_late_one_joins_and_one_back_after_the_stop_stays_quiet()
+{
+    let commune = Commune::new(
+        "xa-an-binh",
+        &[
+            ("thon-1", "Thôn 1"),
+            ("thon-2", "Thôn 2"),
+            ("thon-3", "Thôn 3"),
+        ],
+        None,
+    );
+    let head = HeadEnd::start(&commune, &TONES[..1]).await;
+    let data = tempfile::tempdir().unwrap();
+    let mut cables = Vec::new();
+    let mut nodes = Vec::new();
+    for id in ["thon-1", "thon-2", "thon-3"] {
+        let cable = Cable::to(commune.broker.port).await;
+        let cfg = node_config(
+            &commune,
+            id,
+            &data.path().join(id),
+            "null",
+            cable.port,
+            &head.url(),
+        );
+        nodes.push(RunningNode::start(cfg, Arc::new(SystemClock::new())).await);
+        cables.push(cable);
+    }
+    let (one, two, three) = (&nodes[0], &nodes[1], &nodes[2]);
+    eventually(20, "every node online with its chime", || {
+        let ready = ["thon-1", "thon-2", "thon-3"]
+            .iter()
+            .all(|id| head.online(id))
+            && nodes.iter().all(|n| n.shared.emergency.has_chime());
+        ready.then_some(())
+    })
+    .await;
+    // Thôn 2 and Thôn 3 lose their link before the emergency.
+    cables[1].cut();
+    cables[2].cut();
+    eventually(10, "thôn 2 and 3 offline", || {
+        (!head.online("thon-2") && !head.online("thon-3")).then_some(())
+    })
+    .await;
+
+    let text = "Bão số 3 sắp đổ bộ, bà con khẩn trương gia cố nhà cửa";
+    let (status, started) = head
+        .call(
+            "POST",
+            "/api/v1/emergency",
+            &head.token,
+            Some(serde_json::json!({"text": text, "repeat": 0})),
+        )
+        .await;
+    assert_eq!(status, 201, "{started}");
+    // Thôn 1: the chime at once from its cache, then the text spoken once at the head-end.
+    let spoken = eventually(15, "thôn 1 airing the chime and the spoken text", || {
+        let rows = emergency_rows(one);
+        let chime = rows
+            .iter()
+            .any(|e| e.label.starts_with("Chuông báo") && e.first_sample_at.is_some());
+        let message = rows
+            .iter()
+            .find(|e| e.label == text && e.outcome == Outcome::Completed)
+            .cloned();
+        message.filter(|_| chime)
+    })
+    .await;
+    assert!(spoken.first_sample_at.is_some());
+    let (_, on_air) = head
+        .call("GET", "/api/v1/emergency", &head.token, None)
+        .await;
+    let parts = on_air["nodes"].as_array().unwrap().clone();
+    let part = |id: &str| parts.iter().find(|p| p["node"] == id).unwrap().clone();
+    assert!(part("thon-1")["first_sample_at"].is_string(), "{on_air}");
+    assert!(part("thon-1")["latency_ms"].is_i64(), "{on_air}");
+    assert!(
+        part("thon-2")["why_not"]
+            .as_str()
+            .unwrap()
+            .contains("offline"),
+        "{on_air}"
+    );
+
+    // Thôn 2 comes back while it lasts: it joins.
+    cables[1].mend();
+    eventually(40, "thôn 2 joining the emergency", || {
+        emergency_rows(two)
+            .iter()
+            .any(|e| e.label.starts_with("Chuông báo") && e.first_sample_at.is_some())
+            .then_some(())
+    })
+    .await;
+    eventually(10, "the head-end seeing thôn 2 on air", || {
+        let parts = head
+            .state
+            .cluster
+            .as_ref()?
+            .emergency(started["id"].as_u64()?)?;
+        parts
+            .iter()
+            .find(|p| p.node == "thon-2")?
+            .first_sample_at
+            .map(|_| ())
+    })
+    .await;
+
+    // The stop reaches every node that is linked.
+    let (status, _) = head
+        .call("DELETE", "/api/v1/emergency", &head.token, None)
+        .await;
+    assert_eq!(status, 200);
+    eventually(10, "thôn 1 and 2 quiet again", || {
+        let quiet = [one, two].iter().all(|n| {
+            n.shared.emergency.active().is_none() && n.shared.player.status().now_playing.is_none()
+        });
+        quiet.then_some(())
+    })
+    .await;
+
+    // Thôn 3 comes back after the stop: the start and the stop the broker kept for it arrive
+    // together, and it airs nothing.
+    cables[2].mend();
+    eventually(40, "thôn 3 online again", || {
+        head.online("thon-3").then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(
+        emergency_rows(three).is_empty(),
+        "{:?}",
+        emergency_rows(three)
+    );
+    assert!(three.shared.emergency.active().is_none());
+    for n in nodes {
+        n.stop().await;
+    }
+}
