@@ -265,6 +265,8 @@ pub struct PageUser {
     pub authed: Authed,
     /// Their language.
     pub lang: Lang,
+    /// What the page they were sent on to confirms ("Đã duyệt"), if anything.
+    pub flash: Option<super::flash::Flash>,
 }
 
 impl PageUser {
@@ -290,7 +292,12 @@ impl<S: Send + Sync> FromRequestParts<S> for PageUser {
         let jar = CookieJar::from_headers(&parts.headers);
         let lang = Lang::of(&jar);
         if let Some(authed) = authed_of(parts) {
-            return Ok(PageUser { authed, lang });
+            let flash = super::flash::Flash::of(&jar);
+            return Ok(PageUser {
+                authed,
+                lang,
+                flash,
+            });
         }
         let here = parts.uri.path_and_query().map_or("/", |p| p.as_str());
         let next: String = url_escape(here);

@@ -82,6 +82,18 @@ impl Lang {
     pub fn outcome(self, o: &Outcome) -> &'static str {
         self.pick(o.label_vi(), o.as_str())
     }
+
+    /// What started an as-run line (`schedule`, `emergency`, `manual`), in words; an unknown
+    /// source is shown as stored.
+    pub fn asrun_source(self, source: &str) -> String {
+        let t = self.text();
+        match source {
+            "schedule" => t.source_schedule.to_string(),
+            "emergency" => t.source_emergency.to_string(),
+            "manual" => t.source_manual.to_string(),
+            other => other.to_string(),
+        }
+    }
 }
 
 macro_rules! text {
@@ -186,7 +198,6 @@ text! {
     approvals_intro: "Hãy nghe hết bản ghi trước khi duyệt. Không ai được tự duyệt bản tin của mình." / "Listen to the whole recording before deciding. Nobody may approve their own item.",
     nothing_to_approve: "Không có bản tin nào chờ duyệt." / "Nothing is waiting for approval.",
     own_item: "Bạn đã viết hoặc sửa bản này — người khác sẽ duyệt." / "You wrote or edited this version — someone else decides on it.",
-    approved_notice: "Đã duyệt. Bản tin sẽ được phát theo lịch." / "Approved. It will air on the programme.",
     from: "Từ" / "From",
     to: "Đến" / "To",
     show: "Xem" / "Show",
@@ -214,6 +225,7 @@ text! {
     enable: "Mở khoá" / "Enable",
     settings_intro: "Cấu hình đọc từ tệp loaxa.toml trên máy chủ; đổi ở đó rồi khởi động lại." / "Settings come from loaxa.toml on the server; change them there and restart.",
     error_title: "Có lỗi" / "Something is wrong",
+    not_found_title: "Không tìm thấy" / "Not found",
     yes: "Có" / "Yes",
     no: "Không" / "No",
     actions: "Thao tác" / "Actions",
@@ -265,6 +277,18 @@ text! {
     read_again_note: "Sửa nội dung sẽ đọc lại thành bản ghi mới và phải duyệt lại." / "Editing reads it again into a new recording, which needs approval again.",
     words_per_minute: "từ/phút" / "words per minute",
     save_and_read: "Lưu và đọc thành bản ghi" / "Save and read aloud",
+    flash_saved: "Đã lưu." / "Saved.",
+    flash_submitted: "Đã gửi duyệt." / "Sent for approval.",
+    flash_withdrawn: "Đã rút lại." / "Withdrawn.",
+    flash_approved: "Đã duyệt — sẽ phát theo lịch." / "Approved — it goes on the programme.",
+    flash_rejected: "Đã từ chối; người soạn sẽ thấy lý do." / "Rejected; the author sees the reason.",
+    flash_user_created: "Đã tạo người dùng." / "User created.",
+    flash_emergency_started: "Đã bắt đầu phát khẩn cấp." / "The emergency is on air.",
+    flash_emergency_stopped: "Đã dừng phát khẩn cấp. Chương trình tiếp tục." / "The emergency has stopped. The programme carries on.",
+    source_schedule: "Theo lịch phát" / "Programme",
+    source_emergency: "Khẩn cấp" / "Emergency",
+    source_manual: "Phát tay" / "Played by hand",
+    display_output_none: "không có bảng (chỉ xem trước trên trang)" / "no panel (preview on this page only)",
     programme_intro: "Lịch phát tuần này: các buổi phát và bản tin đã duyệt sẽ phát." / "This week's programme: the slots and the approved items that will air.",
     cluster_intro: "Các cụm loa ở thôn: mỗi cụm tự phát theo kế hoạch đã nhận, kể cả khi mất kết nối với trung tâm." / "The village clusters: each airs the plan it has, even when its link to the head-end is down.",
     cluster_none: "Máy này không phải trung tâm của cụm loa (cluster.role khác \"head-end\")." / "This station is not a cluster head-end (cluster.role is not \"head-end\").",

@@ -10,6 +10,7 @@
 //! - [`limits`]: how big and how slow each route's requests may be;
 //! - [`throttle`]: what a burst of password guesses may cost;
 //! - [`redirect`]: the only places a page may send the browser on to;
+//! - [`flash`]: the one confirmation a page shows after a redirect ("Đã duyệt");
 //! - [`review`], [`input`], [`upload`], [`error`], [`i18n`], [`health`]: what the routes share.
 //!
 //! Handlers parse, call one use case of [`crate::station`] (or read the store), and present
@@ -20,6 +21,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod error;
+pub mod flash;
 pub mod health;
 pub mod i18n;
 pub mod input;
@@ -62,6 +64,7 @@ pub fn app(state: AppState) -> Router {
             state.store.clone(),
             auth::authenticate,
         ))
+        .layer(middleware::from_fn(flash::forget_once_shown))
         // Outside `authenticate`, which reads form bodies for their CSRF token.
         .layer(middleware::from_fn_with_state(
             state.config.clone(),

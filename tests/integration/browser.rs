@@ -14,7 +14,12 @@ use loaxa::service::Service;
 
 use crate::common::fixture;
 
+mod walk;
+
 const PASSWORD: &str = "mật khẩu đủ dài";
+
+/// The phone every page must fit: 390×844 CSS pixels.
+pub const PHONE: (u32, u32) = (390, 844);
 
 pub struct Driver(Child);
 
@@ -167,24 +172,94 @@ impl Site {
         );
     }
 
+    /// Sign out as a person does: on a phone, the menu (☰) opens first.
     pub async fn logout(&self) {
+        let button = self
+            .client
+            .find(Locator::Css("form[action='/logout'] button"))
+            .await
+            .unwrap();
+        if !button.is_displayed().await.unwrap() {
+            self.click("label.menu-button").await;
+        }
         self.click_to_next_page("form[action='/logout'] button")
             .await;
         assert_eq!(self.path().await, "/login");
     }
 
-    /// Screenshots at 390×844 (phone) and 1366×900 (desktop) in `shots`.
-    pub async fn shot(&self, name: &str) {
-        for (w, h, size) in [(390, 844, "phone"), (1366, 900, "desktop")] {
-            self.client.set_window_size(w, h).await.unwrap();
-            tokio::time::sleep(Duration::from_millis(150)).await;
-            let png = self.client.screenshot().await.unwrap();
-            std::fs::write(self.shots.join(format!("{name}-{size}.png")), png).unwrap();
+    /// A screenshot of the whole page at the window's width, as
+    /// `target/screenshots/{name}.png`; the window is back at its size after.
+    async fn save_shot(&self, name: &str) {
+        let (_, _, w, h) = self.client.get_window_rect().await.unwrap();
+        // The window's frame takes some of its height: the page needs that much more.
+        let sizes = self
+            .client
+            .execute(
+                "return [document.documentElement.scrollHeight, window.innerHeight];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (page, inner) = (
+            sizes[0].as_u64().unwrap_or(h),
+            sizes[1].as_u64().unwrap_or(h),
+        );
+        let full = (page + h.saturating_sub(inner)).clamp(h, 6000);
+        if full > h {
+            self.client
+                .set_window_size(w as u32, full as u32)
+                .await
+                .unwrap();
         }
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();
+        if full > h {
+            self.client
+                .set_window_size(w as u32, h as u32)
+                .await
+                .unwrap();
+        }
+    }
+
+    /// The page at 390×844 (where it must fit) and 1366×900, into `target/screenshots/`; the
+    /// window stays at phone size.
+    pub async fn shot(&self, name: &str) {
+        self.client.set_window_size(1366, 900).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        self.save_shot(&format!("{name}-desktop")).await;
+        self.client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        self.save_shot(&format!("{name}-phone")).await;
+        self.assert_fits(name).await;
+    }
+
+    /// The one confirmation the page shows after a redirect, if any.
+    async fn flash(&self) -> Option<String> {
+        match self.client.find(Locator::Css(".alert.flash")).await {
+            Ok(el) => Some(el.text().await.unwrap()),
+            Err(_) => None,
+        }
+    }
+
+    /// The value of the form field `css` as the browser holds it.
+    async fn value(&self, css: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
     }
 
     async fn add_user(&self, name: &str, display: &str, role: &str) {
         self.go("/users").await;
+        assert_eq!(
+            self.value("form[action='/users'] select[name=role]").await,
+            "editor",
+            "a new user starts with the least privilege, not admin"
+        );
         self.fill("form[action='/users'] input[name=name]", name)
             .await;
         self.fill("form[action='/users'] input[name=display_name]", display)
@@ -200,6 +275,11 @@ impl Site {
         self.click_to_next_page("form[action='/users'] button")
             .await;
         assert!(self.text().await.contains(name), "{name} was added");
+        assert_eq!(
+            self.flash().await.as_deref(),
+            Some("✔ Đã tạo người dùng."),
+            "the new user is confirmed"
+        );
     }
 }
 
@@ -246,7 +326,9 @@ async fn from_first_start_to_an_approved_broadcast_in_a_real_browser() {
         .await;
     site.add_user("chutich", "Lê Văn Chủ — Chủ tịch UBND xã", "approver")
         .await;
-    site.shot("users").await;
+    site.add_user("trucban", "Phạm Văn Trực — Trực ban", "operator")
+        .await;
+    a_taken_name_keeps_the_form(&site).await;
     site.logout().await;
     site.shot("login").await;
 
@@ -274,8 +356,6 @@ async fn from_first_start_to_an_approved_broadcast_in_a_real_browser() {
     let page = site.text().await;
     assert!(page.contains("Chờ duyệt"), "submitted: {page}");
     site.shot("item-submitted").await;
-    site.go("/library").await;
-    site.shot("library").await;
     site.logout().await;
 
     // The chairman listens in the approval queue, then approves.
@@ -301,6 +381,12 @@ async fn from_first_start_to_an_approved_broadcast_in_a_real_browser() {
         .await;
     assert_eq!(site.path().await, "/approvals");
     assert!(site.text().await.contains("Không có bản tin nào chờ duyệt"));
+    assert_eq!(
+        site.flash().await.as_deref(),
+        Some("✔ Đã duyệt — sẽ phát theo lịch.")
+    );
+    site.go("/approvals").await;
+    assert_eq!(site.flash().await, None, "the confirmation shows once");
     site.go(&item_path).await;
     assert!(site.text().await.contains("Đã duyệt"));
     site.shot("item-approved").await;
@@ -312,49 +398,36 @@ async fn from_first_start_to_an_approved_broadcast_in_a_real_browser() {
         week.contains("Thông báo tiêm phòng dại cho chó mèo"),
         "in the programme: {week}"
     );
-    site.shot("programme").await;
-    site.go("/").await;
-    site.shot("dashboard").await;
-    site.go("/asrun").await;
-    site.shot("asrun").await;
-    site.go("/audit").await;
     site.logout().await;
     site.login("quantri").await;
     site.go("/audit").await;
     assert!(site.text().await.contains("item.approve"));
-    site.shot("audit").await;
-    site.go("/settings").await;
-    site.shot("settings").await;
     site.logout().await;
 
     typed_bulletin_journey(&site).await;
+    slogan_and_cut_off_recording(&site).await;
+
+    // Every page each role reaches fits the phone (with a slogan waiting for approval, an
+    // approved item and bulletin, a recording with a warning in the library).
+    let mut shot = std::collections::BTreeSet::new();
+    for who in ["chutich", "bientap", "quantri", "trucban"] {
+        site.login(who).await;
+        let walked = walk::every_page(&site, who, &mut shot).await;
+        assert!(walked.len() >= 6, "{who} walked {walked:?}");
+        site.logout().await;
+    }
+    site.go("/khong-co-trang-nay").await;
+    assert!(
+        site.text().await.contains("Không tìm thấy"),
+        "the station's own 404 page"
+    );
+    site.shot("not-found").await;
+    operator_emergency(&site).await;
+    println!("screenshots: {}", site.shots.display());
 
     site.client.close().await.ok();
     let _ = stop_tx.send(());
     let _ = server.await;
-}
-
-/// The page at 390×844 and 1366×900 into `target/screenshots/`, refusing sideways scroll on
-/// either; the window stays at desktop size (where the menu is open).
-pub async fn shot_phone_and_desktop(site: &Site, name: &str) {
-    for (w, h, size) in [(390, 844, "phone"), (1366, 900, "desktop")] {
-        site.client.set_window_size(w, h).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        let png = site.client.screenshot().await.unwrap();
-        std::fs::write(site.shots.join(format!("{name}-{size}.png")), png).unwrap();
-        let wide = site
-            .client
-            .execute(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert!(
-            wide.as_i64().unwrap_or(1) <= 0,
-            "{name} scrolls sideways by {wide} px at {w} px"
-        );
-    }
 }
 
 /// An editor writes a typed bulletin on the phone and submits it; the chairman hears the
@@ -377,7 +450,7 @@ async fn typed_bulletin_journey(site: &Site) {
         .select_by_value("vi-central")
         .await
         .unwrap();
-    shot_phone_and_desktop(site, "bulletin-new").await;
+    site.shot("bulletin-new").await;
     site.click_to_next_page("form[action='/bulletins/new'] button.primary")
         .await;
     let path = site.path().await;
@@ -388,7 +461,7 @@ async fn typed_bulletin_journey(site: &Site) {
         page.contains("bảy giờ ba mươi"),
         "what the voice read: {page}"
     );
-    shot_phone_and_desktop(site, "bulletin-submitted").await;
+    site.shot("bulletin-submitted").await;
     site.logout().await;
 
     site.login("chutich").await;
@@ -399,7 +472,7 @@ async fn typed_bulletin_journey(site: &Site) {
         card.contains("không chín một hai"),
         "the phone read digit by digit: {card}"
     );
-    shot_phone_and_desktop(site, "bulletin-approval").await;
+    site.shot("bulletin-approval").await;
     let played = site
         .client
         .execute(
@@ -418,11 +491,150 @@ async fn typed_bulletin_journey(site: &Site) {
     assert_eq!(site.path().await, "/approvals");
     site.go(&path).await;
     assert!(site.text().await.contains("Đã duyệt"));
-    shot_phone_and_desktop(site, "bulletin-approved").await;
+    site.shot("bulletin-approved").await;
     site.go("/programme").await;
     assert!(
         site.text().await.contains("Lịch cắt điện thôn 3"),
         "in the programme"
+    );
+    site.logout().await;
+}
+
+/// The admin adds a login name that is taken: the form comes back with what was typed, says
+/// why, and points at the name.
+async fn a_taken_name_keeps_the_form(site: &Site) {
+    site.go("/users").await;
+    site.fill("form[action='/users'] input[name=name]", "bientap")
+        .await;
+    site.fill(
+        "form[action='/users'] input[name=display_name]",
+        "Trần Văn Khác — Văn phòng",
+    )
+    .await;
+    site.fill("form[action='/users'] input[name=password]", PASSWORD)
+        .await;
+    site.click_to_next_page("form[action='/users'] button")
+        .await;
+    let page = site.text().await;
+    assert!(page.contains("\"bientap\" đã có"), "{page}");
+    assert_eq!(
+        site.value("form[action='/users'] input[name=display_name]")
+            .await,
+        "Trần Văn Khác — Văn phòng",
+        "what was typed is kept"
+    );
+    let name = site
+        .client
+        .find(Locator::Css("form[action='/users'] input[name=name]"))
+        .await
+        .unwrap();
+    assert_eq!(
+        name.prop("value").await.unwrap().as_deref(),
+        Some("bientap")
+    );
+    assert_eq!(
+        name.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true"),
+        "the name field is marked"
+    );
+    site.shot("user-taken").await;
+}
+
+/// The editor saves a slogan with only its text (the form as it opens) and submits it, and
+/// uploads a cut-off MP3, which is accepted with a warning that says so.
+async fn slogan_and_cut_off_recording(site: &Site) {
+    site.login("bientap").await;
+    site.go("/display/slogans/new").await;
+    site.fill("textarea[name=text]", "Toàn dân tham gia bảo vệ môi trường")
+        .await;
+    site.click_to_next_page("form[data-slogan-form] button.primary")
+        .await;
+    assert_eq!(site.path().await, "/display");
+    assert_eq!(site.flash().await.as_deref(), Some("✔ Đã lưu."));
+    assert!(
+        site.text()
+            .await
+            .contains("Toàn dân tham gia bảo vệ môi trường")
+    );
+    site.click_to_next_page("form[action$='/submit'] button")
+        .await;
+    assert_eq!(site.flash().await.as_deref(), Some("✔ Đã gửi duyệt."));
+
+    site.go("/library").await;
+    let file = site
+        .client
+        .find(Locator::Css("form[data-upload] input[type=file]"))
+        .await
+        .unwrap();
+    file.send_keys(fixture("cut-ngang.mp3").to_str().unwrap())
+        .await
+        .unwrap();
+    site.fill("form[data-upload] input[name=title]", "Bản ghi bị cắt")
+        .await;
+    site.click("form[data-upload] button.primary").await;
+    let mut status = String::new();
+    for _ in 0..200 {
+        let el = site
+            .client
+            .find(Locator::Css("form[data-upload] .upload-status"))
+            .await
+            .unwrap();
+        if el.attr("class").await.unwrap().unwrap_or_default() != "upload-status" {
+            status = format!(
+                "{} | {}",
+                el.attr("class").await.unwrap().unwrap_or_default(),
+                el.text().await.unwrap()
+            );
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        status.starts_with("upload-status warn") && status.contains("bị cắt ngang"),
+        "a cut-off recording is accepted with its warning, not a green 'received': {status}"
+    );
+    site.shot("library-warning").await;
+    site.logout().await;
+}
+
+/// The operator on duty starts a typed emergency and stops it; each step is confirmed and the
+/// page fits the phone while it is on air.
+async fn operator_emergency(site: &Site) {
+    site.login("trucban").await;
+    site.go("/emergency").await;
+    site.fill(
+        "textarea[name=text]",
+        "Bão số 3 sắp đổ bộ. Đề nghị bà con ở trong nhà.",
+    )
+    .await;
+    site.client
+        .find(Locator::Css("select[name=repeat]"))
+        .await
+        .unwrap()
+        .select_by_value("0")
+        .await
+        .unwrap();
+    // The button asks once; the operator says yes.
+    site.client
+        .execute("window.confirm = () => true; return true;", vec![])
+        .await
+        .unwrap();
+    site.click_to_next_page(".emergency-form button.emergency-button")
+        .await;
+    assert_eq!(
+        site.flash().await.as_deref(),
+        Some("✔ Đã bắt đầu phát khẩn cấp.")
+    );
+    site.shot("emergency-on-air").await;
+    site.client
+        .execute("window.confirm = () => true; return true;", vec![])
+        .await
+        .unwrap();
+    site.click_to_next_page("form[action='/emergency/stop'] button")
+        .await;
+    assert_eq!(
+        site.flash().await.as_deref(),
+        Some("✔ Đã dừng phát khẩn cấp. Chương trình tiếp tục.")
     );
     site.logout().await;
 }

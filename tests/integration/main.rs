@@ -21,6 +21,7 @@ mod media;
 mod nodes;
 mod onair;
 mod ops;
+mod pages;
 mod programme;
 mod relay;
 mod relay_programme;

@@ -52,7 +52,7 @@ pub async fn page(
         .into_iter()
         .map(|e| Row {
             label: e.label,
-            source: e.source,
+            source: user.lang.asrun_source(&e.source),
             outcome: user.lang.outcome(&e.outcome),
             outcome_class: e.outcome.as_str(),
             reason: e.reason.unwrap_or_default(),

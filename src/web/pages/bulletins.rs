@@ -9,7 +9,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 
 use super::items::{View, view};
@@ -23,6 +23,7 @@ use crate::station::Reviews;
 use crate::store::{Store, audit};
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
+use crate::web::flash::{self, Flash};
 use crate::web::i18n::Lang;
 use crate::web::review::missing;
 
@@ -351,7 +352,14 @@ pub async fn create(
         Err(e) => Err(e),
     };
     match made {
-        Ok(b) => Ok(Redirect::to(&format!("/bulletins/{}", b.item.id)).into_response()),
+        Ok(b) => Ok(flash::redirect(
+            &format!("/bulletins/{}", b.item.id),
+            if submit {
+                Flash::Submitted
+            } else {
+                Flash::Saved
+            },
+        )),
         Err(e) => refused(&store, &bulletins.ctx, &user, None, typed, e).await,
     }
 }
@@ -373,7 +381,7 @@ pub async fn update(
         Err(e) => Err(e),
     };
     match edited {
-        Ok(_) => Ok(Redirect::to(&format!("/bulletins/{id}")).into_response()),
+        Ok(_) => Ok(flash::redirect(&format!("/bulletins/{id}"), Flash::Saved)),
         Err(e) => refused(&store, &bulletins.ctx, &user, Some(id), typed, e).await,
     }
 }

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
 use super::{Chrome, local_str, render};
@@ -19,6 +19,7 @@ use crate::display::driver::PanelDriver;
 use crate::store::Store;
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
+use crate::web::flash::{self, Flash};
 use crate::web::review::missing;
 
 /// A slogan as a row shows it.
@@ -118,17 +119,36 @@ struct FormPage {
     effects: Vec<(&'static str, &'static str)>,
 }
 
-/// What the slogan form posts (and shows again, with the error, when it is refused).
+/// What the slogan form posts (and shows again, with the error, when it is refused). Every
+/// field but the text may be left empty (its default then applies), so numbers arrive as
+/// text and are read in [`SloganForm::to_new`], where a wrong one gets a clear message.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct SloganForm {
     text: String,
     color: String,
     effect: String,
-    speed_px_s: Option<u16>,
-    hold_s: Option<u16>,
+    speed_px_s: String,
+    hold_s: String,
     show_from: String,
     show_until: String,
-    position: Option<i64>,
+    position: String,
+}
+
+/// The number typed in a form field, `default` when it was left empty.
+fn number_or<T: std::str::FromStr>(
+    typed: &str,
+    default: T,
+    (vi, en): (&str, &str),
+) -> Result<T, AppError> {
+    match typed.trim() {
+        "" => Ok(default),
+        v => v.parse().map_err(|_| {
+            AppError::BadRequest(format!(
+                "{vi}: \"{v}\" không phải số hợp lệ / {en}: \"{v}\" is not a valid number"
+            ))
+        }),
+    }
 }
 
 impl SloganForm {
@@ -137,11 +157,11 @@ impl SloganForm {
             text: s.text.clone(),
             color: s.color.to_hex(),
             effect: s.effect.as_str().to_string(),
-            speed_px_s: Some(s.speed_px_s),
-            hold_s: Some(s.hold_s),
+            speed_px_s: s.speed_px_s.to_string(),
+            hold_s: s.hold_s.to_string(),
             show_from: s.show_from.clone().unwrap_or_default(),
             show_until: s.show_until.clone().unwrap_or_default(),
-            position: Some(s.position),
+            position: s.position.to_string(),
         }
     }
 
@@ -160,15 +180,16 @@ impl SloganForm {
             text: self.text.clone(),
             color,
             effect,
-            speed_px_s: self.speed_px_s.unwrap_or(0),
-            hold_s: self.hold_s.unwrap_or(5),
+            speed_px_s: number_or(&self.speed_px_s, 0, ("tốc độ", "speed"))?,
+            hold_s: number_or(&self.hold_s, 5, ("thời gian hiện", "time shown"))?,
             show_from: time(&self.show_from),
             show_until: time(&self.show_until),
-            position: self.position.unwrap_or(0),
+            position: number_or(&self.position, 0, ("thứ tự", "place"))?,
         })
     }
 }
 
+/// The slogan form; shown again with `error` (and status 400) when the server refused it.
 async fn form_page(
     slogans: &Reviews<Slogans>,
     user: &PageUser,
@@ -176,6 +197,7 @@ async fn form_page(
     form: SloganForm,
     error: Option<String>,
 ) -> Result<Response, PageError> {
+    let refused = error.is_some();
     let c = Chrome::new(&slogans.store, user, "display").await?;
     let page = FormPage {
         c,
@@ -188,7 +210,11 @@ async fn form_page(
             .map(|e| (e.as_str(), e.label_vi()))
             .collect(),
     };
-    Ok(render(page, user.lang))
+    let mut page = render(page, user.lang);
+    if refused {
+        *page.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+    }
+    Ok(page)
 }
 
 /// `GET /display/slogans/new`.
@@ -199,7 +225,7 @@ pub async fn new_form(
     let blank = SloganForm {
         color: PanelColor::RED.to_hex(),
         effect: Effect::Scroll.as_str().into(),
-        hold_s: Some(5),
+        hold_s: "5".into(),
         ..SloganForm::default()
     };
     form_page(&slogans, &user, None, blank, None).await
@@ -217,7 +243,7 @@ pub async fn create(
     };
     let saved = slogans.create(user.authed.user.clone(), new, false).await;
     match saved {
-        Ok(_) => Ok(Redirect::to("/display").into_response()),
+        Ok(_) => Ok(flash::redirect("/display", Flash::Saved)),
         Err(e) => form_page(&slogans, &user, None, f, Some(e.to_string())).await,
     }
 }
@@ -259,7 +285,7 @@ pub async fn update(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(Redirect::to("/display").into_response()),
+        Ok(()) => Ok(flash::redirect("/display", Flash::Saved)),
         Err(e) => form_page(&slogans, &user, Some(id), f, Some(e.to_string())).await,
     }
 }

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::Utc;
 use serde::Deserialize;
 
@@ -16,6 +16,7 @@ use crate::station::{self, Bus};
 use crate::store::{Store, items};
 use crate::web::auth::*;
 use crate::web::error::PageError;
+use crate::web::flash::{self, Flash};
 use crate::web::input::{EmergencyRequest, message_of};
 
 #[derive(Template)]
@@ -92,7 +93,7 @@ pub async fn post(
     station::emergency::start(&emergency, &events, start)
         .await
         .map_err(|e| user.err(e))?;
-    Ok(Redirect::to("/emergency").into_response())
+    Ok(flash::redirect("/emergency", Flash::EmergencyStarted))
 }
 
 /// `POST /emergency/stop`.
@@ -104,5 +105,5 @@ pub async fn stop(
     station::emergency::stop(&emergency, &events, user.authed.user.name.clone())
         .await
         .map_err(|e| user.err(e))?;
-    Ok(Redirect::to("/emergency").into_response())
+    Ok(flash::redirect("/emergency", Flash::EmergencyStopped))
 }

@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::display::slogans::Slogans;
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
+use crate::web::flash::{self, Flash};
 use crate::web::review::missing;
 use crate::web::upload::{self, Uploads};
 
@@ -179,6 +180,8 @@ struct ItemPage {
     can_decide: bool,
     own: bool,
     history: Vec<(String, String, String)>,
+    /// What the import found wrong with the recording (cut off, too quiet).
+    recording_warnings: Vec<String>,
 }
 
 /// `GET /items/{id}`; a typed bulletin's item is shown on its own page.
@@ -192,11 +195,15 @@ pub async fn detail(
         return Ok(Redirect::to(&format!("/bulletins/{id}")).into_response());
     }
     let c = Chrome::new(&store, &user, "items").await?;
-    let (item, log) = store
+    let (item, log, recording) = store
         .run(move |c| {
             let item = items::get(c, id)?;
             let log = audit::for_subject(c, &format!("item:{id}"))?;
-            Ok((item, log))
+            let recording = match &item {
+                Some(i) => media::get(c, i.media_id)?,
+                None => None,
+            };
+            Ok((item, log, recording))
         })
         .await
         .map_err(|e| user.err(e))?;
@@ -215,6 +222,7 @@ pub async fn detail(
             .into_iter()
             .map(|e| (local_str(&e.at, tz), e.actor, e.action))
             .collect(),
+        recording_warnings: recording.map_or(Vec::new(), |m| m.analysis.warnings),
         item: view(&item, &user, tz),
         c,
     };
@@ -424,7 +432,12 @@ pub async fn create(
         .create(actor, new, submit)
         .await
         .map_err(|e| user.err(e))?;
-    Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
+    let done = if submit {
+        Flash::Submitted
+    } else {
+        Flash::Saved
+    };
+    Ok(flash::redirect(&format!("/items/{}", item.id), done))
 }
 
 /// `POST /items/{id}/edit`: multipart like `create`; any change needs approval again.
@@ -443,5 +456,8 @@ pub async fn update(
         .act(actor, id, Action::Edit(new))
         .await
         .map_err(|e| user.err(e))?;
-    Ok(Redirect::to(&format!("/items/{}", item.id)).into_response())
+    Ok(flash::redirect(
+        &format!("/items/{}", item.id),
+        Flash::Saved,
+    ))
 }

@@ -19,13 +19,15 @@ mod users;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::OriginalUri;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
+use axum_extra::extract::cookie::CookieJar;
 use chrono::{DateTime, Utc};
 
 use super::AppState;
 use super::auth::PageUser;
-use super::error::PageError;
+use super::error::{AppError, PageError};
 use super::i18n::{Lang, Text};
 use crate::display::slogans::Slogans;
 use crate::model::{Capability, ReviewState};
@@ -74,6 +76,19 @@ pub fn router() -> Router<AppState> {
         .route("/settings/reload", post(settings::reload))
         .merge(review::routes::<Items>("/items"))
         .merge(review::routes::<Slogans>("/display/slogans"))
+        .fallback(not_found)
+}
+
+/// Any other path: the station's own page saying so, in the visitor's language, with the way
+/// back (the API under `/api/v1` answers its own JSON error).
+async fn not_found(jar: CookieJar, OriginalUri(uri): OriginalUri) -> PageError {
+    let path = uri.path();
+    PageError::new(
+        AppError::NotFound(format!(
+            "không có trang {path} — có thể đường dẫn đã cũ / there is no page {path} — the link may be out of date"
+        )),
+        Lang::of(&jar),
+    )
 }
 
 /// Typed bulletins' pages and steps.
@@ -117,6 +132,8 @@ pub struct Chrome {
     pub can_audit: bool,
     /// May manage users and settings.
     pub can_admin: bool,
+    /// What the page confirms after a redirect ("Đã duyệt"), in its language.
+    pub flash: Option<&'static str>,
 }
 
 impl Chrome {
@@ -151,6 +168,7 @@ impl Chrome {
             can_emergency: role.can(Capability::Emergency),
             can_audit: role.can(Capability::Audit),
             can_admin: role.can(Capability::Administer),
+            flash: user.flash.map(|f| f.words(user.lang.text())),
         })
     }
 }

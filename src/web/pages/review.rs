@@ -2,7 +2,7 @@
 //! and go back to the leaders' queue or to the kind's own page.
 
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::post;
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -12,6 +12,7 @@ use crate::station::Reviews;
 use crate::web::AppState;
 use crate::web::auth::{CanApprove, CanEdit, Page, PageUser};
 use crate::web::error::PageError;
+use crate::web::flash::{self, Flash};
 use crate::web::review::Reviewed;
 
 /// The step routes of `K` under `base`: `{base}/{id}/submit`, `…/withdraw`, `…/approve`,
@@ -80,6 +81,13 @@ async fn step<K: Reviewed>(
     action: Action<K::Content>,
     form: StepForm,
 ) -> Result<Response, PageError> {
+    let done = match &action {
+        Action::Submit => Flash::Submitted,
+        Action::Withdraw => Flash::Withdrawn,
+        Action::Approve => Flash::Approved,
+        Action::Reject(_) => Flash::Rejected,
+        _ => Flash::Saved,
+    };
     reviews
         .act(user.authed.user.clone(), id, action)
         .await
@@ -88,5 +96,5 @@ async fn step<K: Reviewed>(
         Some("/approvals") => "/approvals".to_string(),
         _ => K::page_after(id),
     };
-    Ok(Redirect::to(&next).into_response())
+    Ok(flash::redirect(&next, done))
 }

@@ -3,18 +3,21 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 
 use std::sync::Arc;
 
 use super::{Chrome, local_str, render};
+use crate::accounts::AccountError;
 use crate::config::Config;
 use crate::model::Role;
-use crate::station::accounts::{self, AccountChange, NewAccount};
+use crate::station::accounts::{self, AccountChange, AccountsError, NewAccount};
 use crate::store::{Store, users};
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
+use crate::web::flash::{self, Flash};
 use crate::web::state::blocking;
 
 #[derive(Template)]
@@ -23,6 +26,33 @@ struct UsersPage {
     c: Chrome,
     rows: Vec<Row>,
     roles: Vec<(&'static str, &'static str)>,
+    new: NewUserForm,
+}
+
+/// The role the add-a-user form starts with: the least that lets someone work (edit and
+/// submit), never admin; an admin raises it on purpose.
+const NEW_USER_ROLE: Role = Role::Editor;
+
+/// The add-a-user form as it shows: empty with the least privilege chosen, or what the admin
+/// typed (never the password) with the field the server refused.
+#[derive(Debug, Default)]
+struct NewUserForm {
+    name: String,
+    display_name: String,
+    role: &'static str,
+    /// What was wrong.
+    error: Option<String>,
+    /// The field it is about (`name`, `password`, `role`); empty when nothing was wrong.
+    field: &'static str,
+}
+
+impl NewUserForm {
+    fn blank() -> NewUserForm {
+        NewUserForm {
+            role: NEW_USER_ROLE.as_str(),
+            ..NewUserForm::default()
+        }
+    }
 }
 
 struct Row {
@@ -40,7 +70,17 @@ pub async fn page(
     State(config): State<Arc<Config>>,
     user: Page<CanAdmin>,
 ) -> Result<Response, PageError> {
-    let c = Chrome::new(&store, &user, "users").await?;
+    users_page(&store, &config, &user, NewUserForm::blank()).await
+}
+
+/// The users page with the add-a-user form as `new` says.
+async fn users_page(
+    store: &Store,
+    config: &Config,
+    user: &PageUser,
+    new: NewUserForm,
+) -> Result<Response, PageError> {
+    let c = Chrome::new(store, user, "users").await?;
     let list = store
         .run(|c| Ok(users::list(c)?))
         .await
@@ -61,7 +101,22 @@ pub async fn page(
         .iter()
         .map(|r| (r.as_str(), user.lang.role(r)))
         .collect();
-    Ok(render(UsersPage { c, rows, roles }, user.lang))
+    let status = if new.error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let mut page = render(
+        UsersPage {
+            c,
+            rows,
+            roles,
+            new,
+        },
+        user.lang,
+    );
+    *page.status_mut() = status;
+    Ok(page)
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,16 +127,29 @@ pub struct NewUser {
     password: String,
 }
 
-/// `POST /users`: add a person.
+/// `POST /users`: add a person; a refusal shows the form again with what was typed and the
+/// field that was wrong.
 pub async fn create(
     State(store): State<Store>,
+    State(config): State<Arc<Config>>,
     user: Page<CanAdmin>,
     Form(f): Form<NewUser>,
 ) -> Result<Response, PageError> {
-    let role: Role = f
-        .role
-        .parse()
-        .map_err(|e| user.err(AppError::BadRequest(e)))?;
+    let role: Option<Role> = f.role.parse().ok();
+    let mut again = NewUserForm {
+        name: f.name.clone(),
+        display_name: f.display_name.clone(),
+        role: role.unwrap_or(NEW_USER_ROLE).as_str(),
+        ..NewUserForm::default()
+    };
+    let Some(role) = role else {
+        again.error = Some(format!(
+            "không có vai trò \"{r}\" / no role \"{r}\"",
+            r = f.role
+        ));
+        again.field = "role";
+        return users_page(&store, &config, &user, again).await;
+    };
     let new = NewAccount {
         name: f.name,
         display_name: f.display_name,
@@ -89,10 +157,23 @@ pub async fn create(
         password: f.password,
     };
     let admin = user.authed.user.name.clone();
-    blocking(move || accounts::create_user(&store, &admin, &new))
+    let adding = store.clone();
+    let added = tokio::task::spawn_blocking(move || accounts::create_user(&adding, &admin, &new))
         .await
         .map_err(|e| user.err(e))?;
-    Ok(Redirect::to("/users").into_response())
+    match added {
+        Ok(_) => Ok(flash::redirect("/users", Flash::UserCreated)),
+        Err(e) => {
+            let field = match &e {
+                AccountsError::Taken(_) | AccountsError::Invalid(AccountError::BadName) => "name",
+                AccountsError::Invalid(AccountError::WeakPassword) => "password",
+                _ => return Err(user.err(e)),
+            };
+            again.error = Some(e.to_string());
+            again.field = field;
+            users_page(&store, &config, &user, again).await
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,5 +211,5 @@ pub async fn update(
     blocking(move || accounts::update_user(&store, &admin, id, &change))
         .await
         .map_err(|e| user.err(e))?;
-    Ok(Redirect::to("/users").into_response())
+    Ok(flash::redirect("/users", Flash::Saved))
 }

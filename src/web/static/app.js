@@ -48,6 +48,16 @@
     return data;
   }
 
+  // Accepted, but with something the listener will hear (cut off, too quiet): said in amber,
+  // with each problem, instead of the green "received".
+  function received(status, m, prefix) {
+    const w = m.warnings || [];
+    status.className = "upload-status " + (w.length ? "warn" : "ok");
+    status.textContent = (w.length ? say("⚠ Đã nhận, nhưng cần xem lại: ", "⚠ Accepted, but check it: ") + w.join("; ") + " — " : prefix)
+      + m.title + " — " + describe(m);
+    return w.length > 0;
+  }
+
   function describe(m) {
     const l = m.integrated_lufs == null ? "—" : m.integrated_lufs.toFixed(1) + " LUFS";
     return fmtDuration(m.duration_ms) + " · " + l + " · " + m.codec + " " + m.sample_rate + " Hz";
@@ -62,9 +72,9 @@
       status.className = "upload-status"; button.disabled = true;
       try {
         const r = await send("/api/v1/media", new FormData(form), progress, status);
-        status.className = "upload-status ok";
-        status.textContent = (r.duplicate ? say("Bản ghi này đã có trong thư viện: ", "Already in the library: ") : say("Đã nhận: ", "Received: ")) + r.media.title + " — " + describe(r.media);
-        setTimeout(() => location.reload(), 1500);
+        const prefix = r.duplicate ? say("Bản ghi này đã có trong thư viện: ", "Already in the library: ") : say("Đã nhận: ", "Received: ");
+        // A warning stays on screen until the person has read it; the list shows it too.
+        if (!received(status, r.media, prefix)) setTimeout(() => location.reload(), 1500);
       } catch (e) {
         status.className = "upload-status error";
         status.textContent = say("Không nhận được bản ghi: ", "Not accepted: ") + e.message;
@@ -87,8 +97,7 @@
         up.append("title", form.elements.title.value);
         up.append("category", form.elements.category.value);
         const r = await send("/api/v1/media", up, progress, status);
-        status.className = "upload-status ok";
-        status.textContent = say("Đã nhận: ", "Received: ") + describe(r.media);
+        received(status, r.media, say("Đã nhận: ", "Received: "));
         const list = (v) => v.split(",").map((s) => s.trim()).filter(Boolean);
         const body = {
           media_id: r.media.id, title: form.elements.title.value || r.media.title,

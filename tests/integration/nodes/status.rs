@@ -180,6 +180,6 @@ async fn the_clusters_page_shows_each_node_as_a_card_that_fits_a_phone() {
         assert!(text.contains(seen), "{seen} missing from:\n{text}");
     }
     assert!(text.contains("1 / 2"), "one of two online:\n{text}");
-    crate::browser::shot_phone_and_desktop(&site, "cluster").await;
+    site.shot("cluster").await;
     node.stop().await;
 }

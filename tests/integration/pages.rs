@@ -1,0 +1,225 @@
+//! The pages as staff meet them, through the real router and store: the station's own 404,
+//! forms that keep what was typed and point at the field, a slogan saved with only its text,
+//! the confirmation after a redirect, a recording's warning on its item's page.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use loaxa::model::Role;
+
+use crate::common::fixture;
+use crate::web::{PASSWORD, TestApp, urlencode};
+
+/// A page request with the session and any other cookies.
+async fn get_with(t: &TestApp, session: &str, path: &str, cookies: &str) -> (StatusCode, String) {
+    let req = Request::get(path)
+        .header(
+            header::COOKIE,
+            format!("loaxa_session={session}; {cookies}"),
+        )
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, body) = t.send(req).await;
+    (status, body)
+}
+
+#[tokio::test]
+async fn an_unknown_address_gets_the_stations_own_page_and_the_api_its_json() {
+    let t = TestApp::new();
+    let (status, h, body) = t
+        .send(Request::get("/ban-tin-cu").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        h.0[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"),
+        "a page, not the browser's bare 404"
+    );
+    assert!(body.contains("Không tìm thấy"), "{body}");
+    assert!(body.contains("/ban-tin-cu"), "it names the address: {body}");
+    assert!(body.contains("href=\"/\""), "and the way back: {body}");
+    let english = Request::get("/ban-tin-cu")
+        .header(header::COOKIE, "lang=en")
+        .body(Body::empty())
+        .unwrap();
+    let (_, _, body) = t.send(english).await;
+    assert!(body.contains("Not found"), "{body}");
+    // Escaped like every value on a page.
+    let (_, _, body) = t
+        .send(
+            Request::get("/%3Cscript%3Ealert(1)%3C/script%3E")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(!body.contains("<script>alert"), "{body}");
+
+    let (status, json) = t.api(Role::Editor, Method::GET, "/khong-co", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(json["error"]["code"], "not_found", "{json}");
+}
+
+#[tokio::test]
+async fn a_slogan_saves_with_only_its_text_and_a_wrong_number_is_said_on_the_form() {
+    let t = TestApp::new();
+    let (session, csrf) = t.login("editor", PASSWORD).await.unwrap();
+    // Exactly what the form posts as it opens, with only the text typed.
+    let form = |speed: &str| {
+        format!(
+            "csrf={csrf}&text={}&color=%23ff0000&effect=scroll&speed_px_s={speed}&hold_s=5&show_from=&show_until=&position=",
+            urlencode("Chung tay xây dựng nông thôn mới")
+        )
+    };
+    let (status, h, body) = t
+        .page(
+            &session,
+            Method::POST,
+            "/display/slogans/new",
+            Some(form("")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(h.location(), "/display");
+    let (_, list) = t
+        .api(Role::Editor, Method::GET, "/display/slogans", None)
+        .await;
+    assert!(
+        list.to_string()
+            .contains("Chung tay xây dựng nông thôn mới"),
+        "{list}"
+    );
+
+    let (status, _, body) = t
+        .page(
+            &session,
+            Method::POST,
+            "/display/slogans/new",
+            Some(form("nhanh")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "the form again: {body}");
+    assert!(
+        body.contains("tốc độ: &#34;nhanh&#34; không phải số hợp lệ"),
+        "a Vietnamese message, not serde's: {body}"
+    );
+    assert!(!body.contains("Failed to deserialize"), "{body}");
+    assert!(
+        body.contains("Chung tay xây dựng nông thôn mới"),
+        "what was typed is kept: {body}"
+    );
+}
+
+#[tokio::test]
+async fn the_user_form_starts_at_the_least_privilege_and_keeps_what_was_typed_when_refused() {
+    let t = TestApp::new();
+    let (session, csrf) = t.login("admin", PASSWORD).await.unwrap();
+    let (_, _, page) = t.page(&session, Method::GET, "/users", None).await;
+    let add = page.split("action=\"/users\"").nth(1).unwrap();
+    let add = add.split("</form>").next().unwrap();
+    assert!(
+        add.contains("<option value=\"editor\" selected>"),
+        "the new user's role starts at editor: {add}"
+    );
+    assert!(!add.contains("<option value=\"admin\" selected>"), "{add}");
+
+    // "editor" is taken (TestApp made one of each role).
+    let body = format!(
+        "csrf={csrf}&name=editor&display_name={}&role=approver&password={}",
+        urlencode("Lê Thị Mới — Phó Chủ tịch"),
+        urlencode(PASSWORD)
+    );
+    let (status, _, page) = t.page(&session, Method::POST, "/users", Some(body)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("&#34;editor&#34; đã có"), "{page}");
+    assert!(
+        page.contains("value=\"Lê Thị Mới — Phó Chủ tịch\""),
+        "the typed name stays: {page}"
+    );
+    assert!(
+        page.contains("<option value=\"approver\" selected>"),
+        "the chosen role stays"
+    );
+    let name_field = page
+        .split("<input name=\"name\"")
+        .nth(1)
+        .and_then(|s| s.split('>').next())
+        .unwrap();
+    assert!(
+        name_field.contains("value=\"editor\"") && name_field.contains("aria-invalid=\"true\""),
+        "the name field is marked: {name_field}"
+    );
+    assert!(
+        !page.contains(&urlencode(PASSWORD)) && !page.contains(PASSWORD),
+        "the password is not sent back"
+    );
+}
+
+#[tokio::test]
+async fn a_confirmation_follows_the_redirect_once() {
+    let t = TestApp::new();
+    let (session, csrf) = t.login("admin", PASSWORD).await.unwrap();
+    let body = format!(
+        "csrf={csrf}&name=pho-chu-tich&display_name=P&role=approver&password={}",
+        urlencode(PASSWORD)
+    );
+    let (status, h, _) = t.page(&session, Method::POST, "/users", Some(body)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let flash = h.cookie("loaxa_flash").unwrap();
+    let (_, page) = get_with(&t, &session, "/users", &format!("loaxa_flash={flash}")).await;
+    assert!(page.contains("Đã tạo người dùng."), "{page}");
+    let req = Request::get("/users")
+        .header(
+            header::COOKIE,
+            format!("loaxa_session={session}; loaxa_flash={flash}"),
+        )
+        .body(Body::empty())
+        .unwrap();
+    let (_, h, _) = t.send(req).await;
+    assert_eq!(
+        h.cookie("loaxa_flash").as_deref(),
+        Some(""),
+        "the page that showed it forgets it"
+    );
+    let (_, page) = get_with(&t, &session, "/users", "").await;
+    assert!(!page.contains("Đã tạo người dùng."));
+    // A forged value shows nothing.
+    let (_, page) = get_with(&t, &session, "/users", "loaxa_flash=Đã%20trúng%20thưởng").await;
+    assert!(!page.contains("class=\"alert ok flash\""), "{page}");
+}
+
+#[tokio::test]
+async fn an_item_page_says_its_recording_was_cut_off() {
+    let t = TestApp::new();
+    let (status, m) = t
+        .upload(
+            Role::Editor,
+            "cut-ngang.mp3",
+            &std::fs::read(fixture("cut-ngang.mp3")).unwrap(),
+            "Bản ghi bị cắt",
+        )
+        .await;
+    assert!(status.is_success(), "{status} {m}");
+    assert!(
+        m["media"]["warnings"].to_string().contains("cut off"),
+        "the API says it at upload: {m}"
+    );
+    let (_, item) = t
+        .api(
+            Role::Editor,
+            Method::POST,
+            "/items",
+            Some(serde_json::json!({"media_id": m["media"]["id"], "title": "Bị cắt", "category": "bulletin"})),
+        )
+        .await;
+    let (session, _) = t.login("editor", PASSWORD).await.unwrap();
+    let (_, _, page) = t
+        .page(
+            &session,
+            Method::GET,
+            &format!("/items/{}", item["id"]),
+            None,
+        )
+        .await;
+    assert!(page.contains("bị cắt ngang"), "{page}");
+}
