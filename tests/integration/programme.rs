@@ -41,6 +41,16 @@ fn shipped() -> Programme {
     p
 }
 
+/// The example programme before it relayed VOV: sessions at 06:00 and 17:00 every day, of
+/// jingles and items (tests/fixtures/README.md), for the tests that air weeks on the simulated
+/// clock or count a year's cues.
+fn basic() -> Programme {
+    let dir = repo("tests/fixtures/programme");
+    let (p, problems) = files::load(&dir.join("schedules"), &dir.join("playlists"));
+    assert!(problems.is_empty(), "{problems:#?}");
+    p
+}
+
 pub(crate) fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
     VN.with_ymd_and_hms(y, m, d, h, min, 0)
         .unwrap()
@@ -252,6 +262,104 @@ fn shipped_programme_files_are_valid() {
     }
 }
 
+/// The shipped sessions in the usual order: VOV1, the provincial station, then the commune's
+/// own, Monday to Saturday at 05:30 and 17:00 (after the quiet hours 21:30–05:30), each relay
+/// with a demo jingle to fall back on; the New Year's Eve greeting at 21:00, 6 dB quieter.
+#[test]
+fn the_shipped_sessions_relay_vov_then_the_province_then_air_the_communes_own() {
+    let s = Station::new();
+    let p = shipped();
+    assert_eq!(
+        p.quiet
+            .hours
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["21:30–05:30"]
+    );
+    let d = |m, day| NaiveDate::from_ymd_opt(2027, m, day).unwrap();
+    s.approved(
+        "ban-tin.mp3",
+        "Bản tin xã",
+        Category::Bulletin,
+        Tier::Normal,
+        d(1, 1),
+        d(12, 31),
+    );
+    s.approved(
+        "loi-chuc.m4a",
+        "Lời chúc Tết",
+        Category::Greeting,
+        Tier::Normal,
+        d(2, 1),
+        d(2, 10),
+    );
+    // Monday 1 March 2027.
+    let plan = s.plan(&p, local(2027, 3, 1, 0, 0), local(2027, 3, 2, 0, 0));
+    let morning: Vec<&loaxa::schedule::Cue> =
+        plan.cues.iter().filter(|c| c.slot == "sang").collect();
+    let titles: Vec<&str> = morning.iter().map(|c| c.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "VOV1 — Đài Tiếng nói Việt Nam",
+            "Đài Phát thanh và Truyền hình tỉnh",
+            "Nhạc hiệu Đài truyền thanh xã",
+            "Bản tin xã",
+            "Chuông báo"
+        ]
+    );
+    assert_eq!(morning[0].start, local(2027, 3, 1, 5, 30));
+    let Content::Stream {
+        until, fallback, ..
+    } = &morning[0].content
+    else {
+        panic!("{:?}", morning[0])
+    };
+    assert_eq!((*until, fallback.len()), (local(2027, 3, 1, 5, 45), 1));
+    let Content::Stream {
+        until, fallback, ..
+    } = &morning[1].content
+    else {
+        panic!("{:?}", morning[1])
+    };
+    assert_eq!(
+        (*until, fallback.len()),
+        (local(2027, 3, 1, 5, 55), 2),
+        "every demo jingle"
+    );
+    assert_eq!(
+        morning[2].start,
+        local(2027, 3, 1, 5, 55),
+        "the commune's own at the relay's end"
+    );
+    assert!(
+        plan.cues
+            .iter()
+            .any(|c| c.slot == "chieu" && c.start == local(2027, 3, 1, 17, 0))
+    );
+    assert!(plan.left_out.is_empty() && plan.cues.iter().all(|c| c.volume_db == 0.0));
+    // Sunday 7 March: no session.
+    let sunday = s.plan(&p, local(2027, 3, 7, 0, 0), local(2027, 3, 8, 0, 0));
+    assert!(
+        sunday
+            .cues
+            .iter()
+            .all(|c| c.slot != "sang" && c.slot != "chieu")
+    );
+    // Giao thừa (5 February 2027) at 21:00, after 21:00 6 dB quieter.
+    let eve = s.plan(&p, local(2027, 2, 5, 20, 0), local(2027, 2, 5, 22, 0));
+    let greeting = eve
+        .cues
+        .iter()
+        .find(|c| c.title == "Lời chúc Tết")
+        .expect("the greeting");
+    assert_eq!(
+        (greeting.slot.as_str(), greeting.volume_db),
+        ("giao-thua", -6.0)
+    );
+}
+
 #[test]
 fn tet_and_national_day_fall_on_the_right_days() {
     let p = shipped();
@@ -300,7 +408,7 @@ fn tet_and_national_day_fall_on_the_right_days() {
 #[test]
 fn the_greeting_airs_on_the_holiday_and_priority_goes_first() {
     let s = Station::new();
-    let p = shipped();
+    let p = basic();
     let d = |m, day| NaiveDate::from_ymd_opt(2027, m, day).unwrap();
     let greeting = s.approved(
         "loi-chuc.m4a",
@@ -424,7 +532,7 @@ fn an_item_that_does_not_fit_says_so() {
 #[test]
 fn planning_a_year_is_quick_enough_to_do_anytime() {
     let s = Station::new();
-    let p = shipped();
+    let p = basic();
     let d = |m, day| NaiveDate::from_ymd_opt(2027, m, day).unwrap();
     for i in 0..20 {
         s.approved(
@@ -446,7 +554,7 @@ fn planning_a_year_is_quick_enough_to_do_anytime() {
 #[test]
 fn a_week_airs_as_planned_on_a_fast_clock() {
     let s = Station::new();
-    let p = shipped();
+    let p = basic();
     let d = |day| NaiveDate::from_ymd_opt(2027, 3, day).unwrap();
     s.approved(
         "ban-tin.mp3",
@@ -584,7 +692,7 @@ fn after_a_restart_nothing_airs_twice_and_the_slot_goes_on() {
 #[test]
 fn a_cue_later_than_the_grace_window_is_missed_not_aired() {
     let s = Station::new();
-    let p = shipped();
+    let p = basic();
     let d = NaiveDate::from_ymd_opt(2027, 3, 2).unwrap();
     s.approved(
         "ban-tin.mp3",
@@ -641,7 +749,7 @@ impl TimeSync for SyncsAt {
 #[test]
 fn an_unsynchronised_clock_fires_no_backlog() {
     let s = Station::new();
-    let p = shipped();
+    let p = basic();
     let d = NaiveDate::from_ymd_opt(2027, 3, 2).unwrap();
     s.approved(
         "ban-tin.mp3",
@@ -688,7 +796,7 @@ fn an_unsynchronised_clock_fires_no_backlog() {
 #[test]
 fn a_clock_behind_the_last_play_waits() {
     let s = Station::new();
-    let p = shipped();
+    let p = basic();
     let d = NaiveDate::from_ymd_opt(2027, 3, 2).unwrap();
     s.approved(
         "ban-tin.mp3",
