@@ -96,6 +96,7 @@ fn measure(spec: OutputSpec, bulletin: &Path) -> Result<Vec<f64>, String> {
                 actor: "bench".into(),
                 trigger: Trigger::Api,
                 reference: None,
+                drill: false,
                 received_at,
             })
             .map_err(|e| e.to_string())?;

@@ -60,6 +60,21 @@ pub fn is_invisible_format(c: char) -> bool {
     )
 }
 
+/// A name for comparing, not showing: without tone marks and hats (NFD's combining marks
+/// dropped, "đ" as "d"), in lower case, whitespace runs as one space. "Thành phố Hải Phòng"
+/// becomes "thanh pho hai phong", so a CAP area's name is found whatever marks the sender typed.
+pub fn fold(s: &str) -> String {
+    let bare: String = normalize(s)
+        .nfd()
+        .filter(|c| !('\u{300}'..='\u{36F}').contains(c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        })
+        .collect();
+    bare.to_lowercase()
+}
+
 /// The Vietnamese name of a day of the week ("Thứ Hai" … "Chủ Nhật").
 pub fn weekday_vi(day: chrono::Weekday) -> &'static str {
     use chrono::Weekday::*;
@@ -91,6 +106,14 @@ pub fn weekday_short_vi(day: chrono::Weekday) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folded_names_compare_without_case_and_tone_marks() {
+        assert_eq!(fold("Thành phố  Hải Phòng"), "thanh pho hai phong");
+        assert_eq!(fold("ĐÀ NẴNG"), fold("Đà Nẵng"));
+        assert!(fold("Thành phố Hải Phòng").contains(&fold("hai phong")));
+        assert_ne!(fold("Hà Nam"), fold("Hà Nội"));
+    }
 
     #[test]
     fn nfd_and_nfc_titles_are_the_same() {

@@ -3,6 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Findings, bad};
+use crate::model::GeoPoint;
+
+/// Polls of `cap_feeds` at most this often, in seconds (a feed is someone else's server).
+const MIN_POLL_SECONDS: u64 = 10;
+/// And at least this often (a warning an hour late is no warning).
+const MAX_POLL_SECONDS: u64 = 3600;
 
 /// `[emergency]`: how an emergency sounds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,9 +25,20 @@ pub struct EmergencyConfig {
     pub repeat: u32,
     /// Gain of emergencies over the normal loudness, in dB. Default +3.
     pub gain_db: f32,
-    /// CAP area codes (geocode values such as a commune code) or area names this commune
-    /// answers; alerts for other areas are refused. Empty: accept none.
+    /// The commune's centre, `"lat,lon"` in decimal degrees: a CAP alert whose polygon or
+    /// circle contains it is for this commune. Default none.
+    pub location: Option<GeoPoint>,
+    /// CAP area names this commune answers (an area's name containing one, ignoring case and
+    /// tone marks: "Hải Phòng" finds "Thành phố Hải Phòng") or geocode values (a commune or
+    /// province code). Empty, with no `location`: accept none.
     pub cap_areas: Vec<String>,
+    /// Whether CAP alerts with status `Test` or `Exercise` air, marked as drills. Default off:
+    /// they are refused.
+    pub cap_drills: bool,
+    /// CAP or Atom-of-CAP feeds (`http(s)://` addresses) polled for alerts. Default none.
+    pub cap_feeds: Vec<String>,
+    /// How often the feeds are polled, in seconds (10–3600). Default 60.
+    pub cap_poll_seconds: u64,
 }
 
 impl Default for EmergencyConfig {
@@ -31,7 +48,11 @@ impl Default for EmergencyConfig {
             tts_command: Vec::new(),
             repeat: 3,
             gain_db: 3.0,
+            location: None,
             cap_areas: Vec::new(),
+            cap_drills: false,
+            cap_feeds: Vec::new(),
+            cap_poll_seconds: 60,
         }
     }
 }
@@ -48,6 +69,40 @@ impl EmergencyConfig {
                 "thường là +3 / usually +3",
             );
         }
+        if !(MIN_POLL_SECONDS..=MAX_POLL_SECONDS).contains(&self.cap_poll_seconds) {
+            bad(
+                &mut out,
+                "emergency.cap_poll_seconds",
+                format!(
+                    "{} giây nằm ngoài {MIN_POLL_SECONDS}…{MAX_POLL_SECONDS} / {} s is outside {MIN_POLL_SECONDS}…{MAX_POLL_SECONDS}",
+                    self.cap_poll_seconds, self.cap_poll_seconds
+                ),
+                "thường là 60 / usually 60",
+            );
+        }
+        for feed in &self.cap_feeds {
+            if let Err(why) = feed_url(feed) {
+                bad(
+                    &mut out,
+                    "emergency.cap_feeds",
+                    why,
+                    "dùng địa chỉ http:// hoặc https:// đầy đủ / use a full http:// or https:// address",
+                );
+            }
+        }
         out
+    }
+}
+
+/// The address of a CAP feed, if it is an `http(s)://` one.
+pub fn feed_url(text: &str) -> Result<url::Url, String> {
+    match url::Url::parse(text.trim()) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(u),
+        Ok(_) => Err(format!(
+            "\"{text}\" không phải địa chỉ http(s) / is not an http(s) address"
+        )),
+        Err(e) => Err(format!(
+            "\"{text}\" không phải địa chỉ: {e} / is not an address: {e}"
+        )),
     }
 }

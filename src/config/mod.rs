@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 pub use audio::{AudioConfig, OnAirConfig};
 pub use cluster::{ClusterConfig, ClusterRole};
 pub use display::{DisplayConfig, Hub75Config};
-pub use emergency::EmergencyConfig;
+pub use emergency::{EmergencyConfig, feed_url};
 pub use hw::HwConfig;
 pub use loudness::LoudnessPolicy;
 pub use ops::OpsConfig;
@@ -89,6 +89,11 @@ const TYPED: &[(&str, Check, &str)] = &[
         "display.output",
         |v| text_of(v, |s| s.parse::<PanelOutput>().map(drop)),
         "ví dụ output = \"none\" hoặc \"fbdev\" / e.g. output = \"none\" or \"fbdev\"",
+    ),
+    (
+        "emergency.location",
+        |v| text_of(v, |s| s.parse::<crate::model::GeoPoint>().map(drop)),
+        "vĩ độ,kinh độ của trung tâm xã, ví dụ location = \"20.86,106.68\" / the commune centre's lat,lon, e.g. location = \"20.86,106.68\"",
     ),
     (
         "on_air.after_preemption",
@@ -409,6 +414,7 @@ fn every_key_set() -> Config {
     config.hw.emergency_button_pin = Some(0);
     config.display.hub75.slowdown = Some(0);
     config.ops.backup_dir = Some(PathBuf::new());
+    config.emergency.location = Some(crate::model::GeoPoint { lat: 0.0, lon: 0.0 });
     config
 }
 

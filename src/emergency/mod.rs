@@ -83,6 +83,9 @@ pub struct Start {
     pub trigger: Trigger,
     /// For CAP alerts, the alert identifier (a later Cancel names it).
     pub reference: Option<String>,
+    /// A drill (a CAP `Test` or `Exercise` alert with `emergency.cap_drills` on): marked so on
+    /// the panel, the pages, the as-run and the audit log.
+    pub drill: bool,
     /// When the request arrived (latency is measured from here).
     pub received_at: DateTime<Utc>,
 }
@@ -117,7 +120,12 @@ pub struct Active {
     /// Whether the message is the live microphone.
     #[serde(skip)]
     pub live: bool,
+    /// A drill, not a real warning.
+    pub drill: bool,
 }
+
+/// What the title of a drill starts with, wherever it is shown or logged.
+pub const DRILL_TITLE: &str = "DIỄN TẬP / DRILL";
 
 /// Why an emergency cannot start or stop.
 #[derive(Debug, thiserror::Error)]
@@ -315,7 +323,13 @@ impl Emergency {
     /// Go on air. A running emergency is replaced: the newest warning is the one that matters.
     pub fn start(&self, req: Start) -> Result<Active, EmergencyError> {
         let s = &self.shared;
-        let (title, panel_text, message, mut warnings) = self.resolve(&req.message)?;
+        let (mut title, mut panel_text, message, mut warnings) = self.resolve(&req.message)?;
+        if req.drill {
+            title = format!("{DRILL_TITLE} — {title}");
+            if !panel_text.starts_with(cap::DRILL_PANEL) {
+                panel_text = format!("{}: {panel_text}", cap::DRILL_PANEL);
+            }
+        }
         let awaiting = matches!(req.message, Message::Relayed { file: None, .. });
         let chime = s.chime.lock().unwrap_or_else(|e| e.into_inner()).clone();
         if chime.is_none() {
@@ -364,6 +378,7 @@ impl Emergency {
                 _ => None,
             },
             live: matches!(req.message, Message::Microphone(_)),
+            drill: req.drill,
         };
         remove_spoken(&mut st);
         if let Some(Source::File(wav)) = &round.message
@@ -385,7 +400,7 @@ impl Emergency {
             &req.actor,
             "emergency.start",
             id,
-            serde_json::json!({"message": req.message, "repeat": repeat, "trigger": req.trigger, "reference": req.reference, "warnings": active.warnings}),
+            serde_json::json!({"message": req.message, "repeat": repeat, "trigger": req.trigger, "reference": req.reference, "drill": req.drill, "warnings": active.warnings}),
         );
         s.panel.send_replace(Some(active.clone()));
         Ok(active)

@@ -2,10 +2,10 @@
 //! show and the API sends, in one place at the bottom of the crate.
 //!
 //! Owns the content kinds' records ([`item`], [`slogan`], [`bulletin`], [`media`]), their review state
-//! ([`review`]), people ([`account`]), the logs' lines ([`asrun`], [`audit`]), what the
-//! head-end and the nodes keep about each other ([`cluster`]), the panel's colours ([`panel`])
-//! and what live pages hear ([`event`]). Types here hold data and
-//! the pure facts about it (a role's capabilities, a colour a panel can show); they know
+//! ([`review`]), people ([`account`]), the logs' lines ([`asrun`], [`audit`]), the CAP alerts
+//! acted on ([`alert`]), what the head-end and the nodes keep about each other ([`cluster`]),
+//! the panel's colours ([`panel`]), places ([`geo`]) and what live pages hear ([`event`]). Types
+//! here hold data and the pure facts about it (a role's capabilities, a colour a panel can show); they know
 //! nothing of SQL, HTTP, devices or time. This module must not import any other module of the
 //! crate: everything else imports it.
 
@@ -45,11 +45,13 @@ macro_rules! names {
 }
 
 pub mod account;
+pub mod alert;
 pub mod asrun;
 pub mod audit;
 pub mod bulletin;
 pub mod cluster;
 pub mod event;
+pub mod geo;
 pub mod item;
 pub mod media;
 pub mod panel;
@@ -57,8 +59,10 @@ pub mod review;
 pub mod slogan;
 
 pub use account::{Capability, Role, User};
+pub use alert::CapAction;
 pub use bulletin::{Bulletin, NewBulletin};
 pub use event::Event;
+pub use geo::GeoPoint;
 pub use item::{Item, NewItem, Tier};
 pub use media::{Analysis, Category, Media, NewMedia};
 pub use panel::{PanelColor, PanelKind};

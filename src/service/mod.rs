@@ -21,6 +21,7 @@ use crate::config::PanelOutput;
 use crate::display::board::Board;
 use crate::display::driver::{OpenPanel, PanelDriver};
 use crate::display::panel::{self, PanelError};
+use crate::emergency::cap::feed::Feeds;
 use crate::emergency::{Emergency, Message, Start, Trigger};
 use crate::hw::{self, ButtonWatcher, Press, Relays};
 use crate::media::MediaLibrary;
@@ -260,8 +261,21 @@ impl Service {
             None
         };
         crate::ops::watchdog::spawn(self.state.store.clone(), self.state.player.clone());
-        let housekeeping =
+        let mut housekeeping =
             Housekeeping::start(self.state.store.clone(), self.state.config.clone()).await?;
+        housekeeping.watch_feeds(
+            station::cap::Alerts::new(
+                self.state.store.clone(),
+                self.state.emergency.clone(),
+                self.state.events.clone(),
+                config.emergency.clone(),
+            ),
+            Feeds::new(
+                &config.emergency.cap_feeds,
+                Duration::from_secs(config.emergency.cap_poll_seconds),
+                crate::emergency::cap::feed::TIMEOUT,
+            ),
+        );
         let bus = self.state.events.clone();
         let app = web::app(self.state);
         crate::ops::watchdog::ready();
@@ -389,6 +403,7 @@ fn watch_button(
                         actor: "gpio".into(),
                         trigger: Trigger::Button,
                         reference: None,
+                        drill: false,
                         received_at: Utc::now(),
                     })
                     .map(|_| ())

@@ -1,6 +1,8 @@
-//! The station's nightly housekeeping, on `tokio-cron-scheduler`: at 00:05 in the commune's
-//! time, items whose last day has passed are expired, and, when `[ops] backup_dir` is set, a
-//! backup of the database and the recordings is written there (the last [`KEEP`] kept).
+//! The station's housekeeping: on `tokio-cron-scheduler`, at 00:05 in the commune's time, items
+//! whose last day has passed are expired, and, when `[ops] backup_dir` is set, a backup of the
+//! database and the recordings is written there (the last [`KEEP`] kept); and, when
+//! `emergency.cap_feeds` are set, the feeds are polled every `cap_poll_seconds`
+//! ([`super::cap`]).
 //!
 //! Cue timing is not here: the runner keeps its own clock, since a scheduler's tick (half a
 //! second) is far too coarse for a bulletin's first sample. Must not touch the player.
@@ -9,7 +11,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use tokio::task::JoinHandle;
 use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
+
+use super::cap::Alerts;
+use crate::emergency::cap::feed::Feeds;
 
 use crate::config::Config;
 use crate::ops::backup::{self, BackupError};
@@ -59,9 +65,11 @@ pub enum NightError {
     },
 }
 
-/// The nightly jobs while they are scheduled; stop them with [`Housekeeping::stop`].
+/// The nightly jobs while they are scheduled, and the feed poll while it runs; stop them with
+/// [`Housekeeping::stop`].
 pub struct Housekeeping {
     scheduler: JobScheduler,
+    feeds: Option<JoinHandle<()>>,
 }
 
 impl Housekeeping {
@@ -92,7 +100,23 @@ impl Housekeeping {
         })?;
         scheduler.add(job).await?;
         scheduler.start().await?;
-        Ok(Housekeeping { scheduler })
+        Ok(Housekeeping {
+            scheduler,
+            feeds: None,
+        })
+    }
+
+    /// Poll `feeds` when each poll is due, acting on their alerts through `alerts`.
+    pub fn watch_feeds(&mut self, alerts: Alerts, feeds: Feeds) {
+        if feeds.is_empty() {
+            return;
+        }
+        if let Some(old) = self
+            .feeds
+            .replace(tokio::spawn(follow_feeds(alerts, feeds)))
+        {
+            old.abort();
+        }
     }
 
     /// When the night's work runs next.
@@ -103,9 +127,24 @@ impl Housekeeping {
 
     /// Stop the jobs (the service is stopping).
     pub async fn stop(mut self) {
+        if let Some(feeds) = self.feeds.take() {
+            feeds.abort();
+        }
         if let Err(e) = self.scheduler.shutdown().await {
             tracing::warn!("{e}");
         }
+    }
+}
+
+/// Poll the feeds for ever, each poll when it is due.
+async fn follow_feeds(alerts: Alerts, feeds: Feeds) {
+    loop {
+        let _ = alerts.poll(&feeds, Utc::now()).await;
+        let wait = feeds
+            .next_poll()
+            .and_then(|next| (next - Utc::now()).to_std().ok())
+            .unwrap_or_default();
+        tokio::time::sleep(wait.max(std::time::Duration::from_secs(1))).await;
     }
 }
 

@@ -7,6 +7,7 @@
 //! a transaction of its own. Must not know HTTP, HTML or the command line.
 
 pub mod accounts;
+pub mod cap;
 pub mod emergency;
 pub mod events;
 pub mod housekeeping;

@@ -11,6 +11,7 @@
 pub mod asrun;
 pub mod audit;
 pub mod bulletins;
+pub mod cap_alerts;
 pub mod cluster;
 pub mod items;
 pub mod media;
@@ -105,6 +106,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0008-as-run-outage.sql")),
         M::up(include_str!("migrations/0009-bulletins.sql")),
         M::up(include_str!("migrations/0010-cluster.sql")),
+        M::up(include_str!("migrations/0011-cap-alerts.sql")),
     ])
 }
 

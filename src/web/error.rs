@@ -12,6 +12,7 @@ use crate::emergency::EmergencyError;
 use crate::media::library::ImportError;
 use crate::review::ReviewError;
 use crate::station::accounts::AccountsError;
+use crate::station::cap::CapError;
 use crate::store::StoreError;
 
 /// Something a request cannot have.
@@ -145,6 +146,17 @@ impl From<EmergencyError> for AppError {
             EmergencyError::Invalid(m) => AppError::BadRequest(m),
             EmergencyError::NothingOnAir => AppError::Conflict(e.to_string()),
             EmergencyError::Store(e) => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<CapError> for AppError {
+    fn from(e: CapError) -> Self {
+        match e {
+            CapError::Refused(_) => AppError::Unprocessable(e.to_string()),
+            CapError::AlreadyActedOn { .. } => AppError::Conflict(e.to_string()),
+            CapError::Emergency(e) => e.into(),
+            CapError::Store(e) => e.into(),
         }
     }
 }

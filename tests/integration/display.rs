@@ -268,6 +268,7 @@ async fn an_emergency_takes_the_panel_within_one_frame_and_gives_it_back() {
             actor: "truc-ban".into(),
             trigger: Trigger::Api,
             reference: None,
+            drill: false,
             received_at: Utc::now(),
         })
     })

@@ -9,6 +9,7 @@ mod common;
 mod api_fuzz;
 mod browser;
 mod bulletins;
+mod cap_feeds;
 mod cli;
 mod cluster;
 mod crash;

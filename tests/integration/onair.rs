@@ -131,6 +131,7 @@ impl Bench {
             actor: "truc-ban".into(),
             trigger: Trigger::Api,
             reference: None,
+            drill: false,
             received_at: Utc::now(),
         })
     }
@@ -573,6 +574,13 @@ mod api {
             .api(Role::Operator, Method::DELETE, "/emergency", None)
             .await;
         assert_eq!(s, StatusCode::CONFLICT, "{body}");
+        let (s, body) = post_cap(&t, Role::Operator, cap("Severe", "12345")).await;
+        assert_eq!(
+            s,
+            StatusCode::CONFLICT,
+            "the same alert is acted on once: {body}"
+        );
+        assert!(body.contains("already acted on"), "{body}");
     }
 
     #[tokio::test]

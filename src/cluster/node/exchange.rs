@@ -422,6 +422,8 @@ impl Talk {
             actor: "head-end".into(),
             trigger: Trigger::HeadEnd,
             reference: Some(id.0.clone()),
+            // A drill's title, from the head-end, already says DIỄN TẬP / DRILL.
+            drill: false,
             received_at: self.shared.clock.now(),
         });
         let active = match started {

@@ -11,27 +11,23 @@ use super::extract::Json;
 use crate::cluster::head::HeadEnd;
 use crate::cluster::head::fanout::NodeOnAir;
 use crate::config::Config;
-use crate::emergency::cap::{self, Verdict};
 use crate::emergency::{Active, Emergency, Message, Start, Trigger};
+use crate::station::cap::{Alerts, CapError, Received};
 use crate::station::{self, Bus};
+use crate::store::Store;
 use crate::web::auth::*;
-use crate::web::error::{ApiError, AppError};
+use crate::web::error::ApiError;
 use crate::web::input::{EmergencyRequest, message_of};
 
 /// A request to go on air now, made through the API by `actor`.
-fn start_now(
-    message: Message,
-    repeat: Option<u32>,
-    actor: String,
-    trigger: Trigger,
-    reference: Option<String>,
-) -> Start {
+fn start_now(message: Message, repeat: Option<u32>, actor: String, trigger: Trigger) -> Start {
     Start {
         message,
         repeat,
         actor,
         trigger,
-        reference,
+        reference: None,
+        drill: false,
         received_at: Utc::now(),
     }
 }
@@ -50,7 +46,6 @@ pub async fn post(
         req.repeat,
         user.authed.user.name.clone(),
         Trigger::Api,
-        None,
     );
     let active = station::emergency::start(&emergency, &events, start).await?;
     Ok((StatusCode::CREATED, Json(active)))
@@ -96,40 +91,34 @@ pub async fn delete(
     Ok(Json(ended))
 }
 
-/// Receive a CAP 1.2 alert (XML). Alerts for the commune's areas, severe enough and real, go on
-/// air; a Cancel stops the emergency it references; anything else is refused with the reason.
+/// Receive a CAP 1.2 alert (XML). Alerts for the commune's place (`emergency.location`,
+/// `cap_areas`), severe enough, current and real (or drills, with `cap_drills`), go on air;
+/// a Cancel stops the emergency it references; an alert already acted on is not acted on
+/// again (409); anything else is refused with the reason (422).
 #[utoipa::path(post, path = "/cap", tag = "emergency", request_body(content = String, content_type = "application/xml"),
     responses((status = 201, body = Active), (status = 200, description = "Cancelled", body = Active),
-        (status = 409, description = "A cancel with nothing on air", body = super::ErrorBody)))]
+        (status = 409, description = "Already acted on, or a cancel with nothing on air", body = super::ErrorBody),
+        (status = 422, description = "Refused, with the reason", body = super::ErrorBody)))]
 pub async fn cap(
+    State(store): State<Store>,
     State(emergency): State<Emergency>,
     State(events): State<Bus>,
     State(config): State<Arc<Config>>,
     user: Api<CanEmergency>,
     body: String,
 ) -> Result<(StatusCode, Json<Active>), ApiError> {
-    let unprocessable = |e: cap::Refused| ApiError(AppError::Unprocessable(e.to_string()));
-    let alert = cap::parse(&body).map_err(unprocessable)?;
-    let verdict = cap::judge(&alert, &config.emergency.cap_areas).map_err(|e| {
-        tracing::warn!("{e}");
-        unprocessable(e)
-    })?;
-    let actor = format!("{} (cap:{})", user.authed.user.name, alert.sender);
-    match verdict {
-        Verdict::Air { text, .. } => {
-            let start = start_now(
-                Message::Text(text),
-                None,
-                actor,
-                Trigger::Cap,
-                Some(alert.identifier),
-            );
-            let active = station::emergency::start(&emergency, &events, start).await?;
-            Ok((StatusCode::CREATED, Json(active)))
-        }
-        Verdict::Cancel { identifiers } => {
-            let ended = station::emergency::cancel(&emergency, &events, identifiers, actor).await?;
-            Ok((StatusCode::OK, Json(ended)))
-        }
+    let alerts = Alerts::new(store, emergency, events, config.emergency.clone());
+    let via = format!("api:{}", user.authed.user.name);
+    let received = alerts
+        .receive(&body, &via, Utc::now())
+        .await
+        .inspect_err(|e| {
+            if matches!(e, CapError::Refused(_)) {
+                tracing::warn!("{e}");
+            }
+        })?;
+    match received {
+        Received::Aired(active) => Ok((StatusCode::CREATED, Json(active))),
+        Received::Cancelled(ended) => Ok((StatusCode::OK, Json(ended))),
     }
 }

@@ -88,6 +88,7 @@ pub async fn post(
         actor: user.authed.user.name.clone(),
         trigger: Trigger::Web,
         reference: None,
+        drill: false,
         received_at: Utc::now(),
     };
     station::emergency::start(&emergency, &events, start)

@@ -30,7 +30,12 @@ fn info_strategy() -> impl Strategy<Value = Info> {
             0..3,
         ),
     )
-        .prop_map(|(desc, geocode)| Area { desc, geocode });
+        .prop_map(|(desc, geocode)| Area {
+            desc,
+            polygon: Vec::new(),
+            circle: Vec::new(),
+            geocode,
+        });
     (
         proptest::option::of(cap_word(&["vi-VN", "en-US", "vi", "fr"])),
         plain_text(20),
@@ -62,6 +67,7 @@ fn info_strategy() -> impl Strategy<Value = Info> {
                 headline,
                 description,
                 instruction,
+                expires: None,
                 area,
             },
         )
@@ -152,10 +158,23 @@ fn check_refused(e: &cap::Refused) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The rules for a commune answering `areas`, without drills, now.
+fn rules(areas: &[String]) -> cap::Rules<'_> {
+    cap::Rules {
+        place: cap::Place {
+            location: None,
+            areas,
+        },
+        drills: false,
+        now: chrono::Utc::now(),
+    }
+}
+
 fn check_verdict(alert: &Alert, areas: &[String]) -> Result<(), TestCaseError> {
-    match cap::judge(alert, areas) {
+    match cap::judge(alert, &rules(areas)) {
         Err(e) => check_refused(&e)?,
-        Ok(Verdict::Air { text, panel }) => {
+        Ok(Verdict::Air { text, panel, drill }) => {
+            prop_assert!(!drill);
             prop_assert_eq!(&alert.status, "Actual");
             prop_assert!(matches!(alert.msg_type.as_str(), "Alert" | "Update"));
             prop_assert_eq!(clean_line(&text), text.clone(), "the spoken text is clean");
@@ -183,10 +202,10 @@ proptest! {
         prop_assert_eq!(&parsed, &alert, "{}", xml);
         let areas = vec!["12345".to_string()];
         check_verdict(&parsed, &areas)?;
-        let ours = alert.info.iter().any(|i| i.area.iter().any(|a| a.geocode.iter().any(|g| g.value == "12345")));
+        let ours = alert.info.iter().any(|i| i.area.iter().any(|a| a.desc.contains("12345") || a.geocode.iter().any(|g| g.value == "12345")));
         let severe = alert.info.iter().any(|i| matches!(i.severity.as_str(), "Extreme" | "Severe"));
         if alert.status == "Actual" && matches!(alert.msg_type.as_str(), "Alert" | "Update") {
-            let verdict = cap::judge(&parsed, &areas);
+            let verdict = cap::judge(&parsed, &rules(&areas));
             if !ours {
                 prop_assert!(verdict.is_err(), "not our area but {verdict:?}");
             }
