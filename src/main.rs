@@ -47,6 +47,9 @@ enum Command {
     /// Mã API cho script / API tokens for scripts.
     #[command(subcommand)]
     Token(cli::users::TokenCommand),
+    /// In liên kết mới tạo tài khoản quản trị đầu tiên / print a new link that creates the
+    /// first administrator (the old one stops working).
+    SetupLink,
     /// Sao lưu cơ sở dữ liệu và bản ghi khi đang chạy / back up the database and recordings.
     Backup(cli::backup::BackupArgs),
     /// Khôi phục từ bản sao lưu (dừng dịch vụ trước) / restore a backup (stop the service first).
@@ -79,6 +82,7 @@ fn main() -> ExitCode {
         Command::Emergency(command) => cli::emergency::run(cli.config.as_deref(), command),
         Command::User(command) => cli::users::run_user(cli.config.as_deref(), command),
         Command::Token(command) => cli::users::run_token(cli.config.as_deref(), command),
+        Command::SetupLink => cli::users::run_setup_link(cli.config.as_deref()),
         Command::Backup(args) => cli::backup::backup(cli.config.as_deref(), args),
         Command::Restore(args) => cli::backup::restore(cli.config.as_deref(), args),
         Command::Speak(args) => cli::speak::run(cli.config.as_deref(), args),

@@ -64,6 +64,61 @@ answer="$(timeout 15 head -1 <&4 | tr -d '\r' || true)"
 exec 4>&-
 check "form body never finished -> 408" "${answer:9:3}" "408"
 
+# 8. The setup link: `loaxa setup-link` replaces it (its 24 h expiry is tested on the simulated
+# clock: sessions::a_setup_link_a_day_old_says_what_to_run_and_makes_no_admin).
+new_setup="$("$bin" setup-link | grep -o '/setup/[0-9a-f]*' | head -1)"
+check "loaxa setup-link: the old link no longer shows the form" \
+    "$(curl -s "$base$setup" | grep -c 'name="password2"' || true)" "0"
+check "loaxa setup-link: the new link shows it" \
+    "$(curl -s "$base$new_setup" | grep -c 'name="password2"' || true)" "1"
+
+# 8. Sessions and the CSRF token (before the burst below throttles this address).
+printf 'mật khẩu đủ dài\n' | "$bin" user add quan-tri --role admin >/dev/null
+sjar="$dir/sjar"
+curl -s -c "$sjar" -o /dev/null "$base/login"
+sform="$(awk '$6 == "loaxa_login" { print $7 }' "$sjar")"
+planted="0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+curl -s -b "$sjar" -b "loaxa_session=$planted" -c "$sjar" -o /dev/null -X POST --data-urlencode name=quan-tri \
+    --data-urlencode 'password=mật khẩu đủ dài' --data-urlencode "form=$sform" "$base/login"
+session="$(awk '$6 == "loaxa_session" { print $7 }' "$sjar")"
+check "sign-in with a planted session id gets a new one" "$([ -n "$session" ] && [ "$session" != "$planted" ] && echo new || echo same)" "new"
+csrf="$(curl -s -b "$sjar" "$base/library" | grep -o 'name="csrf" content="[0-9a-f]*"' | grep -o '[0-9a-f]\{64\}')"
+check "no csrf in any href/action of the library and users pages" \
+    "$(curl -s -b "$sjar" "$base/library" "$base/users" "$base/items/new" | grep -Eoc '(href|action|src)="[^"]*csrf' || true)" "0"
+printf 'ID3' >"$dir/x.mp3"
+check "multipart upload with the token only in the URL -> 403" \
+    "$(status -b "$sjar" -F "file=@$dir/x.mp3" "$base/api/v1/media?csrf=$csrf")" "403"
+check "multipart upload with the token after the file -> 403" \
+    "$(status -b "$sjar" -F "file=@$dir/x.mp3" -F "csrf=$csrf" "$base/api/v1/media")" "403"
+timeout 15 curl -s -N -b "$sjar" "$base/api/v1/events" >/dev/null &
+sse=$!
+sleep 1
+start=$SECONDS
+status -b "$sjar" -X POST -H "X-CSRF-Token: $csrf" "$base/logout" >/dev/null
+wait $sse || true
+held=$(( SECONDS - start ))
+check "event stream closed within 5 s of logout" "$([ $held -le 5 ] && echo yes || echo "no, ${held}s")" "yes"
+
+# 8. Token scopes and revocation.
+printf 'mật khẩu đủ dài\n' | "$bin" user add canh-bao --role operator >/dev/null
+cap="$("$bin" token create --user canh-bao --label relay --scope cap 2>/dev/null)"
+capi() { curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $cap" -H 'Content-Type: application/json' "$@"; }
+check "cap token: POST /api/v1/emergency with any text -> 403" \
+    "$(capi -X POST -d '{"text":"Sơ tán ngay"}' "$base/api/v1/emergency")" "403"
+check "cap token: GET /api/v1/status -> 403" "$(capi "$base/api/v1/status")" "403"
+check "cap token: POST /api/v1/cap reaches the CAP parser -> 422" \
+    "$(capi -X POST -H 'Content-Type: application/xml' -d '<alert/>' "$base/api/v1/cap")" "422"
+check "loaxa token list shows no secret" "$("$bin" token list | grep -c "$cap" || true)" "0"
+id="$("$bin" token list | awk -F'\t' '$3 == "relay" { print $1 }')"
+"$bin" token revoke "$id" >/dev/null
+check "revoked token -> 401" \
+    "$(capi -X POST -H 'Content-Type: application/xml' -d '<alert/>' "$base/api/v1/cap")" "401"
+reader="$("$bin" token create --user canh-bao --label bang --scope read 2>/dev/null)"
+check "read token: GET /api/v1/status -> 200" \
+    "$(status -H "Authorization: Bearer $reader" "$base/api/v1/status")" "200"
+check "read token: DELETE /api/v1/emergency -> 403" \
+    "$(status -H "Authorization: Bearer $reader" -X DELETE "$base/api/v1/emergency")" "403"
+
 # 4. Sign-in throttling: 40 parallel wrong passwords from one address.
 printf 'mật khẩu đủ dài\n' | "$bin" user add truc-ban --role operator >/dev/null
 jar="$dir/jar"

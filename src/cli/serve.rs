@@ -42,7 +42,7 @@ pub fn run(config_path: Option<&Path>, args: Args) -> Result<ExitCode> {
 
 /// The one-time link that creates the first administrator, where the person starting the
 /// service will see it.
-fn print_first_run_link(web: &loaxa::config::WebConfig, path: &str) {
+pub fn print_first_run_link(web: &loaxa::config::WebConfig, path: &str) {
     let listen = web.listen;
     let scheme = if web.tls() { "https" } else { "http" };
     let port = listen.port();
@@ -52,8 +52,12 @@ fn print_first_run_link(web: &loaxa::config::WebConfig, path: &str) {
         ip => ip.to_string(),
     };
     println!();
-    println!("  Lần chạy đầu: mở liên kết này để tạo tài khoản quản trị (dùng một lần):");
-    println!("  First start: open this link to create the administrator (works once):");
+    println!(
+        "  Lần chạy đầu: mở liên kết này để tạo tài khoản quản trị (dùng một lần, trong 24 giờ):"
+    );
+    println!(
+        "  First start: open this link to create the administrator (works once, for 24 hours):"
+    );
     println!();
     println!("      {scheme}://{host}:{port}{path}");
     println!();

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::values::listen;
 use super::{Findings, bad};
+use crate::model::account::IdleLimits;
 
 /// `[web]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,6 +24,12 @@ pub struct WebConfig {
     pub max_upload_mb: u64,
     /// How long a sign-in lasts at most, in hours. Default 12 (a working day).
     pub session_hours: u32,
+    /// Minutes an editor's or approver's sign-in may go unused before it ends. Default 120.
+    pub session_idle_minutes: u32,
+    /// Minutes an operator's or admin's sign-in may go unused before it ends: they can take
+    /// over the loudspeakers or change who may, so a phone left signed in ends sooner.
+    /// Default 30.
+    pub session_idle_minutes_privileged: u32,
     /// Mark cookies `Secure` although this server speaks plain HTTP: set when a reverse proxy
     /// serves the UI over HTTPS. Default false; on by itself when `tls_cert` is set, or when a
     /// trusted proxy says `X-Forwarded-Proto: https`.
@@ -55,6 +62,8 @@ impl Default for WebConfig {
             listen: SocketAddr::from(([0, 0, 0, 0], 8080)),
             max_upload_mb: 200,
             session_hours: 12,
+            session_idle_minutes: 120,
+            session_idle_minutes_privileged: 30,
             secure_cookies: false,
             min_free_mb: 128,
             trusted_proxies: Vec::new(),
@@ -71,6 +80,15 @@ impl WebConfig {
     /// Whether the UI is served over HTTPS by this binary.
     pub fn tls(&self) -> bool {
         !self.tls_cert.as_os_str().is_empty()
+    }
+
+    /// How long sessions may go unused, by role.
+    pub fn idle_limits(&self) -> IdleLimits {
+        let minutes = |m: u32| chrono::Duration::minutes(i64::from(m));
+        IdleLimits {
+            staff: minutes(self.session_idle_minutes),
+            privileged: minutes(self.session_idle_minutes_privileged),
+        }
     }
 
     /// The trusted proxies' addresses (those that parse; `problems` names the others).
@@ -103,6 +121,21 @@ impl WebConfig {
                 format!("{} giờ / hours", self.session_hours),
                 "dùng 1…720, thường là 12 / use 1…720, usually 12",
             );
+        }
+        for (key, minutes) in [
+            ("session_idle_minutes", self.session_idle_minutes),
+            (
+                "session_idle_minutes_privileged",
+                self.session_idle_minutes_privileged,
+            ),
+        ] {
+            if !(1..=24 * 60).contains(&minutes) {
+                note(
+                    key,
+                    format!("{minutes} phút / minutes"),
+                    "dùng 1…1440 (thường 120, và 30 cho trực ban và quản trị) / use 1…1440 (usually 120, and 30 for operators and admins)",
+                );
+            }
         }
         for (key, seconds) in [
             ("request_timeout_seconds", self.request_timeout_seconds),

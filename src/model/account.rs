@@ -65,6 +65,52 @@ impl std::fmt::Display for Role {
     }
 }
 
+/// What an API token may do, within its user's role: a CAP relay's token needs to post alerts
+/// and nothing else, a dashboard's to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    /// Whatever the user's role allows (tokens made before scopes existed).
+    Role,
+    /// Only `POST /api/v1/cap`: CAP alerts from a relay or a province feed.
+    Cap,
+    /// Only reading (GET and HEAD).
+    Read,
+}
+
+names!(TokenScope {
+    Role => "role", "theo vai trò",
+    Cap => "cap", "chỉ gửi cảnh báo CAP",
+    Read => "read", "chỉ đọc",
+}, |s| format!("không có phạm vi \"{s}\" / no scope \"{s}\": role, cap, read"));
+
+impl std::fmt::Display for TokenScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An API token as the admin sees it: never its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiToken {
+    /// Row id, what `loaxa token revoke` takes.
+    pub id: i64,
+    /// The user it acts as.
+    pub user_id: i64,
+    /// Their login name.
+    pub user_name: String,
+    /// What it is for.
+    pub label: String,
+    /// What it may do.
+    pub scope: TokenScope,
+    /// When it was made (RFC 3339).
+    pub created_at: String,
+    /// When it was last used, if ever.
+    pub last_used_at: Option<String>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<String>,
+}
+
 /// A person who can sign in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct User {
@@ -89,8 +135,30 @@ pub struct Session {
     pub user: User,
     /// The CSRF token forms must send back.
     pub csrf: String,
-    /// When it ends.
+    /// When it ends at the latest.
     pub expires_at: DateTime<Utc>,
+    /// When it was last used (it ends after a while without use).
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// How long a session may go unused before it ends, by role: operators and admins can take
+/// over the loudspeakers or change who may, so an unattended phone of theirs ends sooner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdleLimits {
+    /// Editors and approvers.
+    pub staff: chrono::Duration,
+    /// Operators and admins.
+    pub privileged: chrono::Duration,
+}
+
+impl IdleLimits {
+    /// The limit for `role`.
+    pub fn of(&self, role: Role) -> chrono::Duration {
+        match role {
+            Role::Operator | Role::Admin => self.privileged,
+            Role::Editor | Role::Approver => self.staff,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -58,7 +58,7 @@ pub mod panel;
 pub mod review;
 pub mod slogan;
 
-pub use account::{Capability, Role, User};
+pub use account::{ApiToken, Capability, Role, TokenScope, User};
 pub use alert::CapAction;
 pub use bulletin::{Bulletin, NewBulletin};
 pub use event::Event;

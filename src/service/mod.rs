@@ -174,7 +174,7 @@ impl Service {
         let runner = Runner::spawn(
             store.clone(),
             player.clone(),
-            clock,
+            clock.clone(),
             timetable.clone(),
             runner_options(&config),
             Box::new(SystemTimeSync),
@@ -192,6 +192,7 @@ impl Service {
             emergency,
             board,
             panel,
+            clock,
         };
         station::events::forward_player(&station.player, station.events.clone());
         settle_relays(relays);
@@ -210,7 +211,8 @@ impl Service {
     /// On an empty database, make a one-time link that creates the first administrator
     /// (there are no default passwords). Returns the link's path, `/setup/TOKEN`.
     pub fn first_run_link(&self) -> Result<Option<String>, ServeError> {
-        Ok(station::accounts::first_run_link(&self.state.store)?)
+        let now = self.state.clock.now();
+        Ok(station::accounts::first_run_link(&self.state.store, now)?)
     }
 
     /// Serve on `web.listen` (HTTPS when `web.tls_cert` is set, with the optional plain

@@ -1,15 +1,15 @@
 //! People and their sign-ins: creating a user (from the users page, the first-run link or
 //! `loaxa user add`), changing one, checking a password, starting and ending a session, API
-//! tokens and the one-time setup link. Each is one function and one transaction, with its audit
-//! entry.
+//! tokens (made, listed, revoked) and the one-time setup link, which expires. Each is one
+//! function and one transaction, with its audit entry. Times come from the caller's clock.
 //!
 //! These block (argon2 is slow on purpose, and they wait for the database): async callers run
 //! them on a blocking thread.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::accounts::{self, AccountError, new_token, token_hash, verify_password};
-use crate::model::{Role, User};
+use crate::model::{ApiToken, Role, TokenScope, User};
 use crate::store::{Store, StoreError, audit, users};
 use crate::text::clean_line;
 
@@ -25,6 +25,14 @@ pub enum AccountsError {
     /// No user with this id or name.
     #[error("không có người dùng {0} / no user {0}")]
     NoSuchUser(String),
+    /// No API token with this id.
+    #[error(
+        "không có mã API số {0} (xem `loaxa token list`) / no API token {0} (see `loaxa token list`)"
+    )]
+    NoSuchToken(i64),
+    /// The token was revoked already.
+    #[error("mã API số {0} đã bị thu hồi từ trước / API token {0} was revoked already")]
+    Revoked(i64),
     /// The operating system gave no random bytes, so no secret can be made.
     #[error("không lấy được số ngẫu nhiên từ hệ điều hành / the OS random source failed")]
     NoRandom,
@@ -78,28 +86,33 @@ pub fn create_first_admin(
     store: &Store,
     setup_token: &str,
     new: &NewAccount,
+    now: DateTime<Utc>,
 ) -> Result<Option<User>, AccountsError> {
     let new = NewAccount {
         role: Role::Admin,
         ..new.clone()
     };
     let detail = serde_json::json!({"role": "admin", "via": "setup link"});
-    insert_user(
-        store,
-        &new.login(),
-        &new,
-        Some(&token_hash(setup_token)),
-        detail,
-    )
+    let setup = SetupUse {
+        token_hash: token_hash(setup_token),
+        now,
+    };
+    insert_user(store, &new.login(), &new, Some(&setup), detail)
 }
 
-/// Check, hash and insert `new` with its audit entry; with `setup` (a setup token's hash), only
-/// if that token is still unused, using it up.
+/// A setup link being used: its token's hash, and when.
+struct SetupUse {
+    token_hash: String,
+    now: DateTime<Utc>,
+}
+
+/// Check, hash and insert `new` with its audit entry; with `setup`, only if that link is still
+/// unused and young enough, using it up.
 fn insert_user(
     store: &Store,
     by: &str,
     new: &NewAccount,
-    setup: Option<&str>,
+    setup: Option<&SetupUse>,
     detail: serde_json::Value,
 ) -> Result<Option<User>, AccountsError> {
     let name = new.login();
@@ -111,8 +124,8 @@ fn insert_user(
     };
     let created = store.with(|c| {
         let tx = c.transaction()?;
-        if let Some(token) = setup
-            && !users::use_setup_token(&tx, token)?
+        if let Some(link) = setup
+            && !users::use_setup_token(&tx, &link.token_hash, link.now, link.now - SETUP_LINK_LIFE)?
         {
             return Ok(None);
         }
@@ -191,8 +204,14 @@ pub fn check_password(
     })
 }
 
-/// Start a session of `user` for `hours`: the token the browser keeps (its hash is stored).
-pub fn start_session(store: &Store, user: &User, hours: u32) -> Result<String, AccountsError> {
+/// Start a session of `user` at `now` for `hours` at most: the token the browser keeps (its
+/// hash is stored). A new token every time: an id planted before sign-in is never signed in.
+pub fn start_session(
+    store: &Store,
+    user: &User,
+    hours: u32,
+    now: DateTime<Utc>,
+) -> Result<String, AccountsError> {
     let token = new_token();
     let csrf = new_token();
     if token.is_empty() || csrf.is_empty() {
@@ -200,7 +219,6 @@ pub fn start_session(store: &Store, user: &User, hours: u32) -> Result<String, A
     }
     let hash = token_hash(&token);
     store.with(|c| {
-        let now = Utc::now();
         users::purge_sessions(c, now)?;
         let tx = c.transaction()?;
         users::create_session(
@@ -229,12 +247,14 @@ pub fn end_session(store: &Store, token_hash: &str) -> Result<(), AccountsError>
     Ok(store.with(|c| Ok(users::delete_session(c, token_hash)?))?)
 }
 
-/// A new API token for user `name`, labelled `label`, on behalf of `by`: shown once.
+/// A new API token for user `name`, labelled `label`, limited to `scope`, on behalf of `by`:
+/// shown once.
 pub fn create_token(
     store: &Store,
     by: &str,
     name: &str,
     label: &str,
+    scope: TokenScope,
 ) -> Result<String, AccountsError> {
     let token = new_token();
     if token.is_empty() {
@@ -248,13 +268,13 @@ pub fn create_token(
             return Ok(false);
         };
         let tx = c.transaction()?;
-        let id = users::create_token(&tx, u.id, &label, &hash)?;
+        let id = users::create_token(&tx, u.id, &label, &hash, scope)?;
         audit::record(
             &tx,
             by,
             "token.create",
             &format!("user:{}", u.id),
-            &serde_json::json!({"token": id, "label": label}),
+            &serde_json::json!({"token": id, "label": label, "scope": scope}),
         )?;
         tx.commit()?;
         Ok(true)
@@ -266,9 +286,71 @@ pub fn create_token(
     }
 }
 
+/// API tokens (of `user_id`, or everyone's), without their secrets.
+pub fn tokens(store: &Store, user_id: Option<i64>) -> Result<Vec<ApiToken>, AccountsError> {
+    Ok(store.with(|c| Ok(users::tokens(c, user_id)?))?)
+}
+
+/// Revoke API token `id` at `now`, on behalf of `by`: scripts using it are refused from the
+/// next request on. Returns the token as it was.
+pub fn revoke_token(
+    store: &Store,
+    by: &str,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<ApiToken, AccountsError> {
+    store.with(|c| {
+        let Some(token) = users::token(c, id)? else {
+            return Ok(Err(AccountsError::NoSuchToken(id)));
+        };
+        let tx = c.transaction()?;
+        if !users::revoke_token(&tx, id, now)? {
+            return Ok(Err(AccountsError::Revoked(id)));
+        }
+        audit::record(
+            &tx,
+            by,
+            "token.revoke",
+            &format!("user:{}", token.user_id),
+            &serde_json::json!({"token": id, "label": token.label, "scope": token.scope}),
+        )?;
+        tx.commit()?;
+        Ok(Ok(token))
+    })?
+}
+
+/// How long a setup link works after it is printed.
+pub const SETUP_LINK_LIFE: chrono::Duration = chrono::Duration::hours(24);
+
+/// What a setup link leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetupLink {
+    /// The first-admin form.
+    Open,
+    /// Nothing any more: older than [`SETUP_LINK_LIFE`] (`loaxa setup-link` prints a new one).
+    Expired,
+    /// Nothing: used, replaced by a newer link, or never made.
+    Gone,
+}
+
+/// What the setup link with `token` leads to at `now`.
+pub fn setup_link(
+    store: &Store,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<SetupLink, AccountsError> {
+    let made = store.with(|c| Ok(users::setup_token_made(c, &token_hash(token))?))?;
+    Ok(match made {
+        None => SetupLink::Gone,
+        Some(at) if now - at >= SETUP_LINK_LIFE => SetupLink::Expired,
+        Some(_) => SetupLink::Open,
+    })
+}
+
 /// On an empty database, a one-time link that creates the first administrator (there are no
-/// default passwords): its path, `/setup/TOKEN`. Only the link made last works.
-pub fn first_run_link(store: &Store) -> Result<Option<String>, AccountsError> {
+/// default passwords): its path, `/setup/TOKEN`, working for [`SETUP_LINK_LIFE`] from `now`.
+/// Only the link made last works. `None` once someone has an account.
+pub fn first_run_link(store: &Store, now: DateTime<Utc>) -> Result<Option<String>, AccountsError> {
     if store.with(|c| Ok(users::count(c)?))? > 0 {
         return Ok(None);
     }
@@ -276,7 +358,7 @@ pub fn first_run_link(store: &Store) -> Result<Option<String>, AccountsError> {
     if token.is_empty() {
         return Err(AccountsError::NoRandom);
     }
-    store.with(|c| Ok(users::renew_setup_token(c, &token_hash(&token))?))?;
+    store.with(|c| Ok(users::renew_setup_token(c, &token_hash(&token), now)?))?;
     Ok(Some(format!("/setup/{token}")))
 }
 
@@ -309,12 +391,67 @@ mod tests {
     #[test]
     fn the_setup_link_works_once() {
         let store = Store::open_in_memory().unwrap();
-        let link = first_run_link(&store).unwrap().unwrap();
+        let now = Utc::now();
+        let link = first_run_link(&store, now).unwrap().unwrap();
         let token = link.trim_start_matches("/setup/");
-        let admin = create_first_admin(&store, token, &account("quantri", Role::Editor));
+        let admin = create_first_admin(&store, token, &account("quantri", Role::Editor), now);
         assert_eq!(admin.unwrap().unwrap().role, Role::Admin);
-        let second = create_first_admin(&store, token, &account("khac", Role::Admin)).unwrap();
-        assert!(second.is_none());
-        assert!(first_run_link(&store).unwrap().is_none());
+        let second = create_first_admin(&store, token, &account("khac", Role::Admin), now);
+        assert!(second.unwrap().is_none());
+        assert!(first_run_link(&store, now).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_setup_link_a_day_old_makes_no_admin_and_a_new_one_replaces_it() {
+        let store = Store::open_in_memory().unwrap();
+        let printed = Utc::now();
+        let old = first_run_link(&store, printed).unwrap().unwrap();
+        let old = old.trim_start_matches("/setup/");
+        let almost = printed + SETUP_LINK_LIFE - chrono::Duration::minutes(1);
+        assert_eq!(setup_link(&store, old, almost).unwrap(), SetupLink::Open);
+        let later = printed + SETUP_LINK_LIFE;
+        assert_eq!(setup_link(&store, old, later).unwrap(), SetupLink::Expired);
+        let made = create_first_admin(&store, old, &account("quantri", Role::Admin), later);
+        assert!(made.unwrap().is_none(), "an expired link made an admin");
+        let new = first_run_link(&store, later).unwrap().unwrap();
+        let new = new.trim_start_matches("/setup/");
+        assert_eq!(setup_link(&store, old, later).unwrap(), SetupLink::Gone);
+        assert_eq!(setup_link(&store, new, later).unwrap(), SetupLink::Open);
+        let made = create_first_admin(&store, new, &account("quantri", Role::Admin), later);
+        assert!(made.unwrap().is_some());
+    }
+
+    #[test]
+    fn tokens_are_listed_without_secrets_and_revoked_once_with_audit() {
+        let store = Store::open_in_memory().unwrap();
+        create_user(&store, "cli", &account("canhbao", Role::Operator)).unwrap();
+        let secret = create_token(&store, "cli", "canhbao", "relay", TokenScope::Cap).unwrap();
+        let list = tokens(&store, None).unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(
+            (list[0].scope, list[0].label.as_str()),
+            (TokenScope::Cap, "relay")
+        );
+        assert!(!format!("{list:?}").contains(&secret));
+        let id = list[0].id;
+        revoke_token(&store, "quantri", id, Utc::now()).unwrap();
+        assert!(tokens(&store, None).unwrap()[0].revoked_at.is_some());
+        assert!(matches!(
+            revoke_token(&store, "quantri", id, Utc::now()),
+            Err(AccountsError::Revoked(i)) if i == id
+        ));
+        assert!(matches!(
+            revoke_token(&store, "quantri", 99, Utc::now()),
+            Err(AccountsError::NoSuchToken(99))
+        ));
+        let filter = crate::store::audit::Filter {
+            action_prefix: Some("token.revoke".into()),
+            ..Default::default()
+        };
+        let revokes = store
+            .with(|c| Ok(crate::store::audit::list(c, &filter)?))
+            .unwrap();
+        assert_eq!(revokes.len(), 1);
+        assert_eq!(revokes[0].actor, "quantri");
     }
 }

@@ -20,6 +20,7 @@ pub use review::Reviews;
 use std::sync::Arc;
 
 use crate::audio::Player;
+use crate::clock::Clock;
 use crate::display::board::Board;
 use crate::display::driver::PanelDriver;
 use crate::emergency::Emergency;
@@ -47,4 +48,6 @@ pub struct Station {
     pub board: Arc<Board>,
     /// The running panel loop, if a panel is attached.
     pub panel: Option<Arc<PanelDriver>>,
+    /// The station's time: sessions, tokens and setup links are judged by it.
+    pub clock: Arc<dyn Clock>,
 }

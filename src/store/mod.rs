@@ -107,6 +107,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0009-bulletins.sql")),
         M::up(include_str!("migrations/0010-cluster.sql")),
         M::up(include_str!("migrations/0011-cap-alerts.sql")),
+        M::up(include_str!("migrations/0012-tokens-and-idle-sessions.sql")),
     ])
 }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::parsed;
-use crate::model::account::{Role, Session, User};
+use crate::model::account::{ApiToken, Role, Session, TokenScope, User};
 
 const USER_COLUMNS: &str = "id, name, display_name, role, active, created_at";
 
@@ -102,41 +102,70 @@ pub fn create_session(
     expires_at: DateTime<Utc>,
 ) -> rusqlite::Result<()> {
     tx.execute(
-        "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![token_hash, user_id, csrf, now.to_rfc3339(), expires_at.to_rfc3339()],
+        "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at, last_seen_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?4)",
+        params![
+            token_hash,
+            user_id,
+            csrf,
+            now.to_rfc3339(),
+            expires_at.to_rfc3339()
+        ],
     )?;
     Ok(())
 }
 
-/// The live session with this token hash, for an active user.
+/// The unexpired session with this token hash, for an active user (whether it was idle too
+/// long is the caller's to judge, by the user's role).
 pub fn session(
     conn: &Connection,
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<Option<Session>> {
-    let cols = USER_COLUMNS
-        .split(", ")
-        .map(|c| format!("u.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let at = |r: &Row<'_>, i| -> rusqlite::Result<DateTime<Utc>> {
+        let s: String = r.get(i)?;
+        Ok(DateTime::parse_from_rfc3339(&s).map_or(now, |d| d.with_timezone(&Utc)))
+    };
     conn.query_row(
         &format!(
-            "SELECT {cols}, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.active = 1"
+            "SELECT {}, s.csrf, s.expires_at, s.last_seen_at FROM sessions s
+             JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.active = 1",
+            user_columns_of("u")
         ),
         params![token_hash, now.to_rfc3339()],
         |r| {
-            let expires: String = r.get(7)?;
             Ok(Session {
                 user: user_from_row(r)?,
                 csrf: r.get(6)?,
-                expires_at: DateTime::parse_from_rfc3339(&expires)
-                    .map(|d| d.with_timezone(&Utc))
-                    .unwrap_or(now),
+                expires_at: at(r, 7)?,
+                last_seen_at: at(r, 8)?,
             })
         },
     )
     .optional()
+}
+
+/// Note that a session was used at `now`.
+pub fn touch_session(
+    conn: &Connection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
+        params![token_hash, now.to_rfc3339()],
+    )?;
+    Ok(())
+}
+
+/// [`USER_COLUMNS`] of the table aliased `alias`.
+fn user_columns_of(alias: &str) -> String {
+    USER_COLUMNS
+        .split(", ")
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// End a session.
@@ -153,78 +182,189 @@ pub fn purge_sessions(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result
     )
 }
 
-/// Store an API token (its hash) for a user.
+/// Store an API token (its hash) for a user, with what it may do.
 pub fn create_token(
     tx: &Transaction<'_>,
     user_id: i64,
     label: &str,
     token_hash: &str,
+    scope: TokenScope,
 ) -> rusqlite::Result<i64> {
     tx.execute(
-        "INSERT INTO api_tokens (user_id, label, token_hash) VALUES (?1, ?2, ?3)",
-        params![user_id, label, token_hash],
+        "INSERT INTO api_tokens (user_id, label, token_hash, scope) VALUES (?1, ?2, ?3, ?4)",
+        params![user_id, label, token_hash, scope.as_str()],
     )?;
     Ok(tx.last_insert_rowid())
 }
 
-/// The active user an API token belongs to; notes when it was last used.
-pub fn user_by_token(
+/// An API token presented by a caller: whose, and whether it may still be used.
+#[derive(Debug, Clone)]
+pub struct PresentedToken {
+    /// The user it acts as (maybe disabled: see `user.active`).
+    pub user: User,
+    /// Its row id.
+    pub id: i64,
+    /// What it may do.
+    pub scope: TokenScope,
+    /// Whether an admin revoked it.
+    pub revoked: bool,
+}
+
+/// The token with this hash, if any; notes when it was last used if it still works.
+pub fn presented_token(
     conn: &Connection,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> rusqlite::Result<Option<User>> {
-    let cols = USER_COLUMNS
-        .split(", ")
-        .map(|c| format!("u.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let user = conn
+) -> rusqlite::Result<Option<PresentedToken>> {
+    let found = conn
         .query_row(
             &format!(
-                "SELECT {cols} FROM api_tokens t JOIN users u ON u.id = t.user_id
-                 WHERE t.token_hash = ?1 AND u.active = 1"
+                "SELECT {}, t.id, t.scope, t.revoked_at IS NOT NULL FROM api_tokens t
+                 JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1",
+                user_columns_of("u")
             ),
             [token_hash],
-            user_from_row,
+            |r| {
+                Ok(PresentedToken {
+                    user: user_from_row(r)?,
+                    id: r.get(6)?,
+                    scope: parsed(r, 7)?,
+                    revoked: r.get(8)?,
+                })
+            },
         )
         .optional()?;
-    if user.is_some() {
+    if let Some(t) = found.as_ref().filter(|t| !t.revoked && t.user.active) {
         conn.execute(
-            "UPDATE api_tokens SET last_used_at = ?2 WHERE token_hash = ?1",
-            params![token_hash, now.to_rfc3339()],
+            "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1",
+            params![t.id, stamp(now)],
         )?;
     }
-    Ok(user)
+    Ok(found)
 }
 
-/// Store a one-time setup token (its hash), in place of any earlier one not used yet: only
-/// the link printed last works.
-pub fn renew_setup_token(conn: &mut Connection, token_hash: &str) -> rusqlite::Result<()> {
-    let tx = conn.transaction()?;
-    tx.execute("DELETE FROM setup_tokens WHERE used_at IS NULL", [])?;
-    tx.execute(
-        "INSERT INTO setup_tokens (token_hash) VALUES (?1)",
-        [token_hash],
-    )?;
-    tx.commit()
-}
-
-/// Whether a setup token exists and is unused.
-pub fn setup_token_valid(conn: &Connection, token_hash: &str) -> rusqlite::Result<bool> {
+/// Whether token `id` still works: not revoked, its user active.
+pub fn token_works(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
     conn.query_row(
-        "SELECT COUNT(*) FROM setup_tokens WHERE token_hash = ?1 AND used_at IS NULL",
-        [token_hash],
+        "SELECT COUNT(*) FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.id = ?1 AND t.revoked_at IS NULL AND u.active = 1",
+        [id],
         |r| r.get::<_, i64>(0),
     )
     .map(|n| n > 0)
 }
 
-/// Mark a setup token used; false if it was used or unknown (someone was faster).
-pub fn use_setup_token(tx: &Transaction<'_>, token_hash: &str) -> rusqlite::Result<bool> {
+/// Whether the session with this hash still exists, unexpired, for an active user.
+pub fn session_lives(
+    conn: &Connection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<bool> {
+    Ok(session(conn, token_hash, now)?.is_some())
+}
+
+fn token_from_row(r: &Row<'_>) -> rusqlite::Result<ApiToken> {
+    Ok(ApiToken {
+        id: r.get(0)?,
+        user_id: r.get(1)?,
+        user_name: r.get(2)?,
+        label: r.get(3)?,
+        scope: parsed(r, 4)?,
+        created_at: r.get(5)?,
+        last_used_at: r.get(6)?,
+        revoked_at: r.get(7)?,
+    })
+}
+
+const TOKEN_COLUMNS: &str =
+    "t.id, t.user_id, u.name, t.label, t.scope, t.created_at, t.last_used_at, t.revoked_at";
+
+/// API tokens, of one user or everyone's, oldest first; never their secrets (only hashes
+/// are stored anyway).
+pub fn tokens(conn: &Connection, user_id: Option<i64>) -> rusqlite::Result<Vec<ApiToken>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {TOKEN_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE ?1 IS NULL OR t.user_id = ?1 ORDER BY t.id"
+    ))?;
+    let rows = stmt.query_map([user_id], token_from_row)?;
+    rows.collect()
+}
+
+/// Token `id`, if it exists.
+pub fn token(conn: &Connection, id: i64) -> rusqlite::Result<Option<ApiToken>> {
+    conn.query_row(
+        &format!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.id = ?1"
+        ),
+        [id],
+        token_from_row,
+    )
+    .optional()
+}
+
+/// Revoke token `id` at `now`; false if it was revoked already or does not exist.
+pub fn revoke_token(tx: &Transaction<'_>, id: i64, now: DateTime<Utc>) -> rusqlite::Result<bool> {
     let n = tx.execute(
-        "UPDATE setup_tokens SET used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE token_hash = ?1 AND used_at IS NULL",
-        [token_hash],
+        "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+        params![id, stamp(now)],
+    )?;
+    Ok(n == 1)
+}
+
+/// Tokens' and setup links' times as stored: SQLite's own `strftime('%Y-%m-%dT%H:%M:%fZ')`
+/// form, so they compare as text with their columns' defaults and read alike in lists.
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Store a one-time setup token (its hash) made at `now`, in place of any earlier one not
+/// used yet: only the link printed last works.
+pub fn renew_setup_token(
+    conn: &mut Connection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    tx.execute("DELETE FROM setup_tokens WHERE used_at IS NULL", [])?;
+    tx.execute(
+        "INSERT INTO setup_tokens (token_hash, created_at) VALUES (?1, ?2)",
+        params![token_hash, stamp(now)],
+    )?;
+    tx.commit()
+}
+
+/// When the unused setup token with this hash was made, if there is one.
+pub fn setup_token_made(
+    conn: &Connection,
+    token_hash: &str,
+) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    let made: Option<String> = conn
+        .query_row(
+            "SELECT created_at FROM setup_tokens WHERE token_hash = ?1 AND used_at IS NULL",
+            [token_hash],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(made.and_then(|m| {
+        DateTime::parse_from_rfc3339(&m)
+            .ok()
+            .map(|d| d.with_timezone(&Utc))
+    }))
+}
+
+/// Mark a setup token used at `now` if it was made after `made_after`; false if it was used,
+/// too old or unknown (someone was faster).
+pub fn use_setup_token(
+    tx: &Transaction<'_>,
+    token_hash: &str,
+    now: DateTime<Utc>,
+    made_after: DateTime<Utc>,
+) -> rusqlite::Result<bool> {
+    let n = tx.execute(
+        "UPDATE setup_tokens SET used_at = ?2
+         WHERE token_hash = ?1 AND used_at IS NULL AND created_at > ?3",
+        params![token_hash, stamp(now), stamp(made_after)],
     )?;
     Ok(n == 1)
 }

@@ -2,27 +2,31 @@
 //! address (through trusted proxies only).
 //!
 //! A middleware resolves every request once: a `Bearer` token or the session cookie becomes an
-//! [`Authed`] in the request's extensions. For browser sessions it also enforces the CSRF token
-//! on every unsafe request (header `X-CSRF-Token`, query `csrf`, or form field `csrf`), so no
-//! handler can forget it. Handlers then take [`PageUser`] or [`ApiUser`] and ask
-//! [`Authed::require`] for the capability the route needs.
+//! [`Authed`] in the request's extensions. A token is held to its scope there (a `cap` token
+//! posts CAP alerts only, a `read` token only reads), and a revoked one is told so. A session
+//! ends after `web.session_idle_minutes` without use (`…_privileged` for operators and admins);
+//! what pages fetch by themselves ([`BACKGROUND`]) is not use. For browser sessions the
+//! middleware also enforces the CSRF token on every unsafe request (see [`super::csrf`] for
+//! where it may come from), so no handler can forget it. Handlers then take [`PageUser`] or
+//! [`ApiUser`] and ask [`Authed::require`] for the capability the route needs.
 
 use std::net::{IpAddr, SocketAddr};
 
-use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
+use super::AppState;
 use super::error::{ApiError, AppError, PageError};
 use super::i18n::Lang;
 use crate::accounts::token_hash;
 use crate::config::WebConfig;
-use crate::model::{Capability, User};
+use crate::model::account::IdleLimits;
+use crate::model::{Capability, TokenScope, User};
 use crate::store::{Store, users};
 
 /// The session cookie's name.
@@ -50,7 +54,12 @@ pub enum Via {
         token_hash: String,
     },
     /// An API token (scripts, `loaxa emergency`).
-    Token,
+    Token {
+        /// Its row id.
+        id: i64,
+        /// What it may do within the user's role.
+        scope: TokenScope,
+    },
 }
 
 impl Authed {
@@ -67,7 +76,7 @@ impl Authed {
     pub fn csrf(&self) -> &str {
         match &self.via {
             Via::Session { csrf, .. } => csrf,
-            Via::Token => "",
+            Via::Token { .. } => "",
         }
     }
 }
@@ -78,9 +87,31 @@ struct AuthState {
     authed: Option<Authed>,
 }
 
-/// Resolve the caller, enforce CSRF for sessions, and pass the result on.
-pub async fn authenticate(State(store): State<Store>, req: Request, next: Next) -> Response {
-    let authed = match resolve(&store, req.headers()).await {
+/// Requests a page makes by itself while it is open (the live status, its event stream, the
+/// panel preview): they do not keep a session from ending for want of use.
+pub const BACKGROUND: &[&str] = &[
+    "/api/v1/status",
+    "/api/v1/events",
+    "/api/v1/display/preview.png",
+];
+
+/// The sign-in form's path. Its post carries its own pairing token (`LOGIN_COOKIE`), not the
+/// session's: signing in from a browser that holds a session (someone else's, planted) must
+/// work, and it ends that session.
+const SIGN_IN: &str = "/login";
+
+/// How often a session's last use is written down: its idle end is this precise.
+const TOUCH_EVERY: chrono::Duration = chrono::Duration::seconds(60);
+
+/// Resolve the caller, hold tokens to their scope, enforce CSRF for sessions, and pass the
+/// result on.
+pub async fn authenticate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let asking = Asking {
+        now: state.clock.now(),
+        idle: state.config.web.idle_limits(),
+        in_use: !(req.method() == Method::GET && BACKGROUND.contains(&req.uri().path())),
+    };
+    let authed = match resolve(&state.store, req.headers(), asking).await {
         Ok(a) => a,
         // A village node's media token is no user's: that route checks it itself.
         Err(AppError::Unauthorized)
@@ -94,16 +125,25 @@ pub async fn authenticate(State(store): State<Store>, req: Request, next: Next) 
         Err(e) => return ApiError(e).into_response(),
     };
     let mut req = req;
-    if let Some(Authed {
-        via: Via::Session { csrf, .. },
-        ..
-    }) = &authed
-        && is_unsafe(req.method())
-    {
-        req = match check_csrf(req, csrf).await {
-            Ok(r) => r,
-            Err(e) => return ApiError(e).into_response(),
-        };
+    match &authed {
+        Some(Authed {
+            via: Via::Token { scope, .. },
+            ..
+        }) => {
+            if let Err(e) = scope_allows(*scope, req.method(), req.uri().path()) {
+                return ApiError(e).into_response();
+            }
+        }
+        Some(Authed {
+            via: Via::Session { csrf, .. },
+            ..
+        }) if is_unsafe(req.method()) && req.uri().path() != SIGN_IN => {
+            req = match super::csrf::check(req, csrf).await {
+                Ok(r) => r,
+                Err(e) => return ApiError(e).into_response(),
+            };
+        }
+        _ => {}
     }
     let signed_in = matches!(
         authed,
@@ -125,6 +165,22 @@ pub async fn authenticate(State(store): State<Store>, req: Request, next: Next) 
     res
 }
 
+/// Whether a token of `scope` may make a `method` request to `path`; the refusal says what
+/// the token may do.
+pub fn scope_allows(scope: TokenScope, method: &Method, path: &str) -> Result<(), AppError> {
+    match scope {
+        TokenScope::Role => Ok(()),
+        TokenScope::Read if !is_unsafe(method) => Ok(()),
+        TokenScope::Cap if method == Method::POST && path == "/api/v1/cap" => Ok(()),
+        TokenScope::Read => Err(AppError::Forbidden(
+            "mã API này chỉ được đọc (phạm vi read): chỉ yêu cầu GET / this API token may only read (scope read): GET requests only".into(),
+        )),
+        TokenScope::Cap => Err(AppError::Forbidden(
+            "mã API này chỉ được gửi cảnh báo CAP tới POST /api/v1/cap (phạm vi cap) / this API token may only post CAP alerts to POST /api/v1/cap (scope cap)".into(),
+        )),
+    }
+}
+
 /// Whether the request comes with a session or a token that the middleware accepted.
 pub fn is_signed_in(parts: &Parts) -> bool {
     parts
@@ -137,20 +193,42 @@ fn is_unsafe(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-async fn resolve(store: &Store, headers: &HeaderMap) -> Result<Option<Authed>, AppError> {
-    let now = Utc::now();
+/// When a request is judged, and whether it counts as using the session.
+#[derive(Debug, Clone, Copy)]
+struct Asking {
+    now: DateTime<Utc>,
+    idle: IdleLimits,
+    in_use: bool,
+}
+
+async fn resolve(
+    store: &Store,
+    headers: &HeaderMap,
+    asking: Asking,
+) -> Result<Option<Authed>, AppError> {
+    let now = asking.now;
     if let Some(token) = bearer(headers) {
         let hash = token_hash(&token);
-        let user = store
-            .run(move |c| Ok(users::user_by_token(c, &hash, now)?))
+        let found = store
+            .run(move |c| Ok(users::presented_token(c, &hash, now)?))
             .await?;
         // A wrong token is an error, not a silent fall-back to no one.
-        return match user {
-            Some(user) => Ok(Some(Authed {
-                user,
-                via: Via::Token,
-            })),
+        return match found {
             None => Err(AppError::Unauthorized),
+            Some(t) if t.revoked => Err(AppError::TokenRefused(
+                "mã API này đã bị thu hồi — hãy xin quản trị viên mã mới / this API token was revoked — ask the admin for a new one".into(),
+            )),
+            Some(t) if !t.user.active => Err(AppError::TokenRefused(format!(
+                "tài khoản \"{name}\" của mã API này đã bị khoá / the account \"{name}\" this API token acts as is disabled",
+                name = t.user.name
+            ))),
+            Some(t) => Ok(Some(Authed {
+                user: t.user,
+                via: Via::Token {
+                    id: t.id,
+                    scope: t.scope,
+                },
+            })),
         };
     }
     let Some(cookie) = CookieJar::from_headers(headers)
@@ -162,7 +240,20 @@ async fn resolve(store: &Store, headers: &HeaderMap) -> Result<Option<Authed>, A
     let hash = token_hash(&cookie);
     let lookup = hash.clone();
     let session = store
-        .run(move |c| Ok(users::session(c, &lookup, now)?))
+        .run(move |c| {
+            let Some(s) = users::session(c, &lookup, now)? else {
+                return Ok(None);
+            };
+            let unused = now - s.last_seen_at;
+            if unused > asking.idle.of(s.user.role) {
+                users::delete_session(c, &lookup)?;
+                return Ok(None);
+            }
+            if asking.in_use && unused >= TOUCH_EVERY {
+                users::touch_session(c, &lookup, now)?;
+            }
+            Ok(Some(s))
+        })
         .await?;
     Ok(session.map(|s| Authed {
         user: s.user,
@@ -173,63 +264,25 @@ async fn resolve(store: &Store, headers: &HeaderMap) -> Result<Option<Authed>, A
     }))
 }
 
+/// Whether the caller's sign-in still works at `now`: the session not ended (logout, idle,
+/// expiry), the token not revoked, the user not disabled. Long answers (event streams) ask
+/// this as they go and end when it says no.
+pub async fn still_signed_in(store: &Store, authed: &Authed, now: DateTime<Utc>) -> bool {
+    let via = authed.via.clone();
+    store
+        .run(move |c| {
+            Ok(match &via {
+                Via::Session { token_hash, .. } => users::session_lives(c, token_hash, now)?,
+                Via::Token { id, .. } => users::token_works(c, *id)?,
+            })
+        })
+        .await
+        .unwrap_or(false)
+}
+
 fn bearer(headers: &HeaderMap) -> Option<String> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     v.strip_prefix("Bearer ").map(|t| t.trim().to_string())
-}
-
-/// Accept the request only if it carries the session's CSRF token.
-async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
-    let refused = || {
-        AppError::Forbidden(
-            "thiếu hoặc sai mã bảo vệ biểu mẫu (CSRF) — hãy tải lại trang rồi thử lại / missing or wrong form token (CSRF) — reload the page and try again".into(),
-        )
-    };
-    let header_ok = req
-        .headers()
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| constant_eq(v, expected));
-    let query_ok = req.uri().query().is_some_and(|q| {
-        form_urlencoded_value(q.as_bytes(), "csrf").is_some_and(|v| constant_eq(&v, expected))
-    });
-    if header_ok || query_ok {
-        return Ok(req);
-    }
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
-        return Err(refused());
-    }
-    let (parts, body) = req.into_parts();
-    let bytes: Bytes = axum::body::to_bytes(body, super::limits::FORM_BYTES)
-        .await
-        .map_err(|_| AppError::TooLarge("biểu mẫu quá lớn / form too large".into()))?;
-    match form_urlencoded_value(&bytes, "csrf") {
-        Some(v) if constant_eq(&v, expected) => Ok(Request::from_parts(parts, Body::from(bytes))),
-        _ => Err(refused()),
-    }
-}
-
-/// The first value of `key` in an `application/x-www-form-urlencoded` string.
-fn form_urlencoded_value(body: &[u8], key: &str) -> Option<String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
-        .ok()?
-        .into_iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
-}
-
-/// Compare secrets without leaking where they differ through timing.
-pub fn constant_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
 
 /// The signed-in caller of a request, if any.
@@ -431,20 +484,4 @@ pub fn is_https(parts: &Parts, config: &WebConfig) -> bool {
                 .headers
                 .get("x-forwarded-proto")
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn form_values_and_secret_comparison() {
-        assert_eq!(
-            form_urlencoded_value(b"a=1&csrf=x%20y", "csrf").as_deref(),
-            Some("x y")
-        );
-        assert!(constant_eq("abc", "abc"));
-        assert!(!constant_eq("abc", "abd"));
-        assert!(!constant_eq("abc", "ab"));
-    }
 }

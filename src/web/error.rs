@@ -21,6 +21,9 @@ pub enum AppError {
     /// Not signed in, or the session ended. 401.
     #[error("hãy đăng nhập / please sign in")]
     Unauthorized,
+    /// An API token that no longer works (revoked, its user disabled), said why. 401.
+    #[error("{0}")]
+    TokenRefused(String),
     /// Signed in but not allowed. 403.
     #[error("{0}")]
     Forbidden(String),
@@ -60,7 +63,7 @@ impl AppError {
     /// The HTTP status for each kind of error.
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized | AppError::TokenRefused(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -79,6 +82,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Unauthorized => "unauthorized",
+            AppError::TokenRefused(_) => "token_refused",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
             AppError::BadRequest(_) => "bad_request",
@@ -167,7 +171,8 @@ impl From<AccountsError> for AppError {
         match e {
             AccountsError::Invalid(_) => AppError::BadRequest(msg),
             AccountsError::Taken(_) => AppError::Conflict(msg),
-            AccountsError::NoSuchUser(_) => AppError::NotFound(msg),
+            AccountsError::NoSuchUser(_) | AccountsError::NoSuchToken(_) => AppError::NotFound(msg),
+            AccountsError::Revoked(_) => AppError::Conflict(msg),
             AccountsError::NoRandom => AppError::Internal(msg),
             AccountsError::Store(e) => e.into(),
         }

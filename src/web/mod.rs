@@ -1,7 +1,8 @@
 //! The HTTP service: pages for staff on their phones, a JSON API under `/api/v1`, and
 //! `/healthz` for monitoring.
 //!
-//! - [`auth`]: sessions, API tokens, CSRF and login throttling, resolved once per request;
+//! - [`auth`]: sessions, API tokens and their scopes, resolved once per request;
+//! - [`csrf`]: where a form's CSRF token may come from (never the URL);
 //! - [`pages`]: the HTML pages (askama templates in `templates/`, Vietnamese first);
 //! - [`api`]: the JSON API and its OpenAPI document;
 //! - [`assets`]: CSS and JS compiled into the binary (no CDN: the LAN is often offline);
@@ -20,6 +21,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod csrf;
 pub mod error;
 pub mod flash;
 pub mod health;
@@ -61,7 +63,7 @@ pub fn app(state: AppState) -> Router {
         .merge(health::router())
         .merge(assets::router())
         .layer(middleware::from_fn_with_state(
-            state.store.clone(),
+            state.clone(),
             auth::authenticate,
         ))
         .layer(middleware::from_fn(flash::forget_once_shown))

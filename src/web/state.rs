@@ -11,6 +11,7 @@ use super::error::AppError;
 use super::throttle::SignInGate;
 use super::upload::Uploads;
 use crate::audio::Player;
+use crate::clock::Clock;
 use crate::cluster::head::HeadEnd;
 use crate::config::Config;
 use crate::display::board::Board;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub narrator: Arc<Narrator>,
     /// The head-end's side of a village cluster (`[cluster] role = "head-end"`), if any.
     pub cluster: Option<Arc<HeadEnd>>,
+    /// The station's time: sessions' idle ends, tokens' last use and setup links' age.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl AppState {
@@ -70,6 +73,7 @@ impl AppState {
             board: station.board,
             panel: station.panel,
             cluster: None,
+            clock: station.clock,
         }
     }
 }
@@ -110,4 +114,5 @@ parts!(
     panel: Option<Arc<PanelDriver>>,
     narrator: Arc<Narrator>,
     cluster: Option<Arc<HeadEnd>>,
+    clock: Arc<dyn Clock>,
 );

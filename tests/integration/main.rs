@@ -28,6 +28,8 @@ mod relay;
 mod relay_programme;
 mod security;
 mod service;
+mod sessions;
 mod speech;
 mod stream_server;
+mod tokens;
 mod web;

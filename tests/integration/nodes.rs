@@ -291,7 +291,13 @@ fn approve_tones(config: &Config, tones: &[Tone], scratch: &Path) -> String {
             let e = users::insert(&tx, "bien-tap", "Biên tập", Role::Editor, &hash)?;
             let l = users::insert(&tx, "chu-tich", "Chủ tịch", Role::Approver, &hash)?;
             let o = users::insert(&tx, "truc-ban", "Trực ban", Role::Operator, &hash)?;
-            users::create_token(&tx, o, "test", &accounts::token_hash(&token))?;
+            users::create_token(
+                &tx,
+                o,
+                "test",
+                &accounts::token_hash(&token),
+                loaxa::model::TokenScope::Role,
+            )?;
             tx.commit()?;
             Ok((users::get(c, e)?.unwrap(), users::get(c, l)?.unwrap()))
         })

@@ -188,7 +188,13 @@ async fn stopping_is_not_held_up_by_an_open_dashboard() {
             let tx = c.transaction()?;
             let id = loaxa::store::users::insert(&tx, "xem", "Xem", Role::Editor, &hash)?;
             let token = loaxa::accounts::new_token();
-            loaxa::store::users::create_token(&tx, id, "t", &loaxa::accounts::token_hash(&token))?;
+            loaxa::store::users::create_token(
+                &tx,
+                id,
+                "t",
+                &loaxa::accounts::token_hash(&token),
+                loaxa::model::TokenScope::Role,
+            )?;
             tx.commit()?;
             Ok(token)
         })

@@ -361,7 +361,13 @@ fn second_leader(t: &TestApp) -> String {
                 &hash,
             )?;
             let token = loaxa::accounts::new_token();
-            loaxa::store::users::create_token(&tx, id, "t", &loaxa::accounts::token_hash(&token))?;
+            loaxa::store::users::create_token(
+                &tx,
+                id,
+                "t",
+                &loaxa::accounts::token_hash(&token),
+                loaxa::model::TokenScope::Role,
+            )?;
             tx.commit()?;
             Ok(token)
         })

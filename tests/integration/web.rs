@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use loaxa::accounts;
 use loaxa::config::Config;
-use loaxa::model::Role;
+use loaxa::model::{Role, TokenScope};
 use loaxa::service::Service;
 use loaxa::store::{audit, users};
 use tower::ServiceExt;
@@ -51,7 +51,13 @@ impl TestApp {
                     let id =
                         users::insert(&tx, role.as_str(), &format!("Người {role}"), role, &hash)?;
                     let token = accounts::new_token();
-                    users::create_token(&tx, id, "test", &accounts::token_hash(&token))?;
+                    users::create_token(
+                        &tx,
+                        id,
+                        "test",
+                        &accounts::token_hash(&token),
+                        TokenScope::Role,
+                    )?;
                     tx.commit()?;
                     tokens.insert(role, token);
                     ids.insert(role, id);
@@ -274,7 +280,7 @@ pub fn multipart(parts: &[(&str, &[u8], Option<&str>)]) -> (String, Vec<u8>) {
 
 /// What a route needs, as this test (not the code under test) understands the job.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Need {
+pub enum Need {
     View,
     Edit,
     Approve,
@@ -283,7 +289,7 @@ enum Need {
     Emergency,
 }
 
-fn allowed(role: Role, need: Need) -> bool {
+pub fn allowed(role: Role, need: Need) -> bool {
     match need {
         Need::View => true,
         Need::Edit => matches!(role, Role::Admin | Role::Approver | Role::Editor),
@@ -294,8 +300,9 @@ fn allowed(role: Role, need: Need) -> bool {
     }
 }
 
-/// Every route with what it needs. `{m}` is a recording id, `{i}` an item id, `{u}` a user id.
-fn routes() -> Vec<(Method, &'static str, Need)> {
+/// Every route with what it needs. `{m}` is a recording id, `{i}` an item id, `{u}` a user id,
+/// `{t}` an API token's id.
+pub fn routes() -> Vec<(Method, &'static str, Need)> {
     use Need::*;
     vec![
         (Method::GET, "/", View),
@@ -335,6 +342,7 @@ fn routes() -> Vec<(Method, &'static str, Need)> {
         (Method::GET, "/users", Admin),
         (Method::POST, "/users", Admin),
         (Method::POST, "/users/{u}", Admin),
+        (Method::POST, "/users/tokens/{t}/revoke", Admin),
         (Method::GET, "/settings", Admin),
         (Method::POST, "/settings/reload", Admin),
         (Method::GET, "/api/v1/media", View),
@@ -408,6 +416,7 @@ fn the_role_table_covers_every_route_in_the_code() {
             p.replace("{i}", "{id}")
                 .replace("{m}", "{id}")
                 .replace("{u}", "{id}")
+                .replace("{t}", "{id}")
         })
         .collect();
     for (file, prefix) in [
@@ -441,11 +450,20 @@ async fn every_route_checks_every_role() {
         sessions.insert(role, t.login(role.as_str(), PASSWORD).await.unwrap());
     }
     let user = t.ids[&Role::Operator];
+    let store = &t.service.state.store;
+    loaxa::station::accounts::create_token(store, "test", "operator", "t", TokenScope::Read)
+        .unwrap();
+    let token = loaxa::station::accounts::tokens(store, None)
+        .unwrap()
+        .last()
+        .unwrap()
+        .id;
     for (method, template, need) in routes() {
         let path = template
             .replace("{m}", &media.to_string())
             .replace("{i}", &item.to_string())
-            .replace("{u}", &user.to_string());
+            .replace("{u}", &user.to_string())
+            .replace("{t}", &token.to_string());
         // Nobody signed in.
         let (status, h, _) = t
             .send(
@@ -472,17 +490,12 @@ async fn every_route_checks_every_role() {
         }
         for role in Role::ALL {
             let (session, csrf) = &sessions[&role];
-            let sep = if path.contains('?') { '&' } else { '?' };
-            let uri = if method == Method::GET {
-                path.clone()
-            } else {
-                format!("{path}{sep}csrf={csrf}")
-            };
             // Only the status: some answers (the event stream) never end.
             let req = Request::builder()
                 .method(method.clone())
-                .uri(&uri)
+                .uri(&path)
                 .header(header::COOKIE, format!("loaxa_session={session}"))
+                .header("x-csrf-token", csrf)
                 .body(Body::empty())
                 .unwrap();
             let status = t.app().oneshot(req).await.unwrap().status();
@@ -954,6 +967,7 @@ async fn the_web_app_runs_on_an_in_memory_store_and_a_null_output() {
         emergency,
         board: Arc::new(board),
         panel: None,
+        clock: Arc::new(loaxa::clock::SystemClock::new()),
     };
     let app = loaxa::web::app(AppState::new(Arc::new(config), station));
     let account = |name: &str, role| NewAccount {
@@ -964,7 +978,8 @@ async fn the_web_app_runs_on_an_in_memory_store_and_a_null_output() {
     };
     accounts_of::create_user(&store, "test", &account("bientap", Role::Editor)).unwrap();
     accounts_of::create_user(&store, "chutich", &account("chutich", Role::Approver)).unwrap();
-    let token = |name| accounts_of::create_token(&store, "test", name, "test").unwrap();
+    let token =
+        |name| accounts_of::create_token(&store, "test", name, "test", TokenScope::Role).unwrap();
     let (editor, leader) = (token("bientap"), token("chutich"));
     let call = |token: &str, method: Method, path: &str, body: Option<serde_json::Value>| {
         let req = Request::builder()

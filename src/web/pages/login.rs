@@ -1,4 +1,5 @@
-//! Signing in and out, the language switch, and the one-time link that creates the first admin.
+//! Signing in and out, the language switch, and the one-time link that creates the first admin
+//! (which expires: an expired one says which command prints a new one).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -14,13 +15,13 @@ use serde::Deserialize;
 
 use super::render;
 use crate::accounts::{AccountError, check_name, new_token, token_hash};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::model::User;
-use crate::station::accounts::{self, NewAccount};
-use crate::store::{Store, users};
-use crate::web::auth::{
-    self, Authed, LOGIN_COOKIE, SESSION_COOKIE, Via, client_addr, constant_eq, is_https,
-};
+use crate::station::accounts::{self, NewAccount, SetupLink};
+use crate::store::Store;
+use crate::web::auth::{self, Authed, LOGIN_COOKIE, SESSION_COOKIE, Via, client_addr, is_https};
+use crate::web::csrf::constant_eq;
 use crate::web::error::{AppError, PageError};
 use crate::web::i18n::{Lang, Text};
 use crate::web::redirect::safe_next;
@@ -105,6 +106,7 @@ pub struct LoginForm {
 pub async fn submit(
     State(store): State<Store>,
     State(config): State<Arc<Config>>,
+    State(clock): State<Arc<dyn Clock>>,
     State(gate): State<Arc<SignInGate>>,
     jar: CookieJar,
     parts: Parts,
@@ -150,7 +152,7 @@ pub async fn submit(
         let ending = store.clone();
         let _ = blocking(move || accounts::end_session(&ending, &old)).await;
     }
-    match signed_in(&store, &config, jar, &user, secure).await {
+    match signed_in(&store, &config, clock.now(), jar, &user, secure).await {
         Ok(jar) => {
             let jar = jar.remove(Cookie::build(LOGIN_COOKIE).path("/"));
             (jar, Redirect::to(&next)).into_response()
@@ -159,17 +161,18 @@ pub async fn submit(
     }
 }
 
-/// Start a session for `user`: the jar with its cookie.
+/// Start a session for `user` at `now`: the jar with its cookie.
 async fn signed_in(
     store: &Store,
     config: &Config,
+    now: chrono::DateTime<chrono::Utc>,
     jar: CookieJar,
     user: &User,
     secure: bool,
 ) -> Result<CookieJar, AppError> {
     let hours = config.web.session_hours;
     let (store, starting) = (store.clone(), user.clone());
-    let token = blocking(move || accounts::start_session(&store, &starting, hours)).await?;
+    let token = blocking(move || accounts::start_session(&store, &starting, hours, now)).await?;
     let max_age = i64::from(hours) * 3600;
     Ok(jar.add(private_cookie(SESSION_COOKIE, token, max_age, secure)))
 }
@@ -233,33 +236,45 @@ pub async fn set_lang(
 struct SetupPage {
     t: &'static Text,
     lang: Lang,
-    valid: bool,
+    link: SetupLink,
     message: Option<String>,
     name: String,
     display_name: String,
 }
 
-/// `GET /setup/{token}`: the first-admin form, if the link is still good.
+impl SetupPage {
+    /// The page for a link that leads to `link`, with an empty form.
+    fn of(lang: Lang, link: SetupLink) -> SetupPage {
+        SetupPage {
+            t: lang.text(),
+            lang,
+            link,
+            message: None,
+            name: String::new(),
+            display_name: String::new(),
+        }
+    }
+
+    /// The command that prints a new link, as the admin types it on the server.
+    fn renew_command(&self) -> &'static str {
+        "sudo -u loaxa loaxa --config /etc/loaxa/loaxa.toml setup-link"
+    }
+}
+
+/// `GET /setup/{token}`: the first-admin form if the link is still good; if it expired, what
+/// to run for a new one.
 pub async fn setup_form(
     State(store): State<Store>,
+    State(clock): State<Arc<dyn Clock>>,
     jar: CookieJar,
     Path(token): Path<String>,
 ) -> Response {
     let lang = Lang::of(&jar);
-    let hash = token_hash(&token);
-    let valid = store
-        .run(move |c| Ok(users::setup_token_valid(c, &hash)?))
+    let now = clock.now();
+    let link = blocking(move || accounts::setup_link(&store, &token, now))
         .await
-        .unwrap_or(false);
-    let page = SetupPage {
-        t: lang.text(),
-        lang,
-        valid,
-        message: None,
-        name: String::new(),
-        display_name: String::new(),
-    };
-    render(page, lang)
+        .unwrap_or(SetupLink::Gone);
+    render(SetupPage::of(lang, link), lang)
 }
 
 #[derive(Debug, Deserialize)]
@@ -274,6 +289,7 @@ pub struct SetupForm {
 pub async fn setup_submit(
     State(store): State<Store>,
     State(config): State<Arc<Config>>,
+    State(clock): State<Arc<dyn Clock>>,
     jar: CookieJar,
     parts: Parts,
     Path(token): Path<String>,
@@ -282,12 +298,10 @@ pub async fn setup_submit(
     let lang = Lang::of(&jar);
     let again = |message: String| {
         let page = SetupPage {
-            t: lang.text(),
-            lang,
-            valid: true,
             message: Some(message),
             name: f.name.clone(),
             display_name: f.display_name.clone(),
+            ..SetupPage::of(lang, SetupLink::Open)
         };
         render(page, lang)
     };
@@ -303,26 +317,24 @@ pub async fn setup_submit(
         role: crate::model::Role::Admin,
         password: f.password.clone(),
     };
-    let creating = store.clone();
-    let created = blocking(move || accounts::create_first_admin(&creating, &token, &new)).await;
+    let now = clock.now();
+    let (creating, link) = (store.clone(), token.clone());
+    let created = blocking(move || accounts::create_first_admin(&creating, &link, &new, now)).await;
     match created {
         Ok(Some(user)) => {
-            match signed_in(&store, &config, jar, &user, is_https(&parts, &config.web)).await {
+            let secure = is_https(&parts, &config.web);
+            match signed_in(&store, &config, now, jar, &user, secure).await {
                 Ok(jar) => (jar, Redirect::to("/users")).into_response(),
                 Err(e) => PageError::new(e, lang).into_response(),
             }
         }
-        Ok(None) => render(
-            SetupPage {
-                t: lang.text(),
-                lang,
-                valid: false,
-                message: None,
-                name: String::new(),
-                display_name: String::new(),
-            },
-            lang,
-        ),
+        Ok(None) => {
+            // Used meanwhile, or expired while the form was open: say which.
+            let link = blocking(move || accounts::setup_link(&store, &token, now))
+                .await
+                .unwrap_or(SetupLink::Gone);
+            render(SetupPage::of(lang, link), lang)
+        }
         // A name someone took meanwhile reads as a name that cannot be used.
         Err(AppError::Conflict(_)) => again(AccountError::BadName.to_string()),
         Err(e) => again(e.to_string()),

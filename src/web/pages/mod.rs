@@ -72,6 +72,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit::page))
         .route("/users", get(users::page).post(users::create))
         .route("/users/{id}", post(users::update))
+        .route("/users/tokens/{id}/revoke", post(users::revoke_token))
         .route("/settings", get(settings::page))
         .route("/settings/reload", post(settings::reload))
         .merge(review::routes::<Items>("/items"))

@@ -1,4 +1,5 @@
-//! Settings (admin): the configuration in force, read-only; it is edited in `loaxa.toml`.
+//! Settings (admin): the configuration in force, read-only (it is edited in `loaxa.toml`), and
+//! with HTTPS on, the certificate's fingerprint staff compare with what their browser shows.
 
 use askama::Template;
 use axum::extract::State;
@@ -21,6 +22,8 @@ struct SettingsPage {
     config: String,
     problems: Vec<String>,
     summary: String,
+    /// With HTTPS on: the certificate's SHA-256 fingerprint, or why it cannot be read.
+    fingerprint: Option<Result<String, String>>,
 }
 
 /// `GET /settings`.
@@ -31,6 +34,10 @@ pub async fn page(
     user: Page<CanAdmin>,
 ) -> Result<Response, PageError> {
     let c = Chrome::new(&store, &user, "settings").await?;
+    let fingerprint = config
+        .web
+        .tls()
+        .then(|| crate::web::tls::fingerprint_of(&config.web.tls_cert).map_err(|e| e.to_string()));
     let config = toml::to_string_pretty(config.as_ref()).unwrap_or_default();
     let p = timetable.programme();
     let summary = format!(
@@ -46,6 +53,7 @@ pub async fn page(
             config,
             problems,
             summary,
+            fingerprint,
         },
         user.lang,
     ))

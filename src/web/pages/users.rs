@@ -1,4 +1,5 @@
-//! Users (admin only): add people with a role, change roles, disable, set passwords.
+//! Users (admin only): add people with a role, change roles, disable, set passwords, and see
+//! and revoke each one's API tokens (made with `loaxa token create`).
 
 use askama::Template;
 use axum::Form;
@@ -11,8 +12,9 @@ use std::sync::Arc;
 
 use super::{Chrome, local_str, render};
 use crate::accounts::AccountError;
+use crate::clock::Clock;
 use crate::config::Config;
-use crate::model::Role;
+use crate::model::{ApiToken, Role};
 use crate::station::accounts::{self, AccountChange, AccountsError, NewAccount};
 use crate::store::{Store, users};
 use crate::web::auth::*;
@@ -62,6 +64,29 @@ struct Row {
     role_value: &'static str,
     active: bool,
     since: String,
+    tokens: Vec<TokenRow>,
+}
+
+struct TokenRow {
+    id: i64,
+    label: String,
+    scope: &'static str,
+    created: String,
+    last_used: Option<String>,
+    revoked: Option<String>,
+}
+
+impl TokenRow {
+    fn of(t: ApiToken, tz: chrono_tz::Tz) -> TokenRow {
+        TokenRow {
+            id: t.id,
+            label: t.label,
+            scope: t.scope.as_str(),
+            created: local_str(&t.created_at, tz),
+            last_used: t.last_used_at.map(|at| local_str(&at, tz)),
+            revoked: t.revoked_at.map(|at| local_str(&at, tz)),
+        }
+    }
 }
 
 /// `GET /users`.
@@ -81,14 +106,19 @@ async fn users_page(
     new: NewUserForm,
 ) -> Result<Response, PageError> {
     let c = Chrome::new(store, user, "users").await?;
-    let list = store
-        .run(|c| Ok(users::list(c)?))
+    let (list, tokens) = store
+        .run(|c| Ok((users::list(c)?, users::tokens(c, None)?)))
         .await
         .map_err(|e| user.err(e))?;
     let tz = config.timezone;
     let rows = list
         .into_iter()
         .map(|u| Row {
+            tokens: tokens
+                .iter()
+                .filter(|t| t.user_id == u.id)
+                .map(|t| TokenRow::of(t.clone(), tz))
+                .collect(),
             id: u.id,
             role_value: u.role.as_str(),
             name: u.name,
@@ -209,6 +239,21 @@ pub async fn update(
     };
     let admin = user.authed.user.name.clone();
     blocking(move || accounts::update_user(&store, &admin, id, &change))
+        .await
+        .map_err(|e| user.err(e))?;
+    Ok(flash::redirect("/users", Flash::Saved))
+}
+
+/// `POST /users/tokens/{id}/revoke`: revoke an API token (audited); scripts using it are
+/// refused from their next request.
+pub async fn revoke_token(
+    State(store): State<Store>,
+    State(clock): State<Arc<dyn Clock>>,
+    user: Page<CanAdmin>,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let (admin, now) = (user.authed.user.name.clone(), clock.now());
+    blocking(move || accounts::revoke_token(&store, &admin, id, now))
         .await
         .map_err(|e| user.err(e))?;
     Ok(flash::redirect("/users", Flash::Saved))
