@@ -10,8 +10,9 @@ use crate::config::Config;
 use crate::media::MediaLibrary;
 use crate::media::library::{ImportError, ImportRequest};
 use crate::model::{Category, Effect, NewSlogan, PanelColor, ReviewState};
-use crate::store::review::{self, Reviewed};
-use crate::store::{Store, StoreError, audit, slogans};
+use crate::store::review::{self, Reviewed, ReviewedRows};
+use crate::store::slogans::{self, SloganRows};
+use crate::store::{Store, StoreError, audit};
 
 /// The sounds in `assets/`, with their titles.
 const JINGLES: &[(&str, &str)] = &[
@@ -120,7 +121,7 @@ pub fn seed_slogans(store: &Store) -> Result<usize, StoreError> {
                 show_until: demo.hours.map(|(_, until)| until.to_string()),
                 position: position as i64,
             };
-            let id = slogans::insert(&tx, &new, None)?;
+            let id = SloganRows::insert(&tx, &new, None)?;
             review::set_state(
                 &tx,
                 Reviewed::Slogans,

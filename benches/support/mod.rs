@@ -58,7 +58,7 @@ pub fn approved_item(
     category: loaxa::model::Category,
 ) -> Result<i64, String> {
     use loaxa::model::Role;
-    use loaxa::model::{NewItem, Tier};
+    use loaxa::model::{NewItem, Placement, Tier};
     use loaxa::review::{self, Action, Items};
     use loaxa::store::users;
     let req = loaxa::media::library::ImportRequest {
@@ -102,11 +102,13 @@ pub fn approved_item(
                 media_id: media.id,
                 title: title.into(),
                 category,
-                tier: Tier::Normal,
-                air_from: None,
-                air_until: None,
-                slots: vec![],
-                zones: vec![],
+                placement: Placement {
+                    tier: Tier::Normal,
+                    air_from: None,
+                    air_until: None,
+                    slots: vec![],
+                    zones: vec![],
+                },
             };
             let approved = review::create::<Items>(c, &new, &editor, &())
                 .ok()

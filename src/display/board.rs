@@ -16,7 +16,9 @@ use crate::config::DisplayConfig;
 use crate::emergency::Active;
 use crate::model::{ReviewState, SloganRecord};
 use crate::schedule::calendar;
-use crate::store::{self, Store, StoreError};
+use crate::store::review::ReviewedRows;
+use crate::store::slogans::SloganRows;
+use crate::store::{Store, StoreError};
 
 /// What the panel shows, for any instant.
 pub struct Board {
@@ -159,7 +161,7 @@ pub fn preview(
 
 /// The approved slogans, in rotation order, as the scene needs them.
 pub fn approved(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Slogan>> {
-    Ok(store::slogans::list(conn, Some(ReviewState::Approved))?
+    Ok(SloganRows::list(conn, Some(ReviewState::Approved))?
         .iter()
         .map(SloganRecord::to_scene)
         .collect())

@@ -7,16 +7,15 @@
 
 use std::sync::Arc;
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 use serde_json::{Value, json};
 
 use super::board::Board;
 use super::scene::parse_hhmm;
 use super::{FontChoice, check_text};
-use crate::model::{Event, NewSlogan, ReviewState, SloganRecord};
+use crate::model::{Event, NewSlogan, SloganRecord};
 use crate::review::{Kind, ReviewError, Standing, Step};
-use crate::store::review::Reviewed;
-use crate::store::slogans;
+use crate::store::slogans::SloganRows;
 use crate::text::normalize;
 
 /// Fastest scroll accepted, in LEDs per second (faster cannot be read).
@@ -67,33 +66,10 @@ impl Kind for Slogans {
     type Content = NewSlogan;
     type Record = SloganRecord;
     type Context = Arc<Board>;
+    type Rows = SloganRows;
 
     const NOUN: &'static str = "slogan";
     const NAME: (&'static str, &'static str) = ("khẩu hiệu", "slogan");
-    const TABLE: Reviewed = Reviewed::Slogans;
-
-    fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<SloganRecord>> {
-        slogans::get(conn, id)
-    }
-
-    fn list(conn: &Connection, state: Option<ReviewState>) -> rusqlite::Result<Vec<SloganRecord>> {
-        slogans::list(conn, state)
-    }
-
-    fn insert(tx: &Transaction<'_>, content: &NewSlogan, author: i64) -> rusqlite::Result<i64> {
-        slogans::insert(tx, content, Some(author))
-    }
-
-    fn update(
-        tx: &Transaction<'_>,
-        id: i64,
-        content: &NewSlogan,
-        from: ReviewState,
-        to: ReviewState,
-        editor: Option<i64>,
-    ) -> rusqlite::Result<usize> {
-        slogans::update_fields(tx, id, content, from, to, editor)
-    }
 
     fn standing(record: &SloganRecord) -> Standing {
         Standing {

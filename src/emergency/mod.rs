@@ -30,7 +30,9 @@ use crate::model::asrun::{NewEntry, Outcome};
 use crate::model::{Category, ReviewState};
 use crate::speech::Speech;
 use crate::store::asrun;
-use crate::store::{Store, StoreError, audit, items};
+use crate::store::items::ItemRows;
+use crate::store::review::ReviewedRows;
+use crate::store::{Store, StoreError, audit};
 
 /// What an emergency says.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -451,9 +453,12 @@ impl Emergency {
         let s = &self.shared;
         match message {
             Message::Prepared(id) => {
-                let item = s.store.with(|c| Ok(items::get(c, *id)?))?.ok_or_else(|| {
-                    EmergencyError::Invalid(format!("không có bản tin {id} / no item {id}"))
-                })?;
+                let item = s
+                    .store
+                    .with(|c| Ok(ItemRows::get(c, *id)?))?
+                    .ok_or_else(|| {
+                        EmergencyError::Invalid(format!("không có bản tin {id} / no item {id}"))
+                    })?;
                 if item.category != Category::Emergency || item.state != ReviewState::Approved {
                     return Err(EmergencyError::Invalid(format!(
                         "bản tin {id} không phải thông báo khẩn cấp đã duyệt / item {id} is not an approved emergency message"

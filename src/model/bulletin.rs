@@ -2,10 +2,9 @@
 //! recording. Once read, it is a broadcast item like any other (the plan and the runner take it
 //! as one); what it adds is the text, the voice, the rate and what the voice was given to read.
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::item::{Item, Tier};
+use super::item::{Item, NewItem, Placement};
 use super::media::Category;
 
 /// A typed bulletin as staff write it.
@@ -28,27 +27,28 @@ pub struct NewBulletin {
     /// Category (usually `notice` or `bulletin`): which playlist parts take it.
     #[serde(default = "notice")]
     pub category: Category,
-    /// Tier.
-    #[serde(default = "normal")]
-    pub tier: Tier,
-    /// First day (YYYY-MM-DD).
-    #[serde(default)]
-    pub air_from: Option<NaiveDate>,
-    /// Last day (YYYY-MM-DD).
-    #[serde(default)]
-    pub air_until: Option<NaiveDate>,
-    /// Slots or playlists.
-    #[serde(default)]
-    pub slots: Vec<String>,
-    /// Zones.
-    #[serde(default)]
-    pub zones: Vec<String>,
+    /// Where and when it airs.
+    #[serde(flatten)]
+    pub placement: Placement,
     /// The recording the station read it into (set by the station, never by the caller).
     #[serde(skip)]
     pub media_id: Option<i64>,
     /// What the voice was given to read (set with the recording).
     #[serde(skip)]
     pub reading: Option<String>,
+}
+
+impl NewBulletin {
+    /// The item it airs as once read into the recording `media_id`: the one place a bulletin
+    /// becomes an item, for the item's checks and for its row.
+    pub fn item(&self, media_id: i64) -> NewItem {
+        NewItem {
+            media_id,
+            title: self.title.clone(),
+            category: self.category,
+            placement: self.placement.clone(),
+        }
+    }
 }
 
 fn north() -> String {
@@ -61,10 +61,6 @@ fn natural() -> u16 {
 
 fn notice() -> Category {
     Category::Notice
-}
-
-fn normal() -> Tier {
-    Tier::Normal
 }
 
 /// A stored typed bulletin: the item it airs as, and what was read.

@@ -16,13 +16,15 @@ use super::review::ReviewState;
     Hash,
     PartialOrd,
     Ord,
+    Default,
     Serialize,
     Deserialize,
     utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
-    /// Thường.
+    /// Thường: what an item is unless it says otherwise.
+    #[default]
     Normal,
     /// Ưu tiên: airs before normal items in a slot.
     Priority,
@@ -83,18 +85,13 @@ pub struct Item {
     pub gain_db: f64,
 }
 
-/// What an item says, as staff enter it.
-#[derive(Debug, Clone, PartialEq, Deserialize, utoipa::ToSchema)]
-pub struct NewItem {
-    /// The recording.
-    pub media_id: i64,
-    /// Title.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
-    pub title: String,
-    /// Category.
-    pub category: Category,
+/// Where and when a broadcast airs and how urgent it is: what items and typed bulletins are
+/// scheduled by (their category, which says what they are, stays beside it). Flattened into
+/// both, so their JSON has these fields at the top.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, utoipa::ToSchema)]
+pub struct Placement {
     /// Tier.
-    #[serde(default = "normal")]
+    #[serde(default)]
     pub tier: Tier,
     /// First day (YYYY-MM-DD).
     #[serde(default)]
@@ -110,6 +107,17 @@ pub struct NewItem {
     pub zones: Vec<String>,
 }
 
-fn normal() -> Tier {
-    Tier::Normal
+/// What an item says, as staff enter it.
+#[derive(Debug, Clone, PartialEq, Deserialize, utoipa::ToSchema)]
+pub struct NewItem {
+    /// The recording.
+    pub media_id: i64,
+    /// Title.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub title: String,
+    /// Category.
+    pub category: Category,
+    /// Where and when it airs.
+    #[serde(flatten)]
+    pub placement: Placement,
 }

@@ -63,7 +63,7 @@ pub use alert::CapAction;
 pub use bulletin::{Bulletin, NewBulletin};
 pub use event::Event;
 pub use geo::GeoPoint;
-pub use item::{Item, NewItem, Tier};
+pub use item::{Item, NewItem, Placement, Tier};
 pub use media::{Analysis, Category, Media, NewMedia};
 pub use panel::{PanelColor, PanelKind};
 pub use review::ReviewState;

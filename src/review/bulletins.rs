@@ -10,16 +10,15 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 use serde_json::{Value, json};
 
 use super::{Kind, ReviewError, Standing, Step, items::Items};
 use crate::media::MediaLibrary;
 use crate::media::library::{ImportError, ImportRequest};
-use crate::model::{Bulletin, Event, NewBulletin, ReviewState, User};
+use crate::model::{Bulletin, Event, NewBulletin, User};
 use crate::speech::{RATES, Speech, SpeechConfig, Voice};
-use crate::store::bulletins;
-use crate::store::review::Reviewed;
+use crate::store::bulletins::{self, BulletinRows};
 use crate::text::clean_line;
 
 /// Longest text, in characters (about five minutes read at the natural rate).
@@ -176,42 +175,19 @@ fn checked(narrator: &Narrator, new: &NewBulletin) -> Result<NewBulletin, Review
     })
 }
 
-/// The item checks (title, dates, slots, zones) on the item part of `new`, read into
+/// The item checks (title, dates, slots, zones) on the item `new` airs as, read into
 /// `media_id`.
 fn checked_item(
     conn: &Connection,
     new: &NewBulletin,
     media_id: i64,
 ) -> Result<NewBulletin, ReviewError> {
-    let item = crate::model::NewItem {
-        media_id,
-        title: new.title.clone(),
-        category: new.category,
-        tier: new.tier,
-        air_from: new.air_from,
-        air_until: new.air_until,
-        slots: new.slots.clone(),
-        zones: new.zones.clone(),
-    };
-    let item = Items::validate(conn, &item, &())?;
+    let item = Items::validate(conn, &new.item(media_id), &())?;
     Ok(NewBulletin {
         title: item.title,
-        slots: item.slots,
-        zones: item.zones,
+        placement: item.placement,
         ..new.clone()
     })
-}
-
-/// The recording and reading a prepared bulletin carries; a store error for one that was not
-/// prepared (a bug: the use case prepares before it writes).
-fn read(new: &NewBulletin) -> rusqlite::Result<(i64, &str)> {
-    match (new.media_id, new.reading.as_deref()) {
-        (Some(media), Some(reading)) => Ok((media, reading)),
-        _ => Err(rusqlite::Error::ToSqlConversionFailure(
-            "bản tin chưa được đọc thành bản ghi / the bulletin was not read into a recording"
-                .into(),
-        )),
-    }
 }
 
 /// The kind of typed bulletins (`/bulletins`).
@@ -222,35 +198,10 @@ impl Kind for Bulletins {
     type Content = NewBulletin;
     type Record = Bulletin;
     type Context = std::sync::Arc<Narrator>;
+    type Rows = BulletinRows;
 
     const NOUN: &'static str = "bulletin";
     const NAME: (&'static str, &'static str) = ("bản tin văn bản", "typed bulletin");
-    const TABLE: Reviewed = Reviewed::Items;
-
-    fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Bulletin>> {
-        bulletins::get(conn, id)
-    }
-
-    fn list(conn: &Connection, state: Option<ReviewState>) -> rusqlite::Result<Vec<Bulletin>> {
-        bulletins::list(conn, state)
-    }
-
-    fn insert(tx: &Transaction<'_>, new: &NewBulletin, author: i64) -> rusqlite::Result<i64> {
-        let (media, reading) = read(new)?;
-        bulletins::insert(tx, new, media, reading, author)
-    }
-
-    fn update(
-        tx: &Transaction<'_>,
-        id: i64,
-        new: &NewBulletin,
-        from: ReviewState,
-        to: ReviewState,
-        editor: Option<i64>,
-    ) -> rusqlite::Result<usize> {
-        let (media, reading) = read(new)?;
-        bulletins::update(tx, id, new, media, reading, from, to, editor)
-    }
 
     fn standing(b: &Bulletin) -> Standing {
         Items::standing(&b.item)
@@ -276,14 +227,14 @@ impl Kind for Bulletins {
         narrator: &Self::Context,
     ) -> Result<NewBulletin, ReviewError> {
         let new = checked(narrator, new)?;
-        let (media, _) = read(&new)?;
+        let (media, _) = bulletins::prepared(&new)?;
         checked_item(conn, &new, media)
     }
 
     fn described(new: &NewBulletin) -> Value {
         json!({
             "title": new.title, "media_id": new.media_id, "category": new.category,
-            "tier": new.tier, "voice": new.voice, "rate": new.rate,
+            "tier": new.placement.tier, "voice": new.voice, "rate": new.rate,
             "chars": new.text.chars().count(),
         })
     }

@@ -3,13 +3,13 @@
 //! an item whose last day has passed expires.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 use serde_json::{Value, json};
 
 use super::{Action, Kind, ReviewError, Standing, Step, apply};
-use crate::model::{Event, Item, NewItem, ReviewState};
-use crate::store::review::Reviewed;
-use crate::store::{bulletins, items, media};
+use crate::model::{Event, Item, NewItem, Placement};
+use crate::store::items::{self, ItemRows};
+use crate::store::{bulletins, media};
 use crate::text::clean_line;
 
 /// Longest title, in characters.
@@ -23,33 +23,10 @@ impl Kind for Items {
     type Content = NewItem;
     type Record = Item;
     type Context = ();
+    type Rows = ItemRows;
 
     const NOUN: &'static str = "item";
     const NAME: (&'static str, &'static str) = ("bản tin", "item");
-    const TABLE: Reviewed = Reviewed::Items;
-
-    fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Item>> {
-        items::get(conn, id)
-    }
-
-    fn list(conn: &Connection, state: Option<ReviewState>) -> rusqlite::Result<Vec<Item>> {
-        items::list(conn, state)
-    }
-
-    fn insert(tx: &Transaction<'_>, content: &NewItem, author: i64) -> rusqlite::Result<i64> {
-        items::insert(tx, content, author)
-    }
-
-    fn update(
-        tx: &Transaction<'_>,
-        id: i64,
-        content: &NewItem,
-        from: ReviewState,
-        to: ReviewState,
-        editor: Option<i64>,
-    ) -> rusqlite::Result<usize> {
-        items::update_fields(tx, id, content, from, to, editor)
-    }
 
     fn standing(item: &Item) -> Standing {
         Standing {
@@ -68,7 +45,8 @@ impl Kind for Items {
                 "tiêu đề phải có từ 1 đến 200 ký tự / the title needs 1 to 200 characters".into(),
             ));
         }
-        if let (Some(a), Some(b)) = (new.air_from, new.air_until)
+        let at = &new.placement;
+        if let (Some(a), Some(b)) = (at.air_from, at.air_until)
             && b < a
         {
             return Err(ReviewError::Invalid(
@@ -89,8 +67,11 @@ impl Kind for Items {
         };
         Ok(NewItem {
             title,
-            slots: names(&new.slots),
-            zones: names(&new.zones),
+            placement: Placement {
+                slots: names(&at.slots),
+                zones: names(&at.zones),
+                ..at.clone()
+            },
             ..new.clone()
         })
     }
@@ -107,7 +88,8 @@ impl Kind for Items {
 
     fn described(new: &NewItem) -> Value {
         json!({
-            "title": new.title, "media_id": new.media_id, "category": new.category, "tier": new.tier,
+            "title": new.title, "media_id": new.media_id, "category": new.category,
+            "tier": new.placement.tier,
         })
     }
 

@@ -20,11 +20,11 @@ pub mod items;
 pub use bulletins::Bulletins;
 pub use items::Items;
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 use serde_json::{Map, Value, json};
 
 use crate::model::{Capability, Event, ReviewState, User};
-use crate::store::review::{self, Reviewed};
+use crate::store::review::{self, ReviewedRows};
 use crate::store::{StoreError, audit};
 use crate::text::clean_line;
 
@@ -194,30 +194,13 @@ pub trait Kind: Send + Sync + 'static {
     type Record: Send + 'static;
     /// What its checks and its effects need besides the database (the panel, for slogans).
     type Context: Clone + Send + Sync + 'static;
+    /// Its rows in the store: how one is read, listed, written and replaced.
+    type Rows: ReviewedRows<Content = Self::Content, Record = Self::Record>;
 
     /// The noun of its audit entries: `item` gives `item.approve` about `item:12`.
     const NOUN: &'static str;
     /// What people call one, Vietnamese then English (`("bản tin", "item")`).
     const NAME: (&'static str, &'static str);
-    /// Its table.
-    const TABLE: Reviewed;
-
-    /// The one with this id.
-    fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Self::Record>>;
-    /// All of them in the order pages list them, optionally in one state.
-    fn list(conn: &Connection, state: Option<ReviewState>) -> rusqlite::Result<Vec<Self::Record>>;
-    /// Store a new draft written by `author`; its row id.
-    fn insert(tx: &Transaction<'_>, content: &Self::Content, author: i64) -> rusqlite::Result<i64>;
-    /// Replace what row `id` says, by `editor`, and move it from `from` to `to`; the rows
-    /// changed (0 when someone changed it first).
-    fn update(
-        tx: &Transaction<'_>,
-        id: i64,
-        content: &Self::Content,
-        from: ReviewState,
-        to: ReviewState,
-        editor: Option<i64>,
-    ) -> rusqlite::Result<usize>;
     /// Where a stored one is in its review.
     fn standing(record: &Self::Record) -> Standing;
     /// The slow work a creation or an edit needs before its transaction, on a blocking thread
@@ -367,7 +350,7 @@ pub fn create<K: Kind>(
     }
     let content = K::validate(conn, content, ctx)?;
     let tx = conn.transaction()?;
-    let id = K::insert(&tx, &content, actor.id)?;
+    let id = K::Rows::insert(&tx, &content, Some(actor.id))?;
     audit::record(
         &tx,
         &actor.name,
@@ -375,7 +358,7 @@ pub fn create<K: Kind>(
         &format!("{}:{id}", K::NOUN),
         &K::described(&content),
     )?;
-    let record = K::get(&tx, id)?.ok_or_else(|| not_found::<K>(id))?;
+    let record = K::Rows::get(&tx, id)?.ok_or_else(|| not_found::<K>(id))?;
     tx.commit()?;
     Ok(record)
 }
@@ -390,12 +373,20 @@ pub fn apply<K: Kind>(
     ctx: &K::Context,
 ) -> Result<K::Record, ReviewError> {
     let tx = conn.transaction()?;
-    let current = K::get(&tx, id)?.ok_or_else(|| not_found::<K>(id))?;
+    let current = K::Rows::get(&tx, id)?.ok_or_else(|| not_found::<K>(id))?;
     let standing = K::standing(&current);
     let step = action.step();
     let next = rules(&standing, step, actor)?;
     let move_to = |decided_by: Option<i64>, reason: Option<&str>| {
-        review::set_state(&tx, K::TABLE, id, standing.state, next, decided_by, reason)
+        review::set_state(
+            &tx,
+            K::Rows::TABLE,
+            id,
+            standing.state,
+            next,
+            decided_by,
+            reason,
+        )
     };
     let mut detail = Map::new();
     let changed = match &action {
@@ -405,7 +396,7 @@ pub fn apply<K: Kind>(
             if let Value::Object(fields) = K::edited(&content) {
                 detail = fields;
             }
-            K::update(&tx, id, &content, standing.state, next, actor.map(|u| u.id))?
+            K::Rows::replace(&tx, id, &content, standing.state, next, actor.map(|u| u.id))?
         }
         Action::Approve => {
             K::check_approval(&tx, &current, ctx)?;
@@ -433,7 +424,7 @@ pub fn apply<K: Kind>(
         &format!("{}:{id}", K::NOUN),
         &Value::Object(detail),
     )?;
-    let record = K::get(&tx, id)?.ok_or_else(|| not_found::<K>(id))?;
+    let record = K::Rows::get(&tx, id)?.ok_or_else(|| not_found::<K>(id))?;
     tx.commit()?;
     Ok(record)
 }

@@ -31,6 +31,8 @@ use crate::schedule::runner::{Runner, RunnerOptions, SystemTimeSync};
 use crate::station::housekeeping::Housekeeping;
 use crate::station::{self, Bus, Station};
 use crate::store::Store;
+use crate::store::items::ItemRows;
+use crate::store::review::ReviewedRows;
 use crate::web::{self, AppState};
 
 pub mod node;
@@ -381,7 +383,7 @@ fn watch_button(
             Press::Short if emergency.active().is_none() => {
                 let prepared = store
                     .with(|c| {
-                        Ok(crate::store::items::list(
+                        Ok(ItemRows::list(
                             c,
                             Some(crate::model::ReviewState::Approved),
                         )?)

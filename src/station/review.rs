@@ -6,6 +6,7 @@
 use crate::model::{Capability, ReviewState, User};
 use crate::review::{self, Action, Kind, ReviewError, Step};
 use crate::station::Bus;
+use crate::store::review::ReviewedRows;
 use crate::store::{Store, StoreError};
 
 /// The reviews of kind `K`: the store that keeps them, the bus that hears of them and what the
@@ -37,12 +38,12 @@ impl<K: Kind> Reviews<K> {
 
     /// All of them, optionally in one state.
     pub async fn list(&self, state: Option<ReviewState>) -> Result<Vec<K::Record>, StoreError> {
-        self.store.run(move |c| Ok(K::list(c, state)?)).await
+        self.store.run(move |c| Ok(K::Rows::list(c, state)?)).await
     }
 
     /// The one with this id, if there is one.
     pub async fn get(&self, id: i64) -> Result<Option<K::Record>, StoreError> {
-        self.store.run(move |c| Ok(K::get(c, id)?)).await
+        self.store.run(move |c| Ok(K::Rows::get(c, id)?)).await
     }
 
     /// Write a draft by `actor`, and send it to the leaders at once if `submit`.

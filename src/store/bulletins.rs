@@ -1,98 +1,73 @@
 //! The `bulletin_texts` table: what a typed bulletin's item was read from. The item row (in
 //! `items`) carries everything it airs and is reviewed by; this row adds the text, the voice,
-//! the rate and what the voice read.
+//! the rate and what the voice read. Read and written as [`BulletinRows`]; reading the text
+//! aloud is not done here (the review's narrator does it before the store is called).
 
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, Row, Transaction, params};
 
-use super::items::{self, COLUMNS, FROM};
-use crate::model::{Bulletin, NewBulletin, NewItem, ReviewState};
+use super::items::{COLUMNS, FROM, ItemRows};
+use super::review::{Content, Reviewed, ReviewedRows};
+use crate::model::{Bulletin, NewBulletin};
 
 const TEXT_COLUMNS: &str = "b.text, b.voice, b.rate, b.reading";
 const JOIN: &str = "JOIN bulletin_texts b ON b.item_id = i.id";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Bulletin> {
-    Ok(Bulletin {
-        item: items::from_row(r)?,
-        text: r.get(22)?,
-        voice: r.get(23)?,
-        rate: u16::try_from(r.get::<_, i64>(24)?).unwrap_or(0),
-        reading: r.get(25)?,
-    })
-}
-
-/// The item part of a bulletin: what airs. `media_id` is the recording it was read into.
-fn item_of(new: &NewBulletin, media_id: i64) -> NewItem {
-    NewItem {
-        media_id,
-        title: new.title.clone(),
-        category: new.category,
-        tier: new.tier,
-        air_from: new.air_from,
-        air_until: new.air_until,
-        slots: new.slots.clone(),
-        zones: new.zones.clone(),
+/// The recording and reading a prepared bulletin carries; a store error for one that was not
+/// prepared (a bug: the use case prepares before it writes).
+pub fn prepared(new: &NewBulletin) -> rusqlite::Result<(i64, &str)> {
+    match (new.media_id, new.reading.as_deref()) {
+        (Some(media), Some(reading)) => Ok((media, reading)),
+        _ => Err(rusqlite::Error::ToSqlConversionFailure(
+            "bản tin chưa được đọc thành bản ghi / the bulletin was not read into a recording"
+                .into(),
+        )),
     }
 }
 
-/// Add a draft bulletin read into the recording `media_id`, saying `reading`.
-pub fn insert(
-    tx: &Transaction<'_>,
-    new: &NewBulletin,
-    media_id: i64,
-    reading: &str,
-    created_by: i64,
-) -> rusqlite::Result<i64> {
-    let id = items::insert(tx, &item_of(new, media_id), created_by)?;
-    tx.execute(
-        "INSERT INTO bulletin_texts (item_id, text, voice, rate, reading)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, new.text, new.voice, new.rate, reading],
-    )?;
-    Ok(id)
-}
+/// Typed bulletins as the review reads and writes them: their item's row in `items` (newest
+/// first, as items are) and their text's in `bulletin_texts`.
+#[derive(Debug, Clone, Copy)]
+pub struct BulletinRows;
 
-/// Replace what bulletin `id` says (and its recording), moving it from `from` to `to`, as
-/// changed by `edited_by`; the rows changed (0 when someone changed it first).
-#[allow(clippy::too_many_arguments)]
-pub fn update(
-    tx: &Transaction<'_>,
-    id: i64,
-    new: &NewBulletin,
-    media_id: i64,
-    reading: &str,
-    from: ReviewState,
-    to: ReviewState,
-    edited_by: Option<i64>,
-) -> rusqlite::Result<usize> {
-    let changed = items::update_fields(tx, id, &item_of(new, media_id), from, to, edited_by)?;
-    if changed == 1 {
+impl ReviewedRows for BulletinRows {
+    type Content = NewBulletin;
+    type Record = Bulletin;
+    const TABLE: Reviewed = Reviewed::Items;
+    const ALIAS: &'static str = ItemRows::ALIAS;
+    const ORDER: &'static str = ItemRows::ORDER;
+
+    fn select() -> String {
+        format!("SELECT {COLUMNS}, {TEXT_COLUMNS} {FROM} {JOIN}")
+    }
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Bulletin> {
+        Ok(Bulletin {
+            item: ItemRows::from_row(r)?,
+            text: r.get(22)?,
+            voice: r.get(23)?,
+            rate: u16::try_from(r.get::<_, i64>(24)?).unwrap_or(0),
+            reading: r.get(25)?,
+        })
+    }
+
+    /// The item's columns: what airs, `media_id` the recording it was read into.
+    fn content(new: &NewBulletin) -> rusqlite::Result<Content> {
+        let (media_id, _) = prepared(new)?;
+        ItemRows::content(&new.item(media_id))
+    }
+
+    /// The text beside the item: written with a new draft, replaced with an edit.
+    fn written(tx: &Transaction<'_>, id: i64, new: &NewBulletin) -> rusqlite::Result<()> {
+        let (_, reading) = prepared(new)?;
         tx.execute(
-            "UPDATE bulletin_texts SET text = ?2, voice = ?3, rate = ?4, reading = ?5
-             WHERE item_id = ?1",
+            "INSERT INTO bulletin_texts (item_id, text, voice, rate, reading)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (item_id) DO UPDATE SET text = excluded.text, voice = excluded.voice,
+                rate = excluded.rate, reading = excluded.reading",
             params![id, new.text, new.voice, new.rate, reading],
         )?;
+        Ok(())
     }
-    Ok(changed)
-}
-
-/// The bulletin whose item is `id`.
-pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Bulletin>> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS}, {TEXT_COLUMNS} {FROM} {JOIN} WHERE i.id = ?1"),
-        [id],
-        from_row,
-    )
-    .optional()
-}
-
-/// Bulletins, newest first, optionally in one state.
-pub fn list(conn: &Connection, state: Option<ReviewState>) -> rusqlite::Result<Vec<Bulletin>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS}, {TEXT_COLUMNS} {FROM} {JOIN}
-         WHERE (?1 IS NULL OR i.state = ?1) ORDER BY i.id DESC"
-    ))?;
-    let rows = stmt.query_map([state.map(ReviewState::as_str)], from_row)?;
-    rows.collect()
 }
 
 /// Whether item `id` was read from a text (its text, not its recording, is what staff edit).

@@ -1,8 +1,10 @@
-//! The `slogans` table: what the LED panel may show, and its approval state.
+//! The `slogans` table: what the LED panel may show, and its approval state, read and written
+//! as [`SloganRows`]. No rules here (the review decides the moves) and nothing of the panel:
+//! whether the font can draw a text is `display`'s to check.
 
-use rusqlite::{Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{Connection, Row};
 
-use super::review::{self, Content, Reviewed};
+use super::review::{Content, Reviewed, ReviewedRows};
 use super::{parsed, text_as};
 use crate::model::{Effect, NewSlogan, PanelColor, ReviewState, SloganRecord};
 
@@ -13,103 +15,70 @@ const COLUMNS: &str = "s.id, s.text, s.color, s.effect, s.speed_px_s, s.hold_s, 
 const FROM: &str = "FROM slogans s LEFT JOIN users c ON c.id = s.created_by \
     LEFT JOIN users d ON d.id = s.decided_by";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<SloganRecord> {
-    Ok(SloganRecord {
-        id: r.get(0)?,
-        content: NewSlogan {
-            text: r.get(1)?,
-            color: text_as(r, 2, PanelColor::try_from)?,
-            effect: parsed::<Effect>(r, 3)?,
-            speed_px_s: r.get(4)?,
-            hold_s: r.get(5)?,
-            show_from: r.get(6)?,
-            show_until: r.get(7)?,
-            position: r.get(8)?,
-        },
-        state: parsed::<ReviewState>(r, 9)?,
-        reject_reason: r.get(10)?,
-        created_by: r.get(11)?,
-        created_by_name: r.get(12)?,
-        decided_by_name: r.get(13)?,
-        decided_at: r.get(14)?,
-        created_at: r.get(15)?,
-        updated_at: r.get(16)?,
-        edited_by: r.get(17)?,
-    })
-}
+/// The `slogans` table as the review reads and writes it: lists in display order.
+#[derive(Debug, Clone, Copy)]
+pub struct SloganRows;
 
-/// The columns of what a slogan says, and their values for `new`.
-fn content(new: &NewSlogan) -> Content {
-    Content {
-        columns: &[
-            "text",
-            "color",
-            "effect",
-            "speed_px_s",
-            "hold_s",
-            "show_from",
-            "show_until",
-            "position",
-        ],
-        values: vec![
-            new.text.clone().into(),
-            new.color.to_hex().into(),
-            new.effect.as_str().to_string().into(),
-            i64::from(new.speed_px_s).into(),
-            i64::from(new.hold_s).into(),
-            new.show_from.clone().into(),
-            new.show_until.clone().into(),
-            new.position.into(),
-        ],
+impl ReviewedRows for SloganRows {
+    type Content = NewSlogan;
+    type Record = SloganRecord;
+    const TABLE: Reviewed = Reviewed::Slogans;
+    const ALIAS: &'static str = "s";
+    const ORDER: &'static str = "s.position, s.id";
+
+    fn select() -> String {
+        format!("SELECT {COLUMNS} {FROM}")
     }
-}
 
-/// Add a draft slogan (`created_by` `None`: demo content).
-pub fn insert(
-    tx: &Transaction<'_>,
-    new: &NewSlogan,
-    created_by: Option<i64>,
-) -> rusqlite::Result<i64> {
-    review::insert(tx, Reviewed::Slogans, content(new), created_by)
-}
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<SloganRecord> {
+        Ok(SloganRecord {
+            id: r.get(0)?,
+            content: NewSlogan {
+                text: r.get(1)?,
+                color: text_as(r, 2, PanelColor::try_from)?,
+                effect: parsed::<Effect>(r, 3)?,
+                speed_px_s: r.get(4)?,
+                hold_s: r.get(5)?,
+                show_from: r.get(6)?,
+                show_until: r.get(7)?,
+                position: r.get(8)?,
+            },
+            state: parsed::<ReviewState>(r, 9)?,
+            reject_reason: r.get(10)?,
+            created_by: r.get(11)?,
+            created_by_name: r.get(12)?,
+            decided_by_name: r.get(13)?,
+            decided_at: r.get(14)?,
+            created_at: r.get(15)?,
+            updated_at: r.get(16)?,
+            edited_by: r.get(17)?,
+        })
+    }
 
-/// The slogan with this id.
-pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<SloganRecord>> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} {FROM} WHERE s.id = ?1"),
-        [id],
-        from_row,
-    )
-    .optional()
-}
-
-/// Slogans in display order, optionally in one state.
-pub fn list(conn: &Connection, state: Option<ReviewState>) -> rusqlite::Result<Vec<SloganRecord>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} {FROM} WHERE (?1 IS NULL OR s.state = ?1) ORDER BY s.position, s.id"
-    ))?;
-    let rows = stmt.query_map([state.map(ReviewState::as_str)], from_row)?;
-    rows.collect()
-}
-
-/// Replace what a slogan says (`edited_by` made this version) and put it in `state`, if it is still in `expected`.
-pub fn update_fields(
-    tx: &Transaction<'_>,
-    id: i64,
-    new: &NewSlogan,
-    expected: ReviewState,
-    state: ReviewState,
-    edited_by: Option<i64>,
-) -> rusqlite::Result<usize> {
-    review::replace(
-        tx,
-        Reviewed::Slogans,
-        id,
-        content(new),
-        expected,
-        state,
-        edited_by,
-    )
+    fn content(new: &NewSlogan) -> rusqlite::Result<Content> {
+        Ok(Content {
+            columns: &[
+                "text",
+                "color",
+                "effect",
+                "speed_px_s",
+                "hold_s",
+                "show_from",
+                "show_until",
+                "position",
+            ],
+            values: vec![
+                new.text.clone().into(),
+                new.color.to_hex().into(),
+                new.effect.as_str().to_string().into(),
+                i64::from(new.speed_px_s).into(),
+                i64::from(new.hold_s).into(),
+                new.show_from.clone().into(),
+                new.show_until.clone().into(),
+                new.position.into(),
+            ],
+        })
+    }
 }
 
 /// How many slogans there are (the demo seeds only an empty table).

@@ -18,7 +18,7 @@ use loaxa::media::MediaLibrary;
 use loaxa::media::library::ImportRequest;
 use loaxa::model::Category;
 use loaxa::model::asrun::Outcome;
-use loaxa::model::{NewItem, Tier};
+use loaxa::model::{NewItem, Placement, Tier};
 use loaxa::review::{self, Action, Items};
 use loaxa::store::asrun;
 use loaxa::store::{Store, users};
@@ -78,11 +78,13 @@ impl Bench {
             media_id: media.id,
             title: "Cảnh báo lũ".into(),
             category: Category::Emergency,
-            tier: Tier::Emergency,
-            air_from: None,
-            air_until: None,
-            slots: vec![],
-            zones: vec![],
+            placement: Placement {
+                tier: Tier::Emergency,
+                air_from: None,
+                air_until: None,
+                slots: vec![],
+                zones: vec![],
+            },
         };
         let message_item = store
             .with(|c| {

@@ -58,7 +58,10 @@ async fn a_backup_taken_while_running_restores_everything_elsewhere() {
         .state
         .store
         .with(|c| {
-            let i = loaxa::store::items::get(c, item)?.unwrap();
+            let i = <loaxa::store::items::ItemRows as loaxa::store::review::ReviewedRows>::get(
+                c, item,
+            )?
+            .unwrap();
             let m = loaxa::store::media::get(c, media)?.unwrap();
             Ok((i.title, m.file))
         })

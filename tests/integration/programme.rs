@@ -19,7 +19,7 @@ use loaxa::media::library::ImportRequest;
 use loaxa::model::Category;
 use loaxa::model::Role;
 use loaxa::model::asrun::Outcome;
-use loaxa::model::{NewItem, Tier};
+use loaxa::model::{NewItem, Placement, Tier};
 use loaxa::review::{self, Action, Items};
 use loaxa::schedule::Timetable;
 use loaxa::schedule::files::{self, Programme};
@@ -136,11 +136,13 @@ impl Station {
             media_id: media.id,
             title: title.into(),
             category,
-            tier,
-            air_from: Some(from),
-            air_until: Some(until),
-            slots: vec![],
-            zones: vec![],
+            placement: Placement {
+                tier,
+                air_from: Some(from),
+                air_until: Some(until),
+                slots: vec![],
+                zones: vec![],
+            },
         };
         let (editor, leader) = (self.editor.clone(), self.leader.clone());
         self.store

@@ -9,7 +9,8 @@ use crate::audio::Player;
 use crate::audio::player::PlayerStatus;
 use crate::model::ReviewState;
 use crate::store::Store;
-use crate::store::items;
+use crate::store::items::ItemRows;
+use crate::store::review::ReviewedRows;
 use crate::web::auth::*;
 use crate::web::error::ApiError;
 use std::sync::Arc;
@@ -33,7 +34,7 @@ pub async fn get(
     _: Api<CanView>,
 ) -> Result<Json<Status>, ApiError> {
     let pending = store
-        .run(|c| Ok(items::list(c, Some(ReviewState::Submitted))?.len()))
+        .run(|c| Ok(ItemRows::list(c, Some(ReviewState::Submitted))?.len()))
         .await?;
     Ok(Json(Status {
         now: Utc::now(),

@@ -15,11 +15,13 @@ use chrono::NaiveDate;
 use super::items::{View, view};
 use super::{Chrome, local_str, render};
 use crate::config::Config;
-use crate::model::{Bulletin, Category, NewBulletin, Tier};
+use crate::model::{Bulletin, Category, NewBulletin, Placement, Tier};
 use crate::review::bulletins::Narrator;
 use crate::review::{Action, Allowed, Bulletins, Kind, ReviewError};
 use crate::speech::NATURAL_RATE;
 use crate::station::Reviews;
+use crate::store::bulletins::BulletinRows;
+use crate::store::review::ReviewedRows;
 use crate::store::{Store, audit};
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
@@ -90,7 +92,7 @@ pub async fn detail(
     let c = Chrome::new(&store, &user, "items").await?;
     let (bulletin, log) = store
         .run(move |c| {
-            let bulletin = Bulletins::get(c, id)?;
+            let bulletin = BulletinRows::get(c, id)?;
             // Its own steps, and those taken on it as an item (expiry, the items' buttons).
             let mut log = audit::for_subject(c, &format!("bulletin:{id}"))?;
             log.extend(audit::for_subject(c, &format!("item:{id}"))?);
@@ -234,11 +236,13 @@ impl Typed {
             voice: trimmed(&self.voice),
             rate,
             category: self.category.trim().parse().map_err(bad)?,
-            tier: self.tier.trim().parse().map_err(bad)?,
-            air_from: date(&self.air_from)?,
-            air_until: date(&self.air_until)?,
-            slots: list(&self.slots),
-            zones: list(&self.zones),
+            placement: Placement {
+                tier: self.tier.trim().parse().map_err(bad)?,
+                air_from: date(&self.air_from)?,
+                air_until: date(&self.air_until)?,
+                slots: list(&self.slots),
+                zones: list(&self.zones),
+            },
             media_id: None,
             reading: None,
         })

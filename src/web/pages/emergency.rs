@@ -13,7 +13,9 @@ use crate::emergency::{Active, Emergency, Start, Trigger};
 use crate::model::{Category, ReviewState};
 use crate::schedule::Timetable;
 use crate::station::{self, Bus};
-use crate::store::{Store, items};
+use crate::store::Store;
+use crate::store::items::ItemRows;
+use crate::store::review::ReviewedRows;
 use crate::web::auth::*;
 use crate::web::error::PageError;
 use crate::web::flash::{self, Flash};
@@ -37,7 +39,7 @@ pub async fn page(
 ) -> Result<Response, PageError> {
     let c = Chrome::new(&store, &user, "emergency").await?;
     let prepared = store
-        .run(|c| Ok(items::list(c, Some(ReviewState::Approved))?))
+        .run(|c| Ok(ItemRows::list(c, Some(ReviewState::Approved))?))
         .await
         .map_err(|e| user.err(e))?
         .into_iter()

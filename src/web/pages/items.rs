@@ -10,10 +10,12 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{Chrome, duration, local_str, render};
-use crate::model::{Category, Item, NewItem, ReviewState, Tier};
+use crate::model::{Category, Item, NewItem, Placement, ReviewState, Tier};
 use crate::review::{Action, Allowed, Bulletins, Items, Kind};
 use crate::station::Reviews;
-use crate::store::{Store, audit, bulletins, items, media};
+use crate::store::items::ItemRows;
+use crate::store::review::ReviewedRows;
+use crate::store::{Store, audit, bulletins, media};
 use std::sync::Arc;
 
 use crate::config::Config;
@@ -197,7 +199,7 @@ pub async fn detail(
     let c = Chrome::new(&store, &user, "items").await?;
     let (item, log, recording) = store
         .run(move |c| {
-            let item = items::get(c, id)?;
+            let item = ItemRows::get(c, id)?;
             let log = audit::for_subject(c, &format!("item:{id}"))?;
             let recording = match &item {
                 Some(i) => media::get(c, i.media_id)?,
@@ -391,13 +393,15 @@ pub fn new_item_from(
             Some(c) => c.parse().map_err(AppError::BadRequest)?,
             None => uploaded.map_or(Category::Bulletin, |m| m.category),
         },
-        tier: get("tier")
-            .map_or(Ok(Tier::Normal), str::parse)
-            .map_err(AppError::BadRequest)?,
-        air_from: date("air_from")?,
-        air_until: date("air_until")?,
-        slots: list("slots"),
-        zones: list("zones"),
+        placement: Placement {
+            tier: get("tier")
+                .map_or(Ok(Tier::Normal), str::parse)
+                .map_err(AppError::BadRequest)?,
+            air_from: date("air_from")?,
+            air_until: date("air_until")?,
+            slots: list("slots"),
+            zones: list("zones"),
+        },
     })
 }
 

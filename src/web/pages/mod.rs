@@ -31,8 +31,11 @@ use super::error::{AppError, PageError};
 use super::i18n::{Lang, Text};
 use crate::display::slogans::Slogans;
 use crate::model::{Capability, ReviewState};
-use crate::review::{Bulletins, Items, Kind};
+use crate::review::{Bulletins, Items};
 use crate::store::Store;
+use crate::store::items::ItemRows;
+use crate::store::review::ReviewedRows;
+use crate::store::slogans::SloganRows;
 
 /// Every page route.
 pub fn router() -> Router<AppState> {
@@ -149,7 +152,7 @@ impl Chrome {
             store
                 .run(|c| {
                     let waiting = Some(ReviewState::Submitted);
-                    Ok(Items::list(c, waiting)?.len() + Slogans::list(c, waiting)?.len())
+                    Ok(ItemRows::list(c, waiting)?.len() + SloganRows::list(c, waiting)?.len())
                 })
                 .await
                 .map_err(|e| user.err(e))?
