@@ -3,7 +3,8 @@
 //! Resampling uses rubato's FFT resampler: band-limited, so a 22 kHz phone memo played at
 //! 48 kHz has no aliasing, and fast enough to run many times real time on a Pi. (rodio's
 //! converter is linear interpolation, which aliases audibly; see rodio issue #584.)
-//! Channels are mapped before resampling when that means fewer channels to resample.
+//! Channels are mapped before resampling when that means fewer channels to resample. It does not
+//! decode, level or play: it takes decoded samples and gives converted ones.
 
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Indexing, Resampler};

@@ -5,6 +5,7 @@
 //! interpolation, the gain needed to keep it under the ceiling is known before the sample is
 //! played, and the gain glides down to it in time and recovers slowly (150 ms) afterwards, so
 //! loud syllables are tamed without clicks. Audio that stays under the ceiling passes unchanged.
+//! Pure arithmetic on samples: it does not decode, convert or write to an output.
 
 use std::collections::VecDeque;
 

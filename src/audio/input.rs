@@ -1,5 +1,6 @@
 //! The live microphone or line-in, through cpal: samples from the card's input callback go
-//! through a lock-free ring buffer to the player, which plays them like any other source.
+//! through a lock-free ring buffer to the player, which plays them like any other source. It does
+//! not mix, level or decide what airs: the player does that with what it reads here.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,7 +1,8 @@
 //! The one thing symphonia's MP4 reader leaves out: the edit list that says how many priming
 //! samples an AAC encoder put before the audio (1024 for ffmpeg and Android, 2112 for Apple).
 //! Without it every phone recording would start with ~25–50 ms of encoder silence and report a
-//! longer duration than ffmpeg decodes.
+//! longer duration than ffmpeg decodes. It only reads boxes from the reader it is given; it does
+//! not open files or decode audio.
 
 use std::io::{Read, Seek, SeekFrom};
 

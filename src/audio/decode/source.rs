@@ -8,7 +8,8 @@
 //!
 //! WAV files from recorders that stream (or that crashed) often claim a data chunk of 4 GB,
 //! or of 0 bytes; symphonia refuses those. We serve such headers with the size the file really
-//! holds, which is what ffmpeg does too.
+//! holds, which is what ffmpeg does too. It does not decode: it only serves the file's bytes (and
+//! the padding) to symphonia.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};

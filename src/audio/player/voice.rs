@@ -1,5 +1,6 @@
 //! A voice: one thing being played, from its source through conversion and level to chunks
-//! ready for the output, with what has been heard of it.
+//! ready for the output, with what has been heard of it. A voice does not choose what airs or write
+//! to the sink: the worker does both.
 
 use std::collections::VecDeque;
 

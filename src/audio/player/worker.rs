@@ -1,5 +1,7 @@
 //! The player thread: admits requests through the arbiter, pumps 10 ms chunks from the voice
-//! on air (with background music mixed under it) into the sink, and reports what was heard.
+//! on air (with background music mixed under it) into the sink, and reports what was heard. It does
+//! not choose what airs or when: requests come from the runner and the emergency, and who goes on
+//! air is the arbiter's rule (`audio::arbiter`).
 
 use std::collections::VecDeque;
 use std::sync::mpsc::{self, RecvTimeoutError};

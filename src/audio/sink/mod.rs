@@ -3,7 +3,8 @@
 //! Every output is named by one string, the same in the CLI and the config (an
 //! [`OutputSpec`], the config's). The player thread is the only user of a sink; sinks block in `write` to
 //! pace the player, and report when the samples they were given reach the output, which is
-//! what the as-run log and the emergency latency figures are made of.
+//! what the as-run log and the emergency latency figures are made of. No sink decides what airs or
+//! keeps a log: the player does both.
 
 mod device;
 mod null;

@@ -1,4 +1,5 @@
-//! `null`: plays nothing, in real time. The service runs on it where there is no speaker.
+//! `null`: plays nothing, in real time. The service runs on it where there is no speaker. It never
+//! opens a device or a file.
 
 use std::sync::Arc;
 

@@ -2,7 +2,8 @@
 //!
 //! The pacer keeps a virtual playhead: the output "plays" frame k at `anchor + k / rate`. A
 //! writer may run at most one buffer ahead of the clock; a writer that falls behind the
-//! playhead has let the output run dry, which is an underrun, and the playhead restarts at now.
+//! playhead has let the output run dry, which is an underrun, and the playhead restarts at now. It
+//! does not hold or write samples: it only says when a writer may go on.
 
 use std::sync::Arc;
 use std::time::Duration;

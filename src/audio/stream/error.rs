@@ -1,5 +1,6 @@
 //! Why a stream cannot be relayed, said so that the person on duty knows what to fix: every
-//! message names the stream and the cause, in Vietnamese and English.
+//! message names the stream and the cause, in Vietnamese and English. It does not retry or decide
+//! what to air instead: the monitor and the fallback do.
 
 use super::url::StreamUrl;
 

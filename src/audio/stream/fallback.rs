@@ -1,7 +1,8 @@
 //! What a relay airs while its stream is out: its clips (the station jingle, or a category's
 //! recordings) in the output's format, one after the other from the first at each outage, a
 //! second's pause after each, round again for as long as the outage lasts; silence when the
-//! relay has none.
+//! relay has none. It does not load files or watch the stream: the relay's clips come decoded, and
+//! the monitor says when to use them.
 
 use std::collections::VecDeque;
 

@@ -6,7 +6,8 @@
 //! followed by the fragments.
 //!
 //! Playlists are parsed by `m3u8-rs`; this module owns the choice of variant, the live edge,
-//! the reload timing (RFC 8216 §6.3.4) and what to do when the window slides past us.
+//! the reload timing (RFC 8216 §6.3.4) and what to do when the window slides past us. HTTP requests
+//! go through [`Http`] (their limits are its); it does not decode audio.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};

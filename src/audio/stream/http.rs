@@ -1,7 +1,8 @@
 //! Reaching a stream over HTTP(S) with ureq: every request bounded in time (connect, each read,
 //! and the whole exchange by the relay's deadline), redirects followed a few times only, and
 //! the answer judged before any decoder sees it: an error status, a web page, text, a listing
-//! (`.pls`, `.m3u`) that points to the real stream, an HLS playlist, or audio.
+//! (`.pls`, `.m3u`) that points to the real stream, an HLS playlist, or audio. It does not decode,
+//! parse playlists or decide what airs: it hands back bytes and what they are.
 
 use std::io::{self, Cursor, Read};
 use std::sync::Arc;

@@ -1,7 +1,8 @@
 //! ICY (Shoutcast/Icecast) in-stream metadata: when a server says `icy-metaint: N`, every N
 //! bytes of audio are followed by one length byte L and L × 16 bytes of text such as
 //! `StreamTitle='Thời sự 5 giờ';`. [`IcyReader`] removes those blocks so the decoder sees only
-//! audio, and keeps the latest title for the log.
+//! audio, and keeps the latest title for the log. It does not touch the network or the audio bytes:
+//! it only takes the metadata blocks out.
 
 use std::io::{self, Read};
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,9 @@
 //! The player's side of a relay: every pull hands out exactly one 10 ms chunk in the output's
 //! format, at once, whatever the network does: the stream, silence while it starts, or the
 //! fallback while it is out, as the monitor decides; and nothing once the deadline has come.
-//! It reports every change to the caller as a [`RelayEvent`].
+//! It reports every change to the caller as a [`RelayEvent`]. It never reads the network on the
+//! player's thread: `link` does, on the relay's own thread this starts, and a pull only takes what
+//! is there.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -5,7 +5,8 @@
 //! symphonia has no MPEG-TS demuxer. `mpeg2ts-reader` (kept up by its author, fuzzed, with PSI
 //! CRC and continuity checks) parses the packets and tables; this module owns only the glue:
 //! finding packet boundaries in bytes that arrive in any sizes (and finding them again after
-//! garbage), choosing the audio stream, and collecting its payload.
+//! garbage), choosing the audio stream, and collecting its payload. It does not decode audio or
+//! reach the network: it takes bytes in and gives the audio bytes out.
 
 use std::io::{self, Read};
 
