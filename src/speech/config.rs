@@ -1,6 +1,7 @@
 //! `[speech]`: the voice, its rate and the commune's abbreviations, shared by the emergency's
 //! typed text, typed bulletins and `loaxa speak`. Also the check of a custom
-//! `emergency.tts_command`, which must leave the text out of its arguments.
+//! `emergency.tts_command`, which must leave the text out of its arguments. It does not run a voice
+//! or read the abbreviations file: the speech engine does when it is built.
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! Vietnamese voices, a Piper model the commune copied onto the machine, or a custom command
 //! (`emergency.tts_command`). Every command gets the text on standard input; the only thing we
 //! put in its arguments is the WAV path we chose, always absolute, so no argument can start an
-//! option.
+//! option. It does not run the commands: `speech::child` does, under its time limit.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

@@ -1,7 +1,8 @@
 //! The abbreviations of commune notices and what a reader says for each: a built-in table, which
 //! a commune extends or overrides with its own TOML file (`[speech] abbreviations`). Lookup is
 //! exact, case included ("CN" is Sunday, "cn" is not), on what is written without spaces, so
-//! "KT-XH", "TP." and "Đ/c" are keys like "UBND".
+//! "KT-XH", "TP." and "Đ/c" are keys like "UBND". It reads no file but the one
+//! [`Abbreviations::with_file`] is given, and knows no voice.
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -1,7 +1,8 @@
 //! Cutting a line of text into the pieces the reading rules look at: runs of letters, runs of
 //! ASCII digits, and single other characters, each knowing whether a space came before it.
 //! Letters of scripts the Vietnamese voices cannot read (Han, Cyrillic, Thai, …) and emoji
-//! are dropped here, so nothing after this sees them.
+//! are dropped here, so nothing after this sees them. It does not decide how anything is read: the
+//! reading rules do.
 
 /// What a token holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Numbers as a Vietnamese reader says them: cardinals with the spoken rules (mốt, lăm, tư,
 //! mươi/mười, linh/lẻ, "không trăm" inside the thousands), decimals with "phẩy", ordinals after
 //! "thứ", digit strings read one by one, and Roman numerals. Pure functions on digits; which rule
-//! applies where is decided by the caller.
+//! applies where is decided by the caller. They never look at the text around the digits.
 
 /// Northern and Southern forms of the same number ("nghìn"/"ngàn", "linh"/"lẻ").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -1,7 +1,8 @@
 //! The reading rules for what starts with a digit (phone numbers, dates, times, amounts with
 //! their units) and for Roman numerals after the words that take them ("quý II", "Đại hội
 //! XIII"). Each rule looks at the tokens from `i`, writes its words, and says how many tokens
-//! it used, or `None` to leave them to the next rule.
+//! it used, or `None` to leave them to the next rule. They do not cut the text into tokens (that is
+//! `lex`'s) and never touch a voice or a file.
 
 use super::lex::{Kind, Token};
 use super::numbers::{self, cardinal, digit_by_digit};

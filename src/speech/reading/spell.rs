@@ -1,6 +1,7 @@
 //! Words written in capitals that are not Vietnamese syllables ("VTV", "CDC"): a reader spells
 //! them with the Vietnamese names of the letters, as announcers do. A capitalised word that is
-//! a syllable ("BÃO", "KHẨN") is read as the word it is.
+//! a syllable ("BÃO", "KHẨN") is read as the word it is. It does not decide which words are spelled
+//! in context: the reader asks it.
 
 use unicode_normalization::UnicodeNormalization;
 

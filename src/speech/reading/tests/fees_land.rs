@@ -1,4 +1,5 @@
-//! Fees, taxes, support money; land, roads and farming.
+//! Fees, taxes, support money; land, roads and farming. Test rows only: no code under test lives
+//! here.
 
 use super::check;
 

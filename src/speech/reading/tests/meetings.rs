@@ -1,4 +1,4 @@
-//! Meetings, congresses, elections and office hours.
+//! Meetings, congresses, elections and office hours. Test rows only: no code under test lives here.
 
 use super::check;
 

@@ -1,5 +1,6 @@
 //! Sentences in the style of real commune notices, each with exactly what a reader says.
-//! One file per kind of notice; every row is (as typed, as read).
+//! One file per kind of notice; every row is (as typed, as read). Tests only: they call the reader
+//! as `speech` does, and never a voice.
 
 mod fees_land;
 mod meetings;

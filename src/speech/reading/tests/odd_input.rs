@@ -1,5 +1,5 @@
 //! What people type that is not tidy: repeated marks, emoji, other scripts, line breaks,
-//! capitals, URLs, bullets.
+//! capitals, URLs, bullets. Test rows only: no code under test lives here.
 
 use super::check;
 

@@ -1,4 +1,5 @@
-//! Fire, security, schools, campaigns: the abbreviations of the commune's offices.
+//! Fire, security, schools, campaigns: the abbreviations of the commune's offices. Test rows only:
+//! no code under test lives here.
 
 use super::check;
 

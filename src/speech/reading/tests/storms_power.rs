@@ -1,4 +1,5 @@
-//! Storms, rainfall, floods, heat and cold; power cuts.
+//! Storms, rainfall, floods, heat and cold; power cuts. Test rows only: no code under test lives
+//! here.
 
 use super::check;
 

@@ -1,4 +1,5 @@
-//! Health: vaccination, clinics, insurance; identity cards and residence papers.
+//! Health: vaccination, clinics, insurance; identity cards and residence papers. Test rows only: no
+//! code under test lives here.
 
 use super::check;
 
