@@ -1,5 +1,6 @@
 //! `[audio]` and `[on_air]`: where sound goes, in what format, and what an item that something
-//! more urgent cut off does next.
+//! more urgent cut off does next. Only the keys and their checks live here: the player opens the
+//! output.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,7 @@
 //! `[cluster]`: whether this Pi is a station alone, a commune's head-end, or a village node,
 //! and how it reaches the commune's broker. `loaxa cluster init` and `add-node` write this
-//! section; a config without it is a station alone, exactly as before clusters.
+//! section; a config without it is a station alone, exactly as before clusters. Only the keys and
+//! their checks live here: `cluster` reaches the broker.
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,6 @@
 //! `[display]` and `[display.hub75]`: the LED panel at the Public Service Center, where its
-//! frames go, and how its modules are wired.
+//! frames go, and how its modules are wired. Only the keys and their checks live here: `display`
+//! opens the panel.
 
 use serde::{Deserialize, Serialize};
 

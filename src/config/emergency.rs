@@ -1,4 +1,5 @@
-//! `[emergency]`: how an emergency sounds, and which CAP alerts this commune answers.
+//! `[emergency]`: how an emergency sounds, and which CAP alerts this commune answers. Only the keys
+//! and their checks live here: `emergency` sounds the alarm and judges CAP alerts.
 
 use serde::{Deserialize, Serialize};
 

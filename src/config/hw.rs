@@ -1,4 +1,5 @@
-//! `[hw]`: the amplifier's and the zones' relays and the emergency button, on the Pi's GPIO.
+//! `[hw]`: the amplifier's and the zones' relays and the emergency button, on the Pi's GPIO. Only
+//! the keys and their checks live here: `hw` drives the pins.
 
 use std::collections::BTreeMap;
 

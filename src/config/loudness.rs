@@ -1,5 +1,5 @@
 //! `[loudness]`: the level every item plays at. What it means for one recording (its gain and
-//! warnings) is decided in `media::policy`.
+//! warnings) is decided in `media::policy`. No recording is measured here.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,5 @@
-//! `[ops]`: keeping the station going unattended: where the nightly backup goes.
+//! `[ops]`: keeping the station going unattended: where the nightly backup goes. Only the key lives
+//! here: the nightly housekeeping writes the backup.
 
 use std::path::PathBuf;
 

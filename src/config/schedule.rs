@@ -1,4 +1,5 @@
-//! `[schedule]`: where the programme files are, and how strictly the runner keeps time.
+//! `[schedule]`: where the programme files are, and how strictly the runner keeps time. Only the
+//! keys and their checks live here: `schedule` reads the files and runs the day.
 
 use std::path::PathBuf;
 

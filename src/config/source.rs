@@ -1,5 +1,6 @@
 //! Text files a person wrote (the config, the programme files), kept with their name so that
-//! every complaint about them can say file, line and fix.
+//! every complaint about them can say file, line and fix. It reads the text and points at lines; it
+//! does not parse what a file means (the config's and the programme's own parsers do).
 
 use std::fmt;
 use std::path::Path;

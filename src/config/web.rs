@@ -1,7 +1,8 @@
 //! `[web]`: the browser interface and API — where it listens, HTTPS, the limits every request
 //! keeps, how long a sign-in lasts and which proxies may say who the client is.
 //!
-//! Only the keys and their checks live here; the server that uses them is `web::server`.
+//! Only the keys and their checks live here; the server that uses them is `web::server`. Nothing
+//! here listens or serves.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
