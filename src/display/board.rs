@@ -3,7 +3,8 @@
 //!
 //! It holds the approved slogans (re-read from the store when one is approved or withdrawn),
 //! the panel and clock settings from `[display]`, and a view of the emergency on air, which
-//! the next frame shows whatever else is due.
+//! the next frame shows whatever else is due. It never writes the store or talks to a panel: the
+//! panel loop (`driver`) hands its frames on.
 
 use std::sync::RwLock;
 

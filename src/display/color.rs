@@ -1,6 +1,6 @@
 //! Colours as the LEDs take them: a [`PanelColor`] (the model's) becomes the pixel colour
 //! `embedded-graphics` draws with. What a panel can show is [`PanelKind`](crate::model::PanelKind)'s business, in the
-//! model.
+//! model. It draws nothing itself.
 
 use embedded_graphics::pixelcolor::Rgb888;
 

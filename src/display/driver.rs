@@ -1,7 +1,8 @@
 //! The panel loop: draw the board at the configured frame rate and hand each frame to the
 //! panel. It reads the board afresh every frame, so an emergency is on the panel in the next
 //! frame; a panel that fails (a cable pulled, a screen switched off) is reopened every few
-//! seconds while the rest of the controller carries on.
+//! seconds while the rest of the controller carries on. It does not know what is shown (the board
+//! does) or which panel it is: any `Panel` will do.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};

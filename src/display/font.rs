@@ -16,7 +16,8 @@
 //! fonts of u8g2-fonts 0.8), so panels 32 px and taller draw the same Unifont
 //! glyphs doubled ([`FontChoice::Unifont32`]): identical letter shapes, one
 //! source of truth for coverage. [`FontChoice::covers`] and the renderer both
-//! go through one glyph lookup (`glyph_for`), so "the checker accepts it" means "it is drawn".
+//! go through one glyph lookup (`glyph_for`), so "the checker accepts it" means "it is drawn". It
+//! does not decide what is shown or where: the scene and the layout do.
 
 use embedded_graphics::{
     Pixel,

@@ -5,7 +5,7 @@
 //! goes through a clipped view of that box: nothing is written outside it
 //! whatever the text length or scroll offset. Panels too small for one line
 //! of text (under 8×16) are cleared and left dark rather than showing
-//! half-cut letters.
+//! half-cut letters. It never decides what is shown (the scene does) and never touches a panel.
 
 use chrono::{DateTime, FixedOffset};
 use embedded_graphics::{pixelcolor::Rgb888, prelude::*, primitives::Rectangle};

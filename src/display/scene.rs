@@ -7,7 +7,8 @@
 //! cross the panel completely, a static or blinking text its hold time. The
 //! position inside the cycle is the Unix time modulo the cycle length, so any
 //! process (the panel loop, the web preview, a test) computes the same scene
-//! for the same `t`. An emergency warning overrides everything at every `t`.
+//! for the same `t`. An emergency warning overrides everything at every `t`. It does not read the
+//! store or draw: the board gives it the approved slogans, `render` draws.
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveTime};
 use serde::{Deserialize, Serialize};

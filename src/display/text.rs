@@ -4,7 +4,7 @@
 //! Vietnamese typed on phones and copied from Word often arrives decomposed
 //! (NFD: "e" + U+0302 + U+0301) or with invisible characters; both must end
 //! up as the same precomposed letters the fonts hold, or a tone mark would be
-//! lost on a government sign.
+//! lost on a government sign. It does not store or draw anything: callers check before they store.
 
 use thiserror::Error;
 use unicode_normalization::char::is_combining_mark;

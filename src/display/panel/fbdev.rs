@@ -7,7 +7,7 @@
 //! size) and `stride` (bytes per line). The frame is scaled up by the largest
 //! whole factor that fits and centred on black. 32 bpp is written as
 //! XRGB8888 (bytes B, G, R, X as the Pi's firmware framebuffer expects),
-//! 16 bpp as little-endian RGB565.
+//! 16 bpp as little-endian RGB565. It does not draw: it writes the finished frame it is given.
 
 use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Seek, SeekFrom, Write};

@@ -1,5 +1,6 @@
 //! [`Frame`]: an in-memory RGB888 picture of the whole panel, the one thing
-//! the renderer draws into and every output reads from.
+//! the renderer draws into and every output reads from. A plain picture: it does not draw a scene
+//! or send itself anywhere.
 
 use core::convert::Infallible;
 

@@ -1,5 +1,6 @@
 //! `hub75`: P10 and other HUB75 LED modules driven straight from the Pi's GPIO by
-//! rpi-led-panel (a pure-Rust port of hzeller's rpi-rgb-led-matrix).
+//! rpi-led-panel (a pure-Rust port of hzeller's rpi-rgb-led-matrix). It only writes finished
+//! frames; what they show is the board's.
 
 use embedded_graphics::prelude::*;
 use rpi_led_panel::{Canvas, HardwareMapping, MultiplexMapperType, RGBMatrix, RGBMatrixConfig};

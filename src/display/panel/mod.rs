@@ -1,6 +1,7 @@
 //! Outputs apart from drawing: the in-memory [`Frame`] every scene is drawn
 //! into, and where a finished frame goes — a PNG for the web preview
-//! ([`png`]) or a Linux framebuffer device ([`fbdev`]).
+//! ([`png`]) or a Linux framebuffer device ([`fbdev`]). Nothing here draws a scene (`render` does)
+//! or decides what is shown.
 
 pub mod fbdev;
 pub mod frame;

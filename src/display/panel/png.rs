@@ -4,7 +4,8 @@
 //! embedded-graphics-simulator uses underneath; the simulator itself only
 //! offers saving to a file or base64, not PNG bytes, without extra crates).
 //! From scale 3 up each LED is drawn as a dot with a dark gap around it and
-//! unlit LEDs faintly visible, so the preview looks like the real panel.
+//! unlit LEDs faintly visible, so the preview looks like the real panel. It does not decide what is
+//! shown: it encodes the frame it is given.
 
 use embedded_graphics::{pixelcolor::Rgb888, prelude::*};
 

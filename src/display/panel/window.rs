@@ -1,5 +1,6 @@
 //! `window`: the panel in a desktop window, through embedded-graphics-simulator and SDL2, for
-//! working on scenes without LEDs (`cargo run --features window`).
+//! working on scenes without LEDs (`cargo run --features window`). It does not decide what is
+//! shown: it displays the frame it is given.
 
 use embedded_graphics::{pixelcolor::Rgb888, prelude::*};
 use embedded_graphics_simulator::{
