@@ -2,7 +2,7 @@
 //!
 //! Who may do what is decided here, in one pure function, [`Role::can`]; the web layer asks it
 //! on every route, the review rules ask it for every step, and a test walks every route with
-//! every role against it.
+//! every role against it. Plain data: it knows nothing of SQL, HTTP or sessions.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

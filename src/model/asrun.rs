@@ -1,4 +1,5 @@
-//! The as-run log's lines: what really aired, and what did not and why.
+//! The as-run log's lines: what really aired, and what did not and why. Plain data: it knows
+//! nothing of SQL or the player that writes them.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

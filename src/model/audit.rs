@@ -1,4 +1,5 @@
-//! The audit log's lines: who changed what, and when.
+//! The audit log's lines: who changed what, and when. Plain data: it knows nothing of SQL or who
+//! writes them.
 
 use serde::Serialize;
 

@@ -1,6 +1,7 @@
 //! Typed bulletins (bản tin văn bản): a notice an editor writes, which a voice reads into a
 //! recording. Once read, it is a broadcast item like any other (the plan and the runner take it
 //! as one); what it adds is the text, the voice, the rate and what the voice was given to read.
+//! Plain data: it does not read text aloud (`review::bulletins` does) and knows nothing of SQL.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,6 @@
 //! What happened, as live pages hear it: the station publishes these on its bus and the
-//! dashboard's event stream forwards them (server-sent events, `{"kind": ...}`).
+//! dashboard's event stream forwards them (server-sent events, `{"kind": ...}`). Plain data: it
+//! does not publish or forward anything (`station::Bus` does).
 
 use serde::Serialize;
 

@@ -1,4 +1,5 @@
-//! Broadcast items: a recording with the days and slots it may air in, and how urgent it is.
+//! Broadcast items: a recording with the days and slots it may air in, and how urgent it is. Plain
+//! data: it knows nothing of SQL, HTTP or the player.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

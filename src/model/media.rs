@@ -1,4 +1,5 @@
-//! Recordings: what one is for, what it measured, and its row in the library.
+//! Recordings: what one is for, what it measured, and its row in the library. Plain data: it does
+//! not open, measure or store files (`media` does).
 
 use serde::{Deserialize, Serialize};
 

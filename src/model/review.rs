@@ -1,5 +1,6 @@
 //! Where reviewed content is in its life. Broadcast items, panel slogans and typed bulletins
-//! share these states; the rules that move between them are `review`'s.
+//! share these states; the rules that move between them are `review`'s. It does not move anything
+//! between them.
 
 use serde::{Deserialize, Serialize};
 

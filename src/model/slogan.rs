@@ -1,4 +1,5 @@
-//! Slogans as content: what the LED panel may show once a leader approves it.
+//! Slogans as content: what the LED panel may show once a leader approves it. Plain data: it knows
+//! nothing of SQL, fonts or panels.
 
 use serde::{Deserialize, Serialize};
 
