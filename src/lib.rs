@@ -24,7 +24,8 @@
 //! - [`web`]: the HTTP service: pages, JSON API, sessions.
 //! - [`service`]: `loaxa serve`, wiring the parts together until shutdown.
 //!
-//! The `loaxa` binary (`src/main.rs`, `src/cli/`) parses the command line and calls these.
+//! The `loaxa` binary (`src/main.rs`, `src/cli/`) parses the command line and calls these. The
+//! crate root holds no logic of its own.
 
 pub mod accounts;
 pub mod audio;

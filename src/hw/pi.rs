@@ -1,4 +1,5 @@
-//! Real GPIO on a Raspberry Pi, through rppal (feature `pi`).
+//! Real GPIO on a Raspberry Pi, through rppal (feature `pi`). It holds no rules: which relay
+//! switches when is the caller's.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -4,7 +4,8 @@
 //! (from the CLI or streamed from an upload, under a size limit). It is then decoded and
 //! measured; only a recording that decodes and is not silent is fsynced and renamed to
 //! `media/objects/ab/abcdef….ext`, and only then recorded in SQLite, in the same transaction
-//! as its audit entry. The same content uploaded twice is stored once.
+//! as its audit entry. The same content uploaded twice is stored once. It does not decide who may
+//! import (the callers' roles do), and never plays anything.
 
 use std::fs::{self, File};
 use std::io::{Read, Write};

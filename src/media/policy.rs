@@ -1,5 +1,6 @@
 //! The loudness policy: every item plays at one loudness, so a quiet phone memo and a loud
-//! studio file sound alike on the village speakers.
+//! studio file sound alike on the village speakers. Pure: it does not read files or the database;
+//! the library applies its verdict.
 
 use serde::Serialize;
 

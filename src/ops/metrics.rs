@@ -2,7 +2,8 @@
 //! and gauges read from the running parts when the page is scraped.
 //!
 //! One recorder serves the process (metrics' global); [`install`] sets it up once, whichever
-//! service starts first. Names follow Prometheus conventions (`_total`, `_seconds`, `_bytes`).
+//! service starts first. Names follow Prometheus conventions (`_total`, `_seconds`, `_bytes`). It
+//! does not act on the numbers: it only records and serves them.
 
 use std::sync::OnceLock;
 

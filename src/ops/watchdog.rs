@@ -1,6 +1,7 @@
 //! systemd integration: tell systemd when the service is ready, and keep its watchdog fed
 //! while the parts that matter answer. If the player or the database hang, the pings stop and
-//! systemd restarts the service (`WatchdogSec=` in the unit); outside systemd nothing happens.
+//! systemd restarts the service (`WatchdogSec=` in the unit); outside systemd nothing happens. It
+//! does not restart anything itself (systemd does), and never touches the web state.
 
 use std::sync::Arc;
 use std::time::Duration;

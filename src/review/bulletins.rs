@@ -6,7 +6,8 @@
 //!
 //! Owns the checks of what staff write (text, voice, rate) and the [`Narrator`] that reads a
 //! text into the library: the speech engine (`speech`) for the voice, the library's import
-//! (`media::library`) for measuring and levelling, exactly as an upload is.
+//! (`media::library`) for measuring and levelling, exactly as an upload is. No SQL here (the
+//! store's `BulletinRows` does it) and nothing of the web.
 
 use std::path::Path;
 

@@ -1,6 +1,7 @@
 //! Broadcast items as reviewed content: a recording with a title, a category, a tier and the
 //! days and slots it may air in. Its checks need only the database (the recording must exist);
-//! an item whose last day has passed expires.
+//! an item whose last day has passed expires. No SQL here: the store's `ItemRows` reads and writes
+//! the rows.
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
