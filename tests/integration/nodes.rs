@@ -17,7 +17,7 @@ use loaxa::config::{self, Config};
 use loaxa::media::MediaLibrary;
 use loaxa::media::library::ImportRequest;
 use loaxa::model::asrun::{Entry, Outcome};
-use loaxa::model::{Category, NewItem, Role, Tier};
+use loaxa::model::{Category, NewItem, Placement, Role, Tier};
 use loaxa::review::{self, Action, Items};
 use loaxa::schedule::runner::TrustedTime;
 use loaxa::service::Service;
@@ -316,11 +316,13 @@ fn approve_tones(config: &Config, tones: &[Tone], scratch: &Path) -> String {
             media_id: media.id,
             title: t.title.into(),
             category: Category::Bulletin,
-            tier: Tier::Normal,
-            air_from: None,
-            air_until: None,
-            slots: vec![],
-            zones: t.zones.iter().map(|z| z.to_string()).collect(),
+            placement: Placement {
+                tier: Tier::Normal,
+                air_from: None,
+                air_until: None,
+                slots: vec![],
+                zones: t.zones.iter().map(|z| z.to_string()).collect(),
+            },
         };
         store
             .with(|c| {
