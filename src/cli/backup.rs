@@ -1,4 +1,5 @@
-//! `loaxa backup` and `loaxa restore`: one file with the database and the recordings.
+//! `loaxa backup` and `loaxa restore`: one file with the database and the recordings. Parsing and
+//! printing only; the work is in `loaxa::ops::backup`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -1,4 +1,5 @@
-//! `loaxa check`: validate the configuration and say file, line and fix for each problem.
+//! `loaxa check`: validate the configuration and say file, line and fix for each problem. Parsing
+//! and printing only; the checks are the config's own.
 
 use std::path::Path;
 use std::process::ExitCode;

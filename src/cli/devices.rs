@@ -1,4 +1,5 @@
-//! `loaxa devices`: the outputs Loa Xã can play to, with their rates and channels.
+//! `loaxa devices`: the outputs Loa Xã can play to, with their rates and channels. Parsing and
+//! printing only; the devices are listed by `audio::sink`.
 
 use std::process::ExitCode;
 

@@ -1,5 +1,6 @@
 //! `loaxa display render`: one frame of the LED panel as a PNG, for checking a slogan's letters
-//! before it goes up, or what the panel will show at a given moment.
+//! before it goes up, or what the panel will show at a given moment. It draws nothing itself: the
+//! frame is the board's (`display::board`), and only the PNG is written here.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

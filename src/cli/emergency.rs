@@ -1,6 +1,6 @@
 //! `loaxa emergency start|stop`: through the running service's API, with an API token (see
 //! `loaxa token create`), so the command line goes through the same checks and logs as the
-//! web page.
+//! web page. It never opens the database or the player: the running service does the work.
 
 use std::path::Path;
 use std::process::ExitCode;

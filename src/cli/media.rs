@@ -1,4 +1,5 @@
-//! `loaxa media probe|import`: measure recordings, and add them to the library.
+//! `loaxa media probe|import`: measure recordings, and add them to the library. Parsing and
+//! printing only; probing and importing are `media`'s (the same import uploads use).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

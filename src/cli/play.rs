@@ -1,5 +1,6 @@
 //! `loaxa play FILE|URL...`: play recordings, and relay streams, back to back through the engine
-//! the service uses; `--seconds N` bounds the whole play.
+//! the service uses; `--seconds N` bounds the whole play. It has no player or relay of its own: it
+//! drives `audio::Player` as the service does.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -1,4 +1,5 @@
 //! `loaxa plan` and `loaxa calendar`: what the programme will air, and the holidays it marks.
+//! Parsing and printing only; the plan is `schedule`'s and the holidays its calendar's.
 
 use std::path::Path;
 use std::process::ExitCode;

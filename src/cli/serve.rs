@@ -1,4 +1,5 @@
-//! `loaxa serve`: run the controller until Ctrl-C or SIGTERM.
+//! `loaxa serve`: run the controller until Ctrl-C or SIGTERM. Parsing and printing only; the wiring
+//! is `service`'s.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;

@@ -1,5 +1,6 @@
 //! `loaxa speak`: read a text aloud with the service's voice — print what the voice will read,
-//! write the WAV, or play it through the output as `loaxa play` does.
+//! write the WAV, or play it through the output as `loaxa play` does. Parsing and printing only;
+//! reading aloud is `speech`'s, playing it `loaxa play`'s.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,8 @@
 //! `loaxa tls`: the certificate HTTPS uses. `init` makes one for this Pi (its host name,
 //! `NAME.local`, `localhost` and its addresses) and prints the lines to put in `[web]`;
 //! `show` prints the configured one's SHA-256 fingerprint, which staff compare with what their
-//! browser shows before trusting it.
+//! browser shows before trusting it. Parsing and printing only; the certificate work is
+//! `web::tls`'s.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

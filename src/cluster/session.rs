@@ -1,7 +1,8 @@
 //! The two ends of a commune's cluster, made from `[cluster]`: what a node and the head-end
 //! subscribe to, their last wills and sessions, and how each kind of message is sent
 //! (retained or not, QoS, expiry). One place decides these, so the node and the head-end
-//! (and the ACL, through `topics`) agree.
+//! (and the ACL, through `topics`) agree. It does not connect or send anything itself: `link` does,
+//! with these options.
 
 use std::time::Duration;
 

@@ -9,6 +9,9 @@
 //! - a cue more than the grace window late is logged `missed`, not aired;
 //! - a wall clock that is not synchronised yet (a Pi has no battery clock) or that went back
 //!   behind what already aired makes the runner wait and warn instead of firing a backlog.
+//!
+//! It does not decide what airs (the plan does) or who has the speakers (the player's arbiter
+//! does).
 
 use std::collections::HashMap;
 use std::path::PathBuf;

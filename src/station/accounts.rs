@@ -4,7 +4,8 @@
 //! function and one transaction, with its audit entry. Times come from the caller's clock.
 //!
 //! These block (argon2 is slow on purpose, and they wait for the database): async callers run
-//! them on a blocking thread.
+//! them on a blocking thread. No SQL here (the store's `users` does it) and nothing of HTTP: the
+//! pages, the API and the CLI call these.
 
 use chrono::{DateTime, Utc};
 

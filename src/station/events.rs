@@ -1,6 +1,7 @@
 //! The station's bus of things that happened ([`Event`]), so open dashboards update by
 //! themselves: the parts that change something publish (the use cases, and the player through
-//! [`forward_player`]), the pages' event stream subscribes.
+//! [`forward_player`]), the pages' event stream subscribes. It keeps no history of events: the
+//! audit and as-run logs are the record.
 
 use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;

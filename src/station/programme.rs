@@ -1,6 +1,6 @@
 //! Reloading the programme files after the IT person edited them: the timetable reads them
 //! again, the reload is in the audit log, and the bus says so (a head-end re-plans its
-//! village nodes).
+//! village nodes). It does not parse the files itself: the timetable does.
 
 use super::Bus;
 use crate::model::Event;

@@ -1,7 +1,7 @@
 //! Reviewing content of one kind on the running station: the same steps for every kind, each a
 //! call to the review rules on a blocking thread (after the kind's slow preparation, outside
 //! the store's lock) followed by what the kind's running parts do
-//! and what live pages hear.
+//! and what live pages hear. It holds no rules (they are `review`'s) and no SQL (the store's).
 
 use crate::model::{Capability, ReviewState, User};
 use crate::review::{self, Action, Kind, ReviewError, Step};

@@ -2,7 +2,8 @@
 //!
 //! On a head-end the table also holds the rows its village nodes sent (`node` set); everything
 //! that decides what this machine airs next (settled cues, a restart's unfinished lines, the
-//! latest sample heard) looks at this machine's own rows only.
+//! latest sample heard) looks at this machine's own rows only. It does not decide what aired: the
+//! runner writes what the player reported.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};

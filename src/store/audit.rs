@@ -1,4 +1,5 @@
-//! The audit log: who changed what, written in the same transaction as the change.
+//! The audit log: who changed what, written in the same transaction as the change. It never decides
+//! what is audited: each change writes its own entry.
 
 use rusqlite::{Connection, Transaction, params};
 

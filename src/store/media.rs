@@ -1,4 +1,5 @@
-//! The `media` table: recordings in the library.
+//! The `media` table: recordings in the library. It does not touch the files themselves:
+//! `media::library` keeps them.
 
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 

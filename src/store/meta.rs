@@ -1,4 +1,5 @@
-//! The `meta` table: small facts kept between runs.
+//! The `meta` table: small facts kept between runs. It knows nothing of what the facts mean: the
+//! runner's heartbeat is the one kept today.
 
 use rusqlite::{Connection, OptionalExtension, params};
 

@@ -1,6 +1,7 @@
 //! Whole database files, for backups and restores: a consistent copy of the live database
 //! while the service writes to it, the check a copy must pass before it is trusted, and the
-//! recordings a copy refers to.
+//! recordings a copy refers to. It does not copy the recordings or write the archive: `ops::backup`
+//! does.
 
 use std::path::Path;
 

@@ -1,4 +1,5 @@
-//! The `users`, `sessions`, `api_tokens` and `setup_tokens` tables.
+//! The `users`, `sessions`, `api_tokens` and `setup_tokens` tables. No passwords are hashed and no
+//! rules are kept here: `accounts` and `station::accounts` do both.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};

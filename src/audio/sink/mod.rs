@@ -4,7 +4,7 @@
 //! [`OutputSpec`], the config's). The player thread is the only user of a sink; sinks block in `write` to
 //! pace the player, and report when the samples they were given reach the output, which is
 //! what the as-run log and the emergency latency figures are made of. No sink decides what airs or
-//! keeps a log: the player does both.
+//! keeps a log: the player does both. It does not decide what airs or keep a log.
 
 mod device;
 mod null;

@@ -14,7 +14,8 @@
 //! Every file is written whole (temporary file, fsync, rename). Passwords are random and only
 //! their hashes stay in DIR, except the head-end's own in head-end.toml. Run as root, the
 //! files the broker reads go to the `mosquitto` user's group, since Mosquitto drops root.
-//! Re-running `init` on a DIR that has a setup is refused: it would replace every password.
+//! Re-running `init` on a DIR that has a setup is refused: it would replace every password. It
+//! never starts, stops or reloads Mosquitto.
 
 mod passwd;
 mod render;

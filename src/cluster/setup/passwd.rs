@@ -4,7 +4,8 @@
 //! any local user can read it with `ps`.
 //!
 //! The hash uses `mosquitto_passwd`'s own 101 iterations: every password is 256 random bits, so
-//! a slower hash would add connect time on a Pi without making anything harder to guess.
+//! a slower hash would add connect time on a Pi without making anything harder to guess. It never
+//! runs a command.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;

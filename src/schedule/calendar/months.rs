@@ -1,5 +1,6 @@
 //! The lunar months themselves: month 11 at the December solstice, the leap month where a
-//! year has 13, each month's first day and length, computed once per UTC offset and cached.
+//! year has 13, each month's first day and length, computed once per UTC offset and cached. Pure
+//! astronomy and arithmetic: no clock, files or database.
 
 use std::ops::RangeInclusive;
 use std::sync::{Arc, Mutex, PoisonError};

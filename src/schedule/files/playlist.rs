@@ -1,6 +1,7 @@
 //! `playlists/*.toml`: what a slot airs, part by part — a jingle, the approved items of a
 //! category, or a relay of a live stream (tiếp sóng) with its length and its fallback — each
-//! checked with its line and a fix.
+//! checked with its line and a fix. It does not read the files (they come as `SourceText`) or look
+//! at the library: the plan finds the items.
 
 use chrono::NaiveTime;
 use serde::Deserialize;

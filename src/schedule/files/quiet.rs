@@ -1,6 +1,7 @@
 //! `[quiet]` and `[[volume]]` in `schedules/*.toml`: the commune's and the zones' quiet hours
 //! (giờ yên tĩnh) and the gains by time of day, each checked with its line and a fix; and the
-//! check that flags a slot timed inside quiet hours.
+//! check that flags a slot timed inside quiet hours. It does not read the files (they come as
+//! `SourceText`); holding cues back is the gate's.
 
 use serde::Deserialize;
 
