@@ -1,5 +1,5 @@
 //! CSS, JS and icons, compiled into the binary: the commune's LAN is often offline, so nothing
-//! comes from a CDN.
+//! comes from a CDN. It serves only these files, never anything a user uploaded.
 
 use axum::Router;
 use axum::extract::Path;

@@ -1,7 +1,8 @@
 //! `/healthz`: what works and what needs a person, each with a reason an IT person can act on.
 //! Answers 200 when everything works and 503 otherwise, so monitoring can alert on it. Only a
 //! signed-in caller or this machine (a local monitor) gets the reasons: device names and
-//! database errors tell an outsider on the Wi-Fi too much; others get the status alone.
+//! database errors tell an outsider on the Wi-Fi too much; others get the status alone. It fixes
+//! nothing: it asks each part and reports.
 
 use axum::extract::State;
 use axum::http::StatusCode;

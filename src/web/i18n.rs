@@ -1,7 +1,8 @@
 //! The words on every page, in Vietnamese first and English second.
 //!
 //! Pages take a `&'static Text` and write `{{ t.save }}`; the compiler checks every key exists
-//! in both languages. The language comes from the `lang` cookie (default Vietnamese).
+//! in both languages. The language comes from the `lang` cookie (default Vietnamese). Words only:
+//! it decides nothing a page does.
 
 use axum_extra::extract::cookie::CookieJar;
 

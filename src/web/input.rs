@@ -1,5 +1,6 @@
 //! What pages and the API both accept: a range of days, an audit filter, an emergency request.
-//! Parsed and checked here once, so a form and a script are refused in the same words.
+//! Parsed and checked here once, so a form and a script are refused in the same words. It does not
+//! act on what it parses: the handlers call the use cases.
 
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;

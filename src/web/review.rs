@@ -1,7 +1,7 @@
 //! What the web needs to know of a reviewed kind beyond its rules: where its rules' context
 //! comes from among the app's parts, and which page follows a step. The handlers themselves are
 //! generic: [`super::pages::review`] for the forms' buttons, [`super::api::review`] for
-//! `/api/v1`.
+//! `/api/v1`. No rules here: they are `review`'s.
 
 use axum::extract::FromRef;
 

@@ -4,7 +4,8 @@
 //! forever); TLS is rustls through tokio-rustls, with the handshake held to the same timeout.
 //! A plain request on the HTTPS port gets a short plain answer saying to use `https://`.
 //!
-//! Owns connections only; what a request may carry is `limits`', who sends it `auth`'s.
+//! Owns connections only; what a request may carry is `limits`', who sends it `auth`'s. It does not
+//! route or authorise: the router and `auth` do.
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -1,7 +1,7 @@
 //! What the handlers work with: the station's running parts, the config and the web's own
 //! (the sign-in gate, the uploads' gate). A handler takes only the parts it uses
 //! (`State<Store>`, `State<Arc<Player>>`, `State<Timetable>`…), each given from the one
-//! [`AppState`] through `FromRef`.
+//! [`AppState`] through `FromRef`. It holds no logic: the parts it carries do the work.
 
 use std::sync::Arc;
 

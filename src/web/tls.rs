@@ -3,7 +3,8 @@
 //! and its SHA-256 fingerprint, which staff compare with what their browser shows before they
 //! trust it (the log, `loaxa tls show` and the settings page print it).
 //!
-//! Owns the files and rustls' server config; serving connections is `server`'s.
+//! Owns the files and rustls' server config; serving connections is `server`'s. It never listens on
+//! a socket.
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};

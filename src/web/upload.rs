@@ -1,6 +1,7 @@
 //! Receiving a recording from a browser or a script: the multipart body is streamed to disk
 //! chunk by chunk under the size limit, then handed to the media library, which measures it on
-//! a blocking thread. Memory stays flat whatever the upload's size.
+//! a blocking thread. Memory stays flat whatever the upload's size. It does not measure or keep the
+//! recording: the media library does.
 
 use axum::extract::Multipart;
 use std::collections::HashMap;

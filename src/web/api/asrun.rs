@@ -1,4 +1,5 @@
-//! `/api/v1/asrun`: the as-run log as JSON or CSV.
+//! `/api/v1/asrun`: the as-run log as JSON or CSV. No SQL here (the store's `asrun` reads the log),
+//! and it changes nothing.
 
 use axum::extract::State;
 use axum::http::header;

@@ -1,4 +1,5 @@
-//! `/api/v1/audit`: the audit log.
+//! `/api/v1/audit`: the audit log. No SQL here (the store's `audit` reads the log), and it changes
+//! nothing.
 
 use axum::extract::State;
 use serde::Serialize;

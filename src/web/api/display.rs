@@ -1,5 +1,6 @@
 //! `/api/v1/display`: the LED panel's status and the live preview (its slogans are reviewed
-//! content, in [`super::review`]).
+//! content, in [`super::review`]). It draws nothing itself (the board does), and slogans change
+//! only through the review.
 
 use axum::extract::State;
 use axum::http::header;

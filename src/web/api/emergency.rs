@@ -1,4 +1,6 @@
-//! `/api/v1/emergency` and `/api/v1/cap`: take every speaker now, stop, and CAP 1.2 alerts.
+//! `/api/v1/emergency` and `/api/v1/cap`: take every speaker now, stop, and CAP 1.2 alerts. It
+//! holds no rules of its own: starting and stopping are `station::emergency`'s, judging an alert
+//! `emergency::cap`'s.
 
 use std::sync::Arc;
 

@@ -1,6 +1,7 @@
 //! axum's `Json`, `Path` and `Query`, refusing bad input with the API's own error body
 //! (`{"error": {"code", "message"}}`, in Vietnamese then English) instead of axum's plain
-//! English text, so a script reads a refused body, path or query like any other error.
+//! English text, so a script reads a refused body, path or query like any other error. It does not
+//! judge what the input means: the handlers do.
 
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};

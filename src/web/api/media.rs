@@ -1,4 +1,5 @@
-//! `/api/v1/media`: upload, list and listen to recordings.
+//! `/api/v1/media`: upload, list and listen to recordings. No SQL here: the store lists, the upload
+//! and the library import, and the file is served as stored.
 
 use axum::body::Body;
 use axum::extract::multipart::MultipartRejection;

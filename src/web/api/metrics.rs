@@ -1,5 +1,6 @@
 //! `/api/v1/metrics`: Prometheus metrics. Scrape with a token (`loaxa token create`), e.g.
-//! `authorization: { credentials: TOKEN }` in the scrape config.
+//! `authorization: { credentials: TOKEN }` in the scrape config. It records nothing itself:
+//! `ops::metrics` does.
 
 use axum::extract::State;
 use axum::http::header;

@@ -1,7 +1,8 @@
 //! The JSON API under `/api/v1`, for scripts and for the pages' own JavaScript. Callers sign
 //! in with `Authorization: Bearer TOKEN` (see `loaxa token create`) or the session cookie plus
 //! `X-CSRF-Token`. Errors are `{"error": {"code", "message"}}`. The OpenAPI document at
-//! `/api/v1/openapi.json` is generated from these handlers.
+//! `/api/v1/openapi.json` is generated from these handlers. No handler holds rules or SQL: each
+//! parses, calls a use case or the store, and answers.
 
 mod asrun;
 mod audit;

@@ -1,7 +1,8 @@
 //! The `/api/v1` operations every reviewed kind has: list, create, get, edit, and the four
 //! review steps. The work is written once, generic over the kind; `reviewed_api!` gives each
 //! kind its routes and their OpenAPI description (the description is per kind: utoipa
-//! describes concrete functions), each a one-line call into the generic code.
+//! describes concrete functions), each a one-line call into the generic code. No rules here (they
+//! are `review`'s) and no SQL (the store's).
 
 use axum::http::StatusCode;
 use serde::Deserialize;

@@ -1,4 +1,5 @@
-//! `/api/v1/status`: what is on air and how the equipment is, for the dashboard and scripts.
+//! `/api/v1/status`: what is on air and how the equipment is, for the dashboard and scripts. It
+//! changes nothing: it reads the player and the store.
 
 use axum::extract::State;
 use chrono::{DateTime, Utc};

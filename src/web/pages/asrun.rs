@@ -1,4 +1,5 @@
 //! The as-run log: what really aired, when the first and last samples reached the speakers.
+//! Read-only: no SQL here (the store's `asrun`), and it changes nothing.
 
 use askama::Template;
 use axum::extract::{Query, State};

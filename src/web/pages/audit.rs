@@ -1,4 +1,5 @@
-//! The audit log: who changed what, filterable by person and kind of action.
+//! The audit log: who changed what, filterable by person and kind of action. Read-only: no SQL here
+//! (the store's `audit`), and it changes nothing.
 
 use askama::Template;
 use axum::extract::{Query, State};

@@ -1,7 +1,8 @@
 //! Typed bulletins' pages: the form (write the notice, choose the voice and rate, and when and
 //! where it airs), and the detail page with the recording the voice made, the text and what
 //! the voice read. A refusal (a voice not installed, a text with nothing to read) comes back in
-//! the form with what was typed. Steps (submit, approve…) go through [`super::review`].
+//! the form with what was typed. Steps (submit, approve…) go through [`super::review`]. No rules or
+//! SQL here: the review and the store do them, and the narrator reads the text aloud.
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -1,5 +1,6 @@
 //! The dashboard: what is on air, what comes next, whether the equipment works, and what needs
-//! someone's attention. It updates itself over SSE.
+//! someone's attention. It updates itself over SSE. It changes nothing: it reads the player, the
+//! timetable and the store.
 
 use askama::Template;
 use axum::extract::State;

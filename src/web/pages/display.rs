@@ -1,5 +1,6 @@
 //! The LED panel page: the panel as it is now (live), the slogans with their review state and
-//! actions, and the slogan form with a preview that follows the typing.
+//! actions, and the slogan form with a preview that follows the typing. No rules or SQL here:
+//! slogans go through the review, and the live panel is the driver's.
 
 use askama::Template;
 use axum::Form;

@@ -1,5 +1,6 @@
 //! The emergency page: one big button that asks once, then takes every speaker; and while an
-//! emergency is on air, what it says and the button that ends it.
+//! emergency is on air, what it says and the button that ends it. It holds no rules of its own:
+//! starting and stopping are `station::emergency`'s.
 
 use askama::Template;
 use axum::Form;

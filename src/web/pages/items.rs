@@ -1,5 +1,6 @@
 //! Broadcast items: the list, the form (with an optional upload), the detail page with its
-//! audio player and actions, and the leaders' approval queue.
+//! audio player and actions, and the leaders' approval queue. No rules or SQL here: steps go
+//! through the review, rows through the store.
 
 use std::collections::HashMap;
 

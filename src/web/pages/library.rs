@@ -1,4 +1,5 @@
-//! The library: every recording, with its measured length and loudness, and the upload form.
+//! The library: every recording, with its measured length and loudness, and the upload form. No SQL
+//! or file handling here: the store lists, the upload and the library import.
 
 use askama::Template;
 use axum::extract::State;

@@ -1,6 +1,7 @@
 //! The HTML pages. Each handler asks for a [`PageUser`], checks the capability its page needs,
 //! builds a view model with everything already formatted, and renders an askama template
-//! (which HTML-escapes every value).
+//! (which HTML-escapes every value). No handler holds rules or SQL: each calls a use case or the
+//! store, and presents.
 
 mod asrun;
 mod audit;

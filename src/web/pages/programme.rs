@@ -1,5 +1,5 @@
 //! The programme page: a week of slots and the approved items that will air in them, with the
-//! holidays and what did not fit.
+//! holidays and what did not fit. It changes nothing: the plan is the timetable's.
 
 use askama::Template;
 use axum::extract::{Query, State};

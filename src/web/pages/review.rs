@@ -1,5 +1,6 @@
 //! The buttons of every reviewed kind's pages: submit, withdraw, approve and reject post here,
-//! and go back to the leaders' queue or to the kind's own page.
+//! and go back to the leaders' queue or to the kind's own page. No rules here: each step is the
+//! review's, through `station::Reviews`.
 
 use axum::extract::{Path, State};
 use axum::response::Response;
