@@ -1,5 +1,5 @@
 //! `loaxa node`: run a village node until Ctrl-C or SIGTERM. The work is in
-//! `loaxa::service::node` and `loaxa::cluster::node`.
+//! `loaxa::service::node` and `loaxa::cluster::node`. Parsing and printing only.
 
 use std::path::Path;
 use std::process::ExitCode;

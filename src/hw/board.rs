@@ -1,6 +1,7 @@
 //! The board's own health, where the board tells it: the SoC temperature (Linux thermal zone)
 //! and whether a Raspberry Pi saw under-voltage (its firmware's "throttled" flags, through
-//! sysfs or `vcgencmd`). A village node reports both; a machine without them reports `None`.
+//! sysfs or `vcgencmd`). A village node reports both; a machine without them reports `None`. It
+//! only reads: it never changes a setting of the board.
 
 use std::path::Path;
 use std::process::{Command, Stdio};

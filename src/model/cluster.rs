@@ -1,6 +1,7 @@
 //! What the store keeps about a commune's village nodes: the as-run rows a node sent, the
 //! recordings in a node's cache, each node's comings and goings and its condition over time.
-//! Plain data; the messages that carry them are `cluster::protocol`'s.
+//! Plain data; the messages that carry them are `cluster::protocol`'s. It knows nothing of SQL or
+//! MQTT.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

@@ -1,5 +1,6 @@
 //! The cluster's tables: on a node, its plan, its media cache and its as-run queue; on the
-//! head-end, the rows the nodes sent, their comings and goings and their condition.
+//! head-end, the rows the nodes sent, their comings and goings and their condition. No rules here:
+//! what a node airs and when a row counts are the cluster's to decide.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};

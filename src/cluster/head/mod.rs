@@ -8,7 +8,8 @@
 //!   emergencies and their stop, probing clocks, storing as-run rows once).
 //!
 //! [`HeadEnd`] is the handle the web layer reads (nodes, warnings, the emergency per node)
-//! and the media endpoint asks (which node a token is, which file a hash names).
+//! and the media endpoint asks (which node a token is, which file a hash names). No SQL here (the
+//! store's `cluster` tables) and no pages: the web layer only reads [`HeadEnd`].
 
 pub mod fanout;
 pub mod plans;

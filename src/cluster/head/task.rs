@@ -2,7 +2,9 @@
 //! (an approval, a programme reload, the day rolling over; looked at every minute besides),
 //! hands the station's emergency on to every node the moment it starts (QoS 1, expiring, sent
 //! again while it lasts) and its stop, probes the nodes' clocks every minute, keeps what each
-//! node reports, and stores every as-run row a node sends once, answering which it stored.
+//! node reports, and stores every as-run row a node sends once, answering which it stored. No SQL
+//! here (the store's `cluster` tables), and it never decides what a node airs: the plans come from
+//! the commune's programme.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::Ordering;

@@ -1,7 +1,8 @@
 //! What a node airs: the plan its head-end sent, kept in the node's own database, turned into
 //! the runner's cues with their recordings in the node's cache. The runner then airs them as
 //! a station airs its own programme (on time, once, missed beyond the grace window), on the
-//! node's own clock, whether or not the head-end or the link is up.
+//! node's own clock, whether or not the head-end or the link is up. No SQL here (the store's
+//! `cluster` tables), and it never times a cue itself: the runner does.
 
 use std::sync::Mutex;
 

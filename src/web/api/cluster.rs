@@ -1,6 +1,7 @@
 //! The village cluster's API: `/api/v1/nodes` (every node and how it is) for people and
 //! scripts, and `/api/v1/cluster/media/{sha256}`, where the nodes, and only they, fetch
-//! recordings by hash with their media token (resumable with `Range`).
+//! recordings by hash with their media token (resumable with `Range`). It keeps no state and
+//! changes nothing: the head-end says who a token is and which file a hash names.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
