@@ -1,5 +1,6 @@
 //! The programme: when the loudspeakers speak, and what they say.
 //!
+//! - [`airing`]: when one item airs next, or why it never will, and what forms may choose;
 //! - [`calendar`]: the Vietnamese lunar calendar, computed for UTC+7;
 //! - [`files`]: `schedules/*.toml` and `playlists/*.toml`, checked with file, line and fix;
 //! - [`hours`]: spans of the day — quiet hours and gains by time of day;
@@ -12,6 +13,7 @@
 //! Owns the timing of cues; must not touch the web, and knows recordings and items only as the
 //! model and the store give them.
 
+pub mod airing;
 pub mod calendar;
 pub mod files;
 mod gate;

@@ -171,6 +171,37 @@ pub enum Why {
         /// The zone whose they are; `None`: the commune's.
         zone: Option<String>,
     },
+    /// It names a slot the programme does not have (neither a slot's name nor a playlist).
+    UnknownSlot {
+        /// The name as the item gives it.
+        slot: String,
+    },
+    /// It names a zone the speakers do not reach and the files do not name.
+    UnknownZone {
+        /// The name as the item gives it.
+        zone: String,
+    },
+    /// No slot (of those it names, if it names any) airs a playlist that takes its category
+    /// and tier.
+    NoSlotTakes {
+        /// Its category.
+        category: Category,
+        /// The slots it names; empty: it named none, so every slot was looked at.
+        slots: Vec<String>,
+    },
+    /// The days it may air hold no slot that takes it (a greeting whose dates miss every
+    /// holiday, a window in the past).
+    OutsideDates {
+        /// Its first day, if limited.
+        from: Option<NaiveDate>,
+        /// Its last day, if limited.
+        until: Option<NaiveDate>,
+        /// Its last day has passed.
+        ended: bool,
+    },
+    /// A prepared emergency message: no slot airs it; the operator does, from the emergency
+    /// page.
+    OnlyByHand,
 }
 
 impl std::fmt::Display for Why {
@@ -190,6 +221,46 @@ impl std::fmt::Display for Why {
             } => write!(
                 f,
                 "giờ yên tĩnh {hours} của {z}: {z} không nghe / {z}'s quiet hours {hours}: not heard in {z}"
+            ),
+            Why::UnknownSlot { slot } => write!(
+                f,
+                "lịch phát không có buổi \"{slot}\" — hãy chọn buổi trong danh sách / the programme has no slot \"{slot}\" — choose one from the list"
+            ),
+            Why::UnknownZone { zone } => write!(
+                f,
+                "không có thôn / khu vực \"{zone}\" — hãy chọn trong danh sách / there is no zone \"{zone}\" — choose one from the list"
+            ),
+            Why::NoSlotTakes { category, slots } if slots.is_empty() => write!(
+                f,
+                "không buổi phát nào nhận thể loại {vi} / no slot takes the category {category}",
+                vi = category.label_vi()
+            ),
+            Why::NoSlotTakes { category, slots } => write!(
+                f,
+                "buổi {list} không nhận thể loại {vi} / slot {list} does not take the category {category}",
+                list = slots.join(", "),
+                vi = category.label_vi()
+            ),
+            Why::OutsideDates { from, until, ended } => {
+                let day = |d: &Option<NaiveDate>| {
+                    d.map_or("…".to_string(), |d| d.format("%d/%m/%Y").to_string())
+                };
+                let (a, b) = (day(from), day(until));
+                if *ended {
+                    write!(
+                        f,
+                        "đã hết hạn phát ({a} – {b}) / its dates are over ({a} – {b})"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "trong thời gian phát {a} – {b} không có buổi nào nhận nó / no slot takes it between {a} and {b}"
+                    )
+                }
+            }
+            Why::OnlyByHand => write!(
+                f,
+                "không phát theo lịch: trực ban phát từ trang Khẩn cấp / not on the programme: the operator airs it from the emergency page"
             ),
         }
     }

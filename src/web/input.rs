@@ -2,12 +2,30 @@
 //! Parsed and checked here once, so a form and a script are refused in the same words. It does not
 //! act on what it parses: the handlers call the use cases.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::error::AppError;
 use crate::emergency::Message;
 use crate::store::audit;
+
+/// A form's fields by name, a field sent more than once (ticked checkboxes: `slots=sang&slots=chieu`)
+/// joined with commas, in the order sent.
+pub fn joined(pairs: impl IntoIterator<Item = (String, String)>) -> HashMap<String, String> {
+    let mut fields: HashMap<String, String> = HashMap::new();
+    for (name, value) in pairs {
+        fields
+            .entry(name)
+            .and_modify(|v| {
+                v.push(',');
+                v.push_str(&value);
+            })
+            .or_insert(value);
+    }
+    fields
+}
 
 #[derive(Debug, Deserialize)]
 pub struct Range {

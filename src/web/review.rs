@@ -1,23 +1,94 @@
 //! What the web needs to know of a reviewed kind beyond its rules: where its rules' context
-//! comes from among the app's parts, and which page follows a step. The handlers themselves are
-//! generic: [`super::pages::review`] for the forms' buttons, [`super::api::review`] for
-//! `/api/v1`. No rules here: they are `review`'s.
+//! comes from among the app's parts, which page follows a step, which slot and zone names it
+//! gives (checked against the programme in force) and what its API's `GET` answers. The
+//! handlers themselves are generic: [`super::pages::review`] for the forms' buttons,
+//! [`super::api::review`] for `/api/v1`. No rules here: they are `review`'s.
 
 use axum::extract::FromRef;
+use chrono::{DateTime, Utc};
 
 use super::AppState;
 use super::error::AppError;
 use crate::display::slogans::Slogans;
+use crate::model::{Bulletin, Item, NewBulletin, NewItem, SloganRecord};
 use crate::review::{Bulletins, Items, Kind};
+use crate::schedule::Programme;
+use crate::schedule::airing::{self, Airs};
+use crate::schedule::plan::Why;
 use crate::station::Reviews;
 
 /// A reviewed kind as the web serves it.
 pub trait Reviewed: Kind {
+    /// What `GET /api/v1/{kind}/{id}` answers: the record, with what the plan says of it.
+    type Shown: serde::Serialize + Send;
+
     /// What its rules need, from the app's parts.
     fn context(state: &AppState) -> Self::Context;
     /// The page to go to after a step on row `id`, unless the form came from the leaders'
     /// queue (`/approvals`).
     fn page_after(id: i64) -> String;
+    /// The slots and zones `content` names, if it names any.
+    fn places(content: &Self::Content) -> (&[String], &[String]);
+    /// `record` as the API shows it at `now`.
+    fn shown(
+        record: Self::Record,
+        programme: &Programme,
+        now: DateTime<Utc>,
+        tz: chrono_tz::Tz,
+    ) -> Self::Shown;
+}
+
+/// Refuse (422) content naming a slot or zone the programme does not have, naming each.
+pub fn known_places<K: Reviewed>(
+    programme: &Programme,
+    content: &K::Content,
+) -> Result<(), AppError> {
+    let (slots, zones) = K::places(content);
+    match refused_places(programme, slots, zones) {
+        Some((said, _)) => Err(AppError::Unprocessable(said)),
+        None => Ok(()),
+    }
+}
+
+/// The slots and zones named that the programme does not have: the message (each name said)
+/// and the form field to mark, slots first; `None` when every name is known.
+pub fn refused_places(
+    programme: &Programme,
+    slots: &[String],
+    zones: &[String],
+) -> Option<(String, &'static str)> {
+    let unknown = airing::unknown_places(programme, slots, zones);
+    let field = match unknown.first()? {
+        Why::UnknownSlot { .. } => "slots",
+        _ => "zones",
+    };
+    let said: Vec<String> = unknown.iter().map(ToString::to_string).collect();
+    Some((said.join("; "), field))
+}
+
+/// An item as `GET /api/v1/items/{id}` shows it: with its next airings, or why it will not air.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ItemShown {
+    /// The item.
+    #[serde(flatten)]
+    pub item: Item,
+    /// Its next airings (at most three), planned as if approved; empty when it will not air.
+    pub next_airings: Vec<Airs>,
+    /// Why it will not air on the programme, each reason in words (Vietnamese / English);
+    /// empty when it airs.
+    pub will_not_air: Vec<String>,
+}
+
+impl ItemShown {
+    /// `item` with what the plan says of it from `now`.
+    pub fn of(item: Item, programme: &Programme, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Self {
+        let airing = airing::explain(programme, &item, now, tz);
+        ItemShown {
+            next_airings: airing.next().to_vec(),
+            will_not_air: airing.reasons().iter().map(ToString::to_string).collect(),
+            item,
+        }
+    }
 }
 
 /// The answer for an id of kind `K` that names nothing (404).
@@ -27,14 +98,31 @@ pub fn missing<K: Kind>(id: i64) -> AppError {
 }
 
 impl Reviewed for Items {
+    type Shown = ItemShown;
+
     fn context(_: &AppState) {}
 
     fn page_after(id: i64) -> String {
         format!("/items/{id}")
     }
+
+    fn places(new: &NewItem) -> (&[String], &[String]) {
+        (&new.slots, &new.zones)
+    }
+
+    fn shown(
+        item: Item,
+        programme: &Programme,
+        now: DateTime<Utc>,
+        tz: chrono_tz::Tz,
+    ) -> ItemShown {
+        ItemShown::of(item, programme, now, tz)
+    }
 }
 
 impl Reviewed for Bulletins {
+    type Shown = Bulletin;
+
     fn context(state: &AppState) -> Self::Context {
         state.narrator.clone()
     }
@@ -42,15 +130,33 @@ impl Reviewed for Bulletins {
     fn page_after(id: i64) -> String {
         format!("/bulletins/{id}")
     }
+
+    fn places(new: &NewBulletin) -> (&[String], &[String]) {
+        (&new.slots, &new.zones)
+    }
+
+    fn shown(b: Bulletin, _: &Programme, _: DateTime<Utc>, _: chrono_tz::Tz) -> Bulletin {
+        b
+    }
 }
 
 impl Reviewed for Slogans {
+    type Shown = SloganRecord;
+
     fn context(state: &AppState) -> Self::Context {
         state.board.clone()
     }
 
     fn page_after(_: i64) -> String {
         "/display".into()
+    }
+
+    fn places(_: &crate::model::NewSlogan) -> (&[String], &[String]) {
+        (&[], &[])
+    }
+
+    fn shown(s: SloganRecord, _: &Programme, _: DateTime<Utc>, _: chrono_tz::Tz) -> SloganRecord {
+        s
     }
 }
 

@@ -72,7 +72,7 @@ pub async fn receive(
 ) -> Result<Upload, AppError> {
     let limit = uploads.max_mb.saturating_mul(1_000_000);
     let library = uploads.library.clone();
-    let mut fields = HashMap::new();
+    let mut texts = Vec::new();
     let mut incoming = None;
     let mut original_name = String::new();
     let limit_mb = uploads.max_mb;
@@ -81,7 +81,7 @@ pub async fn receive(
         let name = field.name().unwrap_or_default().to_string();
         if name != "file" {
             let value = field.text().await.map_err(bad_form)?;
-            fields.insert(name, value);
+            texts.push((name, value));
             continue;
         }
         original_name = safe_file_name(field.file_name().unwrap_or("ghi-am"));
@@ -104,6 +104,8 @@ pub async fn receive(
         }
         incoming = Some(part);
     }
+    // Ticked checkboxes (slots, zones) come as one field each: joined, as forms post them.
+    let fields = super::input::joined(texts);
     let Some(incoming) = incoming else {
         return Ok(Upload {
             imported: None,

@@ -405,6 +405,7 @@ async fn from_first_start_to_an_approved_broadcast_in_a_real_browser() {
     site.logout().await;
 
     typed_bulletin_journey(&site).await;
+    tet_greeting_journey(&site).await;
     slogan_and_cut_off_recording(&site).await;
 
     // Every page each role reaches fits the phone (with a slogan waiting for approval, an
@@ -636,5 +637,87 @@ async fn operator_emergency(site: &Site) {
         site.flash().await.as_deref(),
         Some("✔ Đã dừng phát khẩn cấp. Chương trình tiếp tục.")
     );
+    site.logout().await;
+}
+
+/// On the phone, the editor makes the chairman's greeting for the New Year's Eve slot, picked
+/// from the programme's own slots by its title, and submits it; the chairman sees on the card
+/// when it will air (the shipped programme's Giao thừa slot, 23:50 on the eve of Tết) and
+/// approves; the item page says the same.
+async fn tet_greeting_journey(site: &Site) {
+    site.login("bientap").await;
+    site.go("/items/new").await;
+    let media = site
+        .client
+        .find(Locator::Css("select[name=media_id]"))
+        .await
+        .unwrap();
+    media
+        .select_by_index(1)
+        .await
+        .expect("a recording to choose");
+    site.fill("input[name=title]", "Thư chúc Tết của Chủ tịch UBND xã")
+        .await;
+    site.client
+        .find(Locator::Css("select[name=category]"))
+        .await
+        .unwrap()
+        .select_by_value("greeting")
+        .await
+        .unwrap();
+    // Until Tết has passed: no last day.
+    site.fill("input[name=air_until]", "").await;
+    site.client
+        .execute(
+            "document.querySelector('input[name=air_until]').value = ''; return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let slot = site
+        .client
+        .find(Locator::XPath(
+            "//fieldset[@id='field-slots']//label[contains(., 'Giao thừa')]",
+        ))
+        .await
+        .expect("the New Year's Eve slot is offered by its title");
+    slot.click().await.unwrap();
+    site.shot("item-new-tet").await;
+    site.click_to_next_page("form[data-item-form] button.primary")
+        .await;
+    let path = site.path().await;
+    assert!(path.starts_with("/items/"), "the item page: {path}");
+    let page = site.text().await;
+    assert!(page.contains("Sẽ phát:"), "{page}");
+    assert!(page.contains("23:50"), "{page}");
+    site.logout().await;
+
+    site.login("chutich").await;
+    site.go("/approvals").await;
+    let card = site
+        .client
+        .find(Locator::XPath(
+            "//section[contains(@class,'approval')][.//a[contains(., 'Thư chúc Tết')]]",
+        ))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        card.contains("Sẽ phát:") && card.contains("23:50") && card.contains("Giao thừa"),
+        "the card says when it airs: {card}"
+    );
+    assert!(card.contains("tháng Chạp"), "with the lunar day: {card}");
+    site.shot("approval-tet").await;
+    site.click_to_next_page(".approval form[action$='/approve'] button")
+        .await;
+    site.go(&path).await;
+    let page = site.text().await;
+    assert!(
+        page.contains("Đã duyệt") && page.contains("23:50"),
+        "{page}"
+    );
+    site.shot("item-tet-approved").await;
     site.logout().await;
 }

@@ -6,6 +6,7 @@
 
 mod common;
 
+mod airing;
 mod api_fuzz;
 mod browser;
 mod bulletins;

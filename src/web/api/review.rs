@@ -10,9 +10,10 @@ use serde::Deserialize;
 use super::extract::Json;
 use crate::model::{ReviewState, User};
 use crate::review::{Action, Kind};
+use crate::schedule::Timetable;
 use crate::station::Reviews;
 use crate::web::error::ApiError;
-use crate::web::review::missing;
+use crate::web::review::{Reviewed, known_places, missing};
 
 /// Filter of a reviewed kind's list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -36,32 +37,49 @@ pub async fn list<K: Kind>(
     Ok(Json(reviews.list(q.state).await?))
 }
 
-/// Row `id` of kind `K`, or 404.
-pub async fn one<K: Kind>(reviews: &Reviews<K>, id: i64) -> Result<Json<K::Record>, ApiError> {
-    reviews
+/// Row `id` of kind `K` as the API shows it (items with when they air), or 404.
+pub async fn one<K: Reviewed>(
+    reviews: &Reviews<K>,
+    timetable: &Timetable,
+    id: i64,
+) -> Result<Json<K::Shown>, ApiError> {
+    let record = reviews
         .get(id)
         .await?
-        .map(Json)
-        .ok_or_else(|| ApiError(missing::<K>(id)))
+        .ok_or_else(|| ApiError(missing::<K>(id)))?;
+    let now = chrono::Utc::now();
+    Ok(Json(K::shown(
+        record,
+        &timetable.programme(),
+        now,
+        timetable.tz(),
+    )))
 }
 
-/// A new draft by `actor`: 201 with it.
-pub async fn create<K: Kind>(
+/// A new draft by `actor`: 201 with it; 422 naming a slot or zone the programme lacks.
+pub async fn create<K: Reviewed>(
     reviews: &Reviews<K>,
+    timetable: &Timetable,
     actor: User,
     content: K::Content,
 ) -> Result<(StatusCode, Json<K::Record>), ApiError> {
+    known_places::<K>(&timetable.programme(), &content)?;
     let record = reviews.create(actor, content, false).await?;
     Ok((StatusCode::CREATED, Json(record)))
 }
 
-/// `action` on row `id` by `actor`: 200 with the row as it is now.
-pub async fn act<K: Kind>(
+/// `action` on row `id` by `actor`: 200 with the row as it is now; an edit naming a slot or
+/// zone the programme lacks is 422.
+pub async fn act<K: Reviewed>(
     reviews: &Reviews<K>,
+    timetable: &Timetable,
     actor: User,
     id: i64,
     action: Action<K::Content>,
 ) -> Result<Json<K::Record>, ApiError> {
+    if let Action::Edit(content) = &action {
+        known_places::<K>(&timetable.programme(), content)?;
+    }
     Ok(Json(reviews.act(actor, id, action).await?))
 }
 
@@ -76,6 +94,7 @@ macro_rules! reviewed_api {
                 withdraw: $withdraw:literal, approve: $approve:literal, reject: $reject:literal $(,)? },
             content: $content:ident,
             record: $record:ident,
+            shown: $shown:ty,
             create_responses: [$($created:tt)*],
             docs: { list: $d_list:literal, create: $d_create:literal, get: $d_get:literal,
                 edit: $d_edit:literal, submit: $d_submit:literal, withdraw: $d_withdraw:literal,
@@ -90,6 +109,7 @@ macro_rules! reviewed_api {
 
             use crate::model::{$content, $record};
             use crate::review::Action;
+            use crate::schedule::Timetable;
             use crate::station::Reviews;
             use crate::web::api::ErrorBody;
             use crate::web::api::extract::{Json, Path, Query};
@@ -115,21 +135,23 @@ macro_rules! reviewed_api {
                 responses((status = 201, body = $record), $($created)*))]
             pub async fn create(
                 State(r): State<Reviews<K>>,
+                State(t): State<Timetable>,
                 user: Api<CanEdit>,
                 Json(new): Json<$content>,
             ) -> Result<(StatusCode, Json<$record>), ApiError> {
-                review::create(&r, user.authed.user, new).await
+                review::create(&r, &t, user.authed.user, new).await
             }
 
             #[doc = $d_get]
             #[utoipa::path(get, path = $one, tag = $tag, params(("id" = i64, Path)),
-                responses((status = 200, body = $record), (status = 404, body = ErrorBody)))]
+                responses((status = 200, body = $shown), (status = 404, body = ErrorBody)))]
             pub async fn get(
                 State(r): State<Reviews<K>>,
+                State(t): State<Timetable>,
                 _: Api<CanView>,
                 Path(id): Path<i64>,
-            ) -> Result<Json<$record>, ApiError> {
-                review::one(&r, id).await
+            ) -> Result<Json<$shown>, ApiError> {
+                review::one(&r, &t, id).await
             }
 
             #[doc = $d_edit]
@@ -138,11 +160,12 @@ macro_rules! reviewed_api {
                 responses((status = 200, body = $record), (status = 409, body = ErrorBody)))]
             pub async fn edit(
                 State(r): State<Reviews<K>>,
+                State(t): State<Timetable>,
                 user: Api<CanEdit>,
                 Path(id): Path<i64>,
                 Json(new): Json<$content>,
             ) -> Result<Json<$record>, ApiError> {
-                review::act(&r, user.authed.user, id, Action::Edit(new)).await
+                review::act(&r, &t, user.authed.user, id, Action::Edit(new)).await
             }
 
             #[doc = $d_submit]
@@ -150,10 +173,11 @@ macro_rules! reviewed_api {
                 responses((status = 200, body = $record), (status = 409, body = ErrorBody)))]
             pub async fn submit(
                 State(r): State<Reviews<K>>,
+                State(t): State<Timetable>,
                 user: Api<CanEdit>,
                 Path(id): Path<i64>,
             ) -> Result<Json<$record>, ApiError> {
-                review::act(&r, user.authed.user, id, Action::Submit).await
+                review::act(&r, &t, user.authed.user, id, Action::Submit).await
             }
 
             #[doc = $d_withdraw]
@@ -161,10 +185,11 @@ macro_rules! reviewed_api {
                 responses((status = 200, body = $record), (status = 409, body = ErrorBody)))]
             pub async fn withdraw(
                 State(r): State<Reviews<K>>,
+                State(t): State<Timetable>,
                 user: Api<CanEdit>,
                 Path(id): Path<i64>,
             ) -> Result<Json<$record>, ApiError> {
-                review::act(&r, user.authed.user, id, Action::Withdraw).await
+                review::act(&r, &t, user.authed.user, id, Action::Withdraw).await
             }
 
             #[doc = $d_approve]
@@ -173,10 +198,11 @@ macro_rules! reviewed_api {
                     (status = 409, body = ErrorBody)))]
             pub async fn approve(
                 State(r): State<Reviews<K>>,
+                State(t): State<Timetable>,
                 user: Api<CanApprove>,
                 Path(id): Path<i64>,
             ) -> Result<Json<$record>, ApiError> {
-                review::act(&r, user.authed.user, id, Action::Approve).await
+                review::act(&r, &t, user.authed.user, id, Action::Approve).await
             }
 
             #[doc = $d_reject]
@@ -186,11 +212,12 @@ macro_rules! reviewed_api {
                     (status = 409, body = ErrorBody)))]
             pub async fn reject(
                 State(r): State<Reviews<K>>,
+                State(t): State<Timetable>,
                 user: Api<CanApprove>,
                 Path(id): Path<i64>,
                 Json(why): Json<Rejection>,
             ) -> Result<Json<$record>, ApiError> {
-                review::act(&r, user.authed.user, id, Action::Reject(why.reason)).await
+                review::act(&r, &t, user.authed.user, id, Action::Reject(why.reason)).await
             }
 
             /// The routes, relative to `/api/v1`.
@@ -215,11 +242,12 @@ reviewed_api! {
             reject: "/items/{id}/reject" },
         content: NewItem,
         record: Item,
-        create_responses: [(status = 404, description = "No such recording", body = ErrorBody)],
+        shown: crate::web::review::ItemShown,
+        create_responses: [(status = 404, description = "No such recording", body = ErrorBody), (status = 422, description = "A slot or zone the programme does not have, named", body = ErrorBody)],
         docs: {
             list: "List items, newest first.",
             create: "Create a draft item from a recording in the library.",
-            get: "One item.",
+            get: "One item, with its next three airings (`next_airings`, planned as if approved) or, when it will not air, why (`will_not_air`).",
             edit: "Change an item (or its recording). A submitted or approved item goes back to draft.",
             submit: "Send a draft (or rejected) item to the leaders.",
             withdraw: "Take back a submission.",
@@ -237,6 +265,7 @@ reviewed_api! {
             approve: "/display/slogans/{id}/approve", reject: "/display/slogans/{id}/reject" },
         content: NewSlogan,
         record: SloganRecord,
+        shown: SloganRecord,
         create_responses: [(status = 400, body = ErrorBody), (status = 403, body = ErrorBody)],
         docs: {
             list: "Slogans in rotation order.",
@@ -259,6 +288,7 @@ reviewed_api! {
             reject: "/bulletins/{id}/reject" },
         content: NewBulletin,
         record: Bulletin,
+        shown: Bulletin,
         create_responses: [(status = 400, description = "Nothing to read, too long, or a voice not offered or not installed", body = ErrorBody)],
         docs: {
             list: "Typed bulletins (bản tin văn bản), newest first. Each is also an item (same id) and airs as one.",

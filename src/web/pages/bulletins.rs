@@ -13,12 +13,15 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::NaiveDate;
 
+use super::airing::Choices;
 use super::items::{View, view};
 use super::{Chrome, local_str, render};
 use crate::config::Config;
 use crate::model::{Bulletin, Category, NewBulletin, Placement, Tier};
 use crate::review::bulletins::Narrator;
 use crate::review::{Action, Allowed, Bulletins, Kind, ReviewError};
+use crate::schedule::Timetable;
+use crate::schedule::airing;
 use crate::speech::NATURAL_RATE;
 use crate::station::Reviews;
 use crate::store::bulletins::BulletinRows;
@@ -28,7 +31,8 @@ use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
 use crate::web::flash::{self, Flash};
 use crate::web::i18n::Lang;
-use crate::web::review::missing;
+use crate::web::input::joined;
+use crate::web::review::{known_places, missing, refused_places};
 
 /// A voice's name as people choose it: the dialect, then the name the API takes.
 pub(super) fn voice_label(lang: Lang, name: &str) -> String {
@@ -87,6 +91,7 @@ struct DetailPage {
 pub async fn detail(
     State(store): State<Store>,
     State(config): State<Arc<Config>>,
+    State(timetable): State<Timetable>,
     user: Page<CanView>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
@@ -117,7 +122,10 @@ pub async fn detail(
             .into_iter()
             .map(|e| (local_str(&e.at, tz), e.actor, e.action))
             .collect(),
-        b: bulletin_view(&bulletin, &user, tz),
+        b: BulletinView {
+            item: view(&bulletin.item, &user, tz).airing(&bulletin.item, &timetable, user.lang),
+            ..bulletin_view(&bulletin, &user, tz)
+        },
         c,
     };
     Ok(render(page, user.lang))
@@ -137,8 +145,9 @@ struct FormPage {
     tiers: Vec<(&'static str, &'static str, bool)>,
     air_from: String,
     air_until: String,
-    slots: String,
-    zones: String,
+    choices: Choices,
+    /// The field the server refused (`slots`, `zones`), if it was one of those.
+    field: &'static str,
 }
 
 /// What the form shows in its fields: a stored bulletin's, a new one's defaults, or what was
@@ -216,13 +225,6 @@ impl Typed {
                 })
                 .transpose()
         };
-        let list = |v: &str| {
-            v.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect()
-        };
         let rate = match self.rate.trim() {
             "" => NATURAL_RATE,
             r => r.parse().map_err(|_| {
@@ -241,8 +243,8 @@ impl Typed {
                 tier: self.tier.trim().parse().map_err(bad)?,
                 air_from: date(&self.air_from)?,
                 air_until: date(&self.air_until)?,
-                slots: list(&self.slots),
-                zones: list(&self.zones),
+                slots: names(&self.slots),
+                zones: names(&self.zones),
             },
             media_id: None,
             reading: None,
@@ -250,15 +252,33 @@ impl Typed {
     }
 }
 
+/// The names in a comma-separated field (the slot and zone checkboxes arrive joined).
+fn names(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// The parts of the station the form needs besides the store.
+type FormParts<'a> = (&'a Store, &'a Narrator, &'a Timetable);
+
 async fn form_page(
-    store: &Store,
-    narrator: &Narrator,
+    (store, narrator, timetable): FormParts<'_>,
     user: &PageUser,
     editing: Option<i64>,
     typed: Typed,
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let c = Chrome::new(store, user, "items").await?;
+    let programme = timetable.programme();
+    let (slots, zones) = (names(&typed.slots), names(&typed.zones));
+    // A refused form marks the slot or zone field when a name there is what was wrong.
+    let field = match &error {
+        Some(_) => refused_places(&programme, &slots, &zones).map_or("", |(_, f)| f),
+        None => "",
+    };
     let lang = user.lang;
     let mut voices: Vec<(String, String, bool)> = narrator
         .voices()
@@ -287,8 +307,8 @@ async fn form_page(
         rate: typed.rate,
         air_from: typed.air_from,
         air_until: typed.air_until,
-        slots: typed.slots,
-        zones: typed.zones,
+        choices: Choices::of(&airing::places(&programme), &slots, &zones),
+        field,
     };
     Ok(render(page, lang))
 }
@@ -297,39 +317,42 @@ async fn form_page(
 pub async fn new_form(
     State(store): State<Store>,
     State(config): State<Arc<Config>>,
+    State(timetable): State<Timetable>,
     State(narrator): State<Arc<Narrator>>,
     user: Page<CanEdit>,
 ) -> Result<Response, PageError> {
     let today = chrono::Utc::now()
         .with_timezone(&config.timezone)
         .date_naive();
-    form_page(&store, &narrator, &user, None, Typed::fresh(today), None).await
+    let parts = (&store, narrator.as_ref(), &timetable);
+    form_page(parts, &user, None, Typed::fresh(today), None).await
 }
 
 /// `GET /bulletins/{id}/edit`.
 pub async fn edit_form(
     State(store): State<Store>,
+    State(timetable): State<Timetable>,
     State(bulletins): State<Reviews<Bulletins>>,
     user: Page<CanEdit>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let b = bulletins.get(id).await.map_err(|e| user.err(e))?;
     let b = b.ok_or_else(|| user.err(missing::<Bulletins>(id)))?;
-    form_page(&store, &bulletins.ctx, &user, Some(id), Typed::of(&b), None).await
+    let parts = (&store, bulletins.ctx.as_ref(), &timetable);
+    form_page(parts, &user, Some(id), Typed::of(&b), None).await
 }
 
 /// A refusal of what was typed comes back in the form; anything else is an error page.
 async fn refused(
-    store: &Store,
-    narrator: &Narrator,
+    parts: FormParts<'_>,
     user: &PageUser,
     editing: Option<i64>,
     typed: Typed,
     e: AppError,
 ) -> Result<Response, PageError> {
     match e {
-        AppError::BadRequest(why) | AppError::NotFound(why) => {
-            let mut page = form_page(store, narrator, user, editing, typed, Some(why)).await?;
+        AppError::BadRequest(why) | AppError::NotFound(why) | AppError::Unprocessable(why) => {
+            let mut page = form_page(parts, user, editing, typed, Some(why)).await?;
             *page.status_mut() = axum::http::StatusCode::BAD_REQUEST;
             Ok(page)
         }
@@ -341,15 +364,20 @@ async fn refused(
 /// once when asked).
 pub async fn create(
     State(store): State<Store>,
+    State(timetable): State<Timetable>,
     State(bulletins): State<Reviews<Bulletins>>,
     user: Page<CanEdit>,
-    Form(fields): Form<HashMap<String, String>>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    let fields = joined(fields);
     let typed = Typed::from_form(&fields);
     let submit = fields
         .get("submit_now")
         .is_some_and(|v| v == "on" || v == "1");
-    let made = match typed.parse() {
+    let parsed = typed
+        .parse()
+        .and_then(|new| known_places::<Bulletins>(&timetable.programme(), &new).map(|()| new));
+    let made = match parsed {
         Ok(new) => bulletins
             .create(user.authed.user.clone(), new, submit)
             .await
@@ -365,20 +393,27 @@ pub async fn create(
                 Flash::Saved
             },
         )),
-        Err(e) => refused(&store, &bulletins.ctx, &user, None, typed, e).await,
+        Err(e) => {
+            let parts = (&store, bulletins.ctx.as_ref(), &timetable);
+            refused(parts, &user, None, typed, e).await
+        }
     }
 }
 
 /// `POST /bulletins/{id}/edit`: read the new text into a new recording; back to draft.
 pub async fn update(
     State(store): State<Store>,
+    State(timetable): State<Timetable>,
     State(bulletins): State<Reviews<Bulletins>>,
     user: Page<CanEdit>,
     Path(id): Path<i64>,
-    Form(fields): Form<HashMap<String, String>>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let typed = Typed::from_form(&fields);
-    let edited = match typed.parse() {
+    let typed = Typed::from_form(&joined(fields));
+    let parsed = typed
+        .parse()
+        .and_then(|new| known_places::<Bulletins>(&timetable.programme(), &new).map(|()| new));
+    let edited = match parsed {
         Ok(new) => bulletins
             .act(user.authed.user.clone(), id, Action::Edit(new))
             .await
@@ -387,6 +422,9 @@ pub async fn update(
     };
     match edited {
         Ok(_) => Ok(flash::redirect(&format!("/bulletins/{id}"), Flash::Saved)),
-        Err(e) => refused(&store, &bulletins.ctx, &user, Some(id), typed, e).await,
+        Err(e) => {
+            let parts = (&store, bulletins.ctx.as_ref(), &timetable);
+            refused(parts, &user, Some(id), typed, e).await
+        }
     }
 }

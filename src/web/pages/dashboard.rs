@@ -10,7 +10,8 @@ use super::{Chrome, local, render};
 use std::sync::Arc;
 
 use crate::audio::Player;
-use crate::schedule::Timetable;
+use crate::model::ReviewState;
+use crate::schedule::{Timetable, airing};
 use crate::store::Store;
 use crate::web::auth::*;
 use crate::web::error::PageError;
@@ -84,6 +85,11 @@ pub async fn page(
             .map_err(|e| user.err(e))?,
     );
     warnings.extend(
+        never_airs(&store, &timetable, now, user.lang)
+            .await
+            .map_err(|e| user.err(e))?,
+    );
+    warnings.extend(
         plan.left_out
             .iter()
             .take(5)
@@ -100,6 +106,31 @@ pub async fn page(
         warnings,
     };
     Ok(render(page, user.lang))
+}
+
+/// Approved items the programme will never air (a slot or zone it no longer has, a category no
+/// slot takes, dates that hold no slot for it), each with why.
+async fn never_airs(
+    store: &Store,
+    timetable: &Timetable,
+    now: chrono::DateTime<chrono::Utc>,
+    lang: crate::web::i18n::Lang,
+) -> Result<Vec<String>, crate::store::StoreError> {
+    let approved = store
+        .run(|c| Ok(crate::store::items::list(c, Some(ReviewState::Approved))?))
+        .await?;
+    let programme = timetable.programme();
+    let never = lang.text().never_airs_warning;
+    Ok(approved
+        .iter()
+        .filter_map(|item| {
+            let airing = airing::explain(&programme, item, now, timetable.tz());
+            airing.is_stuck().then(|| {
+                let why: Vec<String> = airing.reasons().iter().map(ToString::to_string).collect();
+                format!("«{}» {never}: {}", item.title, why.join("; "))
+            })
+        })
+        .collect())
 }
 
 /// Holidays in the coming week that expect the chairman's greeting and have none approved.

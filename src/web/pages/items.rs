@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::airing::{AiringView, Choices};
 use super::{Chrome, duration, local_str, render};
 use crate::model::{Category, Item, NewItem, Placement, ReviewState, Tier};
 use crate::review::{Action, Allowed, Bulletins, Items, Kind};
@@ -21,10 +22,12 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::display::slogans::Slogans;
+use crate::schedule::Timetable;
+use crate::schedule::airing;
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
 use crate::web::flash::{self, Flash};
-use crate::web::review::missing;
+use crate::web::review::{missing, refused_places};
 use crate::web::upload::{self, Uploads};
 
 /// An item as a list row or a detail page shows it.
@@ -44,6 +47,22 @@ pub(super) struct View {
     pub(super) created_by: String,
     pub(super) decided: String,
     pub(super) reject_reason: Option<String>,
+    /// When it airs next or why not; empty on list rows (set by [`View::airing`]).
+    pub(super) airing: AiringView,
+}
+
+impl View {
+    /// This view saying what the programme does with `item` now.
+    pub(super) fn airing(
+        mut self,
+        item: &Item,
+        timetable: &Timetable,
+        lang: crate::web::i18n::Lang,
+    ) -> View {
+        let now = chrono::Utc::now();
+        self.airing = AiringView::of(item, &timetable.programme(), now, timetable.tz(), lang);
+        self
+    }
 }
 
 /// `item` as `user` reads it, times in `tz`.
@@ -77,6 +96,7 @@ pub(super) fn view(item: &Item, user: &PageUser, tz: chrono_tz::Tz) -> View {
             _ => String::new(),
         },
         reject_reason: item.reject_reason.clone(),
+        airing: AiringView::default(),
     }
 }
 
@@ -135,6 +155,7 @@ struct ApprovalsPage {
 pub async fn approvals(
     State(store): State<Store>,
     State(config): State<Arc<Config>>,
+    State(timetable): State<Timetable>,
     State(items): State<Reviews<Items>>,
     State(slogans): State<Reviews<Slogans>>,
     State(bulletins): State<Reviews<Bulletins>>,
@@ -152,14 +173,16 @@ pub async fn approvals(
         .filter(|i| !typed.iter().any(|b| b.item.id == i.id))
         .map(|i| {
             let decide = Allowed::of(&Items::standing(i), me).decide;
-            (view(i, &user, tz), !decide)
+            (view(i, &user, tz).airing(i, &timetable, user.lang), !decide)
         })
         .collect();
     let bulletins = typed
         .iter()
         .map(|b| {
             let decide = Allowed::of(&Bulletins::standing(b), me).decide;
-            (super::bulletins::bulletin_view(b, &user, tz), !decide)
+            let mut shown = super::bulletins::bulletin_view(b, &user, tz);
+            shown.item = shown.item.airing(&b.item, &timetable, user.lang);
+            (shown, !decide)
         })
         .collect();
     let slogans = super::display::pending(config.timezone, &slogans, &user).await?;
@@ -191,6 +214,7 @@ struct ItemPage {
 pub async fn detail(
     State(store): State<Store>,
     State(config): State<Arc<Config>>,
+    State(timetable): State<Timetable>,
     user: Page<CanView>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
@@ -226,7 +250,7 @@ pub async fn detail(
             .map(|e| (local_str(&e.at, tz), e.actor, e.action))
             .collect(),
         recording_warnings: recording.map_or(Vec::new(), |m| m.analysis.warnings),
-        item: view(&item, &user, tz),
+        item: view(&item, &user, tz).airing(&item, &timetable, user.lang),
         c,
     };
     Ok(render(page, user.lang))
@@ -243,9 +267,11 @@ struct FormPage {
     title: String,
     air_from: String,
     air_until: String,
-    slots: String,
-    zones: String,
+    choices: Choices,
     max_mb: u64,
+    /// Why the server refused what was posted, and the field it is about.
+    error: Option<String>,
+    field: &'static str,
 }
 
 #[derive(Debug, Deserialize)]
@@ -253,33 +279,59 @@ pub struct NewQuery {
     media: Option<i64>,
 }
 
+/// What an item says, as its form shows it again.
+fn draft_of(item: &Item) -> NewItem {
+    NewItem {
+        media_id: item.media_id,
+        title: item.title.clone(),
+        category: item.category,
+        tier: item.tier,
+        air_from: item.air_from,
+        air_until: item.air_until,
+        slots: item.slots.clone(),
+        zones: item.zones.clone(),
+    }
+}
+
+/// The item form: empty (`draft` `None`, with `chosen_media` picked), an item's values, or
+/// what was posted with the refusal `refused` (message, field) and status 400.
+struct Form {
+    editing: Option<i64>,
+    draft: Option<NewItem>,
+    chosen_media: Option<i64>,
+    refused: Option<(String, &'static str)>,
+}
+
 async fn form_page(
     store: &Store,
     config: &Config,
+    timetable: &Timetable,
     user: &PageUser,
-    existing: Option<Item>,
-    chosen_media: Option<i64>,
+    form: Form,
 ) -> Result<Response, PageError> {
     let c = Chrome::new(store, user, "items").await?;
     let library = store
         .run(|c| Ok(media::list(c, None)?))
         .await
         .map_err(|e| user.err(e))?;
-    let chosen = existing.as_ref().map(|i| i.media_id).or(chosen_media);
+    let existing = form.draft.as_ref();
+    let chosen = existing.map(|i| i.media_id).or(form.chosen_media);
     let chosen_media = library.iter().find(|m| Some(m.id) == chosen);
     let category = existing
-        .as_ref()
         .map(|i| i.category)
         .or(chosen_media.map(|m| m.category))
         .unwrap_or(Category::Bulletin);
-    let tier = existing.as_ref().map_or(Tier::Normal, |i| i.tier);
+    let tier = existing.map_or(Tier::Normal, |i| i.tier);
     let today = chrono::Utc::now()
         .with_timezone(&config.timezone)
         .date_naive();
     let date = |d: Option<NaiveDate>| d.map_or(String::new(), |d| d.to_string());
+    let places = airing::places(&timetable.programme());
+    let none: &[String] = &[];
+    let (error, field) = form.refused.map_or((None, ""), |(e, f)| (Some(e), f));
     let page = FormPage {
         c,
-        editing: existing.as_ref().map(|i| i.id),
+        editing: form.editing,
         media: library
             .iter()
             .map(|m| {
@@ -299,37 +351,44 @@ async fn form_page(
             .map(|x| (x.as_str(), user.lang.tier(x), *x == tier))
             .collect(),
         title: existing
-            .as_ref()
             .map(|i| i.title.clone())
             .or(chosen_media.map(|m| m.title.clone()))
             .unwrap_or_default(),
-        air_from: existing
-            .as_ref()
-            .map_or(today.to_string(), |i| date(i.air_from)),
-        air_until: existing
-            .as_ref()
-            .map_or((today + chrono::Duration::days(7)).to_string(), |i| {
-                date(i.air_until)
-            }),
-        slots: existing
-            .as_ref()
-            .map_or(String::new(), |i| i.slots.join(", ")),
-        zones: existing
-            .as_ref()
-            .map_or(String::new(), |i| i.zones.join(", ")),
+        air_from: existing.map_or(today.to_string(), |i| date(i.air_from)),
+        air_until: existing.map_or((today + chrono::Duration::days(7)).to_string(), |i| {
+            date(i.air_until)
+        }),
+        choices: Choices::of(
+            &places,
+            existing.map_or(none, |i| &i.slots),
+            existing.map_or(none, |i| &i.zones),
+        ),
         max_mb: config.web.max_upload_mb,
+        error,
+        field,
     };
-    Ok(render(page, user.lang))
+    let mut page = render(page, user.lang);
+    if !field.is_empty() {
+        *page.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+    }
+    Ok(page)
 }
 
 /// `GET /items/new`.
 pub async fn new_form(
     State(store): State<Store>,
     State(config): State<Arc<Config>>,
+    State(timetable): State<Timetable>,
     user: Page<CanEdit>,
     Query(q): Query<NewQuery>,
 ) -> Result<Response, PageError> {
-    form_page(&store, &config, &user, None, q.media).await
+    let form = Form {
+        editing: None,
+        draft: None,
+        chosen_media: q.media,
+        refused: None,
+    };
+    form_page(&store, &config, &timetable, &user, form).await
 }
 
 /// Whether item `id` is a typed bulletin (edited and shown through its text).
@@ -344,6 +403,7 @@ async fn is_bulletin(store: &Store, user: &PageUser, id: i64) -> Result<bool, Pa
 pub async fn edit_form(
     State(store): State<Store>,
     State(config): State<Arc<Config>>,
+    State(timetable): State<Timetable>,
     State(items): State<Reviews<Items>>,
     user: Page<CanEdit>,
     Path(id): Path<i64>,
@@ -353,7 +413,13 @@ pub async fn edit_form(
     }
     let item = items.get(id).await.map_err(|e| user.err(e))?;
     let item = item.ok_or_else(|| user.err(missing::<Items>(id)))?;
-    form_page(&store, &config, &user, Some(item), None).await
+    let form = Form {
+        editing: Some(id),
+        draft: Some(draft_of(&item)),
+        chosen_media: None,
+        refused: None,
+    };
+    form_page(&store, &config, &timetable, &user, form).await
 }
 
 /// Turn form fields (and a freshly uploaded recording) into what an item says.
@@ -418,9 +484,34 @@ async fn received(
     Ok((new, up.fields))
 }
 
+/// The form again with what was posted when it names a slot or zone the programme does not
+/// have (the field marked), or `None` when every name is known.
+async fn unknown_places(
+    parts: (&Store, &Config, &Timetable),
+    user: &PageUser,
+    editing: Option<i64>,
+    new: &NewItem,
+) -> Result<Option<Response>, PageError> {
+    let (store, config, timetable) = parts;
+    let Some(refused) = refused_places(&timetable.programme(), &new.slots, &new.zones) else {
+        return Ok(None);
+    };
+    let form = Form {
+        editing,
+        draft: Some(new.clone()),
+        chosen_media: None,
+        refused: Some(refused),
+    };
+    form_page(store, config, timetable, user, form)
+        .await
+        .map(Some)
+}
+
 /// `POST /items/new`: multipart, with an optional new recording. Creates a draft, and submits
 /// it when asked.
 pub async fn create(
+    State(config): State<Arc<Config>>,
+    State(timetable): State<Timetable>,
     State(uploads): State<Uploads>,
     State(items): State<Reviews<Items>>,
     user: Page<CanEdit>,
@@ -430,6 +521,10 @@ pub async fn create(
     let (new, fields) = received(&uploads, form, &actor)
         .await
         .map_err(|e| user.err(e))?;
+    let parts = (&items.store, config.as_ref(), &timetable);
+    if let Some(again) = unknown_places(parts, &user, None, &new).await? {
+        return Ok(again);
+    }
     let submit = fields
         .get("submit_now")
         .is_some_and(|v| v == "on" || v == "1");
@@ -447,6 +542,8 @@ pub async fn create(
 
 /// `POST /items/{id}/edit`: multipart like `create`; any change needs approval again.
 pub async fn update(
+    State(config): State<Arc<Config>>,
+    State(timetable): State<Timetable>,
     State(uploads): State<Uploads>,
     State(items): State<Reviews<Items>>,
     user: Page<CanEdit>,
@@ -457,6 +554,10 @@ pub async fn update(
     let (new, _) = received(&uploads, form, &actor)
         .await
         .map_err(|e| user.err(e))?;
+    let parts = (&items.store, config.as_ref(), &timetable);
+    if let Some(again) = unknown_places(parts, &user, Some(id), &new).await? {
+        return Ok(again);
+    }
     let item = items
         .act(actor, id, Action::Edit(new))
         .await

@@ -3,6 +3,7 @@
 //! (which HTML-escapes every value). No handler holds rules or SQL: each calls a use case or the
 //! store, and presents.
 
+mod airing;
 mod asrun;
 mod audit;
 mod bulletins;

@@ -98,12 +98,12 @@
         up.append("category", form.elements.category.value);
         const r = await send("/api/v1/media", up, progress, status);
         received(status, r.media, say("Đã nhận: ", "Received: "));
-        const list = (v) => v.split(",").map((s) => s.trim()).filter(Boolean);
+        const ticked = (name) => Array.from(form.querySelectorAll('input[name="' + name + '"]:checked')).map((e) => e.value);
         const body = {
           media_id: r.media.id, title: form.elements.title.value || r.media.title,
           category: form.elements.category.value, tier: form.elements.tier.value,
           air_from: form.elements.air_from.value || null, air_until: form.elements.air_until.value || null,
-          slots: list(form.elements.slots.value), zones: list(form.elements.zones.value),
+          slots: ticked("slots"), zones: ticked("zones"),
         };
         const editing = form.action.match(/\/items\/(\d+)\/edit/);
         let item = editing ? await json("PUT", "/api/v1/items/" + editing[1], body) : await json("POST", "/api/v1/items", body);
