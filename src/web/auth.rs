@@ -320,6 +320,8 @@ pub struct PageUser {
     pub lang: Lang,
     /// What the page they were sent on to confirms ("Đã duyệt"), if anything.
     pub flash: Option<super::flash::Flash>,
+    /// The emergency on air, for the banner at the top of the page.
+    pub banner: Option<super::banner::Banner>,
 }
 
 impl PageUser {
@@ -346,10 +348,12 @@ impl<S: Send + Sync> FromRequestParts<S> for PageUser {
         let lang = Lang::of(&jar);
         if let Some(authed) = authed_of(parts) {
             let flash = super::flash::Flash::of(&jar);
+            let banner = parts.extensions.get::<super::banner::Banner>().cloned();
             return Ok(PageUser {
                 authed,
                 lang,
                 flash,
+                banner,
             });
         }
         let here = parts.uri.path_and_query().map_or("/", |p| p.as_str());

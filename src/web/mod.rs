@@ -11,6 +11,7 @@
 //! - [`limits`]: how big and how slow each route's requests may be;
 //! - [`throttle`]: what a burst of password guesses may cost;
 //! - [`redirect`]: the only places a page may send the browser on to;
+//! - [`banner`]: the emergency on air, at the top of every page, and when the speakers are silent;
 //! - [`flash`]: the one confirmation a page shows after a redirect ("Đã duyệt");
 //! - [`review`], [`input`], [`upload`], [`error`], [`i18n`], [`health`]: what the routes share.
 //!
@@ -21,6 +22,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod banner;
 pub mod csrf;
 pub mod error;
 pub mod flash;
@@ -67,6 +69,7 @@ pub fn app(state: AppState) -> Router {
             auth::authenticate,
         ))
         .layer(middleware::from_fn(flash::forget_once_shown))
+        .layer(middleware::from_fn_with_state(state.clone(), banner::note))
         // Outside `authenticate`, which reads form bodies for their CSRF token.
         .layer(middleware::from_fn_with_state(
             state.config.clone(),

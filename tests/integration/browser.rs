@@ -110,14 +110,28 @@ impl Site {
         el.send_keys(text).await.unwrap();
     }
 
+    /// Click the first `css`, as a thumb would: scrolled into view, and again for a moment if
+    /// the page is still laying it out (a menu opening).
     pub async fn click(&self, css: &str) {
-        self.client
+        let el = self
+            .client
             .find(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("{css}: {e}"))
-            .click()
-            .await
-            .unwrap();
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        let mut last = None;
+        for _ in 0..40 {
+            let arg = serde_json::to_value(&el).unwrap();
+            let _ = self
+                .client
+                .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+                .await;
+            match el.click().await {
+                Ok(()) => return,
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{css} could not be clicked: {last:?}");
     }
 
     /// Click something that loads a new page (directly or after JavaScript work) and wait for
@@ -627,6 +641,22 @@ async fn operator_emergency(site: &Site) {
         Some("✔ Đã bắt đầu phát khẩn cấp.")
     );
     site.shot("emergency-on-air").await;
+    // Every page says it is on air, who started it and since when.
+    site.go("/programme").await;
+    let banner = site
+        .client
+        .find(Locator::Css(".emergency-banner"))
+        .await
+        .expect("the banner on every page")
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        banner.contains("Bão số 3 sắp đổ bộ") && banner.contains("trucban"),
+        "{banner}"
+    );
+    site.shot("programme-emergency").await;
+    site.go("/emergency").await;
     site.client
         .execute("window.confirm = () => true; return true;", vec![])
         .await

@@ -223,3 +223,55 @@ async fn an_item_page_says_its_recording_was_cut_off() {
         .await;
     assert!(page.contains("bị cắt ngang"), "{page}");
 }
+
+#[tokio::test]
+async fn while_an_emergency_runs_every_page_says_so_and_that_the_speakers_are_silent() {
+    // A machine whose sound card is gone.
+    let t = TestApp::with(|c| c.audio.output = "device:card-da-rut".parse().unwrap());
+    let warning = "Bão số 3 sắp đổ bộ, bà con ở trong nhà";
+    let (status, body) = t
+        .api(
+            Role::Operator,
+            Method::POST,
+            "/emergency",
+            Some(serde_json::json!({"text": warning, "repeat": 0})),
+        )
+        .await;
+    assert!(status.is_success(), "{status} {body}");
+    let (session, _) = t.login("editor", PASSWORD).await.unwrap();
+    for path in ["/items", "/", "/library"] {
+        let (_, page) = get_with(&t, &session, path, "").await;
+        let banner = page
+            .split("class=\"emergency-banner\"")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no banner on {path}: {page}"));
+        let banner = banner.split("</div>").next().unwrap();
+        assert!(banner.contains(warning), "{path}: {banner}");
+        assert!(banner.contains("· operator ·"), "who started it: {banner}");
+        assert!(
+            banner.contains("LOA KHÔNG CÓ TIẾNG") && banner.contains("card-da-rut"),
+            "the speakers are silent, and why: {banner}"
+        );
+    }
+    let (_, s) = t.api(Role::Editor, Method::GET, "/status", None).await;
+    assert_eq!(s["emergency"]["title"].as_str(), Some(warning), "{s}");
+    assert!(
+        s["no_sound"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("card-da-rut"),
+        "{s}"
+    );
+
+    let (status, _) = t
+        .api(Role::Operator, Method::DELETE, "/emergency", None)
+        .await;
+    assert!(status.is_success());
+    let (_, page) = get_with(&t, &session, "/items", "").await;
+    assert!(
+        !page.contains("class=\"emergency-banner\""),
+        "gone once stopped"
+    );
+    let (_, s) = t.api(Role::Editor, Method::GET, "/status", None).await;
+    assert!(s["emergency"].is_null(), "{s}");
+}

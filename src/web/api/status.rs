@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::extract::Json;
 use crate::audio::Player;
 use crate::audio::player::PlayerStatus;
+use crate::emergency::{Active, Emergency};
 use crate::model::ReviewState;
 use crate::store::Store;
 use crate::store::items::ItemRows;
@@ -25,6 +26,11 @@ pub struct Status {
     pub player: PlayerStatus,
     /// Items waiting for a leader.
     pub pending_approvals: usize,
+    /// The emergency on air, if one is.
+    pub emergency: Option<Active>,
+    /// Why the speakers are getting no sound and what to do (Vietnamese / English), when the
+    /// audio output is not open; `null` when it is.
+    pub no_sound: Option<String>,
 }
 
 /// The station's state now.
@@ -32,14 +38,18 @@ pub struct Status {
 pub async fn get(
     State(store): State<Store>,
     State(player): State<Arc<Player>>,
+    State(emergency): State<Emergency>,
     _: Api<CanView>,
 ) -> Result<Json<Status>, ApiError> {
     let pending = store
         .run(|c| Ok(ItemRows::list(c, Some(ReviewState::Submitted))?.len()))
         .await?;
+    let status = player.status();
     Ok(Json(Status {
         now: Utc::now(),
-        player: player.status(),
+        no_sound: crate::web::banner::no_sound(&status),
+        player: status,
         pending_approvals: pending,
+        emergency: emergency.active(),
     }))
 }

@@ -140,6 +140,8 @@ pub struct Chrome {
     pub can_admin: bool,
     /// What the page confirms after a redirect ("Đã duyệt"), in its language.
     pub flash: Option<&'static str>,
+    /// The emergency on air, shown at the top of every page.
+    pub banner: Option<crate::web::banner::Banner>,
 }
 
 impl Chrome {
@@ -175,6 +177,7 @@ impl Chrome {
             can_audit: role.can(Capability::Audit),
             can_admin: role.can(Capability::Administer),
             flash: user.flash.map(|f| f.words(user.lang.text())),
+            banner: user.banner.clone(),
         })
     }
 }
