@@ -293,7 +293,7 @@ mod tests {
         // Tết Đinh Mùi is 6 February 2027; Giao thừa the evening before.
         assert_eq!(
             local.format("%Y-%m-%d %H:%M").to_string(),
-            "2027-02-05 23:50"
+            "2027-02-05 21:00"
         );
         assert_eq!(first.holiday.as_deref(), Some("Giao thừa"));
         assert!(
@@ -317,12 +317,12 @@ mod tests {
         };
         assert_eq!(
             times(clock.now()),
-            ["01/12 17:00", "02/12 06:00", "02/12 17:00"]
+            ["01/12 17:25", "02/12 05:55", "02/12 17:25"]
         );
         clock.advance(std::time::Duration::from_secs(9 * 3600));
         assert_eq!(
             times(clock.now()),
-            ["02/12 06:00", "02/12 17:00", "03/12 06:00"]
+            ["02/12 05:55", "02/12 17:25", "03/12 05:55"]
         );
     }
 
@@ -380,6 +380,6 @@ mod tests {
                 .slots
                 .contains(&("sang".to_string(), "Buổi sáng".to_string()))
         );
-        assert!(unknown_places(&p, &["sang".into(), "thuong-ngay".into()], &[]).is_empty());
+        assert!(unknown_places(&p, &["sang".into(), "buoi-phat".into()], &[]).is_empty());
     }
 }

@@ -672,7 +672,7 @@ async fn operator_emergency(site: &Site) {
 
 /// On the phone, the editor makes the chairman's greeting for the New Year's Eve slot, picked
 /// from the programme's own slots by its title, and submits it; the chairman sees on the card
-/// when it will air (the shipped programme's Giao thừa slot, 23:50 on the eve of Tết) and
+/// when it will air (the shipped programme's Giao thừa slot, 21:00 on the eve of Tết) and
 /// approves; the item page says the same.
 async fn tet_greeting_journey(site: &Site) {
     site.login("bientap").await;
@@ -719,7 +719,7 @@ async fn tet_greeting_journey(site: &Site) {
     assert!(path.starts_with("/items/"), "the item page: {path}");
     let page = site.text().await;
     assert!(page.contains("Sẽ phát:"), "{page}");
-    assert!(page.contains("23:50"), "{page}");
+    assert!(page.contains("21:00"), "{page}");
     site.logout().await;
 
     site.login("chutich").await;
@@ -735,7 +735,7 @@ async fn tet_greeting_journey(site: &Site) {
         .await
         .unwrap();
     assert!(
-        card.contains("Sẽ phát:") && card.contains("23:50") && card.contains("Giao thừa"),
+        card.contains("Sẽ phát:") && card.contains("21:00") && card.contains("Giao thừa"),
         "the card says when it airs: {card}"
     );
     assert!(card.contains("tháng Chạp"), "with the lunar day: {card}");
@@ -745,7 +745,7 @@ async fn tet_greeting_journey(site: &Site) {
     site.go(&path).await;
     let page = site.text().await;
     assert!(
-        page.contains("Đã duyệt") && page.contains("23:50"),
+        page.contains("Đã duyệt") && page.contains("21:00"),
         "{page}"
     );
     site.shot("item-tet-approved").await;

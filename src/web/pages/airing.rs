@@ -14,7 +14,7 @@ use crate::web::i18n::Lang;
 /// When it airs next, or why it will not, in sentences.
 #[derive(Debug, Clone, Default)]
 pub struct AiringView {
-    /// Its next airings (`23:50 Thứ Sáu 05/02/2027 · Giao thừa …`), soonest first.
+    /// Its next airings (`21:00 Thứ Sáu 05/02/2027 · Giao thừa …`), soonest first.
     pub next: Vec<String>,
     /// Why it will not air; shown in red.
     pub never: Vec<String>,
