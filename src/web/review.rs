@@ -107,7 +107,7 @@ impl Reviewed for Items {
     }
 
     fn places(new: &NewItem) -> (&[String], &[String]) {
-        (&new.slots, &new.zones)
+        (&new.placement.slots, &new.placement.zones)
     }
 
     fn shown(
@@ -132,7 +132,7 @@ impl Reviewed for Bulletins {
     }
 
     fn places(new: &NewBulletin) -> (&[String], &[String]) {
-        (&new.slots, &new.zones)
+        (&new.placement.slots, &new.placement.zones)
     }
 
     fn shown(b: Bulletin, _: &Programme, _: DateTime<Utc>, _: chrono_tz::Tz) -> Bulletin {

@@ -13,6 +13,8 @@ use crate::audio::Player;
 use crate::model::ReviewState;
 use crate::schedule::{Timetable, airing};
 use crate::store::Store;
+use crate::store::items::ItemRows;
+use crate::store::review::ReviewedRows;
 use crate::web::auth::*;
 use crate::web::error::PageError;
 
@@ -117,7 +119,7 @@ async fn never_airs(
     lang: crate::web::i18n::Lang,
 ) -> Result<Vec<String>, crate::store::StoreError> {
     let approved = store
-        .run(|c| Ok(crate::store::items::list(c, Some(ReviewState::Approved))?))
+        .run(|c| Ok(ItemRows::list(c, Some(ReviewState::Approved))?))
         .await?;
     let programme = timetable.programme();
     let never = lang.text().never_airs_warning;

@@ -285,11 +285,13 @@ fn draft_of(item: &Item) -> NewItem {
         media_id: item.media_id,
         title: item.title.clone(),
         category: item.category,
-        tier: item.tier,
-        air_from: item.air_from,
-        air_until: item.air_until,
-        slots: item.slots.clone(),
-        zones: item.zones.clone(),
+        placement: Placement {
+            tier: item.tier,
+            air_from: item.air_from,
+            air_until: item.air_until,
+            slots: item.slots.clone(),
+            zones: item.zones.clone(),
+        },
     }
 }
 
@@ -321,7 +323,7 @@ async fn form_page(
         .map(|i| i.category)
         .or(chosen_media.map(|m| m.category))
         .unwrap_or(Category::Bulletin);
-    let tier = existing.map_or(Tier::Normal, |i| i.tier);
+    let tier = existing.map_or(Tier::Normal, |i| i.placement.tier);
     let today = chrono::Utc::now()
         .with_timezone(&config.timezone)
         .date_naive();
@@ -354,14 +356,14 @@ async fn form_page(
             .map(|i| i.title.clone())
             .or(chosen_media.map(|m| m.title.clone()))
             .unwrap_or_default(),
-        air_from: existing.map_or(today.to_string(), |i| date(i.air_from)),
+        air_from: existing.map_or(today.to_string(), |i| date(i.placement.air_from)),
         air_until: existing.map_or((today + chrono::Duration::days(7)).to_string(), |i| {
-            date(i.air_until)
+            date(i.placement.air_until)
         }),
         choices: Choices::of(
             &places,
-            existing.map_or(none, |i| &i.slots),
-            existing.map_or(none, |i| &i.zones),
+            existing.map_or(none, |i| &i.placement.slots),
+            existing.map_or(none, |i| &i.placement.zones),
         ),
         max_mb: config.web.max_upload_mb,
         error,
@@ -493,7 +495,11 @@ async fn unknown_places(
     new: &NewItem,
 ) -> Result<Option<Response>, PageError> {
     let (store, config, timetable) = parts;
-    let Some(refused) = refused_places(&timetable.programme(), &new.slots, &new.zones) else {
+    let Some(refused) = refused_places(
+        &timetable.programme(),
+        &new.placement.slots,
+        &new.placement.zones,
+    ) else {
         return Ok(None);
     };
     let form = Form {
