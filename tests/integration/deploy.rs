@@ -32,6 +32,17 @@ fn the_unit_scripts_and_assets_agree_on_paths() {
     let unit = read("deploy/loaxa.service");
     assert!(unit.contains("\nExecStart=/usr/bin/loaxa serve --config /etc/loaxa/loaxa.toml\n"));
     assert!(unit.contains("\nReadWritePaths=/var/lib/loaxa\n"));
+    let node = read("deploy/loaxa-node.service");
+    assert!(node.contains("\nExecStart=/usr/bin/loaxa node --config /etc/loaxa/loaxa.toml\n"));
+    assert!(node.contains("\nReadWritePaths=/var/lib/loaxa\n"));
+    assert!(
+        node.contains("\nConflicts=loaxa.service\n"),
+        "one player per Pi"
+    );
+    assert!(
+        cargo_lists_unit("loaxa-node"),
+        "the package installs the node's unit"
+    );
     let postinst = read("deploy/debian/postinst");
     assert!(postinst.contains("install -d -o loaxa -g loaxa -m 0750 /var/lib/loaxa"));
     assert!(postinst.contains("cp -R \"/usr/share/loaxa/$dir\" \"/etc/loaxa/$dir\""));
@@ -47,4 +58,9 @@ fn the_unit_scripts_and_assets_agree_on_paths() {
             "{asset} missing from [package.metadata.deb]"
         );
     }
+}
+
+/// Whether `[package.metadata.deb]` has a `systemd-units` entry for `unit`.
+fn cargo_lists_unit(unit: &str) -> bool {
+    read("Cargo.toml").contains(&format!("unit-name = \"{unit}\""))
 }

@@ -36,13 +36,19 @@ fn running_as_root() -> bool {
 pub struct Guard(Option<Child>);
 
 impl Guard {
-    fn spawn(cmd: &mut Command) -> io::Result<Guard> {
+    /// Start `cmd` with no standard input or output.
+    pub fn spawn(cmd: &mut Command) -> io::Result<Guard> {
         Ok(Guard(Some(
             cmd.stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()?,
         )))
+    }
+
+    /// Its process id, while it runs.
+    pub fn id(&self) -> Option<u32> {
+        self.0.as_ref().map(Child::id)
     }
 
     /// Whether it has exited (or was killed).

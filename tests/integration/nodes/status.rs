@@ -51,14 +51,12 @@ async fn a_node_process_is_online_within_ten_seconds_and_offline_within_thirty_o
     );
     toml = toml.replace("http://127.0.0.1:8080", &head.url());
     std::fs::write(&file, toml).unwrap();
-    let mut child = crate::common::loaxa()
-        .args(["node", "--config"])
-        .arg(&file)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let pid = child.id().to_string();
+    // Killed when the test ends, passed or not (a stopped one too).
+    let child = crate::stream_server::Guard::spawn(
+        crate::common::loaxa().args(["node", "--config"]).arg(&file),
+    )
+    .unwrap();
+    let pid = child.id().unwrap().to_string();
     let started = std::time::Instant::now();
     let listed = node_in_api(&head, "thon-2", 10, "online in /api/v1/nodes", |n| {
         n["online"] == true
@@ -132,8 +130,7 @@ async fn a_node_process_is_online_within_ten_seconds_and_offline_within_thirty_o
         head.online("thon-2").then_some(())
     })
     .await;
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
