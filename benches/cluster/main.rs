@@ -263,6 +263,7 @@ async fn emergency_round(
         actor: "bench".into(),
         trigger: Trigger::Api,
         reference: None,
+        drill: false,
         received_at: Utc::now(),
     };
     let active = station::emergency::start(&head.state.emergency, &head.state.events, start)
