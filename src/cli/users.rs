@@ -1,5 +1,6 @@
 //! `loaxa user add|list`, `loaxa token create|list|revoke` and `loaxa setup-link`: accounts
 //! from the server's shell, for the IT person (and for scripts that need an API token).
+//! It decides nothing about accounts itself: the rules are `station::accounts`', the rows the store's.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;

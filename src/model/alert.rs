@@ -1,5 +1,6 @@
 //! What the station did with a CAP alert, as the store remembers it so that no alert is acted
 //! on twice.
+//! Plain data: it does not parse CAP or touch the store.
 
 use serde::Serialize;
 

@@ -1,5 +1,6 @@
 //! A place on the earth, as `emergency.location` and CAP alerts write it: `"lat,lon"` in
 //! decimal degrees (WGS 84), and the distance between two of them.
+//! Plain geometry: it knows nothing of CAP documents, config files or the store.
 
 use std::fmt;
 use std::str::FromStr;

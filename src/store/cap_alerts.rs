@@ -1,5 +1,6 @@
 //! The `cap_alerts` table: every CAP alert acted on, by sender and identifier, so none is acted
 //! on twice (a feed polled again, the same alert posted twice, a restart).
+//! It does not parse alerts or decide whether one counts: that is `emergency::cap`'s.
 
 use rusqlite::{Connection, OptionalExtension, params};
 

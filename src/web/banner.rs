@@ -46,7 +46,7 @@ pub async fn note(State(state): State<AppState>, mut request: Request, next: Nex
         let banner = Banner {
             title: active.title,
             started_by: active.started_by,
-            since: super::pages::local(active.requested_at, state.config.timezone),
+            since: super::i18n::local(active.requested_at, state.config.timezone),
             no_sound: no_sound(&state.player.status()),
         };
         request.extensions_mut().insert(banner);

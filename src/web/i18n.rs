@@ -1,4 +1,4 @@
-//! The words on every page, in Vietnamese first and English second.
+//! The words on every page, in Vietnamese first and English second, and how a moment is written for people.
 //!
 //! Pages take a `&'static Text` and write `{{ t.save }}`; the compiler checks every key exists
 //! in both languages. The language comes from the `lang` cookie (default Vietnamese). Words only:
@@ -319,6 +319,18 @@ text! {
     cluster_clock: "Lệch đồng hồ" / "Clock offset",
     cluster_temperature: "Nhiệt độ" / "Temperature",
     cluster_version: "Phiên bản" / "Version",
+}
+
+/// A moment as people here write it, in the commune's time zone: `dd/mm/yyyy HH:MM:SS`.
+pub fn local(t: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
+    t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S").to_string()
+}
+
+/// An RFC 3339 string from the database, shown in the commune's time zone.
+pub fn local_str(s: &str, tz: chrono_tz::Tz) -> String {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|d| local(d.with_timezone(&chrono::Utc), tz))
+        .unwrap_or_else(|_| s.to_string())
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! `/api/v1/events`: server-sent events, so open dashboards redraw when something happens.
 //! A stream lasts only as long as its sign-in: it ends within [`RECHECK`] of a logout, an idle
 //! end, a revoked token or a disabled user.
+//! It changes nothing: it only forwards what the bus says, to whoever may still read it.
 
 use std::convert::Infallible;
 use std::sync::Arc;

@@ -1,5 +1,6 @@
 //! Signing in and out, the language switch, and the one-time link that creates the first admin
 //! (which expires: an expired one says which command prints a new one).
+//! Password checks, throttling and session rules are not here: they are `accounts`', `web::throttle`'s and `web::auth`'s.
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -25,12 +25,12 @@ use axum::extract::OriginalUri;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::cookie::CookieJar;
-use chrono::{DateTime, Utc};
 
 use super::AppState;
 use super::auth::PageUser;
 use super::error::{AppError, PageError};
 use super::i18n::{Lang, Text};
+pub use super::i18n::{local, local_str};
 use crate::display::slogans::Slogans;
 use crate::model::{Capability, ReviewState};
 use crate::review::{Bulletins, Items};
@@ -200,18 +200,6 @@ pub fn duration(ms: u64) -> String {
     } else {
         format!("{}:{:02}", s / 60, s % 60)
     }
-}
-
-/// A moment in the commune's time zone, `dd/mm/yyyy HH:MM:SS`.
-pub fn local(t: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
-    t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S").to_string()
-}
-
-/// An RFC 3339 string from the database, shown in the commune's time zone.
-pub fn local_str(s: &str, tz: chrono_tz::Tz) -> String {
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| local(d.with_timezone(&Utc), tz))
-        .unwrap_or_else(|_| s.to_string())
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Settings (admin): the configuration in force, read-only (it is edited in `loaxa.toml`), and
 //! with HTTPS on, the certificate's fingerprint staff compare with what their browser shows.
+//! It changes no setting and writes no file: the page only reads what is in force.
 
 use askama::Template;
 use axum::extract::State;

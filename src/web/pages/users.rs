@@ -1,5 +1,6 @@
 //! Users (admin only): add people with a role, change roles, disable, set passwords, and see
 //! and revoke each one's API tokens (made with `loaxa token create`).
+//! It holds no account rule (the last admin, name checks): those are `accounts`' and the use cases'.
 
 use askama::Template;
 use axum::Form;
