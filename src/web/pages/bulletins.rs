@@ -15,11 +15,12 @@ use chrono::NaiveDate;
 
 use super::airing::Choices;
 use super::items::{View, view};
-use super::{Chrome, local_str, render};
+use super::review::ReviewFacts;
+use super::{Chrome, render};
 use crate::config::Config;
 use crate::model::{Bulletin, Category, NewBulletin, Placement, Tier};
 use crate::review::bulletins::Narrator;
-use crate::review::{Action, Allowed, Bulletins, Kind, ReviewError};
+use crate::review::{Action, Bulletins, ReviewError};
 use crate::schedule::Timetable;
 use crate::schedule::airing;
 use crate::speech::NATURAL_RATE;
@@ -79,12 +80,7 @@ pub(super) fn bulletin_view(b: &Bulletin, user: &PageUser, tz: chrono_tz::Tz) ->
 struct DetailPage {
     c: Chrome,
     b: BulletinView,
-    can_edit: bool,
-    can_submit: bool,
-    can_withdraw: bool,
-    can_decide: bool,
-    own: bool,
-    history: Vec<(String, String, String)>,
+    review: ReviewFacts,
 }
 
 /// `GET /bulletins/{id}`.
@@ -109,19 +105,8 @@ pub async fn detail(
         .map_err(|e| user.err(e))?;
     let bulletin = bulletin.ok_or_else(|| user.err(missing::<Bulletins>(id)))?;
     let tz = config.timezone;
-    let me = &user.authed.user;
-    let standing = Bulletins::standing(&bulletin);
-    let allowed = Allowed::of(&standing, me);
     let page = DetailPage {
-        own: standing.made_by(me.id),
-        can_edit: allowed.edit,
-        can_submit: allowed.submit,
-        can_withdraw: allowed.withdraw,
-        can_decide: allowed.decide,
-        history: log
-            .into_iter()
-            .map(|e| (local_str(&e.at, tz), e.actor, e.action))
-            .collect(),
+        review: ReviewFacts::of::<Bulletins>(&bulletin, &user.authed.user, log, tz),
         b: BulletinView {
             item: view(&bulletin.item, &user, tz).airing(&bulletin.item, &timetable, user.lang),
             ..bulletin_view(&bulletin, &user, tz)

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::airing::{AiringView, Choices};
+use super::review::ReviewFacts;
 use super::{Chrome, duration, local_str, render};
 use crate::model::{Category, Item, NewItem, Placement, ReviewState, Tier};
 use crate::review::{Action, Allowed, Bulletins, Items, Kind};
@@ -200,12 +201,7 @@ pub async fn approvals(
 struct ItemPage {
     c: Chrome,
     item: View,
-    can_edit: bool,
-    can_submit: bool,
-    can_withdraw: bool,
-    can_decide: bool,
-    own: bool,
-    history: Vec<(String, String, String)>,
+    review: ReviewFacts,
     /// What the import found wrong with the recording (cut off, too quiet).
     recording_warnings: Vec<String>,
 }
@@ -236,19 +232,8 @@ pub async fn detail(
         .map_err(|e| user.err(e))?;
     let item = item.ok_or_else(|| user.err(missing::<Items>(id)))?;
     let tz = config.timezone;
-    let me = &user.authed.user;
-    let standing = Items::standing(&item);
-    let allowed = Allowed::of(&standing, me);
     let page = ItemPage {
-        own: standing.made_by(me.id),
-        can_edit: allowed.edit,
-        can_submit: allowed.submit,
-        can_withdraw: allowed.withdraw,
-        can_decide: allowed.decide,
-        history: log
-            .into_iter()
-            .map(|e| (local_str(&e.at, tz), e.actor, e.action))
-            .collect(),
+        review: ReviewFacts::of::<Items>(&item, &user.authed.user, log, tz),
         recording_warnings: recording.map_or(Vec::new(), |m| m.analysis.warnings),
         item: view(&item, &user, tz).airing(&item, &timetable, user.lang),
         c,

@@ -8,13 +8,53 @@ use axum::routing::post;
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use crate::review::Action;
+use super::local_str;
+use crate::model::User;
+use crate::model::audit::Entry;
+use crate::review::{Action, Allowed, Kind};
 use crate::station::Reviews;
 use crate::web::AppState;
 use crate::web::auth::{CanApprove, CanEdit, Page, PageUser};
 use crate::web::error::PageError;
 use crate::web::flash::{self, Flash};
 use crate::web::review::Reviewed;
+
+/// What a reviewed thing's page shows of its review, the same for every kind: whether the
+/// reader made this version, the steps the rules let them take, and its audit history in the
+/// commune's time. The templates' `review::actions` and `review::history` show it.
+pub struct ReviewFacts {
+    /// The reader made or edited this version (so they may not decide it).
+    pub own: bool,
+    /// The steps the rules let the reader take now.
+    pub can_edit: bool,
+    /// See [`ReviewFacts::can_edit`].
+    pub can_submit: bool,
+    /// See [`ReviewFacts::can_edit`].
+    pub can_withdraw: bool,
+    /// See [`ReviewFacts::can_edit`].
+    pub can_decide: bool,
+    /// (when, who, action) of each audited step, oldest first.
+    pub history: Vec<(String, String, String)>,
+}
+
+impl ReviewFacts {
+    /// The facts of `record` for `me`, with its audit `log`.
+    pub fn of<K: Kind>(record: &K::Record, me: &User, log: Vec<Entry>, tz: chrono_tz::Tz) -> Self {
+        let standing = K::standing(record);
+        let allowed = Allowed::of(&standing, me);
+        ReviewFacts {
+            own: standing.made_by(me.id),
+            can_edit: allowed.edit,
+            can_submit: allowed.submit,
+            can_withdraw: allowed.withdraw,
+            can_decide: allowed.decide,
+            history: log
+                .into_iter()
+                .map(|e| (local_str(&e.at, tz), e.actor, e.action))
+                .collect(),
+        }
+    }
+}
 
 /// The step routes of `K` under `base`: `{base}/{id}/submit`, `…/withdraw`, `…/approve`,
 /// `…/reject`.
