@@ -208,6 +208,18 @@ async fn an_emergency_reaches_every_node_a_late_one_joins_and_one_back_after_the
     })
     .await;
     assert!(spoken.first_sample_at.is_some());
+    // The node's report of its first sample reaches the head-end over the broker a moment after
+    // the node has written its own row.
+    let id = started["id"].as_u64().unwrap();
+    eventually(10, "the head-end seeing thôn 1 on air", || {
+        let parts = head.state.cluster.as_ref()?.emergency(id)?;
+        parts
+            .iter()
+            .find(|p| p.node == "thon-1")?
+            .first_sample_at
+            .map(|_| ())
+    })
+    .await;
     let (_, on_air) = head
         .call("GET", "/api/v1/emergency", &head.token, None)
         .await;
@@ -233,11 +245,7 @@ async fn an_emergency_reaches_every_node_a_late_one_joins_and_one_back_after_the
     })
     .await;
     eventually(10, "the head-end seeing thôn 2 on air", || {
-        let parts = head
-            .state
-            .cluster
-            .as_ref()?
-            .emergency(started["id"].as_u64()?)?;
+        let parts = head.state.cluster.as_ref()?.emergency(id)?;
         parts
             .iter()
             .find(|p| p.node == "thon-2")?
