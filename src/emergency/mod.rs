@@ -397,6 +397,9 @@ impl Emergency {
             queue_next_round(s, &mut st);
         }
         drop(st);
+        // Told first (the panel, a head-end handing it on to every node), then written: the
+        // audit's commit waits for the disk, and nobody's speakers should wait with it.
+        s.panel.send_replace(Some(active.clone()));
         audit_write(
             &s.store,
             &req.actor,
@@ -404,7 +407,6 @@ impl Emergency {
             id,
             serde_json::json!({"message": req.message, "repeat": repeat, "trigger": req.trigger, "reference": req.reference, "drill": req.drill, "warnings": active.warnings}),
         );
-        s.panel.send_replace(Some(active.clone()));
         Ok(active)
     }
 

@@ -60,6 +60,9 @@ struct Talk {
     conditions: HashMap<NodeId, (DateTime<Utc>, DateTime<Utc>)>,
     /// The station's emergency last handed on (its number), if any.
     handed_on: Option<u64>,
+    /// The chime of the last plans made, so an emergency is handed on without making the
+    /// plans again (a week of the commune's programme) while every node waits.
+    chime: Option<MediaRef>,
 }
 
 /// Run the conversation until the head-end handle is gone.
@@ -85,6 +88,7 @@ pub async fn run(
         probes: BTreeMap::new(),
         conditions: HashMap::new(),
         handed_on: None,
+        chime: None,
     };
     drop(head);
     let mut tick = tokio::time::interval(Duration::from_millis(500));
@@ -395,6 +399,7 @@ impl Talk {
                 return;
             }
         };
+        self.chime = chime.clone();
         let now = Utc::now();
         let version = match self.next_version(now).await {
             Ok(v) => v,
@@ -506,7 +511,11 @@ impl Talk {
         match active {
             Some(a) if self.handed_on == Some(a.id) => {}
             Some(a) => {
-                let chime = self.make_plans(&head).await.ok().and_then(|m| m.1);
+                let chime = match &self.chime {
+                    Some(c) => Some(c.clone()),
+                    // No plans made yet (the emergency came first): the chime from them now.
+                    None => self.make_plans(&head).await.ok().and_then(|m| m.1),
+                };
                 let content = if a.live {
                     // Relaying the microphone to the nodes is not built yet: they air the
                     // chime and the panel text.
