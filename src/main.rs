@@ -56,6 +56,9 @@ enum Command {
     Restore(cli::backup::RestoreArgs),
     /// Đọc văn bản thành tiếng / read a text aloud: print, write a WAV, or play it.
     Speak(cli::speak::Args),
+    /// Báo cáo tháng gửi tỉnh / the monthly reports for the province: plays, connectivity,
+    /// condition.
+    Report(cli::report::Args),
     /// Kiểm tra cấu hình / check the configuration.
     Check,
     /// Cụm loa nhiều thôn / village clusters: the broker setup and the nodes' configs.
@@ -86,6 +89,7 @@ fn main() -> ExitCode {
         Command::Backup(args) => cli::backup::backup(cli.config.as_deref(), args),
         Command::Restore(args) => cli::backup::restore(cli.config.as_deref(), args),
         Command::Speak(args) => cli::speak::run(cli.config.as_deref(), args),
+        Command::Report(args) => cli::report::run(cli.config.as_deref(), args),
         Command::Check => cli::check::run(cli.config.as_deref()),
         Command::Cluster(command) => cli::cluster::run(cli.config.as_deref(), command),
         Command::Tls(command) => cli::tls::run(cli.config.as_deref(), command),

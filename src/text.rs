@@ -103,6 +103,18 @@ pub fn weekday_short_vi(day: chrono::Weekday) -> &'static str {
     }
 }
 
+/// One CSV field (RFC 4180), always quoted; a leading `=` `+` `-` `@` tab or CR is defused with
+/// a `'` so a spreadsheet does not run it as a formula. Every CSV the station writes (the as-run
+/// log, the province's reports) quotes its text through this.
+pub fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ pub mod media;
 pub mod node;
 pub mod play;
 pub mod programme;
+pub mod report;
 pub mod serve;
 pub mod speak;
 pub mod tls;

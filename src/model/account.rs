@@ -34,6 +34,8 @@ pub enum Capability {
     Emergency,
     /// Read the audit log.
     Audit,
+    /// Read and export the monthly reports for the province.
+    Report,
     /// Manage users, tokens and settings.
     Administer,
 }
@@ -44,8 +46,8 @@ impl Role {
     pub fn can(self, c: Capability) -> bool {
         use Capability::*;
         match self {
-            Role::Admin => matches!(c, View | Edit | Emergency | Audit | Administer),
-            Role::Approver => matches!(c, View | Edit | Approve | Audit),
+            Role::Admin => matches!(c, View | Edit | Emergency | Audit | Report | Administer),
+            Role::Approver => matches!(c, View | Edit | Approve | Audit | Report),
             Role::Editor => matches!(c, View | Edit),
             Role::Operator => matches!(c, View | Emergency),
         }
@@ -175,6 +177,11 @@ mod tests {
                 matches!(role, Role::Operator | Role::Admin)
             );
             assert_eq!(role.can(Capability::Administer), role == Role::Admin);
+            assert_eq!(
+                role.can(Capability::Report),
+                matches!(role, Role::Approver | Role::Admin),
+                "the province's reports are the leaders' and the IT person's"
+            );
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod emergency;
 pub mod events;
 pub mod housekeeping;
 pub mod programme;
+pub mod reports;
 pub mod review;
 
 pub use events::Bus;

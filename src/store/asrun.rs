@@ -196,16 +196,7 @@ pub fn to_csv(entries: &[Entry]) -> String {
     let mut out = String::from(
         "id,label,source,outcome,reason,planned_at,first_sample_at,last_sample_at,item_id,cue_key,node\r\n",
     );
-    let field = |s: &str| {
-        // Quote everything; a leading = + - @ tab or CR is defused so spreadsheets do not run
-        // it as a formula.
-        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{s}")
-        } else {
-            s.to_string()
-        };
-        format!("\"{}\"", s.replace('"', "\"\""))
-    };
+    let field = crate::text::csv_field;
     for e in entries {
         let t = |v: Option<DateTime<Utc>>| rfc(v).unwrap_or_default();
         let line = [

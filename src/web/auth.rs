@@ -392,7 +392,7 @@ macro_rules! caps {
     )*};
 }
 
-caps!(CanView => View, CanEdit => Edit, CanApprove => Approve, CanAudit => Audit, CanAdmin => Administer, CanEmergency => Emergency);
+caps!(CanView => View, CanEdit => Edit, CanApprove => Approve, CanAudit => Audit, CanReport => Report, CanAdmin => Administer, CanEmergency => Emergency);
 
 /// A signed-in page user whose role allows `C`.
 #[derive(Debug, Clone)]

@@ -123,6 +123,16 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<crate::station::reports::ReportError> for AppError {
+    fn from(e: crate::station::reports::ReportError) -> Self {
+        use crate::station::reports::ReportError;
+        match e {
+            ReportError::Month(_) | ReportError::Kind(_) => AppError::BadRequest(e.to_string()),
+            ReportError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<rusqlite::Error> for AppError {
     fn from(e: rusqlite::Error) -> Self {
         StoreError::from(e).into()

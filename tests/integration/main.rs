@@ -27,6 +27,7 @@ mod pages;
 mod programme;
 mod relay;
 mod relay_programme;
+mod reports;
 mod security;
 mod service;
 mod sessions;

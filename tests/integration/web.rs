@@ -287,6 +287,7 @@ pub enum Need {
     Audit,
     Admin,
     Emergency,
+    Report,
 }
 
 pub fn allowed(role: Role, need: Need) -> bool {
@@ -297,6 +298,7 @@ pub fn allowed(role: Role, need: Need) -> bool {
         Need::Audit => matches!(role, Role::Admin | Role::Approver),
         Need::Admin => role == Role::Admin,
         Need::Emergency => matches!(role, Role::Admin | Role::Operator),
+        Need::Report => matches!(role, Role::Admin | Role::Approver),
     }
 }
 
@@ -361,6 +363,10 @@ pub fn routes() -> Vec<(Method, &'static str, Need)> {
         (Method::GET, "/api/v1/asrun", View),
         (Method::GET, "/api/v1/nodes", View),
         (Method::GET, "/api/v1/audit", Audit),
+        (Method::GET, "/reports", Report),
+        (Method::GET, "/api/v1/reports/plays", Report),
+        (Method::GET, "/api/v1/reports/connectivity", Report),
+        (Method::GET, "/api/v1/reports/condition", Report),
         (Method::GET, "/api/v1/events", View),
         (Method::GET, "/emergency", Emergency),
         (Method::POST, "/emergency", Emergency),

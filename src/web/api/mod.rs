@@ -13,6 +13,7 @@ mod events;
 mod extract;
 mod media;
 mod metrics;
+pub(crate) mod reports;
 pub mod review;
 mod status;
 
@@ -36,6 +37,9 @@ pub fn router() -> Router<AppState> {
         .route("/status", get(status::get))
         .route("/asrun", get(asrun::get))
         .route("/audit", get(audit::get))
+        .route("/reports/plays", get(reports::plays))
+        .route("/reports/connectivity", get(reports::connectivity))
+        .route("/reports/condition", get(reports::condition))
         .route("/events", get(events::stream))
         .route(
             "/emergency",
@@ -79,6 +83,7 @@ async fn no_such_path(
         review::items::submit, review::items::withdraw, review::items::approve,
         review::items::reject,
         status::get, metrics::get, asrun::get, audit::get,
+        reports::plays, reports::connectivity, reports::condition,
         emergency::post, emergency::get, emergency::delete, emergency::cap,
         cluster::nodes, cluster::media,
         display::status, display::preview,

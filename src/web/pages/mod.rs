@@ -15,6 +15,7 @@ mod items;
 mod library;
 mod login;
 mod programme;
+mod reports;
 pub mod review;
 mod settings;
 mod users;
@@ -74,6 +75,7 @@ pub fn router() -> Router<AppState> {
         .route("/emergency/stop", post(emergency::stop))
         .route("/asrun", get(asrun::page))
         .route("/cluster", get(cluster::page))
+        .route("/reports", get(reports::page))
         .route("/audit", get(audit::page))
         .route("/users", get(users::page).post(users::create))
         .route("/users/{id}", post(users::update))
@@ -136,6 +138,8 @@ pub struct Chrome {
     pub can_emergency: bool,
     /// May read the audit log.
     pub can_audit: bool,
+    /// May read the province's reports.
+    pub can_report: bool,
     /// May manage users and settings.
     pub can_admin: bool,
     /// What the page confirms after a redirect ("Đã duyệt"), in its language.
@@ -175,6 +179,7 @@ impl Chrome {
             can_approve: role.can(Capability::Approve),
             can_emergency: role.can(Capability::Emergency),
             can_audit: role.can(Capability::Audit),
+            can_report: role.can(Capability::Report),
             can_admin: role.can(Capability::Administer),
             flash: user.flash.map(|f| f.words(user.lang.text())),
             banner: user.banner.clone(),

@@ -102,6 +102,7 @@ async fn a_node_airs_its_zones_plan_from_its_cache_and_every_play_reaches_the_he
         arrived.iter().any(|e| e.item_id.is_some()),
         "rows name the head-end's items"
     );
+    province_reports(&head, &arrived).await;
     // What the node's loudspeakers got: its two tones, slot after slot, never Thôn 1's.
     node.stop_held(&clock).await;
     let pcm = read_wav(&wav);
@@ -110,6 +111,157 @@ async fn a_node_airs_its_zones_plan_from_its_cache_and_every_play_reaches_the_he
     assert!(heard(440) >= 6 && heard(1000) >= 6, "{runs:?}");
     assert_eq!(heard(2000), 0, "Thôn 1's item never aired on Thôn 2");
     drop(head);
+}
+
+/// The province's reports of that hour, as a leader reads them: the node's plays (by the
+/// simulated month they aired in), the one offline period of its cut link, its condition, and
+/// the page at phone and desk widths.
+async fn province_reports(head: &HeadEnd, arrived: &[Entry]) {
+    let leader = loaxa::station::accounts::create_token(
+        &head.state.store,
+        "test",
+        "chu-tich",
+        "báo cáo",
+        loaxa::model::TokenScope::Read,
+    )
+    .unwrap();
+    let tz = head.state.timetable.tz();
+    let month_of = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m").to_string();
+    let aired_in = month_of(arrived[0].first_sample_at.unwrap());
+    let (status, plays) = head
+        .call(
+            "GET",
+            &format!("/api/v1/reports/plays?month={aired_in}"),
+            &leader,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{plays}");
+    for title in ["Tin chung", "Tin Thôn 2"] {
+        let expected = arrived
+            .iter()
+            .filter(|e| e.label == title && month_of(e.first_sample_at.unwrap()) == aired_in)
+            .count();
+        let row = plays["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["title"] == title)
+            .unwrap_or_else(|| panic!("{title} not in {plays}"));
+        assert_eq!(row["nodes"]["thon-2"], expected, "{row}");
+        assert_eq!(
+            (&row["tier"], &row["approver"]),
+            (&"normal".into(), &"Chủ tịch".into())
+        );
+    }
+    // The node went offline once (the cut) and came back: one closed offline period. The
+    // head-end writes the transition after it sees the status, so wait for it in the report.
+    let now_month = month_of(Utc::now());
+    let path = format!("/api/v1/reports/connectivity?month={now_month}");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    let thon2 = loop {
+        let (status, body) = head.call("GET", &path, &leader, None).await;
+        assert_eq!(status, 200, "{body}");
+        let node = body["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["node"] == "thon-2")
+            .cloned()
+            .unwrap();
+        let states: Vec<bool> = node["periods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["online"].as_bool().unwrap())
+            .collect();
+        if states.last() == Some(&true) && states.len() >= 3 {
+            assert_eq!(states, [true, false, true], "{node}");
+            let thon1 = body["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|n| n["node"] == "thon-1");
+            assert_eq!(
+                thon1.unwrap()["periods"],
+                serde_json::json!([]),
+                "never heard"
+            );
+            break node;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no reconnection in {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(thon2["offline_count"], 1);
+    let offline = &thon2["periods"][1];
+    assert_eq!(offline["ongoing"], false);
+    assert!(thon2["offline_ms"].as_i64().unwrap() > 0, "{thon2}");
+    assert!(offline["reason"].is_string(), "{offline}");
+    let (_, condition) = head
+        .call(
+            "GET",
+            &format!("/api/v1/reports/condition?month={now_month}"),
+            &leader,
+            None,
+        )
+        .await;
+    let node = condition["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["node"] == "thon-2")
+        .cloned()
+        .unwrap();
+    assert!(node["samples"].as_u64().unwrap() >= 1, "{condition}");
+    assert_eq!(
+        node["under_voltage"],
+        serde_json::Value::Null,
+        "not a Pi: {node}"
+    );
+    let (status, _) = head.call("GET", &path, &head.token, None).await;
+    assert_eq!(status, 403, "an operator does not read the reports");
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shots = root.join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let (_driver, client) = crate::browser::start_driver().await;
+    let site = crate::browser::Site {
+        base: head.url(),
+        shots,
+        client,
+    };
+    site.login("chu-tich").await;
+    site.go(&format!("/reports?report=plays&month={aired_in}"))
+        .await;
+    let text = site.text().await;
+    for seen in [
+        "Báo cáo",
+        "Số lần phát theo bản tin",
+        "Tin Thôn 2",
+        "thon-2",
+        "Chủ tịch",
+    ] {
+        assert!(text.contains(seen), "{seen} missing from:\n{text}");
+    }
+    site.shot("reports-plays").await;
+    site.go(&format!("/reports?report=connectivity&month={now_month}"))
+        .await;
+    let text = site.text().await;
+    for seen in [
+        "Kết nối của các cụm loa",
+        "Ngoại tuyến",
+        "Trực tuyến",
+        "chưa nghe thấy",
+    ] {
+        assert!(text.contains(seen), "{seen} missing from:\n{text}");
+    }
+    site.shot("reports-connectivity").await;
+    site.go(&format!("/reports?report=condition&month={now_month}"))
+        .await;
+    site.shot("reports-condition").await;
 }
 
 /// The status code of the node's `/healthz`.
