@@ -155,20 +155,20 @@ async fn plays_per_item_by_the_communes_month_as_json_csv_and_from_the_command_l
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
     assert!(
         lines[0].starts_with(
-            "\"Mã bản tin\",\"Tên bản tin\",\"Mức ưu tiên\",\"Người duyệt\",\"Số lần phát\""
+            "\"Tên bản tin\",\"Mã bản tin\",\"Mức ưu tiên\",\"Người duyệt\",\"Số lần phát\""
         ),
         "{csv}"
     );
     assert_eq!(
         lines[1],
         format!(
-            "\"{greeting}\",\"Chúc mừng ngày Nhà giáo Việt Nam 20/11\",\"Thường\",\"Người approver\",\
+            "\"Chúc mừng ngày Nhà giáo Việt Nam 20/11\",\"{greeting}\",\"Thường\",\"Người approver\",\
              \"2\",\"0\",\"121\",\"0:02:01\",\"trạm chính (2)\""
         )
     );
     assert_eq!(
         lines[2],
-        "\"\",\"Thông báo \"\"khẩn\"\", lũ về: di dời ngay\",\"Khẩn cấp\",\"\",\"1\",\"0\",\"30\",\
+        "\"Thông báo \"\"khẩn\"\", lũ về: di dời ngay\",\"\",\"Khẩn cấp\",\"\",\"1\",\"0\",\"30\",\
          \"0:00:30\",\"thon-2 (1)\""
     );
 

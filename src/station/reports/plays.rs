@@ -134,8 +134,8 @@ impl Plays {
             .iter()
             .map(|r| {
                 vec![
-                    r.item_id.map(|i| i.to_string()).unwrap_or_default(),
                     r.title.clone(),
+                    r.item_id.map(|i| i.to_string()).unwrap_or_default(),
                     r.tier.map(Tier::label_vi).unwrap_or_default().to_string(),
                     r.approver.clone().unwrap_or_default(),
                     r.count.to_string(),
@@ -153,8 +153,8 @@ impl Plays {
         Table {
             caption: "Số lần phát theo bản tin",
             header: vec![
-                "Mã bản tin",
                 "Tên bản tin",
+                "Mã bản tin",
                 "Mức ưu tiên",
                 "Người duyệt",
                 "Số lần phát",
@@ -238,6 +238,6 @@ mod tests {
         // A typed emergency has no item: it is listed by its text, as an emergency.
         assert_eq!(rows[1].title, "Báo động lũ, di dời ngay");
         assert_eq!(rows[1].tier, Some(Tier::Emergency));
-        assert_eq!(table.rows[1][0], "");
+        assert_eq!(table.rows[1][1], "", "no item id");
     }
 }
