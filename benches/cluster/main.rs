@@ -122,12 +122,19 @@ async fn run(n: usize, rounds: usize) -> Result<(), String> {
     );
 
     let mut latencies = Vec::new();
+    let mut handed = Vec::new();
     let mut missing = 0;
     for round in 0..rounds {
-        let (got, lost) = emergency_round(&head, &cluster, n, round).await?;
+        let (got, lost, hand_on) = emergency_round(&head, &cluster, n, round).await?;
         latencies.extend(got);
+        handed.push(hand_on);
         missing += lost;
     }
+    report(
+        "   of which the head-end's part: request → emergency handed on to the nodes",
+        handed,
+        rounds,
+    );
     let target = if reach.netns.is_some() {
         TARGET_P99_NETEM_MS
     } else {
@@ -249,14 +256,16 @@ fn broker_fan_out(
 }
 
 /// One emergency through the station's own use case (what `POST /api/v1/emergency` calls):
-/// each node's latency as the head-end reports it (`GET /api/v1/emergency`), and how many
-/// nodes had none within 15 s. Then the stop, and a quiet moment.
+/// each node's latency as the head-end reports it (`GET /api/v1/emergency`), how many nodes had
+/// none within 15 s, and when (ms after the request) the head-end had handed it on. Then the
+/// stop, and a quiet moment.
 async fn emergency_round(
     head: &HeadEnd,
     cluster: &std::sync::Arc<loaxa::cluster::head::HeadEnd>,
     n: usize,
     round: usize,
-) -> Result<(Vec<f64>, usize), String> {
+) -> Result<(Vec<f64>, usize, f64), String> {
+    let t0 = Instant::now();
     let start = Start {
         message: Message::Text(format!("Thử nghiệm báo động lần {}", round + 1)),
         repeat: Some(0),
@@ -271,13 +280,23 @@ async fn emergency_round(
         .map_err(|e| e.to_string())?;
     let deadline = Instant::now() + Duration::from_secs(15);
     let mut got: HashMap<String, f64> = HashMap::new();
+    let mut handed_on = None;
     while got.len() < n && Instant::now() < deadline {
-        for part in cluster.emergency(active.id).unwrap_or_default() {
+        let parts = cluster.emergency(active.id);
+        if parts.is_some() && handed_on.is_none() {
+            handed_on = Some(t0.elapsed().as_secs_f64() * 1e3);
+        }
+        for part in parts.unwrap_or_default() {
             if let Some(ms) = part.latency_ms {
                 got.insert(part.node.clone(), ms as f64);
             }
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(if handed_on.is_some() {
+            20
+        } else {
+            1
+        }))
+        .await;
     }
     station::emergency::stop(&head.state.emergency, &head.state.events, "bench".into())
         .await
@@ -293,7 +312,11 @@ async fn emergency_round(
     .await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let lost = n - got.len();
-    Ok((got.into_values().collect(), lost))
+    Ok((
+        got.into_values().collect(),
+        lost,
+        handed_on.unwrap_or(f64::NAN),
+    ))
 }
 
 /// The CPU each process (`self` or a pid) used over `window`, in % of one core.

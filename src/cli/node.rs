@@ -12,6 +12,9 @@ use loaxa::schedule::runner::SystemTimeSync;
 use loaxa::service::node::NodeService;
 use loaxa::service::shutdown_signal;
 
+/// The node's async worker threads.
+const NODE_WORKERS: usize = 2;
+
 /// Start the node and block until it stops.
 pub fn run(config_path: Option<&Path>) -> Result<ExitCode> {
     let loaded = super::load_config(config_path)?;
@@ -23,7 +26,13 @@ pub fn run(config_path: Option<&Path>) -> Result<ExitCode> {
         );
     }
     let listen = loaded.config.cluster.health_listen.clone();
-    let runtime = tokio::runtime::Runtime::new()?;
+    // A village node talks to one broker and one web server and plays through its own player
+    // thread: two workers are plenty, and each worker more costs memory on a small Pi
+    // (its stack, its allocator arena), a hundred times over in a commune.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(NODE_WORKERS)
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         let node = NodeService::start(
             loaded.config,

@@ -34,6 +34,8 @@ use crate::store::cluster::{self as table, Stored};
 
 /// The plans are looked at this often even when nothing said they changed.
 const REPLAN: Duration = Duration::from_secs(60);
+/// Plans the link's queue refused are tried again after this long (the queue drains fast).
+const RESEND: Duration = Duration::from_secs(1);
 /// Clocks are probed this often.
 const PROBE: Duration = Duration::from_secs(60);
 /// An emergency command expires after this long unless sent again…
@@ -126,9 +128,15 @@ impl Talk {
         self.head.upgrade()
     }
 
-    fn send(&self, msg: crate::cluster::link::Outgoing) {
-        if let Err(e) = self.link.publish(msg) {
-            tracing::warn!("{e}");
+    /// Queue a message; false when the link's queue refused it (full), so a caller that keeps
+    /// track of what went out can try again.
+    fn send(&self, msg: crate::cluster::link::Outgoing) -> bool {
+        match self.link.publish(msg) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!("{e}");
+                false
+            }
         }
     }
 
@@ -408,7 +416,7 @@ impl Talk {
                 return;
             }
         };
-        let mut sent = 0;
+        let (mut sent, mut unsent) = (0, 0);
         for (id, node_cues) in std::mem::take(&mut cues) {
             let unchanged = self
                 .published
@@ -432,9 +440,24 @@ impl Talk {
                      large: its last days were left out"
                 ));
             }
-            self.send(session::plan(&self.topics, &id, payload));
-            self.published.insert(id, (node_cues, chime.clone()));
-            sent += 1;
+            // A commune's plans go out in one burst, more than the link's queue holds: one
+            // refused is not marked as sent, and goes in the next try.
+            if self.send(session::plan(&self.topics, &id, payload)) {
+                self.published.insert(id, (node_cues, chime.clone()));
+                sent += 1;
+            } else {
+                self.published.remove(&id);
+                unsent += 1;
+            }
+        }
+        if unsent > 0 {
+            tracing::warn!(
+                "{unsent} kế hoạch chưa gửi được, thử lại sau {} s / {unsent} plans not sent \
+                 yet, trying again in {} s",
+                RESEND.as_secs(),
+                RESEND.as_secs()
+            );
+            self.replan_at = Some(Instant::now() + RESEND);
         }
         if sent > 0 {
             tracing::info!(
