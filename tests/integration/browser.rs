@@ -235,6 +235,24 @@ impl Site {
         }
     }
 
+    /// Plays the page's first `audio` matching `selector`, muted, until it has advanced past
+    /// 0.1 s (or 15 s went by): its duration and position then.
+    pub async fn play_audio(&self, selector: &str) -> (f64, f64) {
+        let played = self
+            .client
+            .execute(
+                "const a = document.querySelector(arguments[0]); a.muted = true; \
+                 return a.play().then(() => new Promise(r => { \
+                   const done = () => r([a.duration, a.currentTime]); \
+                   a.addEventListener('timeupdate', () => { if (a.currentTime > 0.1) done(); }); \
+                   setTimeout(done, 15000); }));",
+                vec![serde_json::json!(selector)],
+            )
+            .await
+            .unwrap();
+        (played[0].as_f64().unwrap(), played[1].as_f64().unwrap())
+    }
+
     /// The page at 390×844 (where it must fit) and 1366×900, into `target/screenshots/`; the
     /// window stays at phone size.
     pub async fn shot(&self, name: &str) {
@@ -376,20 +394,10 @@ async fn from_first_start_to_an_approved_broadcast_in_a_real_browser() {
     site.login("chutich").await;
     site.go("/approvals").await;
     site.shot("approvals").await;
-    let played = site
-        .client
-        .execute(
-            "const a = document.querySelector('audio[data-must-listen]'); a.muted = true; \
-             return a.play().then(() => new Promise(r => setTimeout(() => r([a.duration, a.currentTime]), 600)));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let duration = played[0].as_f64().unwrap();
-    let position = played[1].as_f64().unwrap();
+    let (duration, position) = site.play_audio("audio[data-must-listen]").await;
     assert!(
         (duration - 4.03).abs() < 0.2 && position > 0.1,
-        "the recording plays in the page: {played}"
+        "the recording plays in the page: {duration} s long, at {position} s"
     );
     site.click_to_next_page(".approval form[action$='/approve'] button")
         .await;
@@ -488,18 +496,10 @@ async fn typed_bulletin_journey(site: &Site) {
         "the phone read digit by digit: {card}"
     );
     site.shot("bulletin-approval").await;
-    let played = site
-        .client
-        .execute(
-            "const a = document.querySelector('[id^=bulletin-] audio'); a.muted = true; \
-             return a.play().then(() => new Promise(r => setTimeout(() => r([a.duration, a.currentTime]), 600)));",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let (duration, position) = site.play_audio("[id^=bulletin-] audio").await;
     assert!(
-        played[0].as_f64().unwrap() > 4.0 && played[1].as_f64().unwrap() > 0.1,
-        "the spoken recording plays in the page: {played}"
+        duration > 4.0 && position > 0.1,
+        "the spoken recording plays in the page: {duration} s long, at {position} s"
     );
     site.click_to_next_page("[id^=bulletin-] form[action$='/approve'] button")
         .await;
