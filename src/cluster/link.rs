@@ -25,8 +25,10 @@ use tokio::time::Instant;
 
 /// Events kept for a slow reader before the link waits for it.
 const EVENT_QUEUE: usize = 256;
-/// Publishes kept while the link is down before [`Link::publish`] refuses more.
-const REQUEST_QUEUE: usize = 64;
+/// Publishes kept while the link is down before [`Link::publish`] refuses more. A head-end
+/// answers every node's as-run rows at once after an emergency (100 nodes: 100 answers) and
+/// the next emergency must still find room behind them; the queue holds only what is sent.
+const REQUEST_QUEUE: usize = 1024;
 
 /// How a message is delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
