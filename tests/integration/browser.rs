@@ -4,6 +4,7 @@
 //! pages, at phone and desktop width, go to `target/screenshots/` to be looked at.
 
 use std::net::TcpListener as StdListener;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -21,10 +22,17 @@ const PASSWORD: &str = "mật khẩu đủ dài";
 /// The phone every page must fit: 390×844 CSS pixels.
 pub const PHONE: (u32, u32) = (390, 844);
 
+/// chromedriver in a process group of its own, with the Chromium it starts.
 pub struct Driver(Child);
 
 impl Drop for Driver {
+    /// Kills the whole group: killing chromedriver alone leaves its Chromium running (dozens of
+    /// them by the end of a suite, each slowing the tests after it).
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-KILL")
+            .arg(format!("-{}", self.0.id()))
+            .status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -57,6 +65,7 @@ pub async fn start_driver() -> (Driver, Client) {
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
+        .process_group(0)
         .spawn()
         .expect("chromedriver starts");
     let driver = Driver(child);
