@@ -75,10 +75,18 @@ impl Kind for Slogans {
         Standing {
             id: record.id,
             state: record.state,
+            revision: record.revision,
             author: record.created_by,
             edited_by: record.edited_by,
+            editors: record.editors.clone(),
             reject_reason: record.reject_reason.clone(),
+            pending: None,
         }
+        .with_pending(record.pending_revision.as_ref())
+    }
+
+    fn content_of(record: &SloganRecord) -> NewSlogan {
+        record.content.clone()
     }
 
     fn validate(

@@ -84,6 +84,31 @@ pub struct Item {
     pub file: String,
     /// The recording's playback gain.
     pub gain_db: f64,
+    /// Which version this is: 1 when written, one more each time a revision is approved.
+    pub revision: i64,
+    /// Everyone who changed this version since it was written or last approved (user ids).
+    pub editors: Vec<i64>,
+    /// A change waiting for approval while this version airs, if there is one.
+    pub pending_revision: Option<super::Revision>,
+}
+
+impl Item {
+    /// What it says, as an edit writes it: its form shows it again, and an edit saying the
+    /// same makes no revision.
+    pub fn content(&self) -> NewItem {
+        NewItem {
+            media_id: self.media_id,
+            title: self.title.clone(),
+            category: self.category,
+            placement: Placement {
+                tier: self.tier,
+                air_from: self.air_from,
+                air_until: self.air_until,
+                slots: self.slots.clone(),
+                zones: self.zones.clone(),
+            },
+        }
+    }
 }
 
 /// Where and when a broadcast airs and how urgent it is: what items and typed bulletins are

@@ -66,5 +66,5 @@ pub use geo::GeoPoint;
 pub use item::{Item, NewItem, Placement, Tier};
 pub use media::{Analysis, Category, Media, NewMedia};
 pub use panel::{PanelColor, PanelKind};
-pub use review::ReviewState;
+pub use review::{ReviewState, Revision};
 pub use slogan::{Effect, NewSlogan, SloganRecord};

@@ -99,4 +99,10 @@ pub struct SloganRecord {
     pub created_at: String,
     /// Last changed (UTC).
     pub updated_at: String,
+    /// Which version this is: 1 when written, one more each time a revision is approved.
+    pub revision: i64,
+    /// Everyone who changed this version since it was written or last approved (user ids).
+    pub editors: Vec<i64>,
+    /// A change waiting for approval while this version shows, if there is one.
+    pub pending_revision: Option<super::Revision>,
 }

@@ -208,6 +208,27 @@ impl Kind for Bulletins {
         Items::standing(&b.item)
     }
 
+    fn content_of(b: &Bulletin) -> NewBulletin {
+        let item = b.item.content();
+        NewBulletin {
+            title: item.title,
+            text: b.text.clone(),
+            voice: b.voice.clone(),
+            rate: b.rate,
+            category: item.category,
+            placement: item.placement,
+            media_id: Some(item.media_id),
+            reading: Some(b.reading.clone()),
+        }
+    }
+
+    /// The same words, voice, rate and placement: the recording read from them again is the
+    /// same, whatever its row.
+    fn unchanged(old: &NewBulletin, new: &NewBulletin) -> bool {
+        (&old.title, &old.text, &old.voice, old.rate, old.category, &old.placement)
+            == (&new.title, &new.text, &new.voice, new.rate, new.category, &new.placement)
+    }
+
     fn prepare(
         narrator: &Self::Context,
         new: NewBulletin,

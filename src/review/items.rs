@@ -33,10 +33,18 @@ impl Kind for Items {
         Standing {
             id: item.id,
             state: item.state,
+            revision: item.revision,
             author: Some(item.created_by),
             edited_by: item.edited_by,
+            editors: item.editors.clone(),
             reject_reason: item.reject_reason.clone(),
+            pending: None,
         }
+        .with_pending(item.pending_revision.as_ref())
+    }
+
+    fn content_of(item: &Item) -> NewItem {
+        item.content()
     }
 
     fn validate(conn: &Connection, new: &NewItem, _: &()) -> Result<NewItem, ReviewError> {

@@ -9,6 +9,11 @@
 //! conditional on the state it was decided from (two leaders approving at once cannot both
 //! win), a rejection needs a reason, and the audit entry is written in the same transaction.
 //!
+//! Approved content is never sent back by an edit: the edit is a draft *revision* beside it,
+//! reviewed by the same steps at the same URLs (submit, withdraw, approve, reject act on the
+//! revision while there is one), and the approved version keeps airing or showing until the
+//! revision is approved and replaces it. Taking approved content off air is its own step.
+//!
 //! A kind of content is a [`Kind`]: its content type, its table, how its content is checked
 //! and what its audit entries say. Owns the rules; must not touch the web, and knows each kind
 //! only through that trait (the kinds live with what they need: [`items`] and [`bulletins`]
@@ -16,16 +21,18 @@
 
 pub mod bulletins;
 pub mod items;
+mod lifecycle;
 
 pub use bulletins::Bulletins;
 pub use items::Items;
+pub use lifecycle::{apply, create};
 
 use rusqlite::Connection;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
-use crate::model::{Capability, Event, ReviewState, User};
-use crate::store::review::{self, ReviewedRows};
-use crate::store::{StoreError, audit};
+use crate::model::{Capability, Event, ReviewState, Revision, User};
+use crate::store::StoreError;
+use crate::store::review::ReviewedRows;
 use crate::text::clean_line;
 
 /// Something done to reviewed content whose body is `C`.
@@ -43,6 +50,8 @@ pub enum Action<C> {
     Edit(C),
     /// Its time has passed (the system does this).
     Expire,
+    /// Take approved content off air (a pending revision, if any, becomes its draft).
+    TakeOff,
 }
 
 impl<C> Action<C> {
@@ -55,6 +64,7 @@ impl<C> Action<C> {
             Action::Reject(_) => Step::Reject,
             Action::Edit(_) => Step::Edit,
             Action::Expire => Step::Expire,
+            Action::TakeOff => Step::TakeOff,
         }
     }
 }
@@ -74,6 +84,8 @@ pub enum Step {
     Edit,
     /// Its time has passed (the system does this).
     Expire,
+    /// Take approved content off air.
+    TakeOff,
 }
 
 impl Step {
@@ -86,6 +98,7 @@ impl Step {
             Step::Reject => "reject",
             Step::Edit => "edit",
             Step::Expire => "expire",
+            Step::TakeOff => "take_off",
         }
     }
 
@@ -98,13 +111,14 @@ impl Step {
             Step::Reject => "từ chối",
             Step::Edit => "sửa",
             Step::Expire => "cho hết hạn",
+            Step::TakeOff => "gỡ khỏi sóng",
         }
     }
 
     /// What a role must be allowed to take this step.
     fn capability(self) -> Capability {
         match self {
-            Step::Approve | Step::Reject => Capability::Approve,
+            Step::Approve | Step::Reject | Step::TakeOff => Capability::Approve,
             Step::Expire => Capability::Administer,
             Step::Submit | Step::Withdraw | Step::Edit => Capability::Edit,
         }
@@ -150,6 +164,11 @@ pub enum ReviewError {
     /// The input is wrong.
     #[error("{0}")]
     Invalid(String),
+    /// An edit that changes nothing: no revision is made.
+    #[error(
+        "không có gì thay đổi nên không tạo bản sửa nào / nothing changed, so no revision was made"
+    )]
+    Unchanged,
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -162,25 +181,58 @@ impl From<rusqlite::Error> for ReviewError {
 }
 
 /// Where a stored thing is in its review, as [`rules`] needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Standing {
     /// Its row id.
     pub id: i64,
     /// Its state.
     pub state: ReviewState,
+    /// Its version's number (1 when written, one more for each approved revision).
+    pub revision: i64,
     /// Who wrote it (`None`: it came with the demo content).
     pub author: Option<i64>,
     /// Who last changed what it says (`None`: nobody since it was written).
     pub edited_by: Option<i64>,
+    /// Everyone who changed this version (with [`Standing::author`], its makers).
+    pub editors: Vec<i64>,
     /// Why it was last sent back.
     pub reject_reason: Option<String>,
+    /// The revision of approved content waiting for approval: the steps of the review act on
+    /// it while there is one.
+    pub pending: Option<Box<Standing>>,
 }
 
 impl Standing {
-    /// Whether `user_id` wrote or last edited this version: then they may not decide it, and
+    /// The standing of a record whose own fields are given, with its pending `revision`:
+    /// the revision's author is the approved one's (their words are in it) and its makers
+    /// are everyone who made or changed it.
+    pub fn with_pending(self, revision: Option<&Revision>) -> Standing {
+        let pending = revision.map(|r| {
+            Box::new(Standing {
+                id: r.id,
+                state: r.state,
+                revision: r.revision,
+                author: self.author,
+                edited_by: r.editors.last().copied(),
+                editors: r.editors.clone(),
+                reject_reason: r.reject_reason.clone(),
+                pending: None,
+            })
+        });
+        Standing { pending, ..self }
+    }
+
+    /// The version the review's steps act on now: the pending revision, or this one.
+    pub fn in_review(&self) -> &Standing {
+        self.pending.as_deref().unwrap_or(self)
+    }
+
+    /// Whether `user_id` wrote or changed this version: then they may not decide it, and
     /// pages tell them so instead of offering the buttons.
     pub fn made_by(&self, user_id: i64) -> bool {
-        self.author == Some(user_id) || self.edited_by == Some(user_id)
+        self.author == Some(user_id)
+            || self.edited_by == Some(user_id)
+            || self.editors.contains(&user_id)
     }
 }
 
@@ -189,7 +241,7 @@ impl Standing {
 /// web handlers are the same for all.
 pub trait Kind: Send + Sync + 'static {
     /// What staff write: the body of a creation or an edit.
-    type Content: Clone + Send + 'static;
+    type Content: Clone + PartialEq + Send + 'static;
     /// A stored one with its review fields, as pages and the API show it.
     type Record: Send + 'static;
     /// What its checks and its effects need besides the database (the panel, for slogans).
@@ -201,8 +253,15 @@ pub trait Kind: Send + Sync + 'static {
     const NOUN: &'static str;
     /// What people call one, Vietnamese then English (`("bản tin", "item")`).
     const NAME: (&'static str, &'static str);
-    /// Where a stored one is in its review.
+    /// Where a stored one is in its review, with its pending revision's standing.
     fn standing(record: &Self::Record) -> Standing;
+    /// What a stored one says, as an edit would write it (to tell an edit that changes
+    /// nothing, and to copy an approved revision over its approved row).
+    fn content_of(record: &Self::Record) -> Self::Content;
+    /// Whether `new` says what `old` says: then an edit makes no revision. Default: equal.
+    fn unchanged(old: &Self::Content, new: &Self::Content) -> bool {
+        old == new
+    }
     /// The slow work a creation or an edit needs before its transaction, on a blocking thread
     /// and outside the store's lock (a typed bulletin is read into a recording here); `actor`
     /// is who asked. Default: none.
@@ -253,25 +312,36 @@ pub trait Kind: Send + Sync + 'static {
     ) -> Result<Option<Event>, ReviewError>;
 }
 
-/// The rulebook: the state `step` leads to from where `standing` is, if `actor` may take it
-/// now. Whoever wrote or last edited the version under review may not approve or reject it;
-/// `actor` is `None` for the system (expiry).
+/// The version `step` acts on: a pending revision for the review's steps and edits, the
+/// content itself for taking it off air and expiry.
+pub fn acted_on(standing: &Standing, step: Step) -> &Standing {
+    match step {
+        Step::TakeOff | Step::Expire => standing,
+        _ => standing.in_review(),
+    }
+}
+
+/// The rulebook: the state `step` leads the version it acts on ([`acted_on`]) to from where
+/// `standing` is, if `actor` may take it now. Whoever wrote or changed the version under
+/// review may not approve or reject it; `actor` is `None` for the system (expiry). An edit
+/// of approved content leads to a draft revision, the approved version staying approved.
 pub fn rules(
     standing: &Standing,
     step: Step,
     actor: Option<&User>,
 ) -> Result<ReviewState, ReviewError> {
     use ReviewState::*;
-    let state = standing.state;
+    let version = acted_on(standing, step);
+    let state = version.state;
     if let Some(user) = actor {
         if !user.role.can(step.capability()) {
             return Err(ReviewError::Forbidden);
         }
         if matches!(step, Step::Approve | Step::Reject) {
-            if standing.author == Some(user.id) {
+            if version.author == Some(user.id) {
                 return Err(ReviewError::OwnItem);
             }
-            if standing.edited_by == Some(user.id) {
+            if version.made_by(user.id) {
                 return Err(ReviewError::EditedIt);
             }
         }
@@ -281,8 +351,10 @@ pub fn rules(
         (Step::Withdraw, Submitted) => Draft,
         (Step::Approve, Submitted) => Approved,
         (Step::Reject, Submitted) => Rejected,
-        // Any change to what was submitted or approved needs a fresh approval.
+        // Any change needs a fresh approval: of the draft itself, or of a draft revision
+        // beside the approved version.
         (Step::Edit, Draft | Submitted | Approved | Rejected) => Draft,
+        (Step::TakeOff, Approved) => Draft,
         (Step::Expire, Draft | Submitted | Approved) => Expired,
         _ => {
             return Err(ReviewError::WrongState {
@@ -306,6 +378,8 @@ pub struct Allowed {
     pub withdraw: bool,
     /// Approve or reject it.
     pub decide: bool,
+    /// Take it off air.
+    pub take_off: bool,
 }
 
 impl Allowed {
@@ -317,6 +391,7 @@ impl Allowed {
             submit: may(Step::Submit),
             withdraw: may(Step::Withdraw),
             decide: may(Step::Approve),
+            take_off: may(Step::TakeOff),
         }
     }
 }
@@ -336,97 +411,6 @@ pub fn reject_reason(reason: &str) -> Result<String, ReviewError> {
 pub fn not_found<K: Kind>(id: i64) -> ReviewError {
     let (vi, en) = K::NAME;
     ReviewError::NotFound(format!("{vi} / {en} {id}"))
-}
-
-/// Write a draft of kind `K` by `actor`, atomically with its audit entry.
-pub fn create<K: Kind>(
-    conn: &mut Connection,
-    content: &K::Content,
-    actor: &User,
-    ctx: &K::Context,
-) -> Result<K::Record, ReviewError> {
-    if !actor.role.can(Capability::Edit) {
-        return Err(ReviewError::Forbidden);
-    }
-    let content = K::validate(conn, content, ctx)?;
-    let tx = conn.transaction()?;
-    let id = K::Rows::insert(&tx, &content, Some(actor.id))?;
-    audit::record(
-        &tx,
-        &actor.name,
-        &format!("{}.create", K::NOUN),
-        &format!("{}:{id}", K::NOUN),
-        &K::described(&content),
-    )?;
-    let record = K::Rows::get(&tx, id)?.ok_or_else(|| not_found::<K>(id))?;
-    tx.commit()?;
-    Ok(record)
-}
-
-/// Do `action` to row `id` of kind `K` as `actor` (`None`: the system), atomically with its
-/// audit entry.
-pub fn apply<K: Kind>(
-    conn: &mut Connection,
-    id: i64,
-    action: Action<K::Content>,
-    actor: Option<&User>,
-    ctx: &K::Context,
-) -> Result<K::Record, ReviewError> {
-    let tx = conn.transaction()?;
-    let current = K::Rows::get(&tx, id)?.ok_or_else(|| not_found::<K>(id))?;
-    let standing = K::standing(&current);
-    let step = action.step();
-    let next = rules(&standing, step, actor)?;
-    let move_to = |decided_by: Option<i64>, reason: Option<&str>| {
-        review::set_state(
-            &tx,
-            K::Rows::TABLE,
-            id,
-            standing.state,
-            next,
-            decided_by,
-            reason,
-        )
-    };
-    let mut detail = Map::new();
-    let changed = match &action {
-        Action::Edit(content) => {
-            K::check_edit(&tx, &current, ctx)?;
-            let content = K::validate(&tx, content, ctx)?;
-            if let Value::Object(fields) = K::edited(&content) {
-                detail = fields;
-            }
-            K::Rows::replace(&tx, id, &content, standing.state, next, actor.map(|u| u.id))?
-        }
-        Action::Approve => {
-            K::check_approval(&tx, &current, ctx)?;
-            move_to(actor.map(|u| u.id), None)?
-        }
-        Action::Reject(reason) => {
-            let reason = reject_reason(reason)?;
-            let changed = move_to(actor.map(|u| u.id), Some(&reason))?;
-            detail.insert("reason".into(), json!(reason));
-            changed
-        }
-        Action::Submit | Action::Withdraw | Action::Expire => {
-            move_to(None, standing.reject_reason.as_deref())?
-        }
-    };
-    if changed != 1 {
-        return Err(ReviewError::Conflict);
-    }
-    detail.insert("from".into(), json!(standing.state));
-    detail.insert("to".into(), json!(next));
-    audit::record(
-        &tx,
-        actor.map_or("system", |u| u.name.as_str()),
-        &format!("{}.{}", K::NOUN, step.verb()),
-        &format!("{}:{id}", K::NOUN),
-        &Value::Object(detail),
-    )?;
-    let record = K::Rows::get(&tx, id)?.ok_or_else(|| not_found::<K>(id))?;
-    tx.commit()?;
-    Ok(record)
 }
 
 #[cfg(test)]
@@ -461,6 +445,7 @@ mod tests {
             author,
             edited_by: None,
             reject_reason: None,
+            ..Standing::default()
         }
     }
 
@@ -573,7 +558,8 @@ mod tests {
                 edit: false,
                 submit: false,
                 withdraw: false,
-                decide: false
+                decide: false,
+                take_off: false,
             }
         );
     }

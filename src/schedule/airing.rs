@@ -265,6 +265,9 @@ mod tests {
             duration_ms: 30_000,
             file: "a.mp3".into(),
             gain_db: 0.0,
+            revision: 1,
+            editors: vec![],
+            pending_revision: None,
         }
     }
 

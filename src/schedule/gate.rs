@@ -151,6 +151,9 @@ mod tests {
             duration_ms: 60_000,
             file: format!("media/{id}.wav"),
             gain_db: -3.0,
+            revision: 1,
+            editors: vec![],
+            pending_revision: None,
         }
     }
 

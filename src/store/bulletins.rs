@@ -5,7 +5,7 @@
 
 use rusqlite::{Connection, Row, Transaction, params};
 
-use super::items::{COLUMNS, FROM, ItemRows};
+use super::items::{self, ItemRows, WIDTH};
 use super::review::{Content, Reviewed, ReviewedRows};
 use crate::model::{Bulletin, NewBulletin};
 
@@ -37,16 +37,20 @@ impl ReviewedRows for BulletinRows {
     const ORDER: &'static str = ItemRows::ORDER;
 
     fn select() -> String {
-        format!("SELECT {COLUMNS}, {TEXT_COLUMNS} {FROM} {JOIN}")
+        format!(
+            "SELECT {}, {TEXT_COLUMNS} {} {JOIN}",
+            items::columns(),
+            items::tables()
+        )
     }
 
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Bulletin> {
         Ok(Bulletin {
             item: ItemRows::from_row(r)?,
-            text: r.get(22)?,
-            voice: r.get(23)?,
-            rate: u16::try_from(r.get::<_, i64>(24)?).unwrap_or(0),
-            reading: r.get(25)?,
+            text: r.get(WIDTH)?,
+            voice: r.get(WIDTH + 1)?,
+            rate: u16::try_from(r.get::<_, i64>(WIDTH + 2)?).unwrap_or(0),
+            reading: r.get(WIDTH + 3)?,
         })
     }
 

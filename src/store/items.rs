@@ -6,17 +6,34 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, Row, params};
 
 use super::parsed;
-use super::review::{Content, Reviewed, ReviewedRows};
+use super::review::{
+    Content, REVISION_COLUMNS, Reviewed, ReviewedRows, pending_join, revision_columns,
+    revision_from,
+};
 use crate::model::{Category, Item, NewItem, ReviewState, Tier};
 
-/// The columns an [`Item`] is read from (with [`FROM`]), in [`ItemRows`]' `from_row` order.
-pub(super) const COLUMNS: &str = "i.id, i.media_id, i.title, i.category, i.tier, i.state, i.air_from, \
+/// The columns of an [`Item`]'s own row (with [`tables`]), in [`ItemRows`]' `from_row` order.
+const OWN_COLUMNS: &str = "i.id, i.media_id, i.title, i.category, i.tier, i.state, i.air_from, \
     i.air_until, i.slots, i.zones, i.reject_reason, i.created_by, c.display_name, i.decided_by, \
     d.display_name, i.decided_at, i.created_at, i.updated_at, m.duration_ms, m.file, m.gain_db, i.edited_by";
 
-/// The tables [`COLUMNS`] come from, the item as `i`.
-pub(super) const FROM: &str = "FROM items i JOIN users c ON c.id = i.created_by \
-    LEFT JOIN users d ON d.id = i.decided_by JOIN media m ON m.id = i.media_id";
+/// How many columns [`columns`] gives: what an item is read from.
+pub(super) const WIDTH: usize = 22 + REVISION_COLUMNS;
+
+/// The columns an [`Item`] is read from (with [`tables`]), in [`ItemRows`]' `from_row` order:
+/// its own, then its revision's.
+pub(super) fn columns() -> String {
+    format!("{OWN_COLUMNS}, {}", revision_columns("i"))
+}
+
+/// The tables [`columns`] come from, the item as `i`, its pending revision as `p`.
+pub(super) fn tables() -> String {
+    format!(
+        "FROM items i JOIN users c ON c.id = i.created_by \
+         LEFT JOIN users d ON d.id = i.decided_by JOIN media m ON m.id = i.media_id {}",
+        pending_join(Reviewed::Items, "i")
+    )
+}
 
 fn date(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
     let s: Option<String> = r.get(i)?;
@@ -44,11 +61,12 @@ impl ReviewedRows for ItemRows {
     const ORDER: &'static str = "i.id DESC";
 
     fn select() -> String {
-        format!("SELECT {COLUMNS} {FROM}")
+        format!("SELECT {} {}", columns(), tables())
     }
 
-    /// An item from a row of [`COLUMNS`] (its first 22 columns).
+    /// An item from a row of [`columns`] (its first [`WIDTH`] columns).
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
+        let (revision, editors, pending_revision) = revision_from(r, 22)?;
         Ok(Item {
             id: r.get(0)?,
             media_id: r.get(1)?,
@@ -72,6 +90,9 @@ impl ReviewedRows for ItemRows {
             file: r.get(19)?,
             gain_db: r.get(20)?,
             edited_by: r.get(21)?,
+            revision,
+            editors,
+            pending_revision,
         })
     }
 
@@ -109,10 +130,12 @@ pub fn approved_between(
     to: NaiveDate,
 ) -> rusqlite::Result<Vec<Item>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} {FROM} WHERE i.state = 'approved'
+        "SELECT {} {} WHERE i.state = 'approved' AND i.revision_of IS NULL
            AND (i.air_from IS NULL OR i.air_from <= ?2)
            AND (i.air_until IS NULL OR i.air_until >= ?1)
-         ORDER BY i.id"
+         ORDER BY i.id",
+        columns(),
+        tables()
     ))?;
     let rows = stmt.query_map(
         params![from.to_string(), to.to_string()],
@@ -124,8 +147,10 @@ pub fn approved_between(
 /// Items whose air window ended before `today` and that are not expired yet.
 pub fn due_to_expire(conn: &Connection, today: NaiveDate) -> rusqlite::Result<Vec<Item>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} {FROM} WHERE i.state IN ('draft', 'submitted', 'approved')
-           AND i.air_until IS NOT NULL AND i.air_until < ?1"
+        "SELECT {} {} WHERE i.state IN ('draft', 'submitted', 'approved')
+           AND i.revision_of IS NULL AND i.air_until IS NOT NULL AND i.air_until < ?1",
+        columns(),
+        tables()
     ))?;
     let rows = stmt.query_map([today.to_string()], ItemRows::from_row)?;
     rows.collect()

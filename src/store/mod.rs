@@ -108,6 +108,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0010-cluster.sql")),
         M::up(include_str!("migrations/0011-cap-alerts.sql")),
         M::up(include_str!("migrations/0012-tokens-and-idle-sessions.sql")),
+        M::up(include_str!("migrations/0013-revisions.sql")),
     ])
 }
 

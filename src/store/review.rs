@@ -2,13 +2,17 @@
 //! through the same draft → submitted → approved/rejected states, kept in the same columns;
 //! each table adds the columns of its content. A record is read, a draft written and its
 //! content replaced by [`ReviewedRows`]' provided methods, and its state moved by
-//! [`set_state`], whatever the table. It never decides whether a move is allowed: the review
-//! rules (`crate::review`) do, and call these.
+//! [`set_state`], whatever the table. An edit of approved content is a revision: a row of the
+//! same table whose `revision_of` names the approved one, hidden from lists and `get`, read
+//! with [`ReviewedRows::pending`], copied over the approved row by [`ReviewedRows::merge`] when
+//! approved. It never decides whether a move is allowed: the review rules (`crate::review`)
+//! do, and call these.
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params, params_from_iter};
 
-use crate::model::ReviewState;
+use super::parsed;
+use crate::model::{ReviewState, Revision};
 
 /// A table whose rows are reviewed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +30,54 @@ impl Reviewed {
             Reviewed::Slogans => "slogans",
         }
     }
+}
+
+/// The columns [`revision_from`] reads, after a record's own: its revision number and editors
+/// (of the table aliased `alias`), then its pending revision's (alias `p`, joined by
+/// [`pending_join`]).
+pub fn revision_columns(alias: &str) -> String {
+    format!(
+        "{alias}.revision, {alias}.editors, p.id, p.revision, p.state, p.editors, \
+         p.reject_reason, p.updated_at"
+    )
+}
+
+/// How many columns [`revision_columns`] adds.
+pub const REVISION_COLUMNS: usize = 8;
+
+/// The join of a record's pending revision (alias `p`) for a table aliased `alias`.
+pub fn pending_join(what: Reviewed, alias: &str) -> String {
+    format!(
+        "LEFT JOIN {t} p ON p.revision_of = {alias}.id",
+        t = what.table()
+    )
+}
+
+/// A list of user ids kept as JSON text.
+fn ids(r: &Row<'_>, i: usize) -> rusqlite::Result<Vec<i64>> {
+    let s: Option<String> = r.get(i)?;
+    Ok(s.and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
+}
+
+/// A record's revision number, its editors and its pending revision, from the
+/// [`revision_columns`] starting at column `at`.
+pub fn revision_from(
+    r: &Row<'_>,
+    at: usize,
+) -> rusqlite::Result<(i64, Vec<i64>, Option<Revision>)> {
+    let pending = match r.get::<_, Option<i64>>(at + 2)? {
+        None => None,
+        Some(id) => Some(Revision {
+            id,
+            revision: r.get(at + 3)?,
+            state: parsed::<ReviewState>(r, at + 4)?,
+            editors: ids(r, at + 5)?,
+            reject_reason: r.get(at + 6)?,
+            updated_at: r.get(at + 7)?,
+        }),
+    };
+    Ok((r.get(at)?, ids(r, at + 1)?, pending))
 }
 
 /// A reviewed row's content: its columns and their values, in the same order.
@@ -64,19 +116,31 @@ pub trait ReviewedRows {
         Ok(())
     }
 
-    /// The one with this id.
+    /// The one with this id (never a revision: those are read with their approved one).
     fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Self::Record>> {
-        let sql = format!("{} WHERE {}.id = ?1", Self::select(), Self::ALIAS);
+        let sql = format!(
+            "{} WHERE {a}.id = ?1 AND {a}.revision_of IS NULL",
+            Self::select(),
+            a = Self::ALIAS
+        );
         conn.query_row(&sql, [id], Self::from_row).optional()
     }
 
-    /// All of them in [`ReviewedRows::ORDER`], optionally in one state.
+    /// The revision of row `id` waiting for approval, if there is one.
+    fn pending(conn: &Connection, id: i64) -> rusqlite::Result<Option<Self::Record>> {
+        let sql = format!("{} WHERE {}.revision_of = ?1", Self::select(), Self::ALIAS);
+        conn.query_row(&sql, [id], Self::from_row).optional()
+    }
+
+    /// All of them in [`ReviewedRows::ORDER`], optionally those in one state or whose pending
+    /// revision is (an approved item with a revision waiting is among the submitted ones).
     fn list(conn: &Connection, state: Option<ReviewState>) -> rusqlite::Result<Vec<Self::Record>> {
         let sql = format!(
-            "{} WHERE (?1 IS NULL OR {}.state = ?1) ORDER BY {}",
+            "{} WHERE {a}.revision_of IS NULL AND (?1 IS NULL OR {a}.state = ?1 OR p.state = ?1)
+             ORDER BY {}",
             Self::select(),
-            Self::ALIAS,
-            Self::ORDER
+            Self::ORDER,
+            a = Self::ALIAS,
         );
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map([state.map(ReviewState::as_str)], Self::from_row)?;
@@ -104,6 +168,60 @@ pub trait ReviewedRows {
         let id = tx.last_insert_rowid();
         Self::written(tx, id, new)?;
         Ok(id)
+    }
+
+    /// Add a draft revision of approved row `of`, numbered `revision`, made by `by`; its id.
+    fn insert_revision(
+        tx: &Transaction<'_>,
+        of: i64,
+        revision: i64,
+        new: &Self::Content,
+        by: i64,
+        created_by: Option<i64>,
+    ) -> rusqlite::Result<i64> {
+        let id = Self::insert(tx, new, created_by)?;
+        tx.execute(
+            &format!(
+                "UPDATE {} SET revision_of = ?2, revision = ?3, edited_by = ?4,
+                    editors = json_array(?4) WHERE id = ?1",
+                Self::TABLE.table()
+            ),
+            params![id, of, revision, by],
+        )?;
+        Ok(id)
+    }
+
+    /// Copy approved revision `revision` over row `into`, which stays approved (decided by
+    /// `decided_by`) and takes the revision's number and editors (`state` the state `into` goes
+    /// to: approved, or draft when approved content is taken off air with a revision waiting),
+    /// then drop the revision's row. Returns the rows changed: 0 when `into` is no longer
+    /// approved.
+    fn merge(
+        tx: &Transaction<'_>,
+        into: i64,
+        revision: &Revision,
+        content: &Self::Content,
+        state: ReviewState,
+        decided_by: Option<i64>,
+    ) -> rusqlite::Result<usize> {
+        let last_editor = revision.editors.last().copied();
+        let changed = Self::replace(tx, into, content, ReviewState::Approved, state, last_editor)?;
+        if changed != 1 {
+            return Ok(0);
+        }
+        let editors = serde_json::to_string(&revision.editors).unwrap_or_else(|_| "[]".into());
+        tx.execute(
+            &format!(
+                "UPDATE {} SET revision = ?2, editors = ?3, decided_by = ?4,
+                    decided_at = CASE WHEN ?4 IS NULL THEN NULL
+                        ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END
+                 WHERE id = ?1",
+                Self::TABLE.table()
+            ),
+            params![into, revision.revision, editors, decided_by],
+        )?;
+        drop_revision(tx, Self::TABLE, revision.id)?;
+        Ok(1)
     }
 
     /// Replace what row `id` says and put it in `to` (an edit of something submitted or
@@ -149,6 +267,31 @@ pub trait ReviewedRows {
         }
         Ok(changed)
     }
+}
+
+/// Note `user` among the editors of row `id`'s version (once).
+pub fn add_editor(tx: &Transaction<'_>, what: Reviewed, id: i64, user: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        &format!(
+            "UPDATE {} SET editors = json_insert(editors, '$[#]', ?2)
+             WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM json_each(editors) WHERE value = ?2)",
+            what.table()
+        ),
+        params![id, user],
+    )?;
+    Ok(())
+}
+
+/// Remove revision row `id` of `what` (approved into its row, or dropped with it); never an
+/// approved row.
+pub fn drop_revision(tx: &Transaction<'_>, what: Reviewed, id: i64) -> rusqlite::Result<usize> {
+    tx.execute(
+        &format!(
+            "DELETE FROM {} WHERE id = ?1 AND revision_of IS NOT NULL",
+            what.table()
+        ),
+        [id],
+    )
 }
 
 /// Move row `id` of `what` from `from` to `to`, recording who decided and why. Returns the

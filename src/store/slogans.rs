@@ -4,16 +4,19 @@
 
 use rusqlite::{Connection, Row};
 
-use super::review::{Content, Reviewed, ReviewedRows};
+use super::review::{Content, Reviewed, ReviewedRows, pending_join, revision_columns, revision_from};
 use super::{parsed, text_as};
 use crate::model::{Effect, NewSlogan, PanelColor, ReviewState, SloganRecord};
 
-const COLUMNS: &str = "s.id, s.text, s.color, s.effect, s.speed_px_s, s.hold_s, s.show_from, \
+const OWN_COLUMNS: &str = "s.id, s.text, s.color, s.effect, s.speed_px_s, s.hold_s, s.show_from, \
     s.show_until, s.position, s.state, s.reject_reason, s.created_by, c.display_name, \
     d.display_name, s.decided_at, s.created_at, s.updated_at, s.edited_by";
 
 const FROM: &str = "FROM slogans s LEFT JOIN users c ON c.id = s.created_by \
     LEFT JOIN users d ON d.id = s.decided_by";
+
+/// How many columns a slogan's own row gives, before its revision's.
+const WIDTH: usize = 18;
 
 /// The `slogans` table as the review reads and writes it: lists in display order.
 #[derive(Debug, Clone, Copy)]
@@ -27,10 +30,15 @@ impl ReviewedRows for SloganRows {
     const ORDER: &'static str = "s.position, s.id";
 
     fn select() -> String {
-        format!("SELECT {COLUMNS} {FROM}")
+        format!(
+            "SELECT {OWN_COLUMNS}, {} {FROM} {}",
+            revision_columns("s"),
+            pending_join(Reviewed::Slogans, "s")
+        )
     }
 
     fn from_row(r: &Row<'_>) -> rusqlite::Result<SloganRecord> {
+        let (revision, editors, pending_revision) = revision_from(r, WIDTH)?;
         Ok(SloganRecord {
             id: r.get(0)?,
             content: NewSlogan {
@@ -52,6 +60,9 @@ impl ReviewedRows for SloganRows {
             created_at: r.get(15)?,
             updated_at: r.get(16)?,
             edited_by: r.get(17)?,
+            revision,
+            editors,
+            pending_revision,
         })
     }
 
@@ -83,5 +94,9 @@ impl ReviewedRows for SloganRows {
 
 /// How many slogans there are (the demo seeds only an empty table).
 pub fn count(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT COUNT(*) FROM slogans", [], |r| r.get(0))
+    conn.query_row(
+        "SELECT COUNT(*) FROM slogans WHERE revision_of IS NULL",
+        [],
+        |r| r.get(0),
+    )
 }

@@ -146,7 +146,9 @@ impl From<ReviewError> for AppError {
             ReviewError::Forbidden | ReviewError::OwnItem | ReviewError::EditedIt => {
                 AppError::Forbidden(msg)
             }
-            ReviewError::WrongState { .. } | ReviewError::Conflict => AppError::Conflict(msg),
+            ReviewError::WrongState { .. } | ReviewError::Conflict | ReviewError::Unchanged => {
+                AppError::Conflict(msg)
+            }
             ReviewError::NotFound(_) => AppError::NotFound(msg),
             ReviewError::Invalid(_) => AppError::BadRequest(msg),
             ReviewError::Store(e) => e.into(),

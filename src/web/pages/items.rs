@@ -264,21 +264,6 @@ pub struct NewQuery {
     media: Option<i64>,
 }
 
-/// What an item says, as its form shows it again.
-fn draft_of(item: &Item) -> NewItem {
-    NewItem {
-        media_id: item.media_id,
-        title: item.title.clone(),
-        category: item.category,
-        placement: Placement {
-            tier: item.tier,
-            air_from: item.air_from,
-            air_until: item.air_until,
-            slots: item.slots.clone(),
-            zones: item.zones.clone(),
-        },
-    }
-}
 
 /// The item form: empty (`draft` `None`, with `chosen_media` picked), an item's values, or
 /// what was posted with the refusal `refused` (message, field) and status 400.
@@ -402,7 +387,7 @@ pub async fn edit_form(
     let item = item.ok_or_else(|| user.err(missing::<Items>(id)))?;
     let form = Form {
         editing: Some(id),
-        draft: Some(draft_of(&item)),
+        draft: Some(item.content()),
         chosen_media: None,
         refused: None,
     };
