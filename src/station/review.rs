@@ -46,6 +46,11 @@ impl<K: Kind> Reviews<K> {
         self.store.run(move |c| Ok(K::Rows::get(c, id)?)).await
     }
 
+    /// The revision of row `id` waiting beside its approved version, if there is one.
+    pub async fn pending(&self, id: i64) -> Result<Option<K::Record>, StoreError> {
+        self.store.run(move |c| Ok(K::Rows::pending(c, id)?)).await
+    }
+
     /// Write a draft by `actor`, and send it to the leaders at once if `submit`.
     pub async fn create(
         &self,

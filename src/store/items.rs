@@ -3,7 +3,7 @@
 //! whether a change is allowed is the review's to say.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, Row, Transaction, params};
 
 use super::parsed;
 use super::review::{
@@ -120,6 +120,24 @@ impl ReviewedRows for ItemRows {
                 json(&at.zones).into(),
             ],
         })
+    }
+
+    fn merged(tx: &Transaction<'_>, into: i64, revision: i64) -> rusqlite::Result<()> {
+        ItemRows::copy_text(tx, into, revision)
+    }
+}
+
+impl ItemRows {
+    /// A typed bulletin approved as an item (`/items/{id}/approve`) keeps the text its
+    /// revision's recording was read from.
+    fn copy_text(tx: &Transaction<'_>, into: i64, revision: i64) -> rusqlite::Result<()> {
+        tx.execute(
+            "UPDATE bulletin_texts SET (text, voice, rate, reading) =
+                (SELECT text, voice, rate, reading FROM bulletin_texts WHERE item_id = ?2)
+             WHERE item_id = ?1 AND EXISTS (SELECT 1 FROM bulletin_texts WHERE item_id = ?2)",
+            params![into, revision],
+        )?;
+        Ok(())
     }
 }
 

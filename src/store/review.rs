@@ -220,8 +220,15 @@ pub trait ReviewedRows {
             ),
             params![into, revision.revision, editors, decided_by],
         )?;
+        Self::merged(tx, into, revision.id)?;
         drop_revision(tx, Self::TABLE, revision.id)?;
         Ok(1)
+    }
+
+    /// After revision row `revision` was copied over row `into`, before the revision's row goes:
+    /// what the kind keeps beside it in another table and must copy too. Default: nothing.
+    fn merged(_tx: &Transaction<'_>, _into: i64, _revision: i64) -> rusqlite::Result<()> {
+        Ok(())
     }
 
     /// Replace what row `id` says and put it in `to` (an edit of something submitted or

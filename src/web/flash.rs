@@ -36,10 +36,16 @@ pub enum Flash {
     EmergencyStarted,
     /// The emergency ended; the programme carries on.
     EmergencyStopped,
+    /// Approved content taken off air.
+    TakenOff,
+    /// An edit of approved content kept as a revision; the approved version airs meanwhile.
+    RevisionSaved,
+    /// An edit that changed nothing: no revision made.
+    Unchanged,
 }
 
 impl Flash {
-    const ALL: [Flash; 8] = [
+    const ALL: [Flash; 11] = [
         Flash::Saved,
         Flash::Submitted,
         Flash::Withdrawn,
@@ -48,6 +54,9 @@ impl Flash {
         Flash::UserCreated,
         Flash::EmergencyStarted,
         Flash::EmergencyStopped,
+        Flash::TakenOff,
+        Flash::RevisionSaved,
+        Flash::Unchanged,
     ];
 
     /// Its name in the cookie.
@@ -61,6 +70,9 @@ impl Flash {
             Flash::UserCreated => "user-created",
             Flash::EmergencyStarted => "emergency-started",
             Flash::EmergencyStopped => "emergency-stopped",
+            Flash::TakenOff => "taken-off",
+            Flash::RevisionSaved => "revision-saved",
+            Flash::Unchanged => "unchanged",
         }
     }
 
@@ -81,6 +93,9 @@ impl Flash {
             Flash::UserCreated => t.flash_user_created,
             Flash::EmergencyStarted => t.flash_emergency_started,
             Flash::EmergencyStopped => t.flash_emergency_stopped,
+            Flash::TakenOff => t.flash_taken_off,
+            Flash::RevisionSaved => t.flash_revision_saved,
+            Flash::Unchanged => t.flash_unchanged,
         }
     }
 }

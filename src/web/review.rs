@@ -24,9 +24,15 @@ pub trait Reviewed: Kind {
 
     /// What its rules need, from the app's parts.
     fn context(state: &AppState) -> Self::Context;
+    /// The menu entry its pages sit under (`items`, `display`).
+    const NAV: &'static str;
     /// The page to go to after a step on row `id`, unless the form came from the leaders'
     /// queue (`/approvals`).
     fn page_after(id: i64) -> String;
+    /// Where row `id`'s step routes sit (`/items/12`).
+    fn page_of(id: i64) -> String;
+    /// What people call `record` on a confirmation page (its title, a slogan's text).
+    fn label(record: &Self::Record) -> String;
     /// The slots and zones `content` names, if it names any.
     fn places(content: &Self::Content) -> (&[String], &[String]);
     /// `record` as the API shows it at `now`.
@@ -102,8 +108,18 @@ impl Reviewed for Items {
 
     fn context(_: &AppState) {}
 
+    const NAV: &'static str = "items";
+
     fn page_after(id: i64) -> String {
         format!("/items/{id}")
+    }
+
+    fn page_of(id: i64) -> String {
+        format!("/items/{id}")
+    }
+
+    fn label(item: &Item) -> String {
+        item.title.clone()
     }
 
     fn places(new: &NewItem) -> (&[String], &[String]) {
@@ -127,8 +143,18 @@ impl Reviewed for Bulletins {
         state.narrator.clone()
     }
 
+    const NAV: &'static str = "items";
+
     fn page_after(id: i64) -> String {
         format!("/bulletins/{id}")
+    }
+
+    fn page_of(id: i64) -> String {
+        format!("/bulletins/{id}")
+    }
+
+    fn label(b: &Bulletin) -> String {
+        b.item.title.clone()
     }
 
     fn places(new: &NewBulletin) -> (&[String], &[String]) {
@@ -147,8 +173,18 @@ impl Reviewed for Slogans {
         state.board.clone()
     }
 
+    const NAV: &'static str = "display";
+
     fn page_after(_: i64) -> String {
         "/display".into()
+    }
+
+    fn page_of(id: i64) -> String {
+        format!("/display/slogans/{id}")
+    }
+
+    fn label(s: &SloganRecord) -> String {
+        s.content.text.clone()
     }
 
     fn places(_: &crate::model::NewSlogan) -> (&[String], &[String]) {

@@ -109,7 +109,7 @@ async fn a_slogan_shows_only_once_a_leader_approves_it() {
     let (_, shown) = preview(&t, "").await;
     assert!(lit(&shown).2 > 100, "approved: on the panel");
 
-    // An edit takes it off the panel until it is approved again.
+    // An edit is a draft revision: the approved text stays on the panel meanwhile.
     let (s, edited) = t
         .api(
             Role::Editor,
@@ -119,7 +119,24 @@ async fn a_slogan_shows_only_once_a_leader_approves_it() {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{edited}");
-    assert_eq!(edited["state"], "draft");
+    assert_eq!(edited["state"], "approved");
+    assert_eq!(edited["pending_revision"]["state"], "draft", "{edited}");
+    let (_, during) = preview(&t, "").await;
+    assert_eq!(during, shown, "the approved slogan still shows");
+    for (role, step) in [(Role::Editor, "submit"), (Role::Approver, "approve")] {
+        let (s, b) = t
+            .api(role, Method::POST, &format!("{path}/{step}"), None)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{step}: {b}");
+    }
+    let (_, revised) = preview(&t, "").await;
+    assert!(lit(&revised).2 > 100, "the revision shows once approved");
+    assert_ne!(revised, shown, "with its own text");
+    // Taken off air, it leaves the panel.
+    let (s, off) = t
+        .api(Role::Approver, Method::POST, &format!("{path}/take-off"), None)
+        .await;
+    assert_eq!((s, off["state"].as_str()), (StatusCode::OK, Some("draft")), "{off}");
     let (_, after) = preview(&t, "").await;
     assert_eq!(lit(&after).2, 0);
 
@@ -135,6 +152,7 @@ async fn a_slogan_shows_only_once_a_leader_approves_it() {
         "slogan.submit",
         "slogan.approve",
         "slogan.edit",
+        "slogan.take_off",
     ] {
         assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
     }

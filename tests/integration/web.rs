@@ -735,7 +735,8 @@ async fn the_approval_workflow_through_the_api() {
     got.sort();
     assert_eq!(got, [StatusCode::OK, StatusCode::CONFLICT]);
 
-    // Replacing the audio of an approved item sends it back to draft.
+    // Replacing the audio of an approved item makes a draft revision: the approved version
+    // stays approved (and airs) until the revision is approved.
     let ogg = std::fs::read(fixture("canh-bao.ogg")).unwrap();
     let (_, m2) = t
         .upload(Role::Editor, "canh-bao.ogg", &ogg, "Bản mới")
@@ -746,14 +747,38 @@ async fn the_approval_workflow_through_the_api() {
             Role::Editor,
             Method::PUT,
             &format!("/items/{item}"),
-            Some(edit),
+            Some(edit.clone()),
         )
         .await;
     assert_eq!(
         (s, body["state"].as_str()),
-        (StatusCode::OK, Some("draft")),
+        (StatusCode::OK, Some("approved")),
         "{body}"
     );
+    assert_eq!(body["title"], "Thông báo tiêm chủng", "the approved words stay");
+    assert_eq!(body["pending_revision"]["state"], "draft", "{body}");
+    assert_eq!(body["pending_revision"]["revision"], 2, "{body}");
+    // The same edit again changes nothing: no new revision, and the answer says what is.
+    let (s, again) = t
+        .api(Role::Editor, Method::PUT, &format!("/items/{item}"), Some(edit))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{again}");
+    assert_eq!(again["pending_revision"]["updated_at"], body["pending_revision"]["updated_at"]);
+    // Submitted and approved by a leader who did not make it, it replaces the approved one.
+    for (role, step) in [(Role::Editor, "submit"), (Role::Approver, "approve")] {
+        let (s, b) = t
+            .api(role, Method::POST, &format!("/items/{item}/{step}"), None)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{step}: {b}");
+    }
+    let (_, now) = t
+        .api(Role::Operator, Method::GET, &format!("/items/{item}"), None)
+        .await;
+    assert_eq!(now["state"], "approved", "{now}");
+    assert_eq!(now["revision"], 2);
+    assert_eq!(now["media_id"], m2["media"]["id"]);
+    assert_eq!(now["title"], "Thông báo tiêm chủng (sửa)");
+    assert!(now["pending_revision"].is_null(), "{now}");
 
     let log = t
         .service
@@ -764,8 +789,20 @@ async fn the_approval_workflow_through_the_api() {
     let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,
-        ["item.create", "item.submit", "item.approve", "item.edit"]
+        [
+            "item.create",
+            "item.submit",
+            "item.approve",
+            "item.edit",
+            "item.submit",
+            "item.approve"
+        ]
     );
+    let revisions: Vec<i64> = log
+        .iter()
+        .map(|e| e.detail["revision"].as_i64().unwrap_or(1))
+        .collect();
+    assert_eq!(revisions, [1, 1, 1, 2, 2, 2], "the audit names each revision");
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::extract::Json;
 use crate::model::{ReviewState, User};
-use crate::review::{Action, Kind};
+use crate::review::{Action, Kind, ReviewError};
 use crate::schedule::Timetable;
 use crate::station::Reviews;
 use crate::web::error::ApiError;
@@ -68,8 +68,10 @@ pub async fn create<K: Reviewed>(
     Ok((StatusCode::CREATED, Json(record)))
 }
 
-/// `action` on row `id` by `actor`: 200 with the row as it is now; an edit naming a slot or
-/// zone the programme lacks is 422.
+/// `action` on row `id` by `actor`: 200 with the row as it is now (an edit of approved
+/// content: still approved, its `pending_revision` the draft revision); an edit naming a slot
+/// or zone the programme lacks is 422; an edit that changes nothing makes no revision and
+/// answers 200 with the row as it was.
 pub async fn act<K: Reviewed>(
     reviews: &Reviews<K>,
     timetable: &Timetable,
@@ -80,7 +82,13 @@ pub async fn act<K: Reviewed>(
     if let Action::Edit(content) = &action {
         known_places::<K>(&timetable.programme(), content)?;
     }
-    Ok(Json(reviews.act(actor, id, action).await?))
+    match reviews.act(actor, id, action).await {
+        Err(ReviewError::Unchanged) => {
+            let record = reviews.get(id).await?;
+            Ok(Json(record.ok_or_else(|| ApiError(missing::<K>(id)))?))
+        }
+        done => Ok(Json(done?)),
+    }
 }
 
 /// The API of one reviewed kind: a module `$module` with a handler per operation (each with
@@ -91,14 +99,16 @@ macro_rules! reviewed_api {
         mod $module:ident for $kind:path {
             tag: $tag:literal,
             paths: { list: $list:literal, one: $one:literal, submit: $submit:literal,
-                withdraw: $withdraw:literal, approve: $approve:literal, reject: $reject:literal $(,)? },
+                withdraw: $withdraw:literal, approve: $approve:literal, reject: $reject:literal,
+                take_off: $take_off:literal $(,)? },
             content: $content:ident,
             record: $record:ident,
             shown: $shown:ty,
             create_responses: [$($created:tt)*],
             docs: { list: $d_list:literal, create: $d_create:literal, get: $d_get:literal,
                 edit: $d_edit:literal, submit: $d_submit:literal, withdraw: $d_withdraw:literal,
-                approve: $d_approve:literal, reject: $d_reject:literal $(,)? } $(,)?
+                approve: $d_approve:literal, reject: $d_reject:literal,
+                take_off: $d_take_off:literal $(,)? } $(,)?
         }
     ) => {
         #[doc = concat!("`/api/v1", $list, "`: ", $tag, ", through the one review lifecycle.")]
@@ -220,6 +230,19 @@ macro_rules! reviewed_api {
                 review::act(&r, &t, user.authed.user, id, Action::Reject(why.reason)).await
             }
 
+            #[doc = $d_take_off]
+            #[utoipa::path(post, path = $take_off, tag = $tag, params(("id" = i64, Path)),
+                responses((status = 200, body = $record), (status = 403, body = ErrorBody),
+                    (status = 409, body = ErrorBody)))]
+            pub async fn take_off(
+                State(r): State<Reviews<K>>,
+                State(t): State<Timetable>,
+                user: Api<CanApprove>,
+                Path(id): Path<i64>,
+            ) -> Result<Json<$record>, ApiError> {
+                review::act(&r, &t, user.authed.user, id, Action::TakeOff).await
+            }
+
             /// The routes, relative to `/api/v1`.
             pub fn routes() -> axum::Router<crate::web::AppState> {
                 axum::Router::new()
@@ -229,6 +252,7 @@ macro_rules! reviewed_api {
                     .route($withdraw, post(withdraw))
                     .route($approve, post(approve))
                     .route($reject, post(reject))
+                    .route($take_off, post(take_off))
             }
         }
     };
@@ -239,7 +263,7 @@ reviewed_api! {
         tag: "items",
         paths: { list: "/items", one: "/items/{id}", submit: "/items/{id}/submit",
             withdraw: "/items/{id}/withdraw", approve: "/items/{id}/approve",
-            reject: "/items/{id}/reject" },
+            reject: "/items/{id}/reject", take_off: "/items/{id}/take-off" },
         content: NewItem,
         record: Item,
         shown: crate::web::review::ItemShown,
@@ -248,11 +272,12 @@ reviewed_api! {
             list: "List items, newest first.",
             create: "Create a draft item from a recording in the library.",
             get: "One item, with its next three airings (`next_airings`, planned as if approved) or, when it will not air, why (`will_not_air`).",
-            edit: "Change an item (or its recording). A submitted or approved item goes back to draft.",
-            submit: "Send a draft (or rejected) item to the leaders.",
-            withdraw: "Take back a submission.",
-            approve: "Approve a submitted item (approvers; never one's own). A second approval gets 409.",
-            reject: "Reject a submitted item with a reason.",
+            edit: "Change an item (or its recording). A draft, submitted or rejected item is changed in place and is a draft again. An approved item stays approved and keeps airing: the change is a draft revision, shown as `pending_revision` (`id`, `revision`, `state`, `editors`), which the submit, withdraw, approve and reject steps of this item then act on; approving it replaces the approved version (`revision` goes up by one). An edit that changes nothing makes no revision (200, the item as it was). Whoever made or changed a version (`editors`) may not approve or reject it (403).",
+            submit: "Send a draft (or rejected) item, or its draft revision, to the leaders.",
+            withdraw: "Take back a submission (of the item or of its revision).",
+            approve: "Approve a submitted item or its submitted revision (approvers; never one's own, nor a version one edited: 403). A second approval gets 409. The audit entry's `revision` names the version approved.",
+            reject: "Reject a submitted item (or its submitted revision, the approved version staying on air) with a reason.",
+            take_off: "Take an approved item off air (approvers): it stops airing and goes back to draft; a revision waiting becomes that draft. Audited as `item.take_off`.",
         },
     }
 }
@@ -262,7 +287,8 @@ reviewed_api! {
         tag: "display",
         paths: { list: "/display/slogans", one: "/display/slogans/{id}",
             submit: "/display/slogans/{id}/submit", withdraw: "/display/slogans/{id}/withdraw",
-            approve: "/display/slogans/{id}/approve", reject: "/display/slogans/{id}/reject" },
+            approve: "/display/slogans/{id}/approve", reject: "/display/slogans/{id}/reject",
+            take_off: "/display/slogans/{id}/take-off" },
         content: NewSlogan,
         record: SloganRecord,
         shown: SloganRecord,
@@ -271,11 +297,12 @@ reviewed_api! {
             list: "Slogans in rotation order.",
             create: "Write a draft slogan. A letter the panel's font cannot draw is refused, named.",
             get: "One slogan.",
-            edit: "Change a slogan. A submitted or approved slogan goes back to draft (and off the panel).",
-            submit: "Send a draft (or rejected) slogan to the leaders.",
+            edit: "Change a slogan. An approved slogan stays on the panel: the change is a draft revision (`pending_revision`) that the steps then act on, shown once approved. An edit that changes nothing makes no revision (200).",
+            submit: "Send a draft (or rejected) slogan, or its draft revision, to the leaders.",
             withdraw: "Take back a submission.",
-            approve: "Approve a submitted slogan: the panel shows it from the next frame.",
-            reject: "Send a submitted slogan back with a reason.",
+            approve: "Approve a submitted slogan or its revision: the panel shows it from the next frame. Not by whoever made or changed it (403).",
+            reject: "Send a submitted slogan (or revision) back with a reason.",
+            take_off: "Take an approved slogan off the panel (approvers): back to draft.",
         },
     }
 }
@@ -285,7 +312,7 @@ reviewed_api! {
         tag: "bulletins",
         paths: { list: "/bulletins", one: "/bulletins/{id}", submit: "/bulletins/{id}/submit",
             withdraw: "/bulletins/{id}/withdraw", approve: "/bulletins/{id}/approve",
-            reject: "/bulletins/{id}/reject" },
+            reject: "/bulletins/{id}/reject", take_off: "/bulletins/{id}/take-off" },
         content: NewBulletin,
         record: Bulletin,
         shown: Bulletin,
@@ -294,11 +321,12 @@ reviewed_api! {
             list: "Typed bulletins (bản tin văn bản), newest first. Each is also an item (same id) and airs as one.",
             create: "Write a typed bulletin: the station reads `text` in `voice` at `rate` into a recording in the library (measured and levelled like an upload) and keeps a draft. The answer's `media_id` is that recording and `reading` exactly what the voice read. A voice that is not installed is a 400 naming what to install. Body at most 128 KiB, `text` at most 5000 characters.",
             get: "One typed bulletin, with its text, voice, rate, reading and recording.",
-            edit: "Change a typed bulletin: it is read again into a new recording and goes back to draft.",
+            edit: "Change a typed bulletin: it is read again into a new recording. An approved bulletin keeps airing its approved recording: the change is a draft revision (`pending_revision`) until approved. An edit that changes nothing makes no revision (200).",
             submit: "Send a draft (or rejected) bulletin to the leaders.",
             withdraw: "Take back a submission.",
             approve: "Approve a submitted bulletin (approvers; never one's own): it airs as an item in the slots its category and `slots` fit.",
-            reject: "Send a submitted bulletin back with a reason.",
+            reject: "Send a submitted bulletin (or revision) back with a reason.",
+            take_off: "Take an approved bulletin off air (approvers): back to draft.",
         },
     }
 }

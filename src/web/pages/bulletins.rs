@@ -15,7 +15,8 @@ use chrono::NaiveDate;
 
 use super::airing::Choices;
 use super::items::{View, view};
-use super::review::ReviewFacts;
+use super::review::{self, ReviewFacts};
+use super::revision::{PendingView, bulletin_changes};
 use super::{Chrome, render};
 use crate::config::Config;
 use crate::model::{Bulletin, Category, NewBulletin, Placement, Tier};
@@ -92,21 +93,33 @@ pub async fn detail(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let c = Chrome::new(&store, &user, "items").await?;
-    let (bulletin, log) = store
+    let (bulletin, log, revision) = store
         .run(move |c| {
             let bulletin = BulletinRows::get(c, id)?;
+            let revision = BulletinRows::pending(c, id)?;
             // Its own steps, and those taken on it as an item (expiry, the items' buttons).
             let mut log = audit::for_subject(c, &format!("bulletin:{id}"))?;
             log.extend(audit::for_subject(c, &format!("item:{id}"))?);
             log.sort_by(|a, b| a.at.cmp(&b.at));
-            Ok((bulletin, log))
+            Ok((bulletin, log, revision))
         })
         .await
         .map_err(|e| user.err(e))?;
     let bulletin = bulletin.ok_or_else(|| user.err(missing::<Bulletins>(id)))?;
     let tz = config.timezone;
+    let pending = match (&bulletin.item.pending_revision, &revision) {
+        (Some(r), Some(rev)) => {
+            let changes = bulletin_changes(&bulletin, rev, &timetable.programme(), user.lang);
+            Some(
+                PendingView::of(r, changes, user.lang)
+                    .with_recordings(bulletin.item.media_id, rev.item.media_id),
+            )
+        }
+        _ => None,
+    };
     let page = DetailPage {
-        review: ReviewFacts::of::<Bulletins>(&bulletin, &user.authed.user, log, tz),
+        review: ReviewFacts::of::<Bulletins>(&bulletin, &user.authed.user, log, tz)
+            .with_pending(pending),
         b: BulletinView {
             item: view(&bulletin.item, &user, tz).airing(&bulletin.item, &timetable, user.lang),
             ..bulletin_view(&bulletin, &user, tz)
@@ -323,6 +336,8 @@ pub async fn edit_form(
 ) -> Result<Response, PageError> {
     let b = bulletins.get(id).await.map_err(|e| user.err(e))?;
     let b = b.ok_or_else(|| user.err(missing::<Bulletins>(id)))?;
+    // A revision waiting is what the editor goes on changing.
+    let b = bulletins.pending(id).await.map_err(|e| user.err(e))?.unwrap_or(b);
     let parts = (&store, bulletins.ctx.as_ref(), &timetable);
     form_page(parts, &user, Some(id), Typed::of(&b), None).await
 }
@@ -399,14 +414,16 @@ pub async fn update(
         .parse()
         .and_then(|new| known_places::<Bulletins>(&timetable.programme(), &new).map(|()| new));
     let edited = match parsed {
-        Ok(new) => bulletins
-            .act(user.authed.user.clone(), id, Action::Edit(new))
-            .await
-            .map_err(|e: ReviewError| AppError::from(e)),
+        Ok(new) => review::edited::<Bulletins>(
+            bulletins
+                .act(user.authed.user.clone(), id, Action::Edit(new))
+                .await,
+        )
+        .map_err(|e: ReviewError| AppError::from(e)),
         Err(e) => Err(e),
     };
     match edited {
-        Ok(_) => Ok(flash::redirect(&format!("/bulletins/{id}"), Flash::Saved)),
+        Ok(done) => Ok(flash::redirect(&format!("/bulletins/{id}"), done)),
         Err(e) => {
             let parts = (&store, bulletins.ctx.as_ref(), &timetable);
             refused(parts, &user, Some(id), typed, e).await

@@ -8,6 +8,8 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 
+use super::review;
+use super::revision::{PendingView, slogan_changes};
 use super::{Chrome, local_str, render};
 use crate::display::slogans::Slogans;
 use crate::model::{Effect, NewSlogan, PanelColor, ReviewState, SloganRecord};
@@ -39,6 +41,9 @@ pub(super) struct Row {
     pub(super) can_submit: bool,
     pub(super) can_withdraw: bool,
     pub(super) can_decide: bool,
+    pub(super) can_take_off: bool,
+    /// The revision waiting beside the slogan the panel shows, with what it changes.
+    pub(super) pending: Option<PendingView>,
 }
 
 fn row(s: &SloganRecord, user: &PageUser, tz: chrono_tz::Tz) -> Row {
@@ -72,7 +77,32 @@ fn row(s: &SloganRecord, user: &PageUser, tz: chrono_tz::Tz) -> Row {
         can_submit: allowed.submit,
         can_withdraw: allowed.withdraw,
         can_decide: allowed.decide,
+        can_take_off: allowed.take_off,
+        pending: None,
     }
+}
+
+/// The rows of `list`, each with its waiting revision (and what it changes).
+async fn rows(
+    list: &[SloganRecord],
+    slogans: &Reviews<Slogans>,
+    user: &PageUser,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<(Row, Option<NewSlogan>)>, PageError> {
+    let mut rows = Vec::new();
+    for s in list {
+        let mut r = row(s, user, tz);
+        let revision = match &s.pending_revision {
+            Some(p) => slogans.pending(s.id).await.map_err(|e| user.err(e))?.map(|rev| {
+                let changes = slogan_changes(&s.content, &rev.content, user.lang);
+                r.pending = Some(PendingView::of(p, changes, user.lang));
+                rev.content
+            }),
+            None => None,
+        };
+        rows.push((r, revision));
+    }
+    Ok(rows)
 }
 
 #[derive(Template)]
@@ -104,7 +134,11 @@ pub async fn page(
         height: d.height,
         output: d.output.to_string(),
         panel_error: panel.as_ref().and_then(|p| p.health().error),
-        rows: list.iter().map(|s| row(s, &user, tz)).collect(),
+        rows: rows(&list, &slogans, &user, tz)
+            .await?
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect(),
     };
     Ok(render(page, user.lang))
 }
@@ -260,6 +294,12 @@ pub async fn edit_form(
         .await
         .map_err(|e| user.err(e))?
         .ok_or_else(|| user.err(missing::<Slogans>(id)))?;
+    // A revision waiting is what the editor goes on changing.
+    let record = slogans
+        .pending(id)
+        .await
+        .map_err(|e| user.err(e))?
+        .unwrap_or(record);
     form_page(
         &slogans,
         &user,
@@ -278,15 +318,16 @@ pub async fn update(
     Form(f): Form<SloganForm>,
 ) -> Result<Response, PageError> {
     let result = match f.to_new() {
-        Ok(new) => slogans
-            .act(user.authed.user.clone(), id, Action::Edit(new))
-            .await
-            .map(|_| ())
-            .map_err(AppError::from),
+        Ok(new) => review::edited::<Slogans>(
+            slogans
+                .act(user.authed.user.clone(), id, Action::Edit(new))
+                .await,
+        )
+        .map_err(AppError::from),
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(flash::redirect("/display", Flash::Saved)),
+        Ok(done) => Ok(flash::redirect("/display", done)),
         Err(e) => form_page(&slogans, &user, Some(id), f, Some(e.to_string())).await,
     }
 }
@@ -309,10 +350,13 @@ pub(super) async fn pending(
         .list(Some(ReviewState::Submitted))
         .await
         .map_err(|e| user.err(e))?;
-    Ok(list
-        .iter()
-        .map(|s| {
-            let c = &s.content;
+    Ok(rows(&list, slogans, user, tz)
+        .await?
+        .into_iter()
+        .zip(&list)
+        .map(|((row, revision), s)| {
+            // The preview is of what the leader approves: the revision, while one waits.
+            let c = revision.as_ref().unwrap_or(&s.content);
             let query = serde_urlencoded::to_string([
                 ("text", c.text.as_str()),
                 ("color", &c.color.to_hex()),
@@ -321,7 +365,7 @@ pub(super) async fn pending(
             ])
             .unwrap_or_default();
             Pending {
-                row: row(s, user, tz),
+                row,
                 preview: format!("/api/v1/display/preview.png?{query}"),
             }
         })

@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::airing::{AiringView, Choices};
-use super::review::ReviewFacts;
+use super::review::{self, ReviewFacts};
+use super::revision::{PendingView, item_changes, slot_titles};
 use super::{Chrome, duration, local_str, render};
 use crate::model::{Category, Item, NewItem, Placement, ReviewState, Tier};
 use crate::review::{Action, Allowed, Bulletins, Items, Kind};
@@ -61,7 +62,9 @@ impl View {
         lang: crate::web::i18n::Lang,
     ) -> View {
         let now = chrono::Utc::now();
-        self.airing = AiringView::of(item, &timetable.programme(), now, timetable.tz(), lang);
+        let programme = timetable.programme();
+        self.slots = slot_titles(&programme, &item.slots, lang.text());
+        self.airing = AiringView::of(item, &programme, now, timetable.tz(), lang);
         self
     }
 }
@@ -147,8 +150,8 @@ pub async fn list(
 #[template(path = "approvals.html")]
 struct ApprovalsPage {
     c: Chrome,
-    rows: Vec<(View, bool)>,
-    bulletins: Vec<(super::bulletins::BulletinView, bool)>,
+    rows: Vec<(View, bool, Option<PendingView>)>,
+    bulletins: Vec<(super::bulletins::BulletinView, bool, Option<PendingView>)>,
     slogans: Vec<super::display::Pending>,
 }
 
@@ -159,33 +162,53 @@ pub async fn approvals(
     State(timetable): State<Timetable>,
     State(items): State<Reviews<Items>>,
     State(slogans): State<Reviews<Slogans>>,
-    State(bulletins): State<Reviews<Bulletins>>,
+    State(bulletins_reviews): State<Reviews<Bulletins>>,
     user: Page<CanApprove>,
 ) -> Result<Response, PageError> {
     let c = Chrome::new(&store, &user, "approvals").await?;
     let waiting = Some(ReviewState::Submitted);
     let list = items.list(waiting).await.map_err(|e| user.err(e))?;
-    let typed = bulletins.list(waiting).await.map_err(|e| user.err(e))?;
+    // Submitted themselves, or with a submitted revision waiting.
+    let typed = bulletins_reviews.list(waiting).await.map_err(|e| user.err(e))?;
     let tz = config.timezone;
     let me = &user.authed.user;
     // A typed bulletin is an item too: its card shows its text, so it is not shown twice.
-    let rows = list
-        .iter()
-        .filter(|i| !typed.iter().any(|b| b.item.id == i.id))
-        .map(|i| {
-            let decide = Allowed::of(&Items::standing(i), me).decide;
-            (view(i, &user, tz).airing(i, &timetable, user.lang), !decide)
-        })
-        .collect();
-    let bulletins = typed
-        .iter()
-        .map(|b| {
-            let decide = Allowed::of(&Bulletins::standing(b), me).decide;
-            let mut shown = super::bulletins::bulletin_view(b, &user, tz);
-            shown.item = shown.item.airing(&b.item, &timetable, user.lang);
-            (shown, !decide)
-        })
-        .collect();
+    let programme = timetable.programme();
+    let mut rows = Vec::new();
+    for i in list.iter().filter(|i| !typed.iter().any(|b| b.item.id == i.id)) {
+        let decide = Allowed::of(&Items::standing(i), me).decide;
+        // A revision waiting: its card shows the revision, and what it changes.
+        let (shown, pending) = match items.pending(i.id).await.map_err(|e| user.err(e))? {
+            Some(rev) => {
+                let changes = item_changes(i, &rev, &programme, user.lang);
+                let p = i.pending_revision.as_ref().map(|r| {
+                    PendingView::of(r, changes, user.lang).with_recordings(i.media_id, rev.media_id)
+                });
+                let mut v = view(&rev, &user, tz).airing(&rev, &timetable, user.lang);
+                v.id = i.id;
+                (v, p)
+            }
+            None => (view(i, &user, tz).airing(i, &timetable, user.lang), None),
+        };
+        rows.push((shown, !decide, pending));
+    }
+    let mut bulletins = Vec::new();
+    for b in &typed {
+        let decide = Allowed::of(&Bulletins::standing(b), me).decide;
+        let rev = bulletins_reviews.pending(b.item.id).await.map_err(|e| user.err(e))?;
+        let shown_of = rev.as_ref().unwrap_or(b);
+        let mut shown = super::bulletins::bulletin_view(shown_of, &user, tz);
+        shown.item = shown.item.airing(&shown_of.item, &timetable, user.lang);
+        shown.item.id = b.item.id;
+        let pending = rev.as_ref().and_then(|rev| {
+            let changes = super::revision::bulletin_changes(b, rev, &programme, user.lang);
+            b.item.pending_revision.as_ref().map(|r| {
+                PendingView::of(r, changes, user.lang)
+                    .with_recordings(b.item.media_id, rev.item.media_id)
+            })
+        });
+        bulletins.push((shown, !decide, pending));
+    }
     let slogans = super::display::pending(config.timezone, &slogans, &user).await?;
     let page = ApprovalsPage {
         c,
@@ -218,7 +241,7 @@ pub async fn detail(
         return Ok(Redirect::to(&format!("/bulletins/{id}")).into_response());
     }
     let c = Chrome::new(&store, &user, "items").await?;
-    let (item, log, recording) = store
+    let (item, log, recording, revision) = store
         .run(move |c| {
             let item = ItemRows::get(c, id)?;
             let log = audit::for_subject(c, &format!("item:{id}"))?;
@@ -226,14 +249,21 @@ pub async fn detail(
                 Some(i) => media::get(c, i.media_id)?,
                 None => None,
             };
-            Ok((item, log, recording))
+            Ok((item, log, recording, ItemRows::pending(c, id)?))
         })
         .await
         .map_err(|e| user.err(e))?;
     let item = item.ok_or_else(|| user.err(missing::<Items>(id)))?;
     let tz = config.timezone;
+    let pending = match (&item.pending_revision, &revision) {
+        (Some(r), Some(rev)) => {
+            let changes = item_changes(&item, rev, &timetable.programme(), user.lang);
+            Some(PendingView::of(r, changes, user.lang).with_recordings(item.media_id, rev.media_id))
+        }
+        _ => None,
+    };
     let page = ItemPage {
-        review: ReviewFacts::of::<Items>(&item, &user.authed.user, log, tz),
+        review: ReviewFacts::of::<Items>(&item, &user.authed.user, log, tz).with_pending(pending),
         recording_warnings: recording.map_or(Vec::new(), |m| m.analysis.warnings),
         item: view(&item, &user, tz).airing(&item, &timetable, user.lang),
         c,
@@ -385,6 +415,8 @@ pub async fn edit_form(
     }
     let item = items.get(id).await.map_err(|e| user.err(e))?;
     let item = item.ok_or_else(|| user.err(missing::<Items>(id)))?;
+    // A revision waiting is what the editor goes on changing.
+    let item = items.pending(id).await.map_err(|e| user.err(e))?.unwrap_or(item);
     let form = Form {
         editing: Some(id),
         draft: Some(item.content()),
@@ -534,12 +566,7 @@ pub async fn update(
     if let Some(again) = unknown_places(parts, &user, Some(id), &new).await? {
         return Ok(again);
     }
-    let item = items
-        .act(actor, id, Action::Edit(new))
-        .await
+    let done = review::edited::<Items>(items.act(actor, id, Action::Edit(new)).await)
         .map_err(|e| user.err(e))?;
-    Ok(flash::redirect(
-        &format!("/items/{}", item.id),
-        Flash::Saved,
-    ))
+    Ok(flash::redirect(&format!("/items/{id}"), done))
 }

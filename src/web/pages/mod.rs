@@ -17,6 +17,7 @@ mod login;
 mod programme;
 mod reports;
 pub mod review;
+mod revision;
 mod settings;
 mod users;
 
