@@ -225,8 +225,21 @@ impl Kind for Bulletins {
     /// The same words, voice, rate and placement: the recording read from them again is the
     /// same, whatever its row.
     fn unchanged(old: &NewBulletin, new: &NewBulletin) -> bool {
-        (&old.title, &old.text, &old.voice, old.rate, old.category, &old.placement)
-            == (&new.title, &new.text, &new.voice, new.rate, new.category, &new.placement)
+        (
+            &old.title,
+            &old.text,
+            &old.voice,
+            old.rate,
+            old.category,
+            &old.placement,
+        ) == (
+            &new.title,
+            &new.text,
+            &new.voice,
+            new.rate,
+            new.category,
+            &new.placement,
+        )
     }
 
     fn prepare(

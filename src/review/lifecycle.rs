@@ -311,7 +311,14 @@ mod tests {
             .unwrap();
         let made = s
             .store
-            .with(|c| Ok(create::<Items>(c, &item(first, "Tiêm chủng"), &s.editor, &())))
+            .with(|c| {
+                Ok(create::<Items>(
+                    c,
+                    &item(first, "Tiêm chủng"),
+                    &s.editor,
+                    &(),
+                ))
+            })
             .unwrap()
             .unwrap();
         act(s, made.id, Action::Submit, &s.editor).unwrap();
@@ -333,7 +340,12 @@ mod tests {
     fn an_edit_of_approved_content_is_a_revision_and_the_approved_one_keeps_airing() {
         let s = station();
         let (id, first, second) = approved(&s);
-        let edited = act(&s, id, Action::Edit(item(second, "Tiêm chủng đợt 2")), &s.leader);
+        let edited = act(
+            &s,
+            id,
+            Action::Edit(item(second, "Tiêm chủng đợt 2")),
+            &s.leader,
+        );
         let edited = edited.unwrap();
         assert_eq!(edited.state, ReviewState::Approved, "still approved");
         let pending = edited.pending_revision.clone().expect("a revision waits");
@@ -347,7 +359,12 @@ mod tests {
         act(&s, id, Action::Submit, &s.editor).unwrap();
         let refused = act(&s, id, Action::Approve, &s.leader).unwrap_err();
         assert!(matches!(refused, ReviewError::EditedIt), "{refused}");
-        let standing = Items::standing(&s.store.with(|c| Ok(ItemRows::get(c, id)?)).unwrap().unwrap());
+        let standing = Items::standing(
+            &s.store
+                .with(|c| Ok(ItemRows::get(c, id)?))
+                .unwrap()
+                .unwrap(),
+        );
         assert!(!Allowed::of(&standing, &s.leader).decide);
         assert!(Allowed::of(&standing, &s.other_leader).decide);
         assert_eq!(on_air(&s), vec![(id, first, "Tiêm chủng".into())]);
@@ -378,7 +395,11 @@ mod tests {
         let (id, first, _) = approved(&s);
         let same = act(&s, id, Action::Edit(item(first, "Tiêm chủng")), &s.editor);
         assert!(matches!(same, Err(ReviewError::Unchanged)), "{same:?}");
-        let now = s.store.with(|c| Ok(ItemRows::get(c, id)?)).unwrap().unwrap();
+        let now = s
+            .store
+            .with(|c| Ok(ItemRows::get(c, id)?))
+            .unwrap()
+            .unwrap();
         assert!(now.pending_revision.is_none());
         assert_eq!(now.state, ReviewState::Approved);
     }
@@ -407,7 +428,10 @@ mod tests {
         let s = station();
         let (id, _, second) = approved(&s);
         let refused = act(&s, id, Action::TakeOff, &s.editor).unwrap_err();
-        assert!(matches!(refused, ReviewError::Forbidden), "leaders decide what airs");
+        assert!(
+            matches!(refused, ReviewError::Forbidden),
+            "leaders decide what airs"
+        );
         act(&s, id, Action::Edit(item(second, "Đang sửa")), &s.editor).unwrap();
         let off = act(&s, id, Action::TakeOff, &s.leader).unwrap();
         assert_eq!(off.state, ReviewState::Draft);

@@ -277,7 +277,12 @@ pub trait ReviewedRows {
 }
 
 /// Note `user` among the editors of row `id`'s version (once).
-pub fn add_editor(tx: &Transaction<'_>, what: Reviewed, id: i64, user: i64) -> rusqlite::Result<()> {
+pub fn add_editor(
+    tx: &Transaction<'_>,
+    what: Reviewed,
+    id: i64,
+    user: i64,
+) -> rusqlite::Result<()> {
     tx.execute(
         &format!(
             "UPDATE {} SET editors = json_insert(editors, '$[#]', ?2)

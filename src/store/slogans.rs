@@ -4,7 +4,9 @@
 
 use rusqlite::{Connection, Row};
 
-use super::review::{Content, Reviewed, ReviewedRows, pending_join, revision_columns, revision_from};
+use super::review::{
+    Content, Reviewed, ReviewedRows, pending_join, revision_columns, revision_from,
+};
 use super::{parsed, text_as};
 use crate::model::{Effect, NewSlogan, PanelColor, ReviewState, SloganRecord};
 

@@ -198,7 +198,11 @@ async fn editing_the_text_reads_it_again_and_sends_it_back_to_review() {
     assert_eq!(s, StatusCode::OK, "{b}");
     // Approved, it keeps airing its recording; the new text is a draft revision.
     assert_eq!(b["state"], "approved");
-    assert_eq!(b["media_id"].as_i64().unwrap(), first, "the approved recording airs");
+    assert_eq!(
+        b["media_id"].as_i64().unwrap(),
+        first,
+        "the approved recording airs"
+    );
     assert_eq!(b["pending_revision"]["state"], "draft", "{b}");
     for (role, step) in [(Role::Editor, "submit"), (Role::Approver, "approve")] {
         let (s, r) = app
@@ -207,9 +211,17 @@ async fn editing_the_text_reads_it_again_and_sends_it_back_to_review() {
         assert_eq!(s, StatusCode::OK, "{step}: {r}");
     }
     let (_, b) = app
-        .api(Role::Operator, Method::GET, &format!("/bulletins/{id}"), None)
+        .api(
+            Role::Operator,
+            Method::GET,
+            &format!("/bulletins/{id}"),
+            None,
+        )
         .await;
-    assert_eq!((b["state"].as_str(), b["revision"].as_i64()), (Some("approved"), Some(2)));
+    assert_eq!(
+        (b["state"].as_str(), b["revision"].as_i64()),
+        (Some("approved"), Some(2))
+    );
     assert_ne!(b["media_id"].as_i64().unwrap(), first, "a new recording");
     assert!(b["reading"].as_str().unwrap().contains("tám giờ"), "{b}");
     assert!(b["text"].as_str().unwrap().contains("11h30"), "{b}");

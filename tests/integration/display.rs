@@ -134,9 +134,18 @@ async fn a_slogan_shows_only_once_a_leader_approves_it() {
     assert_ne!(revised, shown, "with its own text");
     // Taken off air, it leaves the panel.
     let (s, off) = t
-        .api(Role::Approver, Method::POST, &format!("{path}/take-off"), None)
+        .api(
+            Role::Approver,
+            Method::POST,
+            &format!("{path}/take-off"),
+            None,
+        )
         .await;
-    assert_eq!((s, off["state"].as_str()), (StatusCode::OK, Some("draft")), "{off}");
+    assert_eq!(
+        (s, off["state"].as_str()),
+        (StatusCode::OK, Some("draft")),
+        "{off}"
+    );
     let (_, after) = preview(&t, "").await;
     assert_eq!(lit(&after).2, 0);
 

@@ -28,6 +28,7 @@ mod programme;
 mod relay;
 mod relay_programme;
 mod reports;
+mod revisions;
 mod security;
 mod service;
 mod sessions;

@@ -319,6 +319,8 @@ pub fn routes() -> Vec<(Method, &'static str, Need)> {
         (Method::POST, "/items/{i}/withdraw", Edit),
         (Method::POST, "/items/{i}/approve", Approve),
         (Method::POST, "/items/{i}/reject", Approve),
+        (Method::POST, "/items/{i}/take-off", Approve),
+        (Method::GET, "/items/{i}/take-off", Approve),
         (Method::GET, "/approvals", Approve),
         (Method::GET, "/bulletins/new", Edit),
         (Method::POST, "/bulletins/new", Edit),
@@ -329,6 +331,8 @@ pub fn routes() -> Vec<(Method, &'static str, Need)> {
         (Method::POST, "/bulletins/{i}/withdraw", Edit),
         (Method::POST, "/bulletins/{i}/approve", Approve),
         (Method::POST, "/bulletins/{i}/reject", Approve),
+        (Method::POST, "/bulletins/{i}/take-off", Approve),
+        (Method::GET, "/bulletins/{i}/take-off", Approve),
         (Method::GET, "/api/v1/bulletins", View),
         (Method::POST, "/api/v1/bulletins", Edit),
         (Method::GET, "/api/v1/bulletins/{i}", View),
@@ -337,6 +341,7 @@ pub fn routes() -> Vec<(Method, &'static str, Need)> {
         (Method::POST, "/api/v1/bulletins/{i}/withdraw", Edit),
         (Method::POST, "/api/v1/bulletins/{i}/approve", Approve),
         (Method::POST, "/api/v1/bulletins/{i}/reject", Approve),
+        (Method::POST, "/api/v1/bulletins/{i}/take-off", Approve),
         (Method::GET, "/programme", View),
         (Method::GET, "/asrun", View),
         (Method::GET, "/cluster", View),
@@ -359,6 +364,7 @@ pub fn routes() -> Vec<(Method, &'static str, Need)> {
         (Method::POST, "/api/v1/items/{i}/withdraw", Edit),
         (Method::POST, "/api/v1/items/{i}/approve", Approve),
         (Method::POST, "/api/v1/items/{i}/reject", Approve),
+        (Method::POST, "/api/v1/items/{i}/take-off", Approve),
         (Method::GET, "/api/v1/status", View),
         (Method::GET, "/api/v1/asrun", View),
         (Method::GET, "/api/v1/nodes", View),
@@ -384,6 +390,8 @@ pub fn routes() -> Vec<(Method, &'static str, Need)> {
         (Method::POST, "/display/slogans/{i}/withdraw", Edit),
         (Method::POST, "/display/slogans/{i}/approve", Approve),
         (Method::POST, "/display/slogans/{i}/reject", Approve),
+        (Method::POST, "/display/slogans/{i}/take-off", Approve),
+        (Method::GET, "/display/slogans/{i}/take-off", Approve),
         (Method::GET, "/api/v1/display", View),
         (Method::GET, "/api/v1/metrics", View),
         (Method::GET, "/api/v1/display/preview.png", View),
@@ -395,6 +403,11 @@ pub fn routes() -> Vec<(Method, &'static str, Need)> {
         (Method::POST, "/api/v1/display/slogans/{i}/withdraw", Edit),
         (Method::POST, "/api/v1/display/slogans/{i}/approve", Approve),
         (Method::POST, "/api/v1/display/slogans/{i}/reject", Approve),
+        (
+            Method::POST,
+            "/api/v1/display/slogans/{i}/take-off",
+            Approve,
+        ),
     ]
 }
 
@@ -755,15 +768,26 @@ async fn the_approval_workflow_through_the_api() {
         (StatusCode::OK, Some("approved")),
         "{body}"
     );
-    assert_eq!(body["title"], "Thông báo tiêm chủng", "the approved words stay");
+    assert_eq!(
+        body["title"], "Thông báo tiêm chủng",
+        "the approved words stay"
+    );
     assert_eq!(body["pending_revision"]["state"], "draft", "{body}");
     assert_eq!(body["pending_revision"]["revision"], 2, "{body}");
     // The same edit again changes nothing: no new revision, and the answer says what is.
     let (s, again) = t
-        .api(Role::Editor, Method::PUT, &format!("/items/{item}"), Some(edit))
+        .api(
+            Role::Editor,
+            Method::PUT,
+            &format!("/items/{item}"),
+            Some(edit),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{again}");
-    assert_eq!(again["pending_revision"]["updated_at"], body["pending_revision"]["updated_at"]);
+    assert_eq!(
+        again["pending_revision"]["updated_at"],
+        body["pending_revision"]["updated_at"]
+    );
     // Submitted and approved by a leader who did not make it, it replaces the approved one.
     for (role, step) in [(Role::Editor, "submit"), (Role::Approver, "approve")] {
         let (s, b) = t
@@ -802,7 +826,11 @@ async fn the_approval_workflow_through_the_api() {
         .iter()
         .map(|e| e.detail["revision"].as_i64().unwrap_or(1))
         .collect();
-    assert_eq!(revisions, [1, 1, 1, 2, 2, 2], "the audit names each revision");
+    assert_eq!(
+        revisions,
+        [1, 1, 1, 2, 2, 2],
+        "the audit names each revision"
+    );
 }
 
 #[tokio::test]

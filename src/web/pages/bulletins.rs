@@ -337,7 +337,11 @@ pub async fn edit_form(
     let b = bulletins.get(id).await.map_err(|e| user.err(e))?;
     let b = b.ok_or_else(|| user.err(missing::<Bulletins>(id)))?;
     // A revision waiting is what the editor goes on changing.
-    let b = bulletins.pending(id).await.map_err(|e| user.err(e))?.unwrap_or(b);
+    let b = bulletins
+        .pending(id)
+        .await
+        .map_err(|e| user.err(e))?
+        .unwrap_or(b);
     let parts = (&store, bulletins.ctx.as_ref(), &timetable);
     form_page(parts, &user, Some(id), Typed::of(&b), None).await
 }

@@ -93,11 +93,15 @@ async fn rows(
     for s in list {
         let mut r = row(s, user, tz);
         let revision = match &s.pending_revision {
-            Some(p) => slogans.pending(s.id).await.map_err(|e| user.err(e))?.map(|rev| {
-                let changes = slogan_changes(&s.content, &rev.content, user.lang);
-                r.pending = Some(PendingView::of(p, changes, user.lang));
-                rev.content
-            }),
+            Some(p) => slogans
+                .pending(s.id)
+                .await
+                .map_err(|e| user.err(e))?
+                .map(|rev| {
+                    let changes = slogan_changes(&s.content, &rev.content, user.lang);
+                    r.pending = Some(PendingView::of(p, changes, user.lang));
+                    rev.content
+                }),
             None => None,
         };
         rows.push((r, revision));

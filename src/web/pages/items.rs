@@ -169,13 +169,19 @@ pub async fn approvals(
     let waiting = Some(ReviewState::Submitted);
     let list = items.list(waiting).await.map_err(|e| user.err(e))?;
     // Submitted themselves, or with a submitted revision waiting.
-    let typed = bulletins_reviews.list(waiting).await.map_err(|e| user.err(e))?;
+    let typed = bulletins_reviews
+        .list(waiting)
+        .await
+        .map_err(|e| user.err(e))?;
     let tz = config.timezone;
     let me = &user.authed.user;
     // A typed bulletin is an item too: its card shows its text, so it is not shown twice.
     let programme = timetable.programme();
     let mut rows = Vec::new();
-    for i in list.iter().filter(|i| !typed.iter().any(|b| b.item.id == i.id)) {
+    for i in list
+        .iter()
+        .filter(|i| !typed.iter().any(|b| b.item.id == i.id))
+    {
         let decide = Allowed::of(&Items::standing(i), me).decide;
         // A revision waiting: its card shows the revision, and what it changes.
         let (shown, pending) = match items.pending(i.id).await.map_err(|e| user.err(e))? {
@@ -195,7 +201,10 @@ pub async fn approvals(
     let mut bulletins = Vec::new();
     for b in &typed {
         let decide = Allowed::of(&Bulletins::standing(b), me).decide;
-        let rev = bulletins_reviews.pending(b.item.id).await.map_err(|e| user.err(e))?;
+        let rev = bulletins_reviews
+            .pending(b.item.id)
+            .await
+            .map_err(|e| user.err(e))?;
         let shown_of = rev.as_ref().unwrap_or(b);
         let mut shown = super::bulletins::bulletin_view(shown_of, &user, tz);
         shown.item = shown.item.airing(&shown_of.item, &timetable, user.lang);
@@ -258,7 +267,9 @@ pub async fn detail(
     let pending = match (&item.pending_revision, &revision) {
         (Some(r), Some(rev)) => {
             let changes = item_changes(&item, rev, &timetable.programme(), user.lang);
-            Some(PendingView::of(r, changes, user.lang).with_recordings(item.media_id, rev.media_id))
+            Some(
+                PendingView::of(r, changes, user.lang).with_recordings(item.media_id, rev.media_id),
+            )
         }
         _ => None,
     };
@@ -293,7 +304,6 @@ struct FormPage {
 pub struct NewQuery {
     media: Option<i64>,
 }
-
 
 /// The item form: empty (`draft` `None`, with `chosen_media` picked), an item's values, or
 /// what was posted with the refusal `refused` (message, field) and status 400.
@@ -416,7 +426,11 @@ pub async fn edit_form(
     let item = items.get(id).await.map_err(|e| user.err(e))?;
     let item = item.ok_or_else(|| user.err(missing::<Items>(id)))?;
     // A revision waiting is what the editor goes on changing.
-    let item = items.pending(id).await.map_err(|e| user.err(e))?.unwrap_or(item);
+    let item = items
+        .pending(id)
+        .await
+        .map_err(|e| user.err(e))?
+        .unwrap_or(item);
     let form = Form {
         editing: Some(id),
         draft: Some(item.content()),

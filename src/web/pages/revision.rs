@@ -112,7 +112,11 @@ pub fn item_changes(old: &Item, new: &Item, programme: &Programme, lang: Lang) -
             lang.category(&old.category).into(),
             lang.category(&new.category).into(),
         )
-        .field(t.tier, lang.tier(&old.tier).into(), lang.tier(&new.tier).into())
+        .field(
+            t.tier,
+            lang.tier(&old.tier).into(),
+            lang.tier(&new.tier).into(),
+        )
         .field(t.air_from, day(old.air_from), day(new.air_from))
         .field(t.air_until, day(old.air_until), day(new.air_until))
         .field(
@@ -163,11 +167,19 @@ pub fn slogan_changes(old: &NewSlogan, new: &NewSlogan, lang: Lang) -> Vec<Chang
             effect(lang, old.effect).into(),
             effect(lang, new.effect).into(),
         )
-        .field(t.speed, old.speed_px_s.to_string(), new.speed_px_s.to_string())
+        .field(
+            t.speed,
+            old.speed_px_s.to_string(),
+            new.speed_px_s.to_string(),
+        )
         .field(t.hold, old.hold_s.to_string(), new.hold_s.to_string())
         .field(t.show_from, time(&old.show_from), time(&new.show_from))
         .field(t.show_until, time(&old.show_until), time(&new.show_until))
-        .field(t.position, old.position.to_string(), new.position.to_string())
+        .field(
+            t.position,
+            old.position.to_string(),
+            new.position.to_string(),
+        )
         .0
 }
 
