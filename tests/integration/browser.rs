@@ -15,6 +15,7 @@ use loaxa::service::Service;
 
 use crate::common::fixture;
 
+mod revision;
 mod walk;
 
 const PASSWORD: &str = "mật khẩu đủ dài";
@@ -436,8 +437,14 @@ async fn from_first_start_to_an_approved_broadcast_in_a_real_browser() {
     site.logout().await;
 
     typed_bulletin_journey(&site).await;
-    tet_greeting_journey(&site).await;
+    let tet = tet_greeting_journey(&site).await;
     slogan_and_cut_off_recording(&site).await;
+    revision::journey(
+        &site,
+        (&item_path, "Thông báo tiêm phòng dại cho chó mèo"),
+        &tet,
+    )
+    .await;
 
     // Every page each role reaches fits the phone (with a slogan waiting for approval, an
     // approved item and bulletin, a recording with a warning in the library).
@@ -683,7 +690,7 @@ async fn operator_emergency(site: &Site) {
 /// from the programme's own slots by its title, and submits it; the chairman sees on the card
 /// when it will air (the shipped programme's Giao thừa slot, 21:00 on the eve of Tết) and
 /// approves; the item page says the same.
-async fn tet_greeting_journey(site: &Site) {
+async fn tet_greeting_journey(site: &Site) -> String {
     site.login("bientap").await;
     site.go("/items/new").await;
     let media = site
@@ -759,4 +766,5 @@ async fn tet_greeting_journey(site: &Site) {
     );
     site.shot("item-tet-approved").await;
     site.logout().await;
+    path
 }
