@@ -5,6 +5,7 @@
 //! - [`gain`] sets the level;
 //! - [`sink`] is where samples go: a sound card, a WAV capture or nothing;
 //! - [`player`] is the thread that owns the sink and plays requests back to back;
+//! - [`listen`] streams the output mix to browsers ("Nghe / Listen");
 //! - [`stream`] relays a live stream (tiếp sóng) as one more source the player plays.
 //!
 //! Owns how sound is made and where it goes; plays what it is asked at the priority it is
@@ -17,6 +18,7 @@ pub mod convert;
 pub mod decode;
 pub mod gain;
 pub mod input;
+pub mod listen;
 pub mod player;
 pub mod sink;
 pub mod stream;

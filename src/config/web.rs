@@ -55,6 +55,9 @@ pub struct WebConfig {
     /// Seconds an upload may pause between two pieces before it is dropped (uploads have no
     /// total limit: a slow phone on a weak signal still gets there). Default 60.
     pub upload_idle_seconds: u32,
+    /// How many browsers may listen to the output mix at once ("Nghe / Listen"): each one
+    /// costs an Opus encoder on the Pi. Default 3.
+    pub max_listeners: usize,
 }
 
 impl Default for WebConfig {
@@ -73,6 +76,7 @@ impl Default for WebConfig {
             http_redirect_listen: String::new(),
             request_timeout_seconds: 30,
             upload_idle_seconds: 60,
+            max_listeners: 3,
         }
     }
 }
@@ -114,6 +118,13 @@ impl WebConfig {
                     self.max_upload_mb
                 ),
                 "thường là 200 / usually 200",
+            );
+        }
+        if !(1..=50).contains(&self.max_listeners) {
+            note(
+                "max_listeners",
+                format!("{} nằm ngoài 1…50 / is outside 1…50", self.max_listeners),
+                "thường là 3 / usually 3",
             );
         }
         if !(1..=24 * 30).contains(&self.session_hours) {

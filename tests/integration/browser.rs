@@ -15,6 +15,7 @@ use loaxa::service::Service;
 
 use crate::common::fixture;
 
+mod listen;
 mod revision;
 mod walk;
 
@@ -462,6 +463,7 @@ async fn from_first_start_to_an_approved_broadcast_in_a_real_browser() {
     );
     site.shot("not-found").await;
     operator_emergency(&site).await;
+    listen::the_dashboard_plays_the_air(&site).await;
     println!("screenshots: {}", site.shots.display());
 
     site.client.close().await.ok();

@@ -19,6 +19,8 @@ mod display;
 mod engine;
 mod faults;
 mod fuzz;
+mod homescreen;
+mod listen;
 mod media;
 mod nodes;
 mod onair;

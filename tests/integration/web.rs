@@ -374,6 +374,7 @@ pub fn routes() -> Vec<(Method, &'static str, Need)> {
         (Method::GET, "/api/v1/reports/connectivity", Report),
         (Method::GET, "/api/v1/reports/condition", Report),
         (Method::GET, "/api/v1/events", View),
+        (Method::GET, "/api/v1/listen", View),
         (Method::GET, "/emergency", Emergency),
         (Method::POST, "/emergency", Emergency),
         (Method::POST, "/emergency/stop", Emergency),
@@ -420,6 +421,7 @@ const PUBLIC: &[&str] = &[
     "/healthz",
     "/static/{*path}",
     "/favicon.ico",
+    "/manifest.webmanifest",
     "/api/v1/openapi.json",
 ];
 

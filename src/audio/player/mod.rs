@@ -25,6 +25,7 @@ pub use crate::audio::clip::Clip;
 
 use super::arbiter::Priority;
 use super::convert::AudioFormat;
+use super::listen::Monitor;
 use super::sink::{self, SinkError};
 use super::stream::{RelayEvent, RelaySpec};
 use crate::clock::Clock;
@@ -218,6 +219,9 @@ pub struct OutputOptions {
     /// Opens `spec`, at start and on every retry: [`sink::open`] unless replaced. Tests and
     /// future outputs supply their own (an output that fails on demand, for instance).
     pub open: sink::Opener,
+    /// When the output cannot open, play into the "Nghe / Listen" stream alone, paced like a
+    /// card (the demo on a machine with no sound card); the monitor says why.
+    pub listen_alone: bool,
 }
 
 impl OutputOptions {
@@ -231,6 +235,7 @@ impl OutputOptions {
             after_preemption: AfterPreemption::Resume,
             hooks: Arc::new(NoHooks),
             open: Arc::new(sink::open),
+            listen_alone: false,
         }
     }
 }
@@ -251,12 +256,18 @@ pub struct Player {
     events: broadcast::Sender<PlayerEvent>,
     status: Arc<Mutex<PlayerStatus>>,
     next_id: AtomicU64,
+    monitor: Monitor,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Player {
     /// Start the player. Without a retry policy, an output that cannot open is an error here.
-    pub fn spawn(options: OutputOptions) -> Result<Player, SinkError> {
+    pub fn spawn(mut options: OutputOptions) -> Result<Player, SinkError> {
+        let monitor = Monitor::default();
+        if options.listen_alone {
+            options.open = alone_without_output(options.open, monitor.clone());
+        }
+        options.open = sink::tee(options.open, monitor.clone());
         let first = (options.open)(&options.spec, options.format, options.clock.clone());
         let (sink, output_error) = match (first, options.retry) {
             (Ok(s), _) => (Some(s), None),
@@ -294,6 +305,7 @@ impl Player {
             events,
             status,
             next_id: AtomicU64::new(1),
+            monitor,
             thread: Some(thread),
         })
     }
@@ -321,6 +333,11 @@ impl Player {
         &self.hooks
     }
 
+    /// The tee of the output mix, for "Nghe / Listen".
+    pub fn monitor(&self) -> &Monitor {
+        &self.monitor
+    }
+
     /// Receive events from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<PlayerEvent> {
         self.events.subscribe()
@@ -342,6 +359,23 @@ impl Player {
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
+}
+
+/// `open`, falling back to a paced null output when it fails, with the reason on `monitor`.
+fn alone_without_output(open: sink::Opener, monitor: Monitor) -> sink::Opener {
+    Arc::new(
+        move |spec, format, clock| match open(spec, format, clock.clone()) {
+            Ok(s) => {
+                monitor.set_alone(None);
+                Ok(s)
+            }
+            Err(e) => {
+                tracing::warn!("{e}");
+                monitor.set_alone(Some(e.to_string()));
+                Ok(Box::new(sink::NullSink::new(format, clock)) as Box<dyn sink::Sink>)
+            }
+        },
+    )
 }
 
 impl Drop for Player {

@@ -9,6 +9,7 @@
 mod device;
 mod null;
 mod pacer;
+mod tee;
 mod wav;
 
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ use crate::config::OutputSpec;
 
 pub use device::{DeviceSink, OutputDevice, list_output_devices};
 pub use null::NullSink;
+pub use tee::{Tee, tee};
 pub use wav::WavSink;
 
 /// How much audio an output may hold ahead of the speaker. Small, so that a pre-empting

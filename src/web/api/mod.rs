@@ -11,6 +11,7 @@ mod display;
 pub mod emergency;
 mod events;
 mod extract;
+mod listen;
 mod media;
 mod metrics;
 pub(crate) mod reports;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/reports/connectivity", get(reports::connectivity))
         .route("/reports/condition", get(reports::condition))
         .route("/events", get(events::stream))
+        .route("/listen", get(listen::stream))
         .route(
             "/emergency",
             get(emergency::get)
@@ -82,7 +84,7 @@ async fn no_such_path(
         review::items::list, review::items::create, review::items::get, review::items::edit,
         review::items::submit, review::items::withdraw, review::items::approve,
         review::items::reject, review::items::take_off,
-        status::get, metrics::get, asrun::get, audit::get,
+        status::get, listen::stream, metrics::get, asrun::get, audit::get,
         reports::plays, reports::connectivity, reports::condition,
         emergency::post, emergency::get, emergency::delete, emergency::cap,
         cluster::nodes, cluster::media,

@@ -28,6 +28,8 @@ struct Dashboard {
     output_detail: String,
     underruns: u64,
     warnings: Vec<String>,
+    /// Why the station airs into the Listen stream alone (no sound card in the demo).
+    listen_alone: Option<String>,
 }
 
 struct OnAir {
@@ -106,6 +108,7 @@ pub async fn page(
         output_detail,
         underruns: status.underruns,
         warnings,
+        listen_alone: player.monitor().alone(),
     };
     Ok(render(page, user.lang))
 }

@@ -177,6 +177,14 @@
     window.addEventListener("beforeunload", () => clearInterval(timer));
   });
 
+  // "Nghe / Listen": a live stream must not resume from where it was paused, and a paused
+  // player must not hold one of the station's few listener seats: pausing drops the
+  // connection, playing again starts from now.
+  document.querySelectorAll("audio[data-listen]").forEach(a => {
+    const src = a.getAttribute("src");
+    a.addEventListener("pause", () => { a.removeAttribute("src"); a.load(); a.setAttribute("src", src); });
+  });
+
   // Live pages: redraw from /api/v1/status when the server says something changed.
   const live = document.querySelector("[data-live]");
   if (live && window.EventSource) {
