@@ -27,6 +27,8 @@ pub fn run(config_path: Option<&Path>, args: Args) -> Result<ExitCode> {
         loaded.config.web.listen = listen;
     }
     if args.demo {
+        // A newcomer's laptop may have no sound card: the demo then airs into "Nghe" alone.
+        loaded.config.audio.listen_alone = true;
         let added = demo::seed(&loaded.config)?;
         tracing::info!("nội dung mẫu / demo content: {added} mới / new");
     }

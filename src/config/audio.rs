@@ -23,6 +23,11 @@ pub struct AudioConfig {
     pub channels: u16,
     /// Master gain in dB applied to everything. Default 0.
     pub gain_db: f32,
+    /// When the output cannot open (no sound card), air into the "Nghe / Listen" stream
+    /// alone, paced like a card, and say so on the dashboard, instead of failing every play.
+    /// Default false (a station without its speakers must say it cannot air); `serve --demo`
+    /// turns it on so a newcomer's laptop hears the demo.
+    pub listen_alone: bool,
 }
 
 impl Default for AudioConfig {
@@ -32,6 +37,7 @@ impl Default for AudioConfig {
             sample_rate: 48_000,
             channels: 1,
             gain_db: 0.0,
+            listen_alone: false,
         }
     }
 }

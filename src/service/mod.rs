@@ -107,6 +107,7 @@ impl OnAir {
         output.retry = Some(OUTPUT_RETRY);
         output.after_preemption = config.on_air.after_preemption;
         output.hooks = relays.clone();
+        output.listen_alone = config.audio.listen_alone;
         let player = Arc::new(Player::spawn(output)?);
         Ok(OnAir {
             gpio,

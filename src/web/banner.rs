@@ -28,12 +28,13 @@ pub struct Banner {
 /// Why the speakers get no sound now and what to do (Vietnamese / English), or `None` when
 /// the output is open.
 pub fn no_sound(status: &PlayerStatus) -> Option<String> {
-    if status.format.is_some() {
+    if status.format.is_some() && status.listen_alone.is_none() {
         return None;
     }
     let why = status
-        .output_error
+        .listen_alone
         .clone()
+        .or_else(|| status.output_error.clone())
         .unwrap_or_else(|| status.output.clone());
     Some(format!(
         "LOA KHÔNG CÓ TIẾNG / THE SPEAKERS ARE SILENT: {why} — kiểm tra card âm thanh, dây loa và [audio] output trong loaxa.toml rồi khởi động lại; trong lúc chờ, báo tin bằng cách khác / check the sound card, the cable and [audio] output in loaxa.toml, then restart; meanwhile pass the message on another way"

@@ -14,6 +14,7 @@ mod cap_feeds;
 mod cli;
 mod cluster;
 mod crash;
+mod demo;
 mod deploy;
 mod display;
 mod engine;

@@ -162,6 +162,9 @@ pub struct PlayerStatus {
     pub underruns: u64,
     /// Plays completed since start.
     pub completed: u64,
+    /// Why the station airs into the "Nghe / Listen" stream alone (no sound card, with
+    /// `audio.listen_alone`): the speakers get nothing although plays go on.
+    pub listen_alone: Option<String>,
 }
 
 /// The play on air.
@@ -288,6 +291,7 @@ impl Player {
             queued: 0,
             underruns: 0,
             completed: 0,
+            listen_alone: None,
         }));
         let (tx, rx) = mpsc::channel();
         let hooks = options.hooks.clone();
@@ -354,10 +358,13 @@ impl Player {
 
     /// A snapshot of what the player is doing.
     pub fn status(&self) -> PlayerStatus {
-        self.status
+        let mut s = self
+            .status
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone()
+            .clone();
+        s.listen_alone = self.monitor.alone();
+        s
     }
 }
 

@@ -19,11 +19,10 @@ use crate::store::Store;
 use crate::web::auth::*;
 use crate::web::error::{ApiError, AppError};
 
-/// What the output is getting now, as Ogg Opus (silence while nothing airs), until the caller's
-/// sign-in ends or the station stops.
-#[utoipa::path(get, path = "/listen", tag = "status",
-    responses((status = 200, content_type = "audio/ogg", description = "Ogg Opus, 48 kHz mono, 32 kbit/s, endless"),
-        (status = 429, body = super::ErrorBody, description = "web.max_listeners already listen")))]
+/// What the output is getting now, as Ogg Opus (48 kHz mono, 32 kbit/s; silence while nothing
+/// airs), until the caller's sign-in ends or the station stops; 429 when `web.max_listeners`
+/// already listen. Endless, like `/events`, so not in the OpenAPI document (whose clients and
+/// fuzzer read answers whole).
 pub async fn stream(
     State(player): State<Arc<Player>>,
     State(config): State<Arc<Config>>,

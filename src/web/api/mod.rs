@@ -84,7 +84,7 @@ async fn no_such_path(
         review::items::list, review::items::create, review::items::get, review::items::edit,
         review::items::submit, review::items::withdraw, review::items::approve,
         review::items::reject, review::items::take_off,
-        status::get, listen::stream, metrics::get, asrun::get, audit::get,
+        status::get, metrics::get, asrun::get, audit::get,
         reports::plays, reports::connectivity, reports::condition,
         emergency::post, emergency::get, emergency::delete, emergency::cap,
         cluster::nodes, cluster::media,

@@ -52,6 +52,9 @@ pub async fn page(
         since: n.since.map(|t| local(t, tz)).unwrap_or_default(),
     });
     let (output_ok, output_detail) = match (&status.format, &status.output_error) {
+        (Some(_), _) if status.listen_alone.is_some() => {
+            (false, status.listen_alone.clone().unwrap_or_default())
+        }
         (Some(f), _) => (
             true,
             format!(
@@ -108,7 +111,7 @@ pub async fn page(
         output_detail,
         underruns: status.underruns,
         warnings,
-        listen_alone: player.monitor().alone(),
+        listen_alone: status.listen_alone.clone(),
     };
     Ok(render(page, user.lang))
 }

@@ -199,9 +199,9 @@
         const u = document.getElementById("underruns"); if (u) u.textContent = s.player.underruns;
         const od = document.getElementById("output-detail"), os = document.getElementById("output-status");
         if (od && os) {
-          const ok = !!s.player.format;
+          const ok = !!s.player.format && !s.player.listen_alone;
           os.className = ok ? "ok" : "bad";
-          od.textContent = ok ? s.player.output + " · " + s.player.format.sample_rate + " Hz" : (s.player.output_error || s.player.output);
+          od.textContent = ok ? s.player.output + " · " + s.player.format.sample_rate + " Hz" : (s.player.listen_alone || s.player.output_error || s.player.output);
         }
         if (window.loaxaRefresh) window.loaxaRefresh(s);
       } catch (_) { /* the next event tries again */ }

@@ -47,5 +47,59 @@ pub async fn the_dashboard_plays_the_air(site: &Site) {
         )
         .await
         .unwrap();
+    // The same pages as a phone in dark mode shows them (looked at: contrast, no white cards).
+    dark(site, true).await;
+    site.go("/").await;
+    let background = site
+        .client
+        .execute(
+            "return getComputedStyle(document.querySelector('.card')).backgroundColor;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_ne!(
+        background.as_str(),
+        Some("rgb(255, 255, 255)"),
+        "dark mode darkens the cards"
+    );
+    site.shot("dashboard-dark").await;
+    site.go("/programme").await;
+    site.shot("programme-dark").await;
     site.logout().await;
+    site.shot("login-dark").await;
+    dark(site, false).await;
+}
+
+/// Ask Chromium (through chromedriver's DevTools bridge) to report `prefers-color-scheme: dark`.
+async fn dark(site: &Site, on: bool) {
+    let scheme = if on { "dark" } else { "light" };
+    site.client
+        .issue_cmd(Cdp(serde_json::json!({
+            "cmd": "Emulation.setEmulatedMedia",
+            "params": { "features": [{ "name": "prefers-color-scheme", "value": scheme }] }
+        })))
+        .await
+        .unwrap();
+}
+
+/// One DevTools command, sent as chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp(serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (axum::http::Method::POST, Some(self.0.to_string()))
+    }
 }
