@@ -3,6 +3,8 @@
 //! - [`airing`]: when one item airs next, or why it never will, and what forms may choose;
 //! - [`calendar`]: the Vietnamese lunar calendar, computed for UTC+7;
 //! - [`files`]: `schedules/*.toml` and `playlists/*.toml`, checked with file, line and fix;
+//! - [`edit`]: the web UI's changes made in those files in place, checked as `loaxa check`
+//!   checks, written atomically;
 //! - [`hours`]: spans of the day — quiet hours and gains by time of day;
 //! - [`plan`](mod@plan): a pure function from programme, items and time range to cues;
 //! - [`timetable`]: the programme in force, its problems, its reload and its plan with what
@@ -15,6 +17,7 @@
 
 pub mod airing;
 pub mod calendar;
+pub mod edit;
 pub mod files;
 mod gate;
 pub mod hours;

@@ -119,6 +119,13 @@ impl Timetable {
             .clone()
     }
 
+    /// The editor of the files behind this timetable (none for a fixed programme).
+    pub fn editor(&self) -> Option<super::edit::Editor> {
+        self.files
+            .as_ref()
+            .map(|(s, p)| super::edit::Editor::new(s, p))
+    }
+
     /// The commune's time zone, in which slots and holidays fall.
     pub fn tz(&self) -> Tz {
         self.tz

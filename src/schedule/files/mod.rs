@@ -219,18 +219,49 @@ fn one() -> u32 {
     1
 }
 
-/// Read every `*.toml` in the two folders. Missing folders are an empty programme, reported.
+/// The programme files' texts as read, before anything is made of them: what [`check`] reads,
+/// and what the programme editor replaces one file of to see what an edit would do.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// `playlists/*.toml`, sorted by path.
+    pub playlists: Vec<SourceText>,
+    /// `schedules/*.toml`, sorted by path.
+    pub schedules: Vec<SourceText>,
+}
+
+/// Read every `*.toml` in the two folders and check them: the programme and every problem, as
+/// `loaxa check` prints them. Missing folders are an empty programme, reported.
 pub fn load(schedules: &Path, playlists: &Path) -> (Programme, Vec<Problem>) {
+    let (sources, mut problems) = read(schedules, playlists);
+    let (programme, found) = check(&sources);
+    problems.extend(found);
+    (programme, problems)
+}
+
+/// The texts of every `*.toml` in the two folders; a folder or file that cannot be read is a
+/// problem.
+pub fn read(schedules: &Path, playlists: &Path) -> (Sources, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let sources = Sources {
+        playlists: toml_files(playlists, &mut problems),
+        schedules: toml_files(schedules, &mut problems),
+    };
+    (sources, problems)
+}
+
+/// The programme the texts make and every problem in them: the one validation of the
+/// programme, for loading, `loaxa check` and the editor alike.
+pub fn check(sources: &Sources) -> (Programme, Vec<Problem>) {
     let mut programme = Programme::default();
     let mut problems = Vec::new();
-    for src in toml_files(playlists, &mut problems) {
+    for src in &sources.playlists {
         let name = Path::new(&src.name)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         match toml::from_str::<PlaylistFile>(&src.text) {
             Ok(raw) => {
-                if let Some(p) = playlist(&src, name.clone(), raw, &mut problems) {
+                if let Some(p) = playlist(src, name.clone(), raw, &mut problems) {
                     programme.playlists.insert(name, p);
                 }
             }
@@ -238,7 +269,7 @@ pub fn load(schedules: &Path, playlists: &Path) -> (Programme, Vec<Problem>) {
         }
     }
     let mut files = Vec::new();
-    for src in toml_files(schedules, &mut problems) {
+    for src in &sources.schedules {
         match toml::from_str::<ScheduleFile>(&src.text) {
             Ok(raw) => files.push((src, raw)),
             Err(e) => problems.push(src.parse_problem(&e, FIX_SCHEDULE)),
@@ -383,7 +414,7 @@ fn parse_month_day(s: &str) -> Option<(u32, u32)> {
 }
 
 /// `mon`…`sun`, or Vietnamese `t2`…`t7`, `cn`.
-fn parse_day(s: &str) -> Option<Weekday> {
+pub(crate) fn parse_day(s: &str) -> Option<Weekday> {
     Some(match s.trim().to_lowercase().as_str() {
         "mon" | "t2" => Weekday::Mon,
         "tue" | "t3" => Weekday::Tue,
