@@ -11,8 +11,10 @@ use super::i18n::{Lang, Text};
 use crate::emergency::EmergencyError;
 use crate::media::library::ImportError;
 use crate::review::ReviewError;
+use crate::schedule::edit::EditError;
 use crate::station::accounts::AccountsError;
 use crate::station::cap::CapError;
+use crate::station::programme::ProgrammeError;
 use crate::store::StoreError;
 
 /// Something a request cannot have.
@@ -136,6 +138,27 @@ impl From<crate::station::reports::ReportError> for AppError {
 impl From<rusqlite::Error> for AppError {
     fn from(e: rusqlite::Error) -> Self {
         StoreError::from(e).into()
+    }
+}
+
+impl From<ProgrammeError> for AppError {
+    /// A change that would break the programme or is badly formed is the caller's (422, 400);
+    /// a stale form is a conflict (409).
+    fn from(e: ProgrammeError) -> Self {
+        let msg = e.to_string();
+        match e {
+            ProgrammeError::Edit(EditError::Refused(_))
+            | ProgrammeError::Edit(EditError::Unreadable(_))
+            | ProgrammeError::Edit(EditError::NotEditable(_)) => AppError::Unprocessable(msg),
+            ProgrammeError::Edit(EditError::Stale(_)) => AppError::Conflict(msg),
+            ProgrammeError::Edit(EditError::NotFound(_))
+            | ProgrammeError::Edit(EditError::NoFile(_)) => AppError::NotFound(msg),
+            ProgrammeError::Edit(EditError::Invalid(_)) => AppError::BadRequest(msg),
+            ProgrammeError::NoFiles => AppError::Conflict(msg),
+            ProgrammeError::Edit(EditError::Io { .. }) | ProgrammeError::Store(_) => {
+                AppError::Internal(msg)
+            }
+        }
     }
 }
 

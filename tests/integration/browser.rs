@@ -16,6 +16,7 @@ use loaxa::service::Service;
 use crate::common::fixture;
 
 mod listen;
+mod programme;
 mod revision;
 mod walk;
 
@@ -335,8 +336,12 @@ async fn from_first_start_to_an_approved_broadcast_in_a_real_browser() {
     };
     config.audio.output = loaxa::config::OutputSpec::Null;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    config.schedule.schedules_dir = root.join("schedules");
-    config.schedule.playlists_dir = root.join("playlists");
+    // A copy of the shipped programme: the admin changes it in the browser.
+    for folder in ["schedules", "playlists"] {
+        crate::programme_edit::copy_dir(&root.join(folder), &dir.path().join(folder));
+    }
+    config.schedule.schedules_dir = dir.path().join("schedules");
+    config.schedule.playlists_dir = dir.path().join("playlists");
     let service = Service::start(config).unwrap();
     loaxa::demo::seed_media(&service.state.library, &root.join("assets")).unwrap();
     let setup = service.first_run_link().unwrap().unwrap();
@@ -446,6 +451,7 @@ async fn from_first_start_to_an_approved_broadcast_in_a_real_browser() {
         &tet,
     )
     .await;
+    programme::admin_adds_a_slot(&site, &dir.path().join("schedules")).await;
 
     // Every page each role reaches fits the phone (with a slogan waiting for approval, an
     // approved item and bulletin, a recording with a warning in the library).

@@ -28,6 +28,7 @@ mod onair;
 mod ops;
 mod pages;
 mod programme;
+mod programme_edit;
 mod relay;
 mod relay_programme;
 mod reports;

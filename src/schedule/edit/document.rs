@@ -3,6 +3,8 @@
 //! stays byte for byte. Pure over text: it reads and writes no file and does not judge whether
 //! the programme still works (the editor asks [`crate::schedule::files::check`]).
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
 
@@ -63,6 +65,63 @@ pub struct Change {
     pub place: Place,
     /// What the managed keys become; `None` removes the entry.
     pub fields: Option<Fields>,
+}
+
+/// What an entry (or a table) holds now, as the forms show it; `None` when there is no such
+/// entry. Values the forms do not know (inline tables, dates) are left out.
+pub fn read(text: &str, place: &Place) -> Option<BTreeMap<String, Value>> {
+    let doc: DocumentMut = text.parse().ok()?;
+    let table: &Table = match place {
+        Place::Entry { array, target } => {
+            let tables = doc.get(array)?.as_array_of_tables()?;
+            match target {
+                Target::New => return None,
+                Target::Name(name) => tables
+                    .iter()
+                    .find(|t| t.get("name").and_then(Item::as_str) == Some(name.as_str()))?,
+                Target::Index(i) => tables.get(*i)?,
+            }
+        }
+        Place::Table(path) => {
+            let mut table = doc.as_table();
+            for key in path {
+                table = table.get(key)?.as_table()?;
+            }
+            table
+        }
+    };
+    let value = |v: &toml_edit::Value| -> Option<Value> {
+        Some(match v {
+            toml_edit::Value::String(s) => Value::Str(s.value().clone()),
+            toml_edit::Value::Integer(i) => Value::Int(*i.value()),
+            toml_edit::Value::Float(f) => Value::Float(*f.value()),
+            toml_edit::Value::Boolean(b) => Value::Bool(*b.value()),
+            toml_edit::Value::Array(a) => Value::List(
+                a.iter()
+                    .map(|v| v.as_str().map(str::to_string))
+                    .collect::<Option<_>>()?,
+            ),
+            _ => return None,
+        })
+    };
+    Some(
+        table
+            .iter()
+            .filter_map(|(k, item)| Some((k.to_string(), value(item.as_value()?)?)))
+            .collect(),
+    )
+}
+
+/// Whether the file has the entry `name` in `array`.
+pub fn has(text: &str, array: &str, name: &str) -> bool {
+    read(
+        text,
+        &Place::Entry {
+            array: array.into(),
+            target: Target::Name(name.into()),
+        },
+    )
+    .is_some()
 }
 
 /// `text` with `change` made, everything else as it was.

@@ -4,8 +4,8 @@
 //! does not judge the values: [`crate::schedule::files::check`] does, in the words of
 //! `loaxa check`.
 
-use super::document::{Change, Fields, Place, Target, Value};
 use super::EditError;
+use super::document::{Change, Fields, Place, Target, Value};
 
 /// Every day of the week, as the forms send them.
 pub const DAYS: [&str; 7] = ["t2", "t3", "t4", "t5", "t6", "t7", "cn"];

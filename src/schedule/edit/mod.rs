@@ -32,7 +32,9 @@ pub enum EditError {
     #[error("thay đổi này làm hỏng lịch phát, chưa lưu / this change would break the programme, nothing was saved: {}", list(.0))]
     Refused(Vec<Problem>),
     /// Someone changed the file since the form was opened.
-    #[error("tệp {0} đã được sửa sau khi bạn mở biểu mẫu; mở lại để thấy bản mới rồi sửa lại / {0} was changed after you opened this form; open it again to see the new version and redo your change")]
+    #[error(
+        "tệp {0} đã được sửa sau khi bạn mở biểu mẫu; mở lại để thấy bản mới rồi sửa lại / {0} was changed after you opened this form; open it again to see the new version and redo your change"
+    )]
     Stale(String),
     /// No such entry (removed by someone else, or a wrong link).
     #[error("không tìm thấy {0} / {0} was not found")]
@@ -41,10 +43,14 @@ pub enum EditError {
     #[error("không có tệp lịch phát \"{0}\" / there is no programme file \"{0}\"")]
     NoFile(String),
     /// The file cannot be parsed as TOML: it must be fixed by hand first.
-    #[error("tệp không đọc được ({0}); sửa tay trước / the file cannot be read ({0}); fix it by hand first")]
+    #[error(
+        "tệp không đọc được ({0}); sửa tay trước / the file cannot be read ({0}); fix it by hand first"
+    )]
     Unreadable(String),
     /// The place is written in a shape the editor does not change (an inline array).
-    #[error("{0} được viết theo kiểu không sửa được trên trang; sửa trong tệp / {0} is written in a form the page cannot change; edit the file")]
+    #[error(
+        "{0} được viết theo kiểu không sửa được trên trang; sửa trong tệp / {0} is written in a form the page cannot change; edit the file"
+    )]
     NotEditable(String),
     /// What was typed cannot be a value (a name with no letters).
     #[error("{0}")]
@@ -178,6 +184,14 @@ impl Editor {
             version: version(&text),
             text,
         })
+    }
+
+    /// The file of `kind` holding the entry `name` of `array` (`slot`, `once`, `holiday`).
+    pub fn find(&self, kind: FileKind, array: &str, name: &str) -> Option<FileText> {
+        self.files(kind)
+            .iter()
+            .filter_map(|f| self.read(kind, f).ok())
+            .find(|f| document::has(&f.text, array, name))
     }
 
     /// Make `changes` in `file`, in order, if it still is at `at_version` and the programme

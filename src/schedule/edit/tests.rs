@@ -33,7 +33,11 @@ fn fixture() -> Fixture {
 
 impl Fixture {
     fn edit(&self, kind: FileKind, changes: &[Change]) -> Result<Programme, EditError> {
-        let file = if kind == FileKind::Schedule { "a.toml" } else { "p.toml" };
+        let file = if kind == FileKind::Schedule {
+            "a.toml"
+        } else {
+            "p.toml"
+        };
         let v = self.editor.read(kind, file).unwrap().version;
         self.editor.change(kind, file, &v, changes).map(|(_, p)| p)
     }
@@ -78,7 +82,9 @@ fn a_slot_changed_keeps_comments_and_the_same_days_spelt_otherwise() {
         name: "sang".into(),
         title: "Buổi sáng".into(),
         time: "06:15".into(),
-        days: ["t2", "t3", "t4", "t5", "t6", "t7"].map(String::from).to_vec(),
+        days: ["t2", "t3", "t4", "t5", "t6", "t7"]
+            .map(String::from)
+            .to_vec(),
         playlist: "p".into(),
         ..SlotInput::default()
     };
@@ -96,7 +102,9 @@ fn a_cron_line_takes_the_place_of_time_and_days() {
     };
     f.edit(FileKind::Schedule, &[input.change("").unwrap()])
         .unwrap();
-    assert!(f.schedule().contains("name = \"trua\"\ntitle = \"Buổi trưa\"\ncron = \"0 7 * * 0\"\nplaylist = \"p\"\n"));
+    assert!(f.schedule().contains(
+        "name = \"trua\"\ntitle = \"Buổi trưa\"\ncron = \"0 7 * * 0\"\nplaylist = \"p\"\n"
+    ));
 }
 
 #[test]
@@ -106,7 +114,10 @@ fn a_slot_removed_takes_only_its_lines() {
         .unwrap();
     assert_eq!(
         f.schedule(),
-        SCHEDULE.replace("\n[[slot]]\nname = \"ve-sinh\"\ncron = \"30 6 * * 6\"\nplaylist = \"p\"\n", "")
+        SCHEDULE.replace(
+            "\n[[slot]]\nname = \"ve-sinh\"\ncron = \"30 6 * * 6\"\nplaylist = \"p\"\n",
+            ""
+        )
     );
 }
 
@@ -161,10 +172,16 @@ fn an_unknown_playlist_or_a_slot_in_quiet_hours_is_refused() {
 fn a_stale_form_is_refused() {
     let f = fixture();
     let old = f.editor.read(FileKind::Schedule, "a.toml").unwrap().version;
-    f.edit(FileKind::Schedule, &[remove("once", "hop")]).unwrap();
+    f.edit(FileKind::Schedule, &[remove("once", "hop")])
+        .unwrap();
     let err = f
         .editor
-        .change(FileKind::Schedule, "a.toml", &old, &[noon().change("").unwrap()])
+        .change(
+            FileKind::Schedule,
+            "a.toml",
+            &old,
+            &[noon().change("").unwrap()],
+        )
         .unwrap_err();
     assert!(matches!(err, EditError::Stale(_)), "{err}");
     assert!(!f.schedule().contains("trua"));
@@ -192,7 +209,11 @@ fn holidays_are_added_changed_and_removed_keeping_what_the_form_does_not_show() 
     };
     f.edit(FileKind::Schedule, &[tet.change("tet").unwrap()])
         .unwrap();
-    assert_eq!(f.schedule(), SCHEDULE.replace("title = \"Tết\"", "title = \"Tết Nguyên Đán\""), "offset_days stays");
+    assert_eq!(
+        f.schedule(),
+        SCHEDULE.replace("title = \"Tết\"", "title = \"Tết Nguyên Đán\""),
+        "offset_days stays"
+    );
     let women = HolidayInput {
         name: "phu-nu".into(),
         title: "Ngày Phụ nữ".into(),
@@ -214,7 +235,10 @@ fn holidays_are_added_changed_and_removed_keeping_what_the_form_does_not_show() 
     assert!(err.to_string().contains("02-31"), "{err}");
     f.edit(FileKind::Schedule, &[remove("holiday", "phu-nu")])
         .unwrap();
-    assert_eq!(f.schedule(), SCHEDULE.replace("title = \"Tết\"", "title = \"Tết Nguyên Đán\""));
+    assert_eq!(
+        f.schedule(),
+        SCHEDULE.replace("title = \"Tết\"", "title = \"Tết Nguyên Đán\"")
+    );
 }
 
 #[test]
@@ -232,7 +256,8 @@ fn one_offs_are_added_and_removed() {
         .unwrap();
     assert!(p.slots.iter().any(|s| s.name == "hop-2"));
     assert!(f.schedule().ends_with("[[once]]\nname = \"hop-2\"\ntitle = \"Họp dân\"\nat = \"2027-02-01 19:00\"\nplaylist = \"p\"\n"));
-    f.edit(FileKind::Schedule, &[remove("once", "hop-2")]).unwrap();
+    f.edit(FileKind::Schedule, &[remove("once", "hop-2")])
+        .unwrap();
     assert_eq!(f.schedule(), SCHEDULE);
 }
 
@@ -260,7 +285,9 @@ fn playlist_parts_keep_their_order_and_limit_and_relays_are_edited() {
         .edit(FileKind::Playlist, &[relay.change(Some(2)).unwrap()])
         .unwrap();
     assert!(matches!(p.playlists["p"].parts[2], files::Part::Relay(_)));
-    assert!(f.playlist().contains("title = \"Đài tỉnh\"\nfallback = \"jingle\"\nsilence_seconds = 20\nuntil = \"20:00\"\n"));
+    assert!(f.playlist().contains(
+        "title = \"Đài tỉnh\"\nfallback = \"jingle\"\nsilence_seconds = 20\nuntil = \"20:00\"\n"
+    ));
     // A jingle in place of the relay drops the relay's keys.
     let chime = PartInput {
         kind: "jingle".into(),
@@ -269,11 +296,20 @@ fn playlist_parts_keep_their_order_and_limit_and_relays_are_edited() {
     };
     f.edit(FileKind::Playlist, &[chime.change(Some(2)).unwrap()])
         .unwrap();
-    assert!(f.playlist().ends_with("[[part]]\njingle = \"Chuông\"\n"), "{}", f.playlist());
+    assert!(
+        f.playlist().ends_with("[[part]]\njingle = \"Chuông\"\n"),
+        "{}",
+        f.playlist()
+    );
     f.edit(FileKind::Playlist, &[remove_part(2)]).unwrap();
-    f.edit(FileKind::Playlist, &[PartInput::header("P2", "20", "extend").unwrap()])
-        .unwrap();
-    assert!(f.playlist().starts_with("# Danh sách / playlist\ntitle = \"P2\"\nmax_minutes = 20\noverflow = \"extend\"\n"));
+    f.edit(
+        FileKind::Playlist,
+        &[PartInput::header("P2", "20", "extend").unwrap()],
+    )
+    .unwrap();
+    assert!(f.playlist().starts_with(
+        "# Danh sách / playlist\ntitle = \"P2\"\nmax_minutes = 20\noverflow = \"extend\"\n"
+    ));
     let broken = PartInput {
         kind: "category".into(),
         category: "tin-tuc".into(),
@@ -295,8 +331,14 @@ fn quiet_hours_are_edited_for_the_commune_and_a_zone() {
     let p = f.edit(FileKind::Schedule, &quiet.changes()).unwrap();
     assert!(p.quiet.zones.contains_key("Thôn Chợ"));
     let text = f.schedule();
-    assert!(text.contains("hours = [\"22:00-05:00\"]  # giờ yên tĩnh\n"), "{text}");
-    assert!(text.contains("[quiet.zones]\n\"Thôn Chợ\" = [\"20:00-06:00\"]\n"), "{text}");
+    assert!(
+        text.contains("hours = [\"22:00-05:00\"]  # giờ yên tĩnh\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[quiet.zones]\n\"Thôn Chợ\" = [\"20:00-06:00\"]\n"),
+        "{text}"
+    );
     let err = f
         .edit(
             FileKind::Schedule,

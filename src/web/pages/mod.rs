@@ -62,7 +62,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/approvals", get(items::approvals))
         .merge(bulletin_routes())
-        .route("/programme", get(programme::page))
+        .merge(programme::routes())
         .route("/display", get(display::page))
         .route(
             "/display/slogans/new",

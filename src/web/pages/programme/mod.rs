@@ -1,5 +1,9 @@
-//! The programme page: a week of slots and the approved items that will air in them, with the
-//! holidays and what did not fit. It changes nothing: the plan is the timetable's.
+//! The programme pages: the week of slots and the approved items that will air in them, with
+//! the holidays and what did not fit (the plan is the timetable's), and the admin's forms that
+//! change the programme files ([`edit`], [`slots`]).
+
+mod edit;
+mod slots;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -7,13 +11,28 @@ use axum::response::Response;
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
 
+use axum::Router;
+use axum::routing::{get, post};
+
 use super::{Chrome, duration, render};
 use crate::schedule::Timetable;
 use crate::schedule::calendar::{self, VIETNAM_UTC_OFFSET};
 use crate::schedule::plan::{Content, holidays_between};
 use crate::store::Store;
+use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
+
+/// The programme's pages.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/programme", get(page))
+        .route("/programme/edit", get(edit::page))
+        .route("/programme/slots", post(slots::submit))
+        .route("/programme/slots/new", get(slots::new_form))
+        .route("/programme/slots/edit", get(slots::edit_form))
+        .route("/programme/slots/remove", post(slots::remove))
+}
 
 #[derive(Template)]
 #[template(path = "programme.html")]

@@ -1,0 +1,84 @@
+//! The admin changes the programme on a phone: adds a slot from the choices the programme
+//! offers, is told in `loaxa check`'s words why a time in the quiet hours is refused (with what
+//! was typed kept), saves it at a good time, and sees it in the week's plan at once — no restart —
+//! and in the file, whose comments stay.
+
+use std::path::Path;
+
+use super::{PHONE, Site};
+
+/// Set a form field as the browser's own picker would (a time input has no text to type).
+async fn set(site: &Site, css: &str, value: &str) {
+    site.client
+        .execute(
+            "const el = document.querySelector(arguments[0]); el.value = arguments[1]; el.dispatchEvent(new Event('change')); return true;",
+            vec![css.into(), value.into()],
+        )
+        .await
+        .unwrap();
+}
+
+pub async fn admin_adds_a_slot(site: &Site, schedules: &Path) {
+    site.client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+    let file = schedules.join("hang-ngay.toml");
+    let before = std::fs::read_to_string(&file).unwrap();
+    site.login("quantri").await;
+    site.go("/programme").await;
+    site.click_to_next_page("a[href='/programme/edit']").await;
+    site.shot("programme-edit").await;
+    site.click_to_next_page("a[href='/programme/slots/new']")
+        .await;
+    site.fill("input[name=title]", "Buổi trưa").await;
+    site.fill("input[name=name]", "trua").await;
+    set(site, "input[name=time]", "22:00").await;
+    set(site, "select[name=playlist]", "thong-bao").await;
+    site.shot("programme-slot-new").await;
+    site.click_to_next_page("form.programme-form button.primary")
+        .await;
+    let refused = site.text().await;
+    assert!(
+        refused.contains("làm hỏng lịch phát") && refused.contains("giờ yên tĩnh"),
+        "22:00 is in the quiet hours: {refused}"
+    );
+    assert!(
+        refused.contains("hang-ngay.toml:"),
+        "with file and line: {refused}"
+    );
+    assert_eq!(
+        site.value("input[name=title]").await,
+        "Buổi trưa",
+        "what was typed stays"
+    );
+    assert_eq!(site.value("input[name=time]").await, "22:00");
+    site.shot("programme-slot-refused").await;
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+
+    set(site, "input[name=time]", "11:30").await;
+    site.click_to_next_page("form.programme-form button.primary")
+        .await;
+    assert_eq!(site.path().await, "/programme/edit");
+    let list = site.text().await;
+    assert!(list.contains("Đã lưu"), "confirmed: {list}");
+    assert!(
+        list.contains("Buổi trưa") && list.contains("11:30"),
+        "{list}"
+    );
+
+    // In the week's plan at once, and in the file after the others, its comments kept.
+    site.go("/programme").await;
+    let week = site.text().await;
+    assert!(
+        week.contains("11:30") && week.contains("Buổi trưa"),
+        "in the plan: {week}"
+    );
+    let after = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        after.starts_with(&before),
+        "the file is kept as it was: {after}"
+    );
+    assert!(after[before.len()..].contains("name = \"trua\""), "{after}");
+
+    site.go("/programme/slots/edit?name=trua").await;
+    site.shot("programme-slot-edit").await;
+    site.logout().await;
+}

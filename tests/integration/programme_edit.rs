@@ -1,0 +1,287 @@
+//! The programme edited through the real router, on a copy of the shipped programme files: only
+//! an admin changes it, with the form's CSRF token; a slot added is in the plan at once (no
+//! restart) and in the audit log; a change that would break the programme comes back 422 with
+//! `loaxa check`'s words and what was typed, the file untouched; a stale form is refused 409.
+
+use std::path::{Path, PathBuf};
+
+use axum::http::{Method, StatusCode};
+use loaxa::model::Role;
+
+use crate::web::{PASSWORD, TestApp, urlencode};
+
+/// A copy of the shipped `schedules/` and `playlists/` to edit, and the app reading it.
+pub struct Copy {
+    pub dir: tempfile::TempDir,
+}
+
+impl Copy {
+    pub fn new() -> Copy {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for folder in ["schedules", "playlists"] {
+            copy_dir(&root.join(folder), &dir.path().join(folder));
+        }
+        Copy { dir }
+    }
+    pub fn schedules(&self) -> PathBuf {
+        self.dir.path().join("schedules")
+    }
+    pub fn playlists(&self) -> PathBuf {
+        self.dir.path().join("playlists")
+    }
+    pub fn daily(&self) -> String {
+        std::fs::read_to_string(self.schedules().join("hang-ngay.toml")).unwrap()
+    }
+}
+
+/// Copy the `*.toml` of one folder into another.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+fn app(copy: &Copy) -> TestApp {
+    let (s, p) = (copy.schedules(), copy.playlists());
+    TestApp::with(move |c| {
+        c.schedule.schedules_dir = s;
+        c.schedule.playlists_dir = p;
+    })
+}
+
+/// The hidden `version` of the form on `page`.
+fn version(page: &str) -> String {
+    page.split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string()
+}
+
+fn slot_form(csrf: &str, version: &str, time: &str) -> String {
+    format!(
+        "csrf={csrf}&original=&version={version}&file=hang-ngay.toml&title={}&name=trua&time={}&days=t2&days=t4&days=t6&playlist=thong-bao&zones=",
+        urlencode("Buổi trưa"),
+        urlencode(time)
+    )
+}
+
+#[tokio::test]
+async fn an_admin_adds_a_slot_and_the_plan_has_it_without_a_restart() {
+    let copy = Copy::new();
+    let t = app(&copy);
+    let before = copy.daily();
+    let (session, csrf) = t.login("admin", PASSWORD).await.unwrap();
+    let (status, _, form) = t
+        .page(&session, Method::GET, "/programme/slots/new", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{form}");
+    assert!(
+        form.contains("<option value=\"thong-bao\""),
+        "the real playlists: {form}"
+    );
+    assert!(form.contains("value=\"giao-thua\""), "the real holidays");
+    let v = version(&form);
+    let (status, h, _) = t
+        .page(
+            &session,
+            Method::POST,
+            "/programme/slots",
+            Some(slot_form(&csrf, &v, "11:30")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        h.0.get("location").and_then(|v| v.to_str().ok()),
+        Some("/programme/edit")
+    );
+    let after = copy.daily();
+    let added = "\n[[slot]]\nname = \"trua\"\ntitle = \"Buổi trưa\"\ntime = \"11:30\"\ndays = [\"t2\", \"t4\", \"t6\"]\nplaylist = \"thong-bao\"\n";
+    assert!(
+        after.starts_with(&before),
+        "the file is kept byte for byte, the slot after: {after}"
+    );
+    assert_eq!(&after[before.len()..], added);
+    // In force at once: the timetable has it, the editor page lists it.
+    let p = t.service.state.timetable.programme();
+    assert!(p.slots.iter().any(|s| s.name == "trua"));
+    let (_, _, list) = t.page(&session, Method::GET, "/programme/edit", None).await;
+    assert!(
+        list.contains("Buổi trưa") && list.contains("11:30"),
+        "{list}"
+    );
+    let (_, audit) = t.api(Role::Admin, Method::GET, "/audit", None).await;
+    let text = audit.to_string();
+    assert!(
+        text.contains("programme.edit") && text.contains("slot.add trua"),
+        "{text}"
+    );
+
+    // Changed, then removed, through the edit form's own version.
+    let (_, _, edit) = t
+        .page(
+            &session,
+            Method::GET,
+            "/programme/slots/edit?name=trua",
+            None,
+        )
+        .await;
+    assert!(edit.contains("value=\"11:30\""), "{edit}");
+    let body = slot_form(&csrf, &version(&edit), "12:00").replace("original=", "original=trua");
+    let (status, _, _) = t
+        .page(&session, Method::POST, "/programme/slots", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(copy.daily().contains("time = \"12:00\""));
+    let v = version(
+        &t.page(
+            &session,
+            Method::GET,
+            "/programme/slots/edit?name=trua",
+            None,
+        )
+        .await
+        .2,
+    );
+    let body = format!("csrf={csrf}&file=hang-ngay.toml&version={v}&name=trua");
+    let (status, _, _) = t
+        .page(
+            &session,
+            Method::POST,
+            "/programme/slots/remove",
+            Some(body),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        copy.daily(),
+        before,
+        "removing it gives the file back as it was"
+    );
+    assert!(
+        !t.service
+            .state
+            .timetable
+            .programme()
+            .slots
+            .iter()
+            .any(|s| s.name == "trua")
+    );
+}
+
+#[tokio::test]
+async fn a_breaking_change_comes_back_with_the_problem_and_what_was_typed() {
+    let copy = Copy::new();
+    let t = app(&copy);
+    let before = copy.daily();
+    let (session, csrf) = t.login("admin", PASSWORD).await.unwrap();
+    let v = version(
+        &t.page(&session, Method::GET, "/programme/slots/new", None)
+            .await
+            .2,
+    );
+    // 23:00 is inside the shipped quiet hours 21:30–05:30.
+    let (status, _, page) = t
+        .page(
+            &session,
+            Method::POST,
+            "/programme/slots",
+            Some(slot_form(&csrf, &v, "23:00")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(
+        page.contains("schedules/hang-ngay.toml:"),
+        "the file and line: {page}"
+    );
+    assert!(page.contains("giờ yên tĩnh"), "loaxa check's words: {page}");
+    assert!(
+        page.contains("value=\"23:00\"") && page.contains("value=\"Buổi trưa\""),
+        "what was typed stays"
+    );
+    assert_eq!(copy.daily(), before, "nothing written");
+    // A name that is not an identifier: 400, said on the form.
+    let body = slot_form(&csrf, &v, "11:00").replace("name=trua", "name=Bu%E1%BB%95i+tr%C6%B0a");
+    let (status, _, page) = t
+        .page(&session, Method::POST, "/programme/slots", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{page}");
+    assert!(page.contains("tên định danh"), "{page}");
+    // A form read before someone else's change is refused, not saved over it.
+    let (status, _, _) = t
+        .page(
+            &session,
+            Method::POST,
+            "/programme/slots",
+            Some(slot_form(&csrf, &v, "11:30")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let body = slot_form(&csrf, &v, "12:30").replace("name=trua", "name=trua-2");
+    let (status, _, page) = t
+        .page(&session, Method::POST, "/programme/slots", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{page}");
+    assert!(
+        page.contains("đã được sửa sau khi bạn mở biểu mẫu"),
+        "{page}"
+    );
+    assert!(page.contains("value=\"12:30\""), "what was typed stays");
+    assert!(!copy.daily().contains("trua-2"));
+}
+
+#[tokio::test]
+async fn only_an_admin_changes_the_programme_and_only_with_the_forms_token() {
+    let copy = Copy::new();
+    let t = app(&copy);
+    let before = copy.daily();
+    let (admin, csrf) = t.login("admin", PASSWORD).await.unwrap();
+    let v = version(
+        &t.page(&admin, Method::GET, "/programme/slots/new", None)
+            .await
+            .2,
+    );
+    for who in ["editor", "approver", "operator"] {
+        let (session, their_csrf) = t.login(who, PASSWORD).await.unwrap();
+        let (status, _, page) = t.page(&session, Method::GET, "/programme/edit", None).await;
+        assert_eq!(status, StatusCode::OK, "{who} reads the programme");
+        assert!(
+            !page.contains("/programme/slots/new"),
+            "{who} is offered no change"
+        );
+        let (status, _, _) = t
+            .page(
+                &session,
+                Method::POST,
+                "/programme/slots",
+                Some(slot_form(&their_csrf, &v, "11:30")),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who} may not change it");
+        let (status, _, _) = t
+            .page(&session, Method::GET, "/programme/slots/new", None)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who} gets no form");
+    }
+    let (status, _, _) = t
+        .page(
+            &admin,
+            Method::POST,
+            "/programme/slots",
+            Some(slot_form("sai", &v, "11:30")),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a wrong CSRF token is refused"
+    );
+    let body = format!("csrf={csrf}&file=..%2F..%2Fetc%2Fpasswd&version={v}&name=sang");
+    let (status, _, _) = t
+        .page(&admin, Method::POST, "/programme/slots/remove", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "only the folder's own files");
+    assert_eq!(copy.daily(), before);
+}
