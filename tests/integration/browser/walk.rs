@@ -118,9 +118,6 @@ pub async fn every_page(site: &Site, who: &str, shot: &mut BTreeSet<String>) -> 
             .await;
     }
     site.client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
-    // Back where the walk began, laid out for the phone again (a form page resized under
-    // chromedriver can leave its menu's sign-out button not clickable).
-    site.go("/").await;
     walked
 }
 
