@@ -30,18 +30,21 @@ for (const el of document.querySelectorAll("body *")) {
 return out;
 "#;
 
-/// The station's own links on this page: paths only, without the API, static files, the
-/// language switch or anything that leaves the site.
+/// The station's own links on this page, with their query (`/programme/slots/edit?name=sang`
+/// is a form of one slot), without the API, static files, the language switch or anything
+/// that leaves the site.
 const LINKS: &str = r##"
 return Array.from(document.querySelectorAll("a[href]"))
   .map(a => a.getAttribute("href"))
   .filter(h => h.startsWith("/") && !h.startsWith("//"))
-  .map(h => h.split("#")[0].split("?")[0])
-  .filter(h => !/^\/(api|static|lang)\//.test(h));
+  .map(h => h.split("#")[0])
+  .filter(h => !/^\/(api|static|lang)\//.test(h.split("?")[0]));
 "##;
 
-/// A path's shape: every number is `N`, so one item page stands for all.
+/// A path's shape: every number is `N` and the query is left out, so one item page (and one
+/// slot's form) stands for all.
 fn shape(path: &str) -> String {
+    let path = path.split('?').next().unwrap_or(path);
     path.split('/')
         .map(|s| {
             if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
@@ -129,4 +132,8 @@ fn shapes_stand_for_every_row() {
         "walk-display-slogans-N-edit"
     );
     assert_eq!(shot_name("/"), "walk-dashboard");
+    assert_eq!(
+        shot_name("/programme/slots/edit?name=sang"),
+        "walk-programme-slots-edit"
+    );
 }
