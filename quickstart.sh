@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(build-essential pkg-config cmake libasound2-dev)
+# The demo's typed bulletins are read aloud by espeak-ng.
+DEMO_PACKAGES=(espeak-ng)
 # The browser tests drive a real Chromium; the cluster tests start real Mosquitto brokers;
 # the speech tests read with the real espeak-ng; the relay tests start a real Icecast fed by
 # ffmpeg.
@@ -28,7 +30,7 @@ install_missing() {
 
 case "${1:-}" in
     demo)
-        install_missing "${PACKAGES[@]}"
+        install_missing "${PACKAGES[@]}" "${DEMO_PACKAGES[@]}"
         cargo build --release --locked
         exec ./target/release/loaxa serve --demo "${@:2}"
         ;;

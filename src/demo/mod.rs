@@ -1,15 +1,21 @@
 //! Demo content for `loaxa serve --demo`: what a new commune sees on first start, so every
 //! page has something real in it. Seeding is idempotent: content already there is left alone.
 //!
-//! Writes through the media library and the store like any upload; must not touch the web or
-//! the player.
+//! Writes through the media library, the review lifecycle ([`bulletins`]) and the store like
+//! any upload; must not touch the web or the player.
+
+pub mod bulletins;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::media::MediaLibrary;
 use crate::media::library::{ImportError, ImportRequest};
 use crate::model::{Category, Effect, NewSlogan, PanelColor, ReviewState};
+use crate::review::ReviewError;
+use crate::review::bulletins::Narrator;
+use crate::schedule::files;
 use crate::store::review::{self, Reviewed, ReviewedRows};
 use crate::store::slogans::{self, SloganRows};
 use crate::store::{Store, StoreError, audit};
@@ -152,13 +158,30 @@ pub fn seed_slogans(store: &Store) -> Result<usize, StoreError> {
     })
 }
 
-/// Everything `serve --demo` adds: the jingles and the panel's slogans. Done before the
-/// service starts, so the emergency chime is there from the first run.
+/// Everything `serve --demo` adds: the jingles, the panel's slogans and the typed bulletins
+/// (read aloud with `[speech]`, placed on the programme's slots). Done before the service
+/// starts, so the emergency chime is there from the first run.
 pub fn seed(config: &Config) -> Result<usize, DemoError> {
     let store = Store::open(&config.database_path())?;
     let library = MediaLibrary::new(&config.data_dir, store.clone(), config.loudness);
     let media = seed_media(&library, &assets_dir())?;
-    Ok(media + seed_slogans(&store)?)
+    let slogans = seed_slogans(&store)?;
+    let narrator = Arc::new(Narrator::new(&config.speech, library));
+    let (programme, _) = files::load(
+        &config.schedule.schedules_dir,
+        &config.schedule.playlists_dir,
+    );
+    let bulletins = match bulletins::seed_bulletins(&store, &narrator, &programme) {
+        // No voice on this machine (espeak-ng missing): the rest of the demo still runs.
+        Err(DemoError::Review(ReviewError::Invalid(why))) => {
+            tracing::warn!(
+                "nội dung mẫu không có bản tin văn bản / the demo has no typed bulletins: {why}"
+            );
+            0
+        }
+        other => other?,
+    };
+    Ok(media + slogans + bulletins)
 }
 
 /// Why the demo content could not be added.
@@ -170,6 +193,12 @@ pub enum DemoError {
     /// A bundled sound.
     #[error(transparent)]
     Import(#[from] ImportError),
+    /// A demo bulletin could not be read aloud or approved.
+    #[error(transparent)]
+    Review(#[from] ReviewError),
+    /// A demo account could not be read back after it was made.
+    #[error("không đọc lại được tài khoản mẫu {0} / the demo account {0} cannot be read back")]
+    Account(String),
 }
 
 #[cfg(test)]
