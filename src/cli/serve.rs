@@ -15,7 +15,7 @@ pub struct Args {
     /// Địa chỉ nghe / listen address, overriding web.listen (e.g. 127.0.0.1:8080).
     #[arg(long, value_name = "ADDR")]
     listen: Option<SocketAddr>,
-    /// Thêm nội dung mẫu nếu chưa có / add demo content where missing (jingles, ...).
+    /// Thêm nội dung mẫu nếu chưa có và buổi demo mỗi 5 phút / add demo content where missing (jingles, slogans, bulletins) and the demo's session every 5 minutes.
     #[arg(long)]
     demo: bool,
 }
@@ -29,6 +29,8 @@ pub fn run(config_path: Option<&Path>, args: Args) -> Result<ExitCode> {
     if args.demo {
         // A newcomer's laptop may have no sound card: the demo then airs into "Nghe" alone.
         loaded.config.audio.listen_alone = true;
+        // A cue on the air within minutes: the demo's own session.
+        loaded.config.schedule.demo_session = true;
         let added = demo::seed(&loaded.config)?;
         tracing::info!("nội dung mẫu / demo content: {added} mới / new");
     }

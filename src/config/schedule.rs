@@ -24,6 +24,10 @@ pub struct ScheduleConfig {
     /// Air nothing until the system clock is synchronised (a Pi has no battery clock).
     /// Default true; machines without systemd's timedatectl are treated as synchronised.
     pub require_time_sync: bool,
+    /// The demo's own session every few minutes (`demo::session`). Set only by `loaxa serve
+    /// --demo`, never read from a file or a variable, so a real commune never gets it.
+    #[serde(skip)]
+    pub demo_session: bool,
 }
 
 impl Default for ScheduleConfig {
@@ -34,6 +38,7 @@ impl Default for ScheduleConfig {
             grace_minutes: 10,
             preroll_seconds: 3,
             require_time_sync: true,
+            demo_session: false,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! any upload; must not touch the web or the player.
 
 pub mod bulletins;
+pub mod session;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

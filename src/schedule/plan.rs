@@ -420,9 +420,10 @@ fn starts_on(slot: &Slot, day: NaiveDate, tz: Tz) -> Vec<DateTime<Utc>> {
             let next_day = midnight + Duration::days(1);
             let mut found = Vec::new();
             let mut at = midnight;
-            // A cron line firing every minute would make 1440 slots a day: cap it.
+            // A cron line firing every minute would make 1440 slots a day: cap it at one
+            // every five minutes (the demo's session), all day.
             while let Ok(next) = cron.find_next_occurrence(&at, found.is_empty()) {
-                if next >= next_day || found.len() >= 96 {
+                if next >= next_day || found.len() >= 288 {
                     break;
                 }
                 found.push(next.with_timezone(&Utc));

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rusqlite::Connection;
 
-use super::files::{self, Programme};
+use super::files::{self, Programme, Sources};
 use super::plan::{Jingle, Plan, plan};
 use crate::model::Category;
 use crate::store::{Store, StoreError, items, media};
@@ -21,6 +21,8 @@ use crate::store::{Store, StoreError, items, media};
 pub struct Timetable {
     loaded: Arc<RwLock<Loaded>>,
     files: Option<(PathBuf, PathBuf)>,
+    /// Texts read beside the files, as if they were some (the demo's session).
+    extra: Option<Arc<Sources>>,
     tz: Tz,
     /// The zones the speakers reach (`[hw] zones`).
     zones: Vec<String>,
@@ -49,11 +51,20 @@ impl Timetable {
         let timetable = Timetable {
             loaded: Arc::default(),
             files: Some((schedules.to_path_buf(), playlists.to_path_buf())),
+            extra: None,
             tz,
             zones,
         };
         timetable.reload();
         timetable
+    }
+
+    /// This timetable with `extra` read beside its files on every reload, checked with them
+    /// (`serve --demo` adds its session so; nothing writes them to the files).
+    pub fn with_extra(mut self, extra: Sources) -> Timetable {
+        self.extra = Some(Arc::new(extra));
+        self.reload();
+        self
     }
 
     /// A timetable of `programme` as it is, with no files behind it (tests and benches).
@@ -65,6 +76,7 @@ impl Timetable {
                 problems: Vec::new(),
             })),
             files: None,
+            extra: None,
             tz,
         }
     }
@@ -74,7 +86,13 @@ impl Timetable {
         let Some((schedules, playlists)) = &self.files else {
             return self.summary();
         };
-        let (mut programme, problems) = files::load(schedules, playlists);
+        let (mut sources, mut problems) = files::read(schedules, playlists);
+        if let Some(extra) = &self.extra {
+            sources.schedules.extend(extra.schedules.iter().cloned());
+            sources.playlists.extend(extra.playlists.iter().cloned());
+        }
+        let (mut programme, found) = files::check(&sources);
+        problems.extend(found);
         programme.speaker_zones = self.zones.clone();
         let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         for p in &problems {

@@ -155,6 +155,11 @@ impl Service {
             config.timezone,
             config.hw.zones.keys().cloned().collect(),
         );
+        let timetable = if config.schedule.demo_session {
+            timetable.with_extra(crate::demo::session::sources())
+        } else {
+            timetable
+        };
         let emergency = Emergency::new(
             store.clone(),
             player.clone(),

@@ -1,14 +1,28 @@
 //! `loaxa serve --demo` on a newcomer's machine: the demo content (typed bulletins read
-//! aloud, approved through the review by the demo's locked accounts, in the plan), and with no
-//! sound card (`audio.listen_alone`, which the demo turns on) plays air into the "Nghe" stream
+//! aloud, approved through the review by the demo's locked accounts, in the plan), the demo's
+//! own session every five minutes airing on the simulated clock (and nowhere without the
+//! demo), and with no sound card (`audio.listen_alone`, which the demo turns on) plays air into the "Nghe" stream
 //! alone, and the dashboard says so.
 
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+
 use axum::http::Method;
-use loaxa::audio::{Outcome, PlayRequest, PlayerEvent};
+use chrono::{DateTime, TimeZone, Utc};
+use chrono_tz::Asia::Ho_Chi_Minh as VN;
+use loaxa::audio::player::OutputOptions;
+use loaxa::audio::{AudioFormat, Outcome, PlayRequest, Player, PlayerEvent};
+use loaxa::clock::SimClock;
 use loaxa::config::{Config, OutputSpec};
+use loaxa::demo::session;
+use loaxa::model::asrun::{self, Outcome as Aired};
 use loaxa::model::{Bulletin, ReviewState, Role, Tier};
+use loaxa::schedule::Timetable;
 use loaxa::schedule::plan::Content;
+use loaxa::schedule::runner::{Runner, RunnerOptions, TrustedTime};
 use loaxa::station::accounts;
+use loaxa::store::asrun as asrun_log;
 use loaxa::store::bulletins::BulletinRows;
 use loaxa::store::review::ReviewedRows;
 use loaxa::store::{Store, audit};
@@ -164,4 +178,208 @@ fn the_demo_authors_leave_the_first_run_link_to_the_commune() {
         link.is_some_and(|l| l.starts_with("/setup/")),
         "the demo's locked accounts took the first administrator's place"
     );
+}
+
+/// A station seeded as `serve --demo` seeds it, with the shipped programme, the demo's
+/// session in it if `demo`.
+struct DemoStation {
+    dir: tempfile::TempDir,
+    store: Store,
+    timetable: Timetable,
+}
+
+impl DemoStation {
+    fn new(demo: bool) -> DemoStation {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config {
+            data_dir: dir.path().to_path_buf(),
+            ..Config::default()
+        };
+        loaxa::demo::seed(&config).unwrap();
+        let store = Store::open(&config.database_path()).unwrap();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let timetable = Timetable::load(
+            &repo.join("schedules"),
+            &repo.join("playlists"),
+            VN,
+            Vec::new(),
+        );
+        assert!(
+            timetable.problems().is_empty(),
+            "{:?}",
+            timetable.problems()
+        );
+        let timetable = if demo {
+            timetable.with_extra(session::sources())
+        } else {
+            timetable
+        };
+        assert!(
+            timetable.problems().is_empty(),
+            "{:?}",
+            timetable.problems()
+        );
+        DemoStation {
+            dir,
+            store,
+            timetable,
+        }
+    }
+
+    /// The runner airing the programme through a null output on `clock`.
+    fn runner(&self, clock: Arc<SimClock>) -> Runner {
+        let player = Arc::new(
+            Player::spawn(OutputOptions::new(
+                OutputSpec::Null,
+                AudioFormat {
+                    sample_rate: 48_000,
+                    channels: 1,
+                },
+                clock.clone(),
+            ))
+            .unwrap(),
+        );
+        let options = RunnerOptions {
+            grace: std::time::Duration::from_secs(600),
+            preroll: std::time::Duration::from_secs(3),
+            require_time_sync: true,
+            ceiling_dbtp: -1.0,
+            master_gain_db: 0.0,
+            data_dir: self.dir.path().to_path_buf(),
+        };
+        Runner::spawn(
+            self.store.clone(),
+            player,
+            clock,
+            self.timetable.clone(),
+            options,
+            Box::new(TrustedTime),
+        )
+        .unwrap()
+    }
+
+    /// The as-run log once `done` holds for it (waiting in real time, 60 s at most).
+    fn asrun_once(&self, done: impl Fn(&[asrun::Entry]) -> bool) -> Vec<asrun::Entry> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let log = self
+                .store
+                .with(|c| {
+                    Ok(asrun_log::between(
+                        c,
+                        local(2000, 1, 1, 0, 0),
+                        local(2100, 1, 1, 0, 0),
+                    )?)
+                })
+                .unwrap();
+            if done(&log) {
+                return log;
+            }
+            assert!(std::time::Instant::now() < deadline, "{log:#?}");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// The demo's vaccination notice, which the demo session airs.
+    fn vaccination(&self) -> i64 {
+        self.store
+            .with(|c| Ok(BulletinRows::list(c, None)?))
+            .unwrap()
+            .iter()
+            .find(|b| b.item.title.contains("tiêm chủng"))
+            .map(|b| b.item.id)
+            .unwrap()
+    }
+}
+
+fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    VN.with_ymd_and_hms(y, m, d, h, min, 0)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+#[test]
+fn in_demo_mode_a_chime_and_a_demo_notice_air_within_five_minutes_and_are_in_the_as_run_log() {
+    let s = DemoStation::new(true);
+    let notice = s.vaccination();
+    // A Tuesday morning, a minute after a demo session: the next is four minutes away.
+    let start = local(2027, 3, 2, 10, 1);
+    let clock = Arc::new(SimClock::starting_at(start));
+    let runner = s.runner(clock.clone());
+    let aired = |e: &asrun::Entry| {
+        e.outcome == Aired::Completed
+            && e.cue_key.as_deref().is_some_and(|k| k.starts_with("demo@"))
+    };
+    // The first demo session after the start (the runner also airs the 09:55 one late, within
+    // its grace).
+    let soon = |e: &asrun::Entry| {
+        aired(e)
+            && e.item_id == Some(notice)
+            && e.planned_at
+                .is_some_and(|p| p > start && p <= start + chrono::Duration::minutes(5))
+    };
+    let log = s.asrun_once(|log| log.iter().any(soon));
+    drop(runner);
+    let bulletin = log.iter().find(|e| soon(e)).unwrap();
+    let planned = bulletin.planned_at.unwrap();
+    let chime = log.iter().find(|e| {
+        aired(e)
+            && e.label == "Chuông báo"
+            && e.planned_at.is_some_and(|p| p > start && p < planned)
+    });
+    assert!(chime.is_some(), "the chime opens the session: {log:#?}");
+    let first = bulletin.first_sample_at.unwrap();
+    assert!(
+        first >= planned && first <= local(2027, 3, 2, 10, 6),
+        "{first}"
+    );
+}
+
+#[test]
+fn without_demo_mode_there_is_no_demo_session() {
+    let s = DemoStation::new(false);
+    let (from, to) = (local(2027, 3, 2, 0, 0), local(2027, 3, 9, 0, 0));
+    let plan = s
+        .store
+        .with(|c| Ok(s.timetable.plan(c, from, to)?))
+        .unwrap();
+    assert!(!plan.cues.is_empty(), "the shipped sessions air");
+    assert!(
+        plan.cues.iter().all(|c| c.slot != session::SLOT),
+        "a demo session outside demo mode"
+    );
+    let demo = DemoStation::new(true);
+    let plan = demo
+        .store
+        .with(|c| Ok(demo.timetable.plan(c, from, to)?))
+        .unwrap();
+    let sessions: BTreeSet<DateTime<Utc>> = plan
+        .cues
+        .iter()
+        .filter(|c| c.slot == session::SLOT)
+        .map(|c| c.slot_start)
+        .collect();
+    // 07:00–16:55 and 18:00–20:55, every five minutes, each day of the week.
+    assert_eq!(
+        sessions.len(),
+        7 * (10 * 12 + 3 * 12),
+        "{}",
+        plan.warnings.join("\n")
+    );
+    assert!(plan.left_out.is_empty(), "{:#?}", plan.left_out);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_programme_page_shows_the_demo_session_apart_only_in_demo_mode() {
+    let demo = TestApp::with(|c| c.schedule.demo_session = true);
+    let plain = TestApp::new();
+    for (t, shown) in [(&demo, true), (&plain, false)] {
+        let (session, _) = t.login(Role::Editor.as_str(), PASSWORD).await.unwrap();
+        let (status, _, page) = t.page(&session, Method::GET, "/programme", None).await;
+        assert!(status.is_success(), "{status}");
+        assert_eq!(page.contains("id=\"demo-session\""), shown, "{page}");
+        assert_eq!(page.contains("giữ giờ yên tĩnh"), shown);
+        // Said once, apart (its title and its rule), not as a slot every five minutes.
+        assert_eq!(page.matches("Buổi demo").count(), if shown { 2 } else { 0 });
+    }
 }

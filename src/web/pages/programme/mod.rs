@@ -14,7 +14,11 @@ use serde::Deserialize;
 use axum::Router;
 use axum::routing::{get, post};
 
+use std::sync::Arc;
+
 use super::{Chrome, duration, render};
+use crate::config::Config;
+use crate::demo::session;
 use crate::schedule::Timetable;
 use crate::schedule::calendar::{self, VIETNAM_UTC_OFFSET};
 use crate::schedule::plan::{Content, holidays_between};
@@ -43,6 +47,9 @@ struct ProgrammePage {
     next: String,
     left_out: Vec<String>,
     warnings: Vec<String>,
+    /// With `serve --demo`: when the demo's own session airs next this week (`—` if not),
+    /// shown apart from the commune's slots.
+    demo_next: Option<String>,
 }
 
 struct Day {
@@ -76,6 +83,7 @@ pub struct WeekQuery {
 pub async fn page(
     State(store): State<Store>,
     State(timetable): State<Timetable>,
+    State(config): State<Arc<Config>>,
     user: Page<CanView>,
     Query(q): Query<WeekQuery>,
 ) -> Result<Response, PageError> {
@@ -95,7 +103,7 @@ pub async fn page(
             .and_then(|n| tz.from_local_datetime(&n).earliest())
             .map_or_else(Utc::now, |t| t.with_timezone(&Utc))
     };
-    let plan = timetable
+    let mut plan = timetable
         .plan_now(
             &store,
             start(first),
@@ -103,6 +111,27 @@ pub async fn page(
         )
         .await
         .map_err(|e| user.err(e))?;
+    // The demo's session, every five minutes, would bury the commune's slots: it is said
+    // once, apart.
+    let demo_next = config.schedule.demo_session.then(|| {
+        let now = Utc::now();
+        let next = plan
+            .cues
+            .iter()
+            .find(|c| c.slot == session::SLOT && c.slot_start >= now);
+        next.map_or_else(
+            || "—".to_string(),
+            |c| {
+                c.slot_start
+                    .with_timezone(&tz)
+                    .format("%H:%M %d/%m")
+                    .to_string()
+            },
+        )
+    });
+    if config.schedule.demo_session {
+        plan.cues.retain(|c| c.slot != session::SLOT);
+    }
     let programme = timetable.programme();
     let holidays = holidays_between(&programme, first, first + chrono::Duration::days(6));
     let days = (0..7)
@@ -184,6 +213,7 @@ pub async fn page(
         next: (first + chrono::Duration::days(7)).to_string(),
         left_out,
         warnings,
+        demo_next,
     };
     Ok(render(page, user.lang))
 }
