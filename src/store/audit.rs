@@ -12,8 +12,20 @@ pub struct Filter {
     pub actor: Option<String>,
     /// Only actions starting with this.
     pub action_prefix: Option<String>,
+    /// Only entries older than this id: the next page of a long log, stable while new entries
+    /// arrive (keyset paging, not an offset).
+    pub before: Option<i64>,
     /// At most this many, newest first (default 200).
     pub limit: Option<u32>,
+}
+
+/// The people and actions the log holds: what the audit page offers to filter by.
+#[derive(Debug, Clone, Default)]
+pub struct Choices {
+    /// Every actor, in order.
+    pub actors: Vec<String>,
+    /// Every action, in order.
+    pub actions: Vec<String>,
 }
 
 /// Record an action inside the caller's transaction.
@@ -36,16 +48,35 @@ pub fn list(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<Entry>> 
     let mut stmt = conn.prepare(
         "SELECT id, at, actor, action, subject, detail FROM audit_log
          WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR action LIKE ?2 || '%')
-         ORDER BY id DESC LIMIT ?3",
+           AND (?3 IS NULL OR id < ?3)
+         ORDER BY id DESC LIMIT ?4",
     )?;
     let rows = stmt.query_map(
         params![
             filter.actor,
             filter.action_prefix,
+            filter.before,
             filter.limit.unwrap_or(200)
         ],
         from_row,
     )?;
+    rows.collect()
+}
+
+/// Who and what the log holds, for choosing from a list instead of typing.
+pub fn choices(conn: &Connection) -> rusqlite::Result<Choices> {
+    Ok(Choices {
+        actors: distinct(conn, "SELECT DISTINCT actor FROM audit_log ORDER BY actor")?,
+        actions: distinct(
+            conn,
+            "SELECT DISTINCT action FROM audit_log ORDER BY action",
+        )?,
+    })
+}
+
+fn distinct(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
     rows.collect()
 }
 

@@ -95,6 +95,56 @@ impl Lang {
             other => other.to_string(),
         }
     }
+
+    /// An audit action (`item.approve`) in words: "Nội dung · duyệt". A noun or verb it does
+    /// not know is shown as stored, so a new action is never hidden.
+    pub fn audit_action(self, code: &str) -> String {
+        let (noun, verb) = code.split_once('.').unwrap_or((code, ""));
+        let noun = self.audit_noun(noun).unwrap_or(noun);
+        match verb {
+            "" => noun.to_string(),
+            verb => format!("{noun} · {}", self.audit_verb(verb).unwrap_or(verb)),
+        }
+    }
+
+    fn audit_noun(self, noun: &str) -> Option<&'static str> {
+        Some(match noun {
+            "item" => self.pick("Nội dung", "Item"),
+            "bulletin" => self.pick("Bản tin", "Bulletin"),
+            "slogan" => self.pick("Khẩu hiệu", "Slogan"),
+            "user" => self.pick("Người dùng", "User"),
+            "token" => self.pick("Mã truy cập", "Token"),
+            "emergency" => self.pick("Khẩn cấp", "Emergency"),
+            "programme" => self.pick("Lịch phát", "Programme"),
+            "media" => self.pick("Thư viện", "Library"),
+            "demo" => self.pick("Dữ liệu mẫu", "Demo"),
+            _ => return None,
+        })
+    }
+
+    fn audit_verb(self, verb: &str) -> Option<&'static str> {
+        Some(match verb {
+            "create" => self.pick("tạo", "created"),
+            "submit" => self.pick("gửi duyệt", "submitted"),
+            "withdraw" => self.pick("rút lại", "withdrawn"),
+            "approve" => self.pick("duyệt", "approved"),
+            "reject" => self.pick("từ chối", "rejected"),
+            "edit" => self.pick("sửa", "edited"),
+            "expire" => self.pick("hết hạn", "expired"),
+            "take_off" => self.pick("gỡ khỏi sóng", "taken off air"),
+            "update" => self.pick("cập nhật", "updated"),
+            "login" => self.pick("đăng nhập", "signed in"),
+            "revoke" => self.pick("thu hồi", "revoked"),
+            "start" => self.pick("bắt đầu", "started"),
+            "stop" => self.pick("dừng", "stopped"),
+            "end" => self.pick("kết thúc", "ended"),
+            "replace" => self.pick("thay thế", "replaced"),
+            "import" => self.pick("nhập", "imported"),
+            "reload" => self.pick("nạp lại", "reloaded"),
+            "seed" => self.pick("tạo", "seeded"),
+            _ => return None,
+        })
+    }
 }
 
 macro_rules! text {
@@ -236,6 +286,8 @@ text! {
     subject: "Đối tượng" / "Subject",
     details: "Chi tiết" / "Details",
     filter: "Lọc" / "Filter",
+    older: "Cũ hơn →" / "Older →",
+    newest: "← Mới nhất" / "← Newest",
     add_user: "Thêm người dùng" / "Add a user",
     role: "Vai trò" / "Role",
     active: "Đang hoạt động" / "Active",

@@ -80,6 +80,8 @@ pub struct AuditQuery {
     pub actor: Option<String>,
     /// Only actions starting with this (`item.`, `user.`...).
     pub action: Option<String>,
+    /// Only entries older than this id (the next page).
+    pub before: Option<i64>,
     /// At most this many (default 200).
     pub limit: Option<u32>,
 }
@@ -95,6 +97,7 @@ impl AuditQuery {
         audit::Filter {
             actor: nonempty(&self.actor),
             action_prefix: nonempty(&self.action),
+            before: self.before,
             limit: Some(self.limit.unwrap_or(200).min(5000)),
         }
     }
