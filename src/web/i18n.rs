@@ -348,6 +348,7 @@ text! {
     reading: "Máy sẽ đọc" / "What the voice reads",
     reading_hint: "Đúng những lời giọng đọc đã đọc vào bản ghi này." / "Exactly the words the voice read into this recording.",
     read_again_note: "Sửa nội dung sẽ đọc lại thành bản ghi mới và phải duyệt lại." / "Editing reads it again into a new recording, which needs approval again.",
+    edit_makes_revision: "Nếu nội dung này đã được duyệt, những gì bạn sửa sẽ thành một bản sửa đổi chờ duyệt; bản đã duyệt vẫn phát (hoặc vẫn hiện) cho đến khi bản sửa được duyệt." / "If this is approved, your changes become a revision waiting for approval; the approved version keeps airing (or showing) until the revision is approved.",
     words_per_minute: "từ/phút" / "words per minute",
     revision_pending: "Bản sửa đang chờ" / "Revision waiting",
     revision_number: "Phiên bản" / "Version",

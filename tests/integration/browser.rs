@@ -439,7 +439,10 @@ async fn from_first_start_to_an_approved_broadcast_in_a_real_browser() {
     site.logout().await;
     site.login("quantri").await;
     site.go("/audit").await;
-    assert!(site.text().await.contains("item.approve"));
+    assert!(
+        site.text().await.contains("Nội dung · duyệt"),
+        "the approval is in the audit log, in words"
+    );
     site.logout().await;
 
     typed_bulletin_journey(&site).await;

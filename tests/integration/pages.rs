@@ -355,3 +355,16 @@ async fn the_audit_log_comes_a_page_at_a_time_filtered_from_lists() {
     assert!(!approvals.contains("Cũ hơn"), "forty fit on one page");
     assert!(!approvals.contains("bien-tap</td>"));
 }
+
+#[tokio::test]
+async fn an_edit_form_says_the_approved_version_keeps_airing() {
+    let t = TestApp::new();
+    let (_, item) = t.item_by(Role::Editor, "Lịch tiêm phòng").await;
+    let (session, _) = t.login("editor", PASSWORD).await.unwrap();
+    let note = "bản đã duyệt vẫn phát (hoặc vẫn hiện) cho đến khi bản sửa được duyệt";
+    let (status, form) = get_with(&t, &session, &format!("/items/{item}/edit"), "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains(note), "{form}");
+    let (_, new) = get_with(&t, &session, "/items/new", "").await;
+    assert!(!new.contains(note), "a new item has no approved version");
+}
