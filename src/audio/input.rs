@@ -1,6 +1,9 @@
-//! The live microphone or line-in, through cpal: samples from the card's input callback go
-//! through a lock-free ring buffer to the player, which plays them like any other source. It does
-//! not mix, level or decide what airs: the player does that with what it reads here.
+//! The live microphone or line-in. The player reads an [`Input`] like any other source; the
+//! card's, [`LiveInput`] through cpal, hands samples from its callback through a lock-free ring
+//! buffer. The player opens inputs through an [`Opener`] (the card's unless replaced: a test
+//! feeds a tone), and [`tapped`] hands what it reads to a [`Tap`], for the head-end to relay
+//! to its village nodes. It does not mix, level or decide what airs: the player does that
+//! with what it reads here.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,12 +11,97 @@ use std::time::{Duration, Instant};
 
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample};
+use tokio::sync::broadcast;
 
 use super::convert::AudioFormat;
+use super::listen::Block;
 use super::sink::SinkError;
 
 /// A microphone delivering no samples for this long is gone.
 const SILENT_INPUT: Duration = Duration::from_secs(3);
+/// Reads the tap holds for a relay that falls behind (about 2.5 s of a card's 10 ms reads).
+const TAP_CAPACITY: usize = 256;
+
+/// A live input as the player reads it.
+pub trait Input: Send {
+    /// The rate and channels of what [`Input::read`] returns.
+    fn format(&self) -> AudioFormat;
+    /// The samples that arrived since the last read, waiting briefly for some (like a card,
+    /// it is paced by the time that passes); `None` once the input is gone.
+    fn read(&mut self) -> Option<&[f32]>;
+}
+
+/// Opens the named input (`None`: the default one).
+pub type Opener =
+    Arc<dyn Fn(Option<&str>) -> Result<Box<dyn Input>, SinkError> + Send + Sync + 'static>;
+
+/// The sound card's input: [`LiveInput::open`].
+pub fn open_device(name: Option<&str>) -> Result<Box<dyn Input>, SinkError> {
+    Ok(Box::new(LiveInput::open(name)?))
+}
+
+/// What the microphone gave the player, block by block, for whoever relays it. A bounded
+/// broadcast: it costs nothing while nobody listens and never makes the player wait.
+#[derive(Clone)]
+pub struct Tap {
+    blocks: broadcast::Sender<Block>,
+}
+
+impl Default for Tap {
+    fn default() -> Self {
+        Tap {
+            blocks: broadcast::channel(TAP_CAPACITY).0,
+        }
+    }
+}
+
+impl Tap {
+    /// Hand on a block the player read.
+    fn publish(&self, format: AudioFormat, samples: &[f32]) {
+        if self.blocks.receiver_count() == 0 || samples.is_empty() {
+            return;
+        }
+        // Only fails when every receiver went away in between: nobody to tell.
+        let _ = self.blocks.send(Block {
+            format,
+            samples: samples.into(),
+        });
+    }
+
+    /// What the microphone gives from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Block> {
+        self.blocks.subscribe()
+    }
+}
+
+/// `open`, with every input it opens handing what is read from it to `tap`.
+pub fn tapped(open: Opener, tap: Tap) -> Opener {
+    Arc::new(move |name| {
+        let input = open(name)?;
+        Ok(Box::new(Tapped {
+            input,
+            tap: tap.clone(),
+        }) as Box<dyn Input>)
+    })
+}
+
+struct Tapped {
+    input: Box<dyn Input>,
+    tap: Tap,
+}
+
+impl Input for Tapped {
+    fn format(&self) -> AudioFormat {
+        self.input.format()
+    }
+
+    fn read(&mut self) -> Option<&[f32]> {
+        let format = self.input.format();
+        let block = self.input.read()?;
+        self.tap.publish(format, block);
+        Some(block)
+    }
+}
 
 /// An open input device.
 pub struct LiveInput {
@@ -67,15 +155,14 @@ impl LiveInput {
             _stream: stream,
         })
     }
+}
 
-    /// The input's format.
-    pub fn format(&self) -> AudioFormat {
+impl Input for LiveInput {
+    fn format(&self) -> AudioFormat {
         self.format
     }
 
-    /// The samples that arrived since the last read, waiting briefly for some; `None` once the
-    /// device is gone.
-    pub fn read(&mut self) -> Option<&[f32]> {
+    fn read(&mut self) -> Option<&[f32]> {
         let started = Instant::now();
         loop {
             if self.lost.load(Ordering::Relaxed) || started.elapsed() > SILENT_INPUT {

@@ -4,8 +4,9 @@
 //! The player's sink path has a tee ([`sink::Tee`](super::sink::Tee)) that hands every block
 //! written to the output (after the arbiter and the gain: exactly the mix) to a [`Monitor`]. The
 //! monitor is a bounded broadcast: a listener that reads slowly loses blocks, and the output never
-//! waits for a listener. Each [`Listener`] converts the blocks to mono, encodes them to Opus and
-//! wraps them in Ogg pages; while nothing airs it streams silence, so the player keeps time.
+//! waits for a listener. Each [`Listener`] encodes the blocks to Opus ([`super::opus`], the
+//! station's one encoder) and wraps them in Ogg pages; while nothing airs it streams silence,
+//! so the player keeps time.
 //!
 //! Owns the tee's channel, the listener seats and the encoding. Must not decide what airs, and
 //! touches neither the store nor the web (the web serves the bytes and checks who may listen).
@@ -14,23 +15,17 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use opusic_c::{Application, Bitrate, Channels, Encoder, SampleRate};
 use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::convert::{AudioFormat, Converter};
+use super::convert::AudioFormat;
+use super::opus::{self, FRAME, RATE};
 
 /// Blocks the broadcast holds for a listener that falls behind: the player writes 10 ms
 /// blocks, so about 2.5 s; past that the listener skips ahead.
 const CAPACITY: usize = 256;
-/// What a listener gets: Opus at 48 kHz, one channel (the loudspeakers carry one programme).
-const RATE: u32 = 48_000;
-/// One Opus packet: 20 ms.
-const FRAME: usize = RATE as usize / 50;
 /// Packets per Ogg page: a page (and so a piece of the HTTP response) every 200 ms.
 const PACKETS_PER_PAGE: u32 = 10;
-/// Low bitrate: speech and jingles stay clear, a phone on the commune's Wi-Fi keeps up.
-pub const BITRATE: u32 = 32_000;
 /// How often a listener looks whether the output went quiet, and how much silence it then adds.
 const TICK: Duration = Duration::from_millis(100);
 
@@ -203,57 +198,36 @@ impl Listener {
     }
 }
 
-/// The output's blocks to Ogg Opus pages: to 48 kHz mono, 20 ms packets, pages of 200 ms. No
-/// channel, no clock: what [`Listener`] runs for each block, and what the bench measures.
+/// The output's blocks to Ogg Opus pages: 20 ms packets ([`opus::Packets`]), pages of
+/// 200 ms. No channel, no clock: what [`Listener`] runs for each block, and what the bench
+/// measures.
 pub struct Encoding {
-    /// Converts the output's format (the first) to 48 kHz mono; rebuilt if the output's
-    /// format changes.
-    converter: Option<(AudioFormat, Converter)>,
-    /// Mono samples waiting for a whole packet.
-    pending: Vec<f32>,
+    packets: opus::Packets,
     ogg: OggOpus,
 }
 
 impl Encoding {
     /// A new stream; its first bytes are the two Ogg Opus headers.
     pub fn new() -> Result<Encoding, ListenError> {
+        let mut packets = opus::Packets::new().map_err(encoder)?;
+        let pre_skip = packets.look_ahead().map_err(encoder)?;
         Ok(Encoding {
-            converter: None,
-            pending: Vec::with_capacity(FRAME * 4),
-            ogg: OggOpus::new()?,
+            packets,
+            ogg: OggOpus::new(pre_skip as u16),
         })
     }
 
     /// Encode a block of the output mix (whole packets now, the rest with the next block).
     pub fn add(&mut self, block: &Block) {
-        let target = AudioFormat {
-            sample_rate: RATE,
-            channels: 1,
-        };
-        let stale = self
-            .converter
-            .as_ref()
-            .is_none_or(|(from, _)| *from != block.format);
-        if stale {
-            match Converter::new(block.format, target) {
-                Ok(c) => self.converter = Some((block.format, c)),
-                Err(e) => {
-                    tracing::warn!("{e}");
-                    return;
-                }
-            }
-        }
-        if let Some((_, c)) = self.converter.as_mut() {
-            self.pending.extend_from_slice(c.process(&block.samples));
-        }
-        self.encode_pending();
+        let ogg = &mut self.ogg;
+        self.packets
+            .add(block.format, &block.samples, |p| ogg.packet(p));
     }
 
     /// Encode `d` of silence.
     pub fn silence(&mut self, d: Duration) {
-        let samples = (d.as_secs_f64() * f64::from(RATE)).round() as usize;
-        self.pending.resize(self.pending.len() + samples, 0.0);
-        self.encode_pending();
+        let ogg = &mut self.ogg;
+        self.packets.silence(d, |p| ogg.packet(p));
     }
 
     /// End the stream: its last page says so.
@@ -265,55 +239,32 @@ impl Encoding {
     pub fn take(&mut self) -> Option<Vec<u8>> {
         self.ogg.take()
     }
+}
 
-    fn encode_pending(&mut self) {
-        let whole = self.pending.len() / FRAME * FRAME;
-        for frame in self.pending[..whole].chunks_exact(FRAME) {
-            if let Err(e) = self.ogg.packet(frame) {
-                tracing::warn!("{e}");
-            }
-        }
-        self.pending.drain(..whole);
-    }
+fn encoder(e: opus::OpusError) -> ListenError {
+    ListenError::Encoder(e.to_string())
 }
 
 /// An Ogg Opus stream (RFC 7845): the two header pages, then one packet per 20 ms.
 struct OggOpus {
-    opus: Encoder,
     ogg: ogg::writing::PacketWriter<'static, Vec<u8>>,
     serial: u32,
     /// 48 kHz samples encoded so far (the Ogg Opus granule; the player drops the pre-skip).
     granule: u64,
     packets: u32,
-    out: Vec<u8>,
 }
 
 impl OggOpus {
-    fn new() -> Result<OggOpus, ListenError> {
-        let fail = |e: opusic_c::ErrorCode| ListenError::Encoder(format!("{e:?}"));
-        let mut opus =
-            Encoder::new(Channels::Mono, SampleRate::Hz48000, Application::Audio).map_err(fail)?;
-        opus.set_bitrate(Bitrate::Value(BITRATE)).map_err(fail)?;
-        // Constant bitrate: silence costs as much as sound, so a browser's player fills its
-        // buffer and starts at once on a quiet station instead of waiting for kilobytes.
-        opus.set_vbr(false).map_err(fail)?;
-        opus.set_complexity(5).map_err(fail)?;
-        let pre_skip = opus.get_look_ahead().map_err(fail)?;
+    fn new(pre_skip: u16) -> OggOpus {
         let mut s = OggOpus {
-            opus,
             ogg: ogg::writing::PacketWriter::new(Vec::new()),
             serial: fastrand::u32(..),
             granule: 0,
             packets: 0,
-            out: Vec::with_capacity(512),
         };
-        s.write(
-            head(pre_skip as u16),
-            0,
-            ogg::writing::PacketWriteEndInfo::EndPage,
-        );
+        s.write(head(pre_skip), 0, ogg::writing::PacketWriteEndInfo::EndPage);
         s.write(tags(), 0, ogg::writing::PacketWriteEndInfo::EndPage);
-        Ok(s)
+        s
     }
 
     fn write(&mut self, packet: Vec<u8>, granule: u64, end: ogg::writing::PacketWriteEndInfo) {
@@ -321,12 +272,8 @@ impl OggOpus {
         let _ = self.ogg.write_packet(packet, self.serial, end, granule);
     }
 
-    /// Encode 20 ms of 48 kHz mono.
-    fn packet(&mut self, frame: &[f32]) -> Result<(), ListenError> {
-        self.out.clear();
-        self.opus
-            .encode_float_to_vec(frame, &mut self.out)
-            .map_err(|e| ListenError::Encoder(format!("{e:?}")))?;
+    /// One 20 ms packet.
+    fn packet(&mut self, packet: &[u8]) {
         self.granule += FRAME as u64;
         self.packets += 1;
         let end = if self.packets.is_multiple_of(PACKETS_PER_PAGE) {
@@ -334,9 +281,7 @@ impl OggOpus {
         } else {
             ogg::writing::PacketWriteEndInfo::NormalPacket
         };
-        let packet = self.out.clone();
-        self.write(packet, self.granule, end);
-        Ok(())
+        self.write(packet.to_vec(), self.granule, end);
     }
 
     /// End the stream (the last page says so).

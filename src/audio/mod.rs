@@ -5,6 +5,8 @@
 //! - [`gain`] sets the level;
 //! - [`sink`] is where samples go: a sound card, a WAV capture or nothing;
 //! - [`player`] is the thread that owns the sink and plays requests back to back;
+//! - [`input`] is the microphone, [`feed`] live audio pushed from elsewhere (a village node
+//!   airing its head-end's microphone), [`opus`] the one Opus encoder and decoder;
 //! - [`listen`] streams the output mix to browsers ("Nghe / Listen");
 //! - [`stream`] relays a live stream (tiếp sóng) as one more source the player plays.
 //!
@@ -16,9 +18,11 @@ pub mod arbiter;
 pub mod clip;
 pub mod convert;
 pub mod decode;
+pub mod feed;
 pub mod gain;
 pub mod input;
 pub mod listen;
+pub mod opus;
 pub mod player;
 pub mod sink;
 pub mod stream;

@@ -244,21 +244,13 @@ pub struct Link {
     task: JoinHandle<()>,
 }
 
-impl Link {
-    /// Connect and keep connecting; must be called inside a tokio runtime.
-    pub fn start(opts: LinkOptions) -> Result<(Link, mpsc::Receiver<LinkEvent>), LinkError> {
-        let mqtt = mqtt_options(&opts)?;
-        let (client, eventloop) = AsyncClient::new(mqtt, REQUEST_QUEUE);
-        let (tx, rx) = mpsc::channel(EVENT_QUEUE);
-        let filters: Vec<Filter> = opts
-            .subscriptions
-            .iter()
-            .map(|(topic, d)| Filter::new(topic.clone(), d.qos()))
-            .collect();
-        let task = tokio::spawn(run(eventloop, client.clone(), filters, opts.backoff, tx));
-        Ok((Link { client, task }, rx))
-    }
+/// Publishes on a link; cheap to clone. Sends nothing once the link has ended.
+#[derive(Clone)]
+pub struct Publisher {
+    client: AsyncClient,
+}
 
+impl Publisher {
     /// Queue a message; it goes out now, or when the link is back. Never waits.
     pub fn publish(&self, msg: Outgoing) -> Result<(), LinkError> {
         let properties = PublishProperties {
@@ -277,6 +269,34 @@ impl Link {
                 rumqttc::v5::ClientError::TryRequest(_) => LinkError::QueueFull,
                 rumqttc::v5::ClientError::Request(_) => LinkError::Closed,
             })
+    }
+}
+
+impl Link {
+    /// Connect and keep connecting; must be called inside a tokio runtime.
+    pub fn start(opts: LinkOptions) -> Result<(Link, mpsc::Receiver<LinkEvent>), LinkError> {
+        let mqtt = mqtt_options(&opts)?;
+        let (client, eventloop) = AsyncClient::new(mqtt, REQUEST_QUEUE);
+        let (tx, rx) = mpsc::channel(EVENT_QUEUE);
+        let filters: Vec<Filter> = opts
+            .subscriptions
+            .iter()
+            .map(|(topic, d)| Filter::new(topic.clone(), d.qos()))
+            .collect();
+        let task = tokio::spawn(run(eventloop, client.clone(), filters, opts.backoff, tx));
+        Ok((Link { client, task }, rx))
+    }
+
+    /// Queue a message; it goes out now, or when the link is back. Never waits.
+    pub fn publish(&self, msg: Outgoing) -> Result<(), LinkError> {
+        self.publisher().publish(msg)
+    }
+
+    /// A handle that publishes on this link, for a task of its own (the live microphone).
+    pub fn publisher(&self) -> Publisher {
+        Publisher {
+            client: self.client.clone(),
+        }
     }
 
     /// Say goodbye and end the link: the broker does not publish the last will, so publish

@@ -1,4 +1,5 @@
-//! The messages between the head-end and the nodes: versioned JSON, one type per topic.
+//! The messages between the head-end and the nodes: versioned JSON, one type per topic (the
+//! live microphone's packets, fifty a second, are binary: [`LiveFrame`]).
 //!
 //! Every payload is a JSON object with `"v": 1` beside its own fields; [`encode`] adds it and
 //! [`decode`] refuses any other major version with a clear error, so a node and a head-end of
@@ -35,6 +36,9 @@ pub enum ProtocolError {
     /// Not the JSON this topic carries.
     #[error("tin nhắn hỏng / unreadable message: {0}")]
     Json(#[from] serde_json::Error),
+    /// A live frame cut short.
+    #[error("khung âm thanh trực tiếp hỏng ({0} byte) / unreadable live frame ({0} bytes)")]
+    Frame(usize),
 }
 
 #[derive(Serialize)]
@@ -245,11 +249,60 @@ pub enum EmergencyContent {
         /// The text, for the log and the panel.
         text: Option<String>,
     },
-    /// The live microphone, from a stream.
+    /// The head-end's live microphone: [`LiveFrame`]s on the commune's `live` topic.
     Live {
-        /// Where to listen.
-        url: String,
+        /// What it is, for the log and the panel.
+        text: Option<String>,
     },
+}
+
+/// `live`: 20 ms of the head-end's microphone, one Opus packet. Fifty a second, so binary,
+/// not JSON: the protocol's version (one byte), the length of the emergency's command id (one
+/// byte) and the id, the packet's number (four bytes, big-endian), then the packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveFrame<'a> {
+    /// The emergency it belongs to (its start command's id): a node airs only its own.
+    pub emergency: &'a str,
+    /// Numbers the packets of one emergency, from 0: the node finds what was lost.
+    pub seq: u32,
+    /// The Opus packet.
+    pub opus: &'a [u8],
+}
+
+impl LiveFrame<'_> {
+    /// The payload.
+    pub fn encode(&self) -> Vec<u8> {
+        let id = &self.emergency.as_bytes()[..self.emergency.len().min(255)];
+        let mut out = Vec::with_capacity(6 + id.len() + self.opus.len());
+        out.push(VERSION as u8);
+        out.push(id.len() as u8);
+        out.extend_from_slice(id);
+        out.extend_from_slice(&self.seq.to_be_bytes());
+        out.extend_from_slice(self.opus);
+        out
+    }
+
+    /// A frame from a payload, refusing other versions and anything cut short.
+    pub fn decode(payload: &[u8]) -> Result<LiveFrame<'_>, ProtocolError> {
+        let short = || ProtocolError::Frame(payload.len());
+        let (&v, rest) = payload.split_first().ok_or_else(short)?;
+        if u32::from(v) != VERSION {
+            return Err(ProtocolError::Version(u32::from(v)));
+        }
+        let (&n, rest) = rest.split_first().ok_or_else(short)?;
+        let (id, rest) = rest.split_at_checked(usize::from(n)).ok_or_else(short)?;
+        let (seq, opus) = rest.split_at_checked(4).ok_or_else(short)?;
+        let emergency = std::str::from_utf8(id).map_err(|_| short())?;
+        let seq = u32::from_be_bytes(seq.try_into().map_err(|_| short())?);
+        if opus.is_empty() {
+            return Err(short());
+        }
+        Ok(LiveFrame {
+            emergency,
+            seq,
+            opus,
+        })
+    }
 }
 
 /// `node/<id>/status`: how the node is (retained; the broker publishes [`NodeStatus::Offline`]
@@ -432,6 +485,33 @@ mod tests {
             bytes: 48_000,
             duration_ms: 3_000,
         }
+    }
+
+    #[test]
+    fn a_live_frame_reads_back_and_a_cut_or_foreign_one_is_refused() {
+        let id = MessageId::random();
+        let frame = LiveFrame {
+            emergency: &id.0,
+            seq: 70_000,
+            opus: &[1, 2, 3],
+        };
+        let bytes = frame.encode();
+        assert_eq!(LiveFrame::decode(&bytes).unwrap(), frame);
+        for cut in [0, 1, 2, 30, 2 + 32 + 4] {
+            assert!(
+                matches!(
+                    LiveFrame::decode(&bytes[..cut]),
+                    Err(ProtocolError::Frame(_))
+                ),
+                "{cut}"
+            );
+        }
+        let mut other = bytes.clone();
+        other[0] = 2;
+        assert!(matches!(
+            LiveFrame::decode(&other),
+            Err(ProtocolError::Version(2))
+        ));
     }
 
     #[test]

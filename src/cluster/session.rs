@@ -73,10 +73,20 @@ pub fn node_end(cfg: &ClusterConfig) -> Result<NodeEnd, SessionError> {
     let id = NodeId::new_node(&cfg.node_id)?;
     let topics = Topics::new(cfg.commune.parse::<CommuneId>()?);
     let mut link = base_options(cfg)?;
+    // The microphone at most once: a packet late is a packet too late, and the broker keeps
+    // none for a node that is away.
+    let live = topics.live();
     link.subscriptions = topics
         .node_reads(&id)
         .into_iter()
-        .map(|t| (t, Delivery::AtLeastOnce))
+        .map(|t| {
+            let delivery = if t == live {
+                Delivery::AtMostOnce
+            } else {
+                Delivery::AtLeastOnce
+            };
+            (t, delivery)
+        })
         .collect();
     link.last_will = Some(status(&topics, &id, &NodeStatus::Offline));
     Ok(NodeEnd { id, topics, link })
@@ -153,6 +163,18 @@ pub fn command(topics: &Topics, target: &Target, cmd: &Command, now: DateTime<Ut
         delivery: Delivery::AtLeastOnce,
         retain: false,
         expiry_seconds: cmd.expiry_seconds(now),
+    }
+}
+
+/// 20 ms of the live microphone (an encoded [`LiveFrame`](super::protocol::LiveFrame)): QoS 0,
+/// never kept: a node that misses it airs silence for it.
+pub fn live(topics: &Topics, payload: Vec<u8>) -> Outgoing {
+    Outgoing {
+        topic: topics.live(),
+        payload,
+        delivery: Delivery::AtMostOnce,
+        retain: false,
+        expiry_seconds: Some(1),
     }
 }
 

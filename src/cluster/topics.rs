@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! loaxa/<commune>/broadcast            head-end → every node   commands (emergency start/stop)
+//! loaxa/<commune>/live                 head-end → every node   the microphone: Opus, QoS 0
 //! loaxa/<commune>/head-end/status      head-end → every node   retained, last will "offline"
 //! loaxa/<commune>/node/<id>/plan       head-end → node         retained, versioned, 7 days
 //! loaxa/<commune>/node/<id>/cmd        head-end → node         commands for this node
@@ -72,6 +73,8 @@ impl NodeTopic {
 pub enum Route {
     /// The commune's broadcast commands.
     Broadcast,
+    /// The head-end's live microphone.
+    Live,
     /// The head-end's status.
     HeadEndStatus,
     /// One node's topic.
@@ -104,6 +107,11 @@ impl Topics {
     /// Commands for every node of the commune.
     pub fn broadcast(&self) -> String {
         format!("{}/broadcast", self.prefix())
+    }
+
+    /// The head-end's live microphone, 20 ms packets for every node.
+    pub fn live(&self) -> String {
+        format!("{}/live", self.prefix())
     }
 
     /// The head-end's retained status.
@@ -148,13 +156,14 @@ impl Topics {
         out
     }
 
-    /// What a node may read: the broadcast, the head-end's status, its own plan and commands.
+    /// What a node may read: the broadcast, the live microphone, the head-end's status, its
+    /// own plan and commands.
     pub fn node_reads(&self, id: &NodeId) -> Vec<String> {
         let own = NodeTopic::ALL
             .into_iter()
             .filter(|t| !t.written_by_node())
             .map(|t| self.node(id, t));
-        [self.broadcast(), self.head_end_status()]
+        [self.broadcast(), self.live(), self.head_end_status()]
             .into_iter()
             .chain(own)
             .collect()
@@ -184,6 +193,7 @@ impl Topics {
         let levels: Vec<&str> = rest.split('/').collect();
         match levels.as_slice() {
             ["broadcast"] => Some(Route::Broadcast),
+            ["live"] => Some(Route::Live),
             ["head-end", "status"] => Some(Route::HeadEndStatus),
             ["report", name] => Some(Route::Report(name.to_string())),
             ["node", id, last] => {
@@ -221,6 +231,7 @@ mod tests {
             "loaxa/xa-an-binh/node/thon-2/status"
         );
         assert_eq!(t.route(&t.broadcast()), Some(Route::Broadcast));
+        assert_eq!(t.route(&t.live()), Some(Route::Live));
         assert_eq!(t.route(&t.head_end_status()), Some(Route::HeadEndStatus));
         assert_eq!(
             t.route(&t.report("plays-2026-11")),
@@ -242,6 +253,8 @@ mod tests {
         let id: NodeId = "thon-2".parse().unwrap();
         let reads = t.node_reads(&id);
         assert!(reads.contains(&t.broadcast()));
+        assert!(reads.contains(&t.live()));
+        assert!(!t.node_writes(&id).contains(&t.live()));
         assert!(reads.iter().all(|r| !r.contains('+') && !r.contains('#')));
         assert!(!reads.contains(&t.node(&id, NodeTopic::Status)));
         let writes = t.node_writes(&id);
@@ -251,7 +264,7 @@ mod tests {
         assert!(
             !t.to_province()
                 .iter()
-                .any(|f| f.contains("cmd") || f.contains("broadcast"))
+                .any(|f| f.contains("cmd") || f.contains("broadcast") || f.ends_with("/live"))
         );
     }
 }

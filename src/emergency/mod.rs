@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, watch};
 
 use crate::audio::arbiter::Priority;
+use crate::audio::feed::LiveFeed;
 use crate::audio::player::{
     Clip, Outcome as PlayOutcome, PlayId, PlayRequest, Player, PlayerEvent, Source,
 };
@@ -53,6 +54,14 @@ pub enum Message {
         /// The recording, when it is here.
         #[schema(value_type = Option<String>)]
         file: Option<PathBuf>,
+    },
+    /// The head-end's live microphone, on a village node: its audio arrives into `feed`.
+    RelayedLive {
+        /// What it is, for the log and the panel.
+        title: String,
+        /// Where the node's exchange puts the head-end's packets.
+        #[serde(skip)]
+        feed: LiveFeed,
     },
 }
 
@@ -340,8 +349,12 @@ impl Emergency {
                 s.config.chime, s.config.chime
             ));
         }
+        let live = matches!(
+            req.message,
+            Message::Microphone(_) | Message::RelayedLive { .. }
+        );
         let repeat = match req.message {
-            Message::Microphone(_) => 1,
+            _ if live => 1,
             _ => req.repeat.unwrap_or(s.config.repeat),
         };
         let round = Round {
@@ -379,7 +392,7 @@ impl Emergency {
                 Some(Source::File(path)) => Some(path.clone()),
                 _ => None,
             },
-            live: matches!(req.message, Message::Microphone(_)),
+            live,
             drill: req.drill,
         };
         remove_spoken(&mut st);
@@ -495,7 +508,8 @@ impl Emergency {
             }
             Message::Microphone(input) => {
                 // Find out now, not after the chime, that there is no microphone.
-                crate::audio::input::LiveInput::open(input.as_deref())
+                s.player
+                    .check_microphone(input.as_deref())
                     .map_err(|e| EmergencyError::Invalid(e.to_string()))?;
                 Ok((
                     "Phát trực tiếp qua micrô / live microphone".into(),
@@ -507,6 +521,11 @@ impl Emergency {
             Message::Relayed { title, file } => {
                 let title = crate::text::clean_line(title);
                 let source = file.clone().map(Source::File);
+                Ok((title.clone(), title, source, Vec::new()))
+            }
+            Message::RelayedLive { title, feed } => {
+                let title = crate::text::clean_line(title);
+                let source = Some(Source::Feed(feed.clone()));
                 Ok((title.clone(), title, source, Vec::new()))
             }
         }

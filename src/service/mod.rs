@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 
+use crate::audio::input;
 use crate::audio::player::{Clip, OutputOptions};
 use crate::audio::{AudioFormat, Player};
 use crate::clock::{Clock, SystemClock};
@@ -92,8 +93,13 @@ pub struct OnAir {
 }
 
 impl OnAir {
-    /// Open the GPIO (or go on without it, saying why) and start the player.
-    pub fn start(config: &Config, clock: Arc<dyn Clock>) -> Result<OnAir, ServeError> {
+    /// Open the GPIO (or go on without it, saying why) and start the player, which opens
+    /// the microphone through `microphone` ([`input::open_device`]: the sound card's).
+    pub fn start(
+        config: &Config,
+        clock: Arc<dyn Clock>,
+        microphone: input::Opener,
+    ) -> Result<OnAir, ServeError> {
         let gpio = hw::open_gpio(&config.hw).unwrap_or_else(|e| {
             tracing::error!("{e}");
             Arc::new(hw::NoGpio)
@@ -108,6 +114,7 @@ impl OnAir {
         output.after_preemption = config.on_air.after_preemption;
         output.hooks = relays.clone();
         output.listen_alone = config.audio.listen_alone;
+        output.microphone = microphone;
         let player = Arc::new(Player::spawn(output)?);
         Ok(OnAir {
             gpio,
@@ -132,6 +139,15 @@ pub struct Service {
 impl Service {
     /// Open the store and start the player (which keeps retrying a missing card).
     pub fn start(config: Config) -> Result<Service, ServeError> {
+        Service::start_with_microphone(config, Arc::new(input::open_device))
+    }
+
+    /// [`Service::start`] with the microphone opened through `microphone` instead of the
+    /// sound card (a test speaks into it).
+    pub fn start_with_microphone(
+        config: Config,
+        microphone: input::Opener,
+    ) -> Result<Service, ServeError> {
         let store = Store::open(&config.database_path())?;
         let data_dir = crate::ops::backup::hold_data_dir(&config.data_dir)?;
         crate::ops::metrics::install();
@@ -148,7 +164,7 @@ impl Service {
             gpio,
             relays,
             player,
-        } = OnAir::start(&config, clock.clone())?;
+        } = OnAir::start(&config, clock.clone(), microphone)?;
         let timetable = Timetable::load(
             &config.schedule.schedules_dir,
             &config.schedule.playlists_dir,
@@ -334,6 +350,7 @@ fn start_head_end(
         library: station.library.clone(),
         timetable: station.timetable.clone(),
         emergency: station.emergency.clone(),
+        microphone: station.player.microphone().clone(),
         events: station.events.sender(),
     };
     crate::cluster::head::HeadEnd::start(parts)

@@ -31,7 +31,11 @@ impl NodeService {
     ) -> Result<NodeService, ServeError> {
         let store = Store::open(&config.database_path())?;
         let data_dir = crate::ops::backup::hold_data_dir(&config.data_dir)?;
-        let OnAir { relays, player, .. } = OnAir::start(&config, clock.clone())?;
+        let OnAir { relays, player, .. } = OnAir::start(
+            &config,
+            clock.clone(),
+            Arc::new(crate::audio::input::open_device),
+        )?;
         let options = runner_options(&config);
         let node = Node::start(&config, store, player, clock, options, sync)?;
         settle_relays(relays);

@@ -33,6 +33,7 @@ use crate::common::{fixture, read_wav, tone_runs, write_tone};
 
 mod airing;
 mod faults;
+mod live;
 mod status;
 
 /// A TCP cable between a node and its broker (or the head-end's web) that a test can cut and
@@ -151,6 +152,16 @@ pub struct HeadEnd {
 
 impl HeadEnd {
     pub async fn start(commune: &Commune, tones: &[Tone]) -> HeadEnd {
+        HeadEnd::start_with_microphone(commune, tones, Arc::new(loaxa::audio::input::open_device))
+            .await
+    }
+
+    /// [`HeadEnd::start`] with its microphone opened through `microphone`.
+    pub async fn start_with_microphone(
+        commune: &Commune,
+        tones: &[Tone],
+        microphone: loaxa::audio::input::Opener,
+    ) -> HeadEnd {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         std::fs::create_dir_all(d.join("s")).unwrap();
@@ -176,7 +187,7 @@ impl HeadEnd {
         config.schedule.require_time_sync = false;
         config.cluster = commune.head_end_config();
         let token = approve_tones(&config, tones, d);
-        let service = Service::start(config).unwrap();
+        let service = Service::start_with_microphone(config, microphone).unwrap();
         let state = service.state.clone();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

@@ -25,6 +25,8 @@ pub use crate::audio::clip::Clip;
 
 use super::arbiter::Priority;
 use super::convert::AudioFormat;
+use super::feed::LiveFeed;
+use super::input::{self, Tap};
 use super::listen::Monitor;
 use super::sink::{self, SinkError};
 use super::stream::{RelayEvent, RelaySpec};
@@ -43,6 +45,9 @@ pub enum Source {
     Clip(Clip),
     /// The live microphone or line-in (`None`: the default input).
     Live(Option<String>),
+    /// Live audio pushed from elsewhere (the head-end's microphone on a village node). After
+    /// a pre-emption it resumes live.
+    Feed(LiveFeed),
     /// A live stream relayed until its deadline, with its fallback (tiếp sóng). After a
     /// pre-emption it resumes live, not where it was cut.
     Relay(RelaySpec),
@@ -225,6 +230,8 @@ pub struct OutputOptions {
     /// When the output cannot open, play into the "Nghe / Listen" stream alone, paced like a
     /// card (the demo on a machine with no sound card); the monitor says why.
     pub listen_alone: bool,
+    /// Opens the microphone: the sound card's input unless replaced (a test feeds a tone).
+    pub microphone: input::Opener,
 }
 
 impl OutputOptions {
@@ -239,6 +246,7 @@ impl OutputOptions {
             hooks: Arc::new(NoHooks),
             open: Arc::new(sink::open),
             listen_alone: false,
+            microphone: Arc::new(input::open_device),
         }
     }
 }
@@ -260,6 +268,9 @@ pub struct Player {
     status: Arc<Mutex<PlayerStatus>>,
     next_id: AtomicU64,
     monitor: Monitor,
+    /// What the microphone gives while it airs, for the head-end to relay.
+    tap: Tap,
+    microphone: input::Opener,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -271,6 +282,9 @@ impl Player {
             options.open = alone_without_output(options.open, monitor.clone());
         }
         options.open = sink::tee(options.open, monitor.clone());
+        let tap = Tap::default();
+        options.microphone = input::tapped(options.microphone, tap.clone());
+        let microphone = options.microphone.clone();
         let first = (options.open)(&options.spec, options.format, options.clock.clone());
         let (sink, output_error) = match (first, options.retry) {
             (Ok(s), _) => (Some(s), None),
@@ -310,6 +324,8 @@ impl Player {
             status,
             next_id: AtomicU64::new(1),
             monitor,
+            tap,
+            microphone,
             thread: Some(thread),
         })
     }
@@ -340,6 +356,18 @@ impl Player {
     /// The tee of the output mix, for "Nghe / Listen".
     pub fn monitor(&self) -> &Monitor {
         &self.monitor
+    }
+
+    /// What the microphone gives while it airs (after the player read it), for the head-end
+    /// to hand on to its village nodes.
+    pub fn microphone(&self) -> &Tap {
+        &self.tap
+    }
+
+    /// Open the microphone `name` as the player would, to find out before the chime that
+    /// there is none.
+    pub fn check_microphone(&self, name: Option<&str>) -> Result<(), SinkError> {
+        (self.microphone)(name).map(drop)
     }
 
     /// Receive events from now on.

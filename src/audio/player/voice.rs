@@ -15,8 +15,9 @@ use crate::audio::arbiter::Priority;
 use crate::audio::clip::Clip;
 use crate::audio::convert::{AudioFormat, Converter};
 use crate::audio::decode::{DecodeError, Decoder};
+use crate::audio::feed::FeedReader;
 use crate::audio::gain::Leveler;
-use crate::audio::input::LiveInput;
+use crate::audio::input::{self, Input};
 use crate::audio::stream::RelaySource;
 use crate::clock::Clock;
 
@@ -68,9 +69,18 @@ impl BlockSource for ClipReader {
     }
 }
 
-impl BlockSource for LiveInput {
+impl BlockSource for Box<dyn Input> {
     fn next_block(&mut self) -> Result<Option<&[f32]>, DecodeError> {
         Ok(self.read())
+    }
+}
+
+impl BlockSource for FeedReader {
+    fn next_block(&mut self) -> Result<Option<&[f32]>, DecodeError> {
+        Ok(FeedReader::next_block(self))
+    }
+    fn is_live(&self) -> bool {
+        true
     }
 }
 
@@ -113,13 +123,14 @@ pub(super) struct Voice {
 
 impl Voice {
     /// Open what `request` plays, converted to `format`. A relay paces itself by `clock` and
-    /// reports through `events`.
+    /// reports through `events`; the microphone opens through `microphone`.
     pub(super) fn open(
         id: PlayId,
         request: PlayRequest,
         format: AudioFormat,
         clock: &Arc<dyn Clock>,
         events: &broadcast::Sender<PlayerEvent>,
+        microphone: &input::Opener,
     ) -> Result<Voice, String> {
         let (source, from): (Box<dyn BlockSource>, AudioFormat) = match &request.source {
             Source::File(path) => {
@@ -140,10 +151,11 @@ impl Voice {
                 clip.format,
             ),
             Source::Live(name) => {
-                let live = LiveInput::open(name.as_deref()).map_err(|e| e.to_string())?;
+                let live = microphone(name.as_deref()).map_err(|e| e.to_string())?;
                 let from = live.format();
                 (Box::new(live), from)
             }
+            Source::Feed(feed) => (Box::new(feed.reader()), crate::audio::opus::FORMAT),
             Source::Relay(spec) => {
                 let events = events.clone();
                 let observer = Box::new(move |event| {

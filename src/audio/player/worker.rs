@@ -191,7 +191,14 @@ impl Worker {
         let format = self.format()?;
         let label = req.label.clone();
         let priority = req.priority;
-        match Voice::open(id, req, format, &self.options.clock, &self.events) {
+        match Voice::open(
+            id,
+            req,
+            format,
+            &self.options.clock,
+            &self.events,
+            &self.options.microphone,
+        ) {
             Ok(v) => Some(v),
             Err(reason) => {
                 self.emit(PlayerEvent::Ended(failed_report(

@@ -4,6 +4,7 @@
 //! - [`plans`]: each node's plan from the commune's (its zones' cues, recordings by hash);
 //! - [`view`]: what is known of each node (online, on air, cache, clock, condition);
 //! - [`fanout`]: an emergency on every node, and when it reached each one's output;
+//! - [`live`]: the microphone of a live emergency to every node, as Opus packets;
 //! - `task`: the conversation over the link (publishing plans when they change, handing on
 //!   emergencies and their stop, probing clocks, storing as-run rows once).
 //!
@@ -12,6 +13,7 @@
 //! store's `cluster` tables) and no pages: the web layer only reads [`HeadEnd`].
 
 pub mod fanout;
+pub mod live;
 pub mod plans;
 mod task;
 pub mod view;
@@ -60,6 +62,9 @@ pub struct Parts {
     pub timetable: Timetable,
     /// The station's emergency controller: what it airs, every node airs.
     pub emergency: Emergency,
+    /// What the station's microphone gives while a live emergency airs
+    /// ([`crate::audio::Player::microphone`]).
+    pub microphone: crate::audio::input::Tap,
     /// The station's events ([`crate::station::Bus::sender`]): changes (approvals, reloads)
     /// that may change the plans come in; a node's change goes out to the live pages.
     pub events: tokio::sync::broadcast::Sender<Event>,

@@ -1,10 +1,10 @@
 //! The head-end's conversation over the link. It publishes each node's plan when it changes
 //! (an approval, a programme reload, the day rolling over; looked at every minute besides),
 //! hands the station's emergency on to every node the moment it starts (QoS 1, expiring, sent
-//! again while it lasts) and its stop, probes the nodes' clocks every minute, keeps what each
-//! node reports, and stores every as-run row a node sends once, answering which it stored. No SQL
-//! here (the store's `cluster` tables), and it never decides what a node airs: the plans come from
-//! the commune's programme.
+//! again while it lasts) and its stop, with the microphone of a live one (`live`), probes the
+//! nodes' clocks every minute, keeps what each node reports, and stores every as-run row a
+//! node sends once, answering which it stored. No SQL here (the store's `cluster` tables), and
+//! it never decides what a node airs: the plans come from the commune's programme.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::Ordering;
@@ -16,6 +16,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::fanout::FanOut;
+use super::live::LiveRelay;
 use super::plans;
 use super::view::Transition;
 use super::{HeadEnd, Parts, lock};
@@ -65,6 +66,8 @@ struct Talk {
     /// The chime of the last plans made, so an emergency is handed on without making the
     /// plans again (a week of the commune's programme) while every node waits.
     chime: Option<MediaRef>,
+    /// The microphone going to every node, while a live emergency lasts.
+    live: Option<LiveRelay>,
 }
 
 /// Run the conversation until the head-end handle is gone.
@@ -91,6 +94,7 @@ pub async fn run(
         conditions: HashMap::new(),
         handed_on: None,
         chime: None,
+        live: None,
     };
     drop(head);
     let mut tick = tokio::time::interval(Duration::from_millis(500));
@@ -539,28 +543,31 @@ impl Talk {
                     // No plans made yet (the emergency came first): the chime from them now.
                     None => self.make_plans(&head).await.ok().and_then(|m| m.1),
                 };
-                let content = if a.live {
-                    // Relaying the microphone to the nodes is not built yet: they air the
-                    // chime and the panel text.
+                let recording = if a.live {
                     None
                 } else {
                     a.audio.as_deref().and_then(file_ref)
                 };
-                if let (Some(m), Some(path)) = (&content, &a.audio) {
+                if let (Some(m), Some(path)) = (&recording, &a.audio) {
                     head.serve_extra(&m.sha256, path.clone());
                 }
                 let text = Some(a.title.clone());
+                let content = match recording {
+                    _ if a.live => EmergencyContent::Live { text },
+                    Some(media) => EmergencyContent::Recording { media, text },
+                    None => EmergencyContent::ChimeOnly { text },
+                };
                 let emergency = EmergencyCmd {
                     chime,
-                    content: match content {
-                        Some(media) => EmergencyContent::Recording { media, text },
-                        None => EmergencyContent::ChimeOnly { text },
-                    },
+                    content,
                     repeat: a.repeat,
                     gain_db: self.parts.config.emergency.gain_db,
                     zones: Vec::new(),
                 };
                 let cmd = Command::new(Action::EmergencyStart(emergency), now, Some(EMERGENCY_TTL));
+                // The microphone's first packets follow the start; the nodes hear them after
+                // their chime, as the head-end does.
+                self.live = a.live.then(|| self.relay_microphone(&cmd.id)).flatten();
                 let online: Vec<(NodeId, bool)> = lock(&head.view)
                     .all()
                     .into_iter()
@@ -576,6 +583,7 @@ impl Talk {
                 self.last_refresh = Some(Instant::now());
             }
             None => {
+                self.live = None;
                 let Some(_) = self.handed_on.take() else {
                     return;
                 };
@@ -602,6 +610,18 @@ impl Talk {
                 }
             }
         }
+    }
+
+    /// Start relaying the microphone to every node as emergency `id`'s.
+    fn relay_microphone(&self, id: &MessageId) -> Option<LiveRelay> {
+        LiveRelay::start(
+            self.parts.microphone.subscribe(),
+            self.link.publisher(),
+            self.topics.clone(),
+            id.clone(),
+        )
+        .map_err(|e| tracing::error!("{e}"))
+        .ok()
     }
 
     /// Send the emergency on air again with a fresh expiry (same id: nodes on air ignore it).

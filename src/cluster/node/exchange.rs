@@ -1,7 +1,8 @@
 //! The node's conversation with its head-end over the link: it keeps the highest plan it is
 //! sent, acts on commands (an emergency, its stop, a prefetch, a clock probe, the as-run
-//! rows stored), publishes its status (at once on connecting, on every change of what is on
-//! air, and every ten seconds) and drains the as-run queue while the link is up.
+//! rows stored), hands the head-end's microphone (the `live` topic's packets) to the feed of
+//! the live emergency on air, publishes its status (at once on connecting, on every change of
+//! what is on air, and every ten seconds) and drains the as-run queue while the link is up.
 //!
 //! It trusts only the head-end's topics of its commune: anything else, a payload it cannot
 //! read, or a command past its expiry is dropped with a log line. Commands the broker kept
@@ -22,10 +23,11 @@ use super::fetcher::Waker;
 use super::outbox::Outbox;
 use crate::audio::PlayerEvent;
 use crate::audio::arbiter::Priority;
+use crate::audio::feed::LiveFeed;
 use crate::cluster::link::{Link, LinkEvent};
 use crate::cluster::protocol::{
     self, Ack, AckResult, Action, Command, Emergency as EmergencyCmd, EmergencyContent,
-    HeadEndStatus, MessageId, NodeReport, NodeStatus, NowPlaying, Plan,
+    HeadEndStatus, LiveFrame, MessageId, NodeReport, NodeStatus, NowPlaying, Plan,
 };
 use crate::cluster::session;
 use crate::cluster::topics::{NodeTopic, Route};
@@ -62,6 +64,7 @@ impl Exchange {
             waker,
             outbox,
             running: None,
+            live: None,
             remembered: VecDeque::new(),
             deferred: Vec::new(),
             replay_until: None,
@@ -101,6 +104,8 @@ struct Talk {
     outbox: Outbox,
     /// The head-end's emergency on air here: (its command, the local emergency's number).
     running: Option<(MessageId, u64)>,
+    /// Where the head-end's microphone goes while its live emergency airs here.
+    live: Option<(MessageId, LiveFeed)>,
     /// Commands acted on (or refused) lately, newest last.
     remembered: VecDeque<MessageId>,
     /// Emergency starts waiting out the replay window.
@@ -256,6 +261,7 @@ impl Talk {
             Some(Route::Node(id, NodeTopic::Plan)) if id == end.id => self.on_plan(payload),
             Some(Route::Node(id, NodeTopic::Command)) if id == end.id => self.on_command(payload),
             Some(Route::Broadcast) => self.on_command(payload),
+            Some(Route::Live) => self.on_live(payload),
             Some(Route::HeadEndStatus) => match protocol::decode::<HeadEndStatus>(payload) {
                 Ok(s) => {
                     self.shared
@@ -391,30 +397,32 @@ impl Talk {
             };
         }
         let untitled = || "Thông báo khẩn cấp / emergency".to_string();
-        let (media, title) = match e.content {
+        let cache = self.shared.cache.clone();
+        // What follows the chime: a recording (here or to fetch), the microphone, or nothing.
+        let (message, recording, live) = match e.content {
             EmergencyContent::Recording { media, text } => {
-                (Some(media), text.unwrap_or_else(untitled))
+                let file = cache.holds(&media).then(|| cache.path(&media.sha256));
+                let here = file.is_some();
+                let title = text.unwrap_or_else(untitled);
+                (Message::Relayed { title, file }, Some((media, here)), None)
             }
-            EmergencyContent::ChimeOnly { text } => (None, text.unwrap_or_else(untitled)),
-            EmergencyContent::Live { url } => {
-                return AckResult::Refused {
-                    reason: format!(
-                        "nút này chưa phát được luồng trực tiếp / this node cannot air a live \
-                         stream yet: {url}"
-                    ),
+            EmergencyContent::ChimeOnly { text } => {
+                let title = text.unwrap_or_else(untitled);
+                (Message::Relayed { title, file: None }, None, None)
+            }
+            EmergencyContent::Live { text } => {
+                let feed = LiveFeed::default();
+                let title = text.unwrap_or_else(untitled);
+                let message = Message::RelayedLive {
+                    title,
+                    feed: feed.clone(),
                 };
+                (message, None, Some(feed))
             }
         };
-        let cache = self.shared.cache.clone();
-        let file = media
-            .as_ref()
-            .filter(|m| cache.holds(m))
-            .map(|m| cache.path(&m.sha256));
-        let here = file.is_some();
-        let message = Message::Relayed { title, file };
         if self.shared.emergency.active().is_some() {
             // A newer emergency replaces the one on air, as on a station alone.
-            self.running = None;
+            self.end_running();
         }
         let started = self.shared.emergency.start(Start {
             message,
@@ -436,8 +444,9 @@ impl Talk {
             }
         };
         self.running = Some((id.clone(), active.id));
-        match media {
-            Some(media) if !here => {
+        match (recording, live) {
+            (_, Some(feed)) => self.live = Some((id.clone(), feed)),
+            (Some((media, false)), _) => {
                 // The chime is on already; the message follows when it is here.
                 let emergency = self.shared.emergency.clone();
                 let shared = self.shared.clone();
@@ -449,8 +458,8 @@ impl Talk {
                     emergency.supply(active.id, file);
                 });
             }
-            Some(_) => {}
-            None => {
+            (Some(_), _) => {}
+            (None, None) => {
                 self.shared.emergency.supply(
                     active.id,
                     Err(
@@ -465,12 +474,32 @@ impl Talk {
         AckResult::Done
     }
 
+    /// The head-end's emergency here is over (stopped or replaced): no more of its live audio.
+    fn end_running(&mut self) {
+        self.running = None;
+        if let Some((_, feed)) = self.live.take() {
+            feed.close();
+        }
+    }
+
+    /// 20 ms of the head-end's microphone: into the feed of the emergency it belongs to.
+    fn on_live(&mut self, payload: &[u8]) {
+        let Some((running, feed)) = &self.live else {
+            return;
+        };
+        match LiveFrame::decode(payload) {
+            Ok(f) if f.emergency == running.0 => feed.push(f.seq, f.opus),
+            Ok(_) => {}
+            Err(e) => tracing::debug!("{e}"),
+        }
+    }
+
     fn stop_emergency(&mut self, id: &MessageId) -> AckResult {
         self.deferred.retain(|(_, c)| &c.id != id);
         self.remember(id);
         match &self.running {
             Some((running, _)) if running == id => {
-                self.running = None;
+                self.end_running();
                 if let Err(e) = self.shared.emergency.stop("head-end") {
                     tracing::debug!("{e}");
                 }

@@ -96,8 +96,8 @@ pub fn bridge_conf(topics: &Topics, host: &str, port: u16) -> String {
     out
 }
 
-/// `DIR/acl`: the head-end reaches the whole commune; each node reads the broadcast and its
-/// own plan and commands, and writes only its own status, as-run and acknowledgements.
+/// `DIR/acl`: the head-end reaches the whole commune; each node reads the broadcast, the live
+/// microphone and its own plan and commands, and writes only its own status, as-run and acknowledgements.
 pub fn acl(registry: &Registry) -> String {
     let topics = registry.topics();
     let mut out = format!(
@@ -166,6 +166,8 @@ mod tests {
         let text = acl(&registry);
         assert!(!text.lines().any(|l| l == "topic readwrite #"), "{text}");
         assert!(text.contains("user thon-2\ntopic read loaxa/xa/broadcast\n"));
+        assert!(text.contains("topic read loaxa/xa/live\n"));
+        assert!(!text.contains("topic write loaxa/xa/live"));
         assert!(text.contains("topic write loaxa/xa/node/thon-2/status\n"));
     }
 
