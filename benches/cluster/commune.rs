@@ -269,8 +269,12 @@ pub struct HeadEnd {
 }
 
 impl HeadEnd {
-    /// Start it; must be called inside a tokio runtime.
-    pub async fn start(commune: &Commune, web_port: u16) -> Result<HeadEnd, String> {
+    /// Start it, its microphone opened through `microphone`; inside a tokio runtime.
+    pub async fn start(
+        commune: &Commune,
+        web_port: u16,
+        microphone: loaxa::audio::input::Opener,
+    ) -> Result<HeadEnd, String> {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         let d = dir.path();
         for sub in ["s", "p"] {
@@ -291,7 +295,8 @@ impl HeadEnd {
             .join("assets/chuong-bao.ogg")
             .display()
             .to_string();
-        let service = Service::start(config).map_err(|e| e.to_string())?;
+        let service =
+            Service::start_with_microphone(config, microphone).map_err(|e| e.to_string())?;
         let state = service.state.clone();
         let listener = tokio::net::TcpListener::bind(("0.0.0.0", web_port))
             .await

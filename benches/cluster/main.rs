@@ -80,7 +80,12 @@ async fn run(n: usize, rounds: usize) -> Result<(), String> {
         n * rounds,
     );
 
-    let head = HeadEnd::start(&commune, web_port).await?;
+    let head = HeadEnd::start(
+        &commune,
+        web_port,
+        std::sync::Arc::new(loaxa::audio::input::open_device),
+    )
+    .await?;
     let cluster = head.cluster()?.clone();
     let idle = cpu_over(&["self"], CPU_WINDOW / 4).await;
 
