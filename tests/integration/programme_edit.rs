@@ -145,14 +145,9 @@ async fn an_admin_adds_a_slot_and_the_plan_has_it_without_a_restart() {
         .await
         .2,
     );
-    let body = format!("csrf={csrf}&file=hang-ngay.toml&version={v}&name=trua");
+    let body = format!("csrf={csrf}&array=slot&file=hang-ngay.toml&version={v}&name=trua");
     let (status, _, _) = t
-        .page(
-            &session,
-            Method::POST,
-            "/programme/slots/remove",
-            Some(body),
-        )
+        .page(&session, Method::POST, "/programme/remove", Some(body))
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(
@@ -278,10 +273,288 @@ async fn only_an_admin_changes_the_programme_and_only_with_the_forms_token() {
         StatusCode::FORBIDDEN,
         "a wrong CSRF token is refused"
     );
-    let body = format!("csrf={csrf}&file=..%2F..%2Fetc%2Fpasswd&version={v}&name=sang");
+    let body = format!("csrf={csrf}&array=slot&file=..%2F..%2Fetc%2Fpasswd&version={v}&name=sang");
     let (status, _, _) = t
-        .page(&admin, Method::POST, "/programme/slots/remove", Some(body))
+        .page(&admin, Method::POST, "/programme/remove", Some(body))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "only the folder's own files");
     assert_eq!(copy.daily(), before);
+}
+
+#[tokio::test]
+async fn holidays_one_offs_parts_and_quiet_hours_are_changed_in_their_files() {
+    let copy = Copy::new();
+    let t = app(&copy);
+    let (session, csrf) = t.login("admin", PASSWORD).await.unwrap();
+    let holidays = || std::fs::read_to_string(copy.schedules().join("ngay-le.toml")).unwrap();
+    let before = holidays();
+    // A lunar holiday with its greeting, into the holidays' file.
+    let (_, _, form) = t
+        .page(&session, Method::GET, "/programme/holidays/new", None)
+        .await;
+    assert!(
+        form.contains("value=\"ngay-le.toml\" selected"),
+        "the holidays' file first: {form}"
+    );
+    let body = format!(
+        "csrf={csrf}&original=&version={}&file=ngay-le.toml&title={}&name=le-vu-lan&calendar=lunar&date=07-15&days=&greeting=on",
+        version(&form),
+        urlencode("Lễ Vu Lan")
+    );
+    let (status, _, page) = t
+        .page(&session, Method::POST, "/programme/holidays", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    assert!(holidays().starts_with(&before));
+    assert!(holidays().ends_with("\n[[holiday]]\nname = \"le-vu-lan\"\ntitle = \"Lễ Vu Lan\"\nlunar = \"07-15\"\ngreeting = true\n"), "{}", holidays());
+    assert!(
+        t.service
+            .state
+            .timetable
+            .programme()
+            .holidays
+            .contains_key("le-vu-lan")
+    );
+    // Giao thừa keeps its offset_days when its title changes.
+    let (_, _, form) = t
+        .page(
+            &session,
+            Method::GET,
+            "/programme/holidays/edit?name=giao-thua",
+            None,
+        )
+        .await;
+    let body = format!(
+        "csrf={csrf}&original=giao-thua&version={}&file=ngay-le.toml&title={}&name=giao-thua&calendar=lunar&date=01-01&days=&offset_days=-1&greeting=on",
+        version(&form),
+        urlencode("Đêm Giao thừa")
+    );
+    let (status, _, _) = t
+        .page(&session, Method::POST, "/programme/holidays", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        holidays().contains("title = \"Đêm Giao thừa\"\nlunar = \"01-01\"\noffset_days = -1\n"),
+        "{}",
+        holidays()
+    );
+    // 31 February is refused with loaxa check's words.
+    let (_, _, form) = t
+        .page(&session, Method::GET, "/programme/holidays/new", None)
+        .await;
+    let body = format!(
+        "csrf={csrf}&original=&version={}&file=ngay-le.toml&title=Sai&name=sai&calendar=solar&date=02-31&days=",
+        version(&form)
+    );
+    let (status, _, page) = t
+        .page(&session, Method::POST, "/programme/holidays", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("02-31") && page.contains("schedules/ngay-le.toml:"),
+        "{page}"
+    );
+
+    // A one-off meeting announcement, then removed.
+    let (_, _, form) = t
+        .page(&session, Method::GET, "/programme/once/new", None)
+        .await;
+    let body = format!(
+        "csrf={csrf}&original=&version={}&file=hang-ngay.toml&title={}&name=hop-dan&at=2027-03-02T19%3A00&playlist=thong-bao",
+        version(&form),
+        urlencode("Họp dân thôn")
+    );
+    let (status, _, page) = t
+        .page(&session, Method::POST, "/programme/once", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    assert!(copy.daily().contains("[[once]]\nname = \"hop-dan\"\ntitle = \"Họp dân thôn\"\nat = \"2027-03-02 19:00\"\nplaylist = \"thong-bao\"\n"));
+    let (_, _, form) = t
+        .page(
+            &session,
+            Method::GET,
+            "/programme/once/edit?name=hop-dan",
+            None,
+        )
+        .await;
+    assert!(form.contains("value=\"2027-03-02T19:00\""), "{form}");
+    let body = format!(
+        "csrf={csrf}&array=once&file=hang-ngay.toml&version={}&name=hop-dan",
+        version(&form)
+    );
+    let (status, _, _) = t
+        .page(&session, Method::POST, "/programme/remove", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(!copy.daily().contains("hop-dan"));
+
+    // The provincial relay runs 12 minutes instead of 10; the jingle part is chosen from the library.
+    let playlist = || std::fs::read_to_string(copy.playlists().join("buoi-phat.toml")).unwrap();
+    let shipped = playlist();
+    let (status, _, form) = t
+        .page(
+            &session,
+            Method::GET,
+            "/programme/parts/edit?playlist=buoi-phat&part=1",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        form.contains("value=\"relay\" checked") && form.contains("dai-tinh.invalid"),
+        "{form}"
+    );
+    let body = format!(
+        "csrf={csrf}&playlist=buoi-phat&part=1&version={}&kind=relay&relay={}&title={}&minutes=12&until=&fallback=jingle&silence_seconds=20&jingle=&category=&tier=",
+        version(&form),
+        urlencode("http://dai-tinh.invalid/live.mp3"),
+        urlencode("Đài Phát thanh và Truyền hình tỉnh")
+    );
+    let (status, _, page) = t
+        .page(&session, Method::POST, "/programme/parts", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    assert_eq!(
+        playlist(),
+        shipped.replace("minutes = 10", "minutes = 12"),
+        "only that line changes"
+    );
+    // A relay with no fallback would break the playlist.
+    let (_, _, form) = t
+        .page(
+            &session,
+            Method::GET,
+            "/programme/parts/new?playlist=buoi-phat",
+            None,
+        )
+        .await;
+    let body = format!(
+        "csrf={csrf}&playlist=buoi-phat&part=&version={}&kind=relay&relay={}&title=X&minutes=5&until=&fallback=&silence_seconds=",
+        version(&form),
+        urlencode("http://x.invalid/a.mp3")
+    );
+    let (status, _, page) = t
+        .page(&session, Method::POST, "/programme/parts", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("fallback"), "{page}");
+    assert_eq!(playlist(), shipped.replace("minutes = 10", "minutes = 12"));
+
+    // Quiet hours: the commune's move, the comment in the file stays.
+    let (_, _, form) = t
+        .page(&session, Method::GET, "/programme/quiet", None)
+        .await;
+    assert!(form.contains("value=\"21:30-05:30\""), "{form}");
+    let body = format!(
+        "csrf={csrf}&file=hang-ngay.toml&version={}&hours={}",
+        version(&form),
+        urlencode("22:00-05:30")
+    );
+    let (status, _, page) = t
+        .page(&session, Method::POST, "/programme/quiet", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    assert!(
+        copy.daily()
+            .contains("[quiet]\nhours = [\"22:00-05:30\"]\n")
+    );
+    assert!(
+        copy.daily().contains("# [quiet]: giờ yên tĩnh"),
+        "comments stay"
+    );
+    let (_, audit) = t.api(Role::Admin, Method::GET, "/audit", None).await;
+    let text = audit.to_string();
+    for what in [
+        "holiday.add le-vu-lan",
+        "once.remove hop-dan",
+        "part.change buoi-phat #2",
+        "quiet.change",
+    ] {
+        assert!(text.contains(what), "{what} audited: {text}");
+    }
+}
+
+#[tokio::test]
+async fn the_month_shows_lunar_dates_and_holidays_and_the_week_starts_where_asked() {
+    let copy = Copy::new();
+    let t = app(&copy);
+    let (session, _) = t.login("editor", PASSWORD).await.unwrap();
+    let (status, _, month) = t
+        .page(
+            &session,
+            Method::GET,
+            "/programme?view=month&from=2027-02-10",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(month.contains("02/2027"), "the month: {month}");
+    // Tết Đinh Mùi: lunar 1/1 is 6 February 2027.
+    assert!(month.contains("Thứ Bảy 06/02"), "{month}");
+    assert!(
+        month.contains("Tết Nguyên Đán") && month.contains("Giao thừa"),
+        "{month}"
+    );
+    assert!(
+        month.contains("1/1 Đinh Mùi"),
+        "the lunar new year named: {month}"
+    );
+    assert_eq!(
+        month.matches("class=\"day blank\"").count(),
+        0,
+        "1 February 2027 is a Monday"
+    );
+    let (_, _, week) = t
+        .page(
+            &session,
+            Method::GET,
+            "/programme?view=week&from=2027-02-05",
+            None,
+        )
+        .await;
+    assert!(
+        week.contains("Thứ Sáu 05/02") && week.contains("Thứ Năm 11/02"),
+        "{week}"
+    );
+    assert!(!week.contains("12/02"), "seven days");
+    let (status, _, _) = t
+        .page(
+            &session,
+            Method::GET,
+            "/programme?view=month&from=hom-nay",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_editor_page_says_its_kinds_in_vietnamese() {
+    let copy = Copy::new();
+    let t = app(&copy);
+    let (session, _) = t.login("admin", PASSWORD).await.unwrap();
+    let (status, _, page) = t.page(&session, Method::GET, "/programme/edit", None).await;
+    assert_eq!(status, StatusCode::OK);
+    for word in [
+        "Dương lịch",
+        "Âm lịch",
+        "Lời chúc",
+        "Tiếp sóng",
+        "Nhạc hiệu",
+    ] {
+        assert!(page.contains(word), "{word} on the page: {page}");
+    }
+    for english in [
+        "/ solar",
+        "/ lunar",
+        "/ greeting",
+        "/ relay",
+        "/ jingle",
+        "/ daily",
+    ] {
+        assert!(
+            !page.contains(english),
+            "no \"{english}\" in the Vietnamese page"
+        );
+    }
 }

@@ -135,6 +135,10 @@ pub fn apply(text: &str, change: &Change) -> Result<String, EditError> {
             let Some(fields) = &change.fields else {
                 return Err(EditError::NotEditable(path.join(".")));
             };
+            // Nothing to set in a table the file does not have: no empty `[quiet.zones]`.
+            if fields.iter().all(|(_, v)| v.is_none()) && !has_table(&doc, path) {
+                return Ok(text.to_string());
+            }
             let table = table_at(&mut doc, path)?;
             for (key, value) in fields {
                 set(table, key, value.as_ref());
@@ -192,6 +196,17 @@ fn entry(
         (None, None) => return Err(EditError::NotFound(format!("[[{array}]]"))),
     }
     Ok(())
+}
+
+fn has_table(doc: &DocumentMut, path: &[String]) -> bool {
+    let mut table = doc.as_table();
+    for key in path {
+        match table.get(key).and_then(Item::as_table) {
+            Some(t) => table = t,
+            None => return false,
+        }
+    }
+    true
 }
 
 /// The table at `path`, made (as `[a.b]`) when the file has none.

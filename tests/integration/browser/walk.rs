@@ -42,10 +42,16 @@ return Array.from(document.querySelectorAll("a[href]"))
 "##;
 
 /// A path's shape: every number is `N` and the query is left out, so one item page (and one
-/// slot's form) stands for all.
+/// slot's form) stands for all — but a `view` (the programme's month) is a page of its own.
 fn shape(path: &str) -> String {
-    let path = path.split('?').next().unwrap_or(path);
-    path.split('/')
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let view = query
+        .split('&')
+        .find(|p| p.starts_with("view=") && *p != "view=week")
+        .map(|v| format!("?{v}"))
+        .unwrap_or_default();
+    let path = path
+        .split('/')
         .map(|s| {
             if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
                 "N"
@@ -54,14 +60,15 @@ fn shape(path: &str) -> String {
             }
         })
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/");
+    path + &view
 }
 
 /// The screenshot name of a path.
 fn shot_name(path: &str) -> String {
     match shape(path).trim_matches('/') {
         "" => "walk-dashboard".to_string(),
-        s => format!("walk-{}", s.replace('/', "-")),
+        s => format!("walk-{}", s.replace(['/', '?', '='], "-")),
     }
 }
 
@@ -136,4 +143,9 @@ fn shapes_stand_for_every_row() {
         shot_name("/programme/slots/edit?name=sang"),
         "walk-programme-slots-edit"
     );
+    assert_eq!(
+        shot_name("/programme?view=month&from=2027-02-01"),
+        "walk-programme-view-month"
+    );
+    assert_eq!(shape("/programme?view=week&from=2027-02-01"), "/programme");
 }

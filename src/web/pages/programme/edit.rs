@@ -17,6 +17,7 @@ use crate::station::programme::{self, Edit, ProgrammeError};
 use crate::store::Store;
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
+use crate::web::i18n::{Lang, Text};
 
 #[derive(Template)]
 #[template(path = "programme_edit.html")]
@@ -53,13 +54,14 @@ pub async fn page(
     user: Page<CanView>,
 ) -> Result<Response, PageError> {
     let c = Chrome::new(&store, &user, "programme").await?;
+    let t = user.lang.text();
     let p = timetable.programme();
     let mut slots = Vec::new();
     let mut once = Vec::new();
     for s in &p.slots {
         let row = Row {
             title: s.title.clone(),
-            when: when(&s.when, &p, s),
+            when: when(t, &s.when, &p, s),
             detail: slot_detail(&p, &s.playlist, &s.zones),
             href: String::new(),
         };
@@ -80,11 +82,11 @@ pub async fn page(
         .map(|h| Row {
             href: format!("/programme/holidays/edit?name={}", q(&h.name)),
             title: h.title.clone(),
-            when: holiday_date(&h.date),
+            when: holiday_date(t, &h.date),
             detail: [
-                (h.days > 1).then(|| format!("{} ngày / days", h.days)),
-                (h.offset_days != 0).then(|| format!("{:+} ngày / days", h.offset_days)),
-                h.greeting.then(|| "có lời chúc / greeting".to_string()),
+                (h.days > 1).then(|| format!("{} {}", h.days, t.days_word)),
+                (h.offset_days != 0).then(|| format!("{:+} {}", h.offset_days, t.days_word)),
+                h.greeting.then(|| t.greeting_word.to_string()),
             ]
             .into_iter()
             .flatten()
@@ -100,14 +102,14 @@ pub async fn page(
             title: pl.title.clone(),
             length: pl
                 .max_minutes
-                .map(|m| format!("≤ {m} phút / min"))
+                .map(|m| format!("≤ {m} {}", t.minutes_word))
                 .unwrap_or_default(),
             parts: pl
                 .parts
                 .iter()
                 .enumerate()
                 .map(|(i, part)| {
-                    let (title, detail) = part_words(part);
+                    let (title, detail) = part_words(user.lang, part);
                     Row {
                         href: format!("/programme/parts/edit?playlist={}&part={i}", q(&pl.name)),
                         when: format!("{}.", i + 1),
@@ -149,7 +151,7 @@ pub(super) fn q(s: &str) -> String {
         .unwrap_or_default()
 }
 
-fn when(w: &When, p: &Programme, s: &crate::schedule::files::Slot) -> String {
+fn when(t: &Text, w: &When, p: &Programme, s: &crate::schedule::files::Slot) -> String {
     let on = if s.holidays.is_empty() {
         String::new()
     } else {
@@ -163,7 +165,7 @@ fn when(w: &When, p: &Programme, s: &crate::schedule::files::Slot) -> String {
     let days = match w {
         When::Daily { time, days } => {
             let days = if days.len() == 7 {
-                "hằng ngày / daily".to_string()
+                t.daily.to_string()
             } else {
                 days.iter()
                     .map(|d| crate::text::weekday_vi(*d))
@@ -190,29 +192,31 @@ fn slot_detail(p: &Programme, playlist: &str, zones: &[String]) -> String {
     }
 }
 
-fn holiday_date(d: &HolidayDate) -> String {
+fn holiday_date(t: &Text, d: &HolidayDate) -> String {
     match d {
-        HolidayDate::Solar { month, day } => format!("{day:02}/{month:02} dương lịch / solar"),
-        HolidayDate::Lunar { month, day } => format!("{day:02}/{month:02} âm lịch / lunar"),
+        HolidayDate::Solar { month, day } => format!("{day:02}/{month:02} · {}", t.solar),
+        HolidayDate::Lunar { month, day } => format!("{day:02}/{month:02} · {}", t.lunar),
     }
 }
 
-fn part_words(part: &Part) -> (String, String) {
+/// A part as a line of the page, in the page's language: what it airs, and what kind it is.
+pub(super) fn part_words(lang: Lang, part: &Part) -> (String, String) {
+    let t = lang.text();
     match part {
-        Part::Jingle(t) => (format!("♪ {t}"), "nhạc hiệu / jingle".into()),
+        Part::Jingle(title) => (format!("♪ {title}"), t.jingle_word.into()),
         Part::Items {
             category,
             holidays_only,
             ..
         } => (
-            category.label_vi().to_string(),
+            lang.category(category).to_string(),
             if *holidays_only {
-                "bản tin đã duyệt, chỉ ngày lễ / approved items, holidays only".into()
+                format!("{} · {}", t.approved_items, t.part_holidays_only)
             } else {
-                "bản tin đã duyệt / approved items".into()
+                t.approved_items.into()
             },
         ),
-        Part::Relay(r) => (r.title.clone(), format!("tiếp sóng / relay · {}", r.url)),
+        Part::Relay(r) => (r.title.clone(), format!("{} · {}", t.relay_word, r.url)),
     }
 }
 

@@ -1,8 +1,15 @@
-//! The programme pages: the week of slots and the approved items that will air in them, with
-//! the holidays and what did not fit (the plan is the timetable's), and the admin's forms that
-//! change the programme files ([`edit`], [`slots`]).
+//! The programme pages: the week or the month of slots and the approved items that will air in
+//! them, with lunar dates, the holidays and what did not fit (the plan is the timetable's), and
+//! the admin's forms that
+//! change the programme files ([`edit`] lists them; [`slots`], [`once`], [`holidays`],
+//! [`parts`], [`quiet`] are the forms, [`forms`] what they share).
 
 mod edit;
+mod forms;
+mod holidays;
+mod once;
+mod parts;
+mod quiet;
 mod slots;
 
 use askama::Template;
@@ -35,7 +42,19 @@ pub fn routes() -> Router<AppState> {
         .route("/programme/slots", post(slots::submit))
         .route("/programme/slots/new", get(slots::new_form))
         .route("/programme/slots/edit", get(slots::edit_form))
-        .route("/programme/slots/remove", post(slots::remove))
+        .route("/programme/once", post(once::submit))
+        .route("/programme/once/new", get(once::new_form))
+        .route("/programme/once/edit", get(once::edit_form))
+        .route("/programme/holidays", post(holidays::submit))
+        .route("/programme/holidays/new", get(holidays::new_form))
+        .route("/programme/holidays/edit", get(holidays::edit_form))
+        .route("/programme/playlists", post(parts::header))
+        .route("/programme/playlists/edit", get(parts::playlist_page))
+        .route("/programme/parts", post(parts::submit))
+        .route("/programme/parts/new", get(parts::part_form))
+        .route("/programme/parts/edit", get(parts::part_form))
+        .route("/programme/quiet", get(quiet::form).post(quiet::submit))
+        .route("/programme/remove", post(forms::remove))
 }
 
 #[derive(Template)]
@@ -43,6 +62,14 @@ pub fn routes() -> Router<AppState> {
 struct ProgrammePage {
     c: Chrome,
     days: Vec<Day>,
+    /// `week` or `month`.
+    view: &'static str,
+    /// What the page shows, in words (`12/2026`, `01/12 – 07/12/2026`).
+    heading: String,
+    /// The first day shown, for the date picker.
+    first: String,
+    /// Empty cells before the month's first day in a desktop month grid.
+    blanks: Vec<()>,
     prev: String,
     next: String,
     left_out: Vec<String>,
@@ -77,6 +104,7 @@ struct CueRow {
 #[derive(Debug, Deserialize)]
 pub struct WeekQuery {
     from: Option<String>,
+    view: Option<String>,
 }
 
 /// `GET /programme`.
@@ -98,6 +126,21 @@ pub async fn page(
             )))
         })?,
     };
+    let month = q.view.as_deref() == Some("month");
+    let (first, count, prev, next) = if month {
+        let first = first.with_day(1).unwrap_or(first);
+        let next = first
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(first);
+        let prev = first
+            .checked_sub_months(chrono::Months::new(1))
+            .unwrap_or(first);
+        (first, (next - first).num_days(), prev, next)
+    } else {
+        let week = chrono::Duration::days(7);
+        (first, 7, first - week, first + week)
+    };
+    let last = first + chrono::Duration::days(count - 1);
     let start = |d: NaiveDate| {
         d.and_hms_opt(0, 0, 0)
             .and_then(|n| tz.from_local_datetime(&n).earliest())
@@ -107,7 +150,7 @@ pub async fn page(
         .plan_now(
             &store,
             start(first),
-            start(first + chrono::Duration::days(7)),
+            start(last + chrono::Duration::days(1)),
         )
         .await
         .map_err(|e| user.err(e))?;
@@ -133,8 +176,8 @@ pub async fn page(
         plan.cues.retain(|c| c.slot != session::SLOT);
     }
     let programme = timetable.programme();
-    let holidays = holidays_between(&programme, first, first + chrono::Duration::days(6));
-    let days = (0..7)
+    let holidays = holidays_between(&programme, first, last);
+    let days = (0..count)
         .map(|i| {
             let d = first + chrono::Duration::days(i);
             let mut slots: Vec<SlotView> = Vec::new();
@@ -209,8 +252,20 @@ pub async fn page(
     let page = ProgrammePage {
         c,
         days,
-        prev: (first - chrono::Duration::days(7)).to_string(),
-        next: (first + chrono::Duration::days(7)).to_string(),
+        view: if month { "month" } else { "week" },
+        heading: if month {
+            first.format("%m/%Y").to_string()
+        } else {
+            format!("{} – {}", first.format("%d/%m"), last.format("%d/%m/%Y"))
+        },
+        first: first.to_string(),
+        blanks: if month {
+            vec![(); first.weekday().num_days_from_monday() as usize]
+        } else {
+            Vec::new()
+        },
+        prev: prev.to_string(),
+        next: next.to_string(),
         left_out,
         warnings,
         demo_next,

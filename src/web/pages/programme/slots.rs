@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::super::{Chrome, render};
 use super::edit::{Refusal, choices, save, schedule_files};
+use super::forms::{no_files, split, version_of};
 use crate::schedule::Timetable;
 use crate::schedule::edit::{self, DAYS, FileKind, Place, SlotInput, Target, Value};
 use crate::station::Bus;
@@ -43,7 +44,7 @@ const DAY_LABELS: [&str; 7] = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"];
 
 #[derive(Debug, Deserialize)]
 pub struct Which {
-    name: Option<String>,
+    pub(super) name: Option<String>,
 }
 
 /// `GET /programme/slots/new`.
@@ -54,7 +55,7 @@ pub async fn new_form(
 ) -> Result<Response, PageError> {
     let files = schedule_files(&timetable, "slot");
     let file = files.first().cloned().unwrap_or_default();
-    let version = version_of(&timetable, &file, &user)?;
+    let version = version_of(&timetable, FileKind::Schedule, &file);
     let input = SlotInput {
         time: "06:00".into(),
         days: DAYS.iter().map(|d| d.to_string()).collect(),
@@ -131,20 +132,6 @@ pub async fn edit_form(
 /// Whether the file's day `x` (`mon`, `T2`) is the form's day `d` (`t2`).
 fn in_days(x: &str, d: &str) -> bool {
     edit::same_days(&[x.to_string()], &[d.to_string()])
-}
-
-fn no_files() -> AppError {
-    AppError::Conflict(
-        "lịch phát này không có tệp để sửa / this programme has no files to edit".into(),
-    )
-}
-
-fn version_of(timetable: &Timetable, file: &str, user: &PageUser) -> Result<String, PageError> {
-    let editor = timetable.editor().ok_or_else(|| user.err(no_files()))?;
-    Ok(editor
-        .read(FileKind::Schedule, file)
-        .map(|f| f.version)
-        .unwrap_or_default())
 }
 
 /// What the form holds: the slot it edits, the file and version it was read from, the values.
@@ -261,53 +248,5 @@ pub async fn submit(
     match save(&store, &timetable, &events, &user, edit).await? {
         Ok(_) => Ok(flash::redirect("/programme/edit", Flash::Saved)),
         Err(refusal) => page(&store, &timetable, &user, form, Some(refusal)).await,
-    }
-}
-
-/// The values of a field sent several times (ticked boxes), as [`joined`] joined them.
-pub(super) fn split(v: Option<&String>) -> Vec<String> {
-    v.map(|s| {
-        s.split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
-    })
-    .unwrap_or_default()
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Removal {
-    file: String,
-    version: String,
-    name: String,
-}
-
-/// `POST /programme/slots/remove`: take a slot out of its file.
-pub async fn remove(
-    State(store): State<Store>,
-    State(timetable): State<Timetable>,
-    State(events): State<Bus>,
-    user: Page<CanAdmin>,
-    Form(r): Form<Removal>,
-) -> Result<Response, PageError> {
-    let edit = Edit {
-        kind: FileKind::Schedule,
-        file: r.file,
-        version: r.version,
-        what: format!("slot.remove {}", r.name),
-        changes: vec![edit::remove("slot", &r.name)],
-    };
-    match save(&store, &timetable, &events, &user, edit).await? {
-        Ok(_) => Ok(flash::redirect("/programme/edit", Flash::Saved)),
-        Err(refusal) => Err(user.err(match refusal.status.as_u16() {
-            409 => AppError::Conflict(refusal.message),
-            _ => AppError::Unprocessable(
-                std::iter::once(refusal.message)
-                    .chain(refusal.problems)
-                    .collect::<Vec<_>>()
-                    .join(" — "),
-            ),
-        })),
     }
 }
