@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use rusqlite::Connection;
 
-use super::DemoError;
+use super::error::DemoError;
 use crate::model::{Category, NewBulletin, Placement, Role, Tier, User};
 use crate::review::bulletins::Narrator;
 use crate::review::{self, Action, Bulletins, Kind, ReviewError};

@@ -5,7 +5,10 @@
 //! any upload; must not touch the web or the player.
 
 pub mod bulletins;
+mod error;
 pub mod session;
+
+pub use error::DemoError;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -183,23 +186,6 @@ pub fn seed(config: &Config) -> Result<usize, DemoError> {
         other => other?,
     };
     Ok(media + slogans + bulletins)
-}
-
-/// Why the demo content could not be added.
-#[derive(Debug, thiserror::Error)]
-pub enum DemoError {
-    /// The database.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// A bundled sound.
-    #[error(transparent)]
-    Import(#[from] ImportError),
-    /// A demo bulletin could not be read aloud or approved.
-    #[error(transparent)]
-    Review(#[from] ReviewError),
-    /// A demo account could not be read back after it was made.
-    #[error("không đọc lại được tài khoản mẫu {0} / the demo account {0} cannot be read back")]
-    Account(String),
 }
 
 #[cfg(test)]
