@@ -32,10 +32,7 @@ impl Drop for Driver {
     /// Kills the whole group: killing chromedriver alone leaves its Chromium running (dozens of
     /// them by the end of a suite, each slowing the tests after it).
     fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-KILL")
-            .arg(format!("-{}", self.0.id()))
-            .status();
+        crate::common::signal(self.0.id(), nix::sys::signal::Signal::SIGKILL, true);
         let _ = self.0.kill();
         let _ = self.0.wait();
     }

@@ -57,8 +57,7 @@ impl Broker {
     /// Stop the broker as systemd would (SIGTERM: it saves its persistence), wait until it is
     /// gone, and start it again on the same port.
     pub fn restart(&mut self) {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        crate::common::signal(self.child.id(), nix::sys::signal::Signal::SIGTERM, false);
         self.child.wait().unwrap();
         let again = Broker::start(&self.conf, self.port);
         *self = again;

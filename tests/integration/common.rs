@@ -221,3 +221,21 @@ pub fn tone_runs(samples: &[f32], rate: u32) -> Vec<(u32, f64)> {
         },
     )
 }
+
+/// Send `signal` to the process `pid`, or with `group` to its whole process group, by the
+/// system call itself. Never through the `kill` command: Debian's procps-ng 4.0.2 `kill -KILL
+/// -PGID` signals every process the caller may signal, the test runner and CI included.
+pub fn signal(pid: u32, signal: nix::sys::signal::Signal, group: bool) {
+    use nix::unistd::Pid;
+    let pid = Pid::from_raw(i32::try_from(pid).expect("a pid fits an i32"));
+    assert!(pid.as_raw() > 1, "never signal init or every process");
+    let sent = if group {
+        nix::sys::signal::killpg(pid, signal)
+    } else {
+        nix::sys::signal::kill(pid, signal)
+    };
+    // Gone already is fine: it is what the caller wanted.
+    if let Err(e) = sent {
+        assert_eq!(e, nix::errno::Errno::ESRCH, "signal {signal} to {pid}: {e}");
+    }
+}

@@ -56,7 +56,7 @@ async fn a_node_process_is_online_within_ten_seconds_and_offline_within_thirty_o
         crate::common::loaxa().args(["node", "--config"]).arg(&file),
     )
     .unwrap();
-    let pid = child.id().unwrap().to_string();
+    let pid = child.id().unwrap();
     let started = std::time::Instant::now();
     let listed = node_in_api(&head, "thon-2", 10, "online in /api/v1/nodes", |n| {
         n["online"] == true
@@ -112,20 +112,14 @@ async fn a_node_process_is_online_within_ten_seconds_and_offline_within_thirty_o
     })
     .await;
     // Hung (stopped by a signal: no goodbye, no ping): offline within 30 s.
-    std::process::Command::new("kill")
-        .args(["-STOP", &pid])
-        .status()
-        .unwrap();
+    crate::common::signal(pid, nix::sys::signal::Signal::SIGSTOP, false);
     let hung = std::time::Instant::now();
     node_in_api(&head, "thon-2", 30, "offline in /api/v1/nodes", |n| {
         n["online"] == false
     })
     .await;
     eprintln!("offline {:?} after hanging", hung.elapsed());
-    std::process::Command::new("kill")
-        .args(["-CONT", &pid])
-        .status()
-        .unwrap();
+    crate::common::signal(pid, nix::sys::signal::Signal::SIGCONT, false);
     eventually(40, "the node back online", || {
         head.online("thon-2").then_some(())
     })
