@@ -4,11 +4,14 @@
 //! gets it): the service adds its two texts to the programme files it reads, and `loaxa
 //! check`'s one validation checks them with the rest.
 //!
-//! It keeps the quiet hours: it airs only between 07:00 and 20:55, clear of the shipped quiet
-//! hours (21:30–05:30), of the quieter evening (21:00) and of the hours of the shipped morning
-//! and evening sessions (05:30, 17:00), so it never holds anything back nor is held back in the shipped programme; under
-//! other quiet hours the plan holds it back like any cue. Owns only those texts; must not
-//! touch the files, the store or the player.
+//! It airs at any hour, so a newcomer sees it whatever the time in Vietnam: every five minutes
+//! around the clock except the hours of the shipped programme's own sessions (05:00–06:55 for
+//! the 05:30 morning and the Saturday 06:30 reminder, 17:00–17:55 for the evening, 21:00–21:55
+//! for the New Year's Eve greeting), so it never holds anything back nor is held back. Its slot
+//! says `through_quiet_hours = true`, so the plan airs it through quiet hours (at the gain by
+//! time of day, 6 dB quieter at night) where it holds back every real slot; no file of
+//! `schedules/` uses that key. Owns only those texts; must not touch the files, the store or
+//! the player.
 
 use crate::config::SourceText;
 use crate::schedule::files::Sources;
@@ -19,12 +22,14 @@ pub const SLOT: &str = "demo";
 /// Minutes between two demo sessions.
 pub const EVERY_MINUTES: u32 = 5;
 
-/// The slot: every five minutes from 07:00 to 16:55 and from 18:00 to 20:55.
+/// The slot: every five minutes of the hours 00–04, 07–16, 18–20 and 22–23, through quiet
+/// hours.
 const SCHEDULE: &str = r#"[[slot]]
 name = "demo"
 title = "Buổi demo"
-cron = "*/5 7-16,18-20 * * *"
+cron = "*/5 0-4,7-16,18-20,22-23 * * *"
 playlist = "demo"
+through_quiet_hours = true
 "#;
 
 /// What it airs: the chime, then the oldest approved notice that names no slot (the demo's

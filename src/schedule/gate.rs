@@ -54,13 +54,15 @@ impl<'a> Gate<'a> {
     }
 
     /// Judge a cue on air over `[start, end)` in `zones` (empty: all). `exempt` (emergency
-    /// items) passes quiet hours and keeps its full level.
+    /// items) passes quiet hours and keeps its full level; `through_quiet` (a slot that airs
+    /// through quiet hours) passes them at the gain by time of day.
     pub(super) fn judge(
         &self,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
         zones: Vec<String>,
         exempt: bool,
+        through_quiet: bool,
     ) -> Judgement {
         if exempt {
             return Judgement {
@@ -77,6 +79,13 @@ impl<'a> Gate<'a> {
         );
         // A zero-length cue still has a moment on air.
         let to = to.max(from + chrono::Duration::seconds(1));
+        if through_quiet {
+            let volume_db = volume_at(&self.programme.volume, from.time(), &zones);
+            return Judgement {
+                held: Vec::new(),
+                airs: Verdict::Airs { zones, volume_db },
+            };
+        }
         let quiet = &self.programme.quiet;
         if let Some((span, _)) = first_entered(&quiet.hours, from, to) {
             return Judgement {
@@ -209,6 +218,35 @@ mod tests {
             );
         }
         assert_eq!(plan.cues[0].volume_db, 0.0, "an emergency keeps its level");
+    }
+
+    #[test]
+    fn only_a_slot_that_says_so_airs_through_quiet_hours_at_the_evening_gain() {
+        let slots = "[[slot]]\nname = \"dem\"\ntime = \"23:00\"\nplaylist = \"p\"\nthrough_quiet_hours = true\n[[slot]]\nname = \"khuya\"\ntime = \"23:30\"\nplaylist = \"p\"\n";
+        let plan = day_plan(
+            slots,
+            "[[part]]\ncategory = \"bulletin\"\n",
+            &[item(1, Tier::Normal, &[])],
+        );
+        let aired: Vec<&str> = plan.cues.iter().map(|c| c.slot.as_str()).collect();
+        assert_eq!(
+            aired,
+            ["dem"],
+            "the real slot at 23:30 keeps the quiet hours"
+        );
+        assert!(
+            plan.cues[0].zones.is_empty(),
+            "every zone, the market's too"
+        );
+        assert_eq!(
+            plan.cues[0].volume_db, -6.0,
+            "the night's gain still applies"
+        );
+        assert!(
+            matches!(&plan.left_out[..], [l] if l.slot == "khuya" && matches!(l.why, Why::QuietHours { zone: None, .. })),
+            "{:#?}",
+            plan.left_out
+        );
     }
 
     #[test]

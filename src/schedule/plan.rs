@@ -493,7 +493,7 @@ fn fill_slot(
             Content::Stream { .. } => ("relay".to_string(), None, false),
         };
         let length = Duration::milliseconds(i64::try_from(length_ms).unwrap_or(i64::MAX));
-        let verdict = gate.judge(*t, *t + length, zones, exempt);
+        let verdict = gate.judge(*t, *t + length, zones, exempt, slot.through_quiet_hours);
         for (hours, zone) in verdict.held {
             out.left_out.push(Left::new(
                 slot,

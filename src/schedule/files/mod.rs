@@ -72,6 +72,9 @@ pub struct Slot {
     pub zones: Vec<String>,
     /// Only on these holidays, if any are named.
     pub holidays: Vec<String>,
+    /// It airs through quiet hours (`through_quiet_hours = true`): the demo's own session
+    /// only, so a newcomer hears a cue at any hour. The gain by time of day still applies.
+    pub through_quiet_hours: bool,
 }
 
 /// When a slot airs, in the commune's local time.
@@ -187,6 +190,8 @@ struct RawSlot {
     zones: Vec<String>,
     #[serde(default)]
     holidays: Vec<String>,
+    #[serde(default)]
+    through_quiet_hours: bool,
 }
 
 #[derive(Deserialize)]
@@ -531,6 +536,7 @@ fn recurring_slot(
         playlist: s.playlist.clone(),
         zones: s.zones.clone(),
         holidays: s.holidays.clone(),
+        through_quiet_hours: s.through_quiet_hours,
     };
     check_times(src, &path, &slot, programme, problems);
     Some(slot)
@@ -576,6 +582,7 @@ fn one_off_slot(
         playlist: o.playlist.clone(),
         zones: o.zones.clone(),
         holidays: Vec::new(),
+        through_quiet_hours: false,
     };
     check_times(src, &path, &slot, programme, problems);
     Some(slot)

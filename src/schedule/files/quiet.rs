@@ -109,13 +109,17 @@ pub(super) fn read(
 }
 
 /// A slot timed inside quiet hours: it will not air there (the commune's), or not in a zone
-/// (a zone's own). Reported on the slot's `time` or `at` line.
+/// (a zone's own). Reported on the slot's `time` or `at` line; a slot that airs through quiet
+/// hours has nothing to report.
 pub(super) fn slot_in_quiet_hours(
     src: &SourceText,
     path: &[&str],
     slot: &Slot,
     programme: &Programme,
 ) -> Option<Problem> {
+    if slot.through_quiet_hours {
+        return None;
+    }
     let (time, key) = match &slot.when {
         When::Daily { time, .. } => (*time, "time"),
         When::Once(at) => (at.time(), "at"),

@@ -177,7 +177,12 @@ fn when(t: &Text, w: &When, p: &Programme, s: &crate::schedule::files::Slot) -> 
         When::Cron(c) => format!("cron {}", c.pattern),
         When::Once(at) => at.format("%d/%m/%Y %H:%M").to_string(),
     };
-    days + &on
+    let quiet = if s.through_quiet_hours {
+        format!(" · {}", t.through_quiet_hours)
+    } else {
+        String::new()
+    };
+    days + &on + &quiet
 }
 
 fn slot_detail(p: &Programme, playlist: &str, zones: &[String]) -> String {
