@@ -75,6 +75,25 @@ pub fn fold(s: &str) -> String {
     bare.to_lowercase()
 }
 
+/// What someone typed in a list's search box, as [`fold`]ed words. A row is found when every
+/// word is in its text, so "tiem chung" finds "Tiêm chủng mở rộng" on a phone keyboard that
+/// types no tone marks, and "chủng tiêm" finds it too.
+#[derive(Debug, Clone, Default)]
+pub struct Search(Vec<String>);
+
+impl Search {
+    /// The words of `typed`; empty when nothing but spaces was typed.
+    pub fn new(typed: &str) -> Search {
+        Search(fold(typed).split_whitespace().map(str::to_string).collect())
+    }
+
+    /// Whether every word is somewhere in `fields` (a title, an author, a category's name).
+    pub fn finds(&self, fields: &[&str]) -> bool {
+        let text = fold(&fields.join(" "));
+        self.0.iter().all(|word| text.contains(word.as_str()))
+    }
+}
+
 /// The Vietnamese name of a day of the week ("Thứ Hai" … "Chủ Nhật").
 pub fn weekday_vi(day: chrono::Weekday) -> &'static str {
     use chrono::Weekday::*;
@@ -118,6 +137,23 @@ pub fn csv_field(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_finds_rows_with_every_word_whatever_the_marks() {
+        let title = "Tiêm chủng mở rộng";
+        assert!(Search::new("tiem chung").finds(&[title, "Lan"]));
+        assert!(Search::new("  CHỦNG   tiêm ").finds(&[title]));
+        assert!(
+            Search::new("lan tiem").finds(&[title, "Lan"]),
+            "words may come from any field"
+        );
+        assert!(!Search::new("tiem phong").finds(&[title, "Lan"]));
+        assert!(
+            Search::new("   ").finds(&[title]),
+            "nothing typed finds everything"
+        );
+        assert!(Search::new("đường").finds(&["Sửa Duong thôn 2"]));
+    }
 
     #[test]
     fn folded_names_compare_without_case_and_tone_marks() {

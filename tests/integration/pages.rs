@@ -1,6 +1,7 @@
 //! The pages as staff meet them, through the real router and store: the station's own 404,
 //! forms that keep what was typed and point at the field, a slogan saved with only its text,
-//! the confirmation after a redirect, a recording's warning on its item's page.
+//! the confirmation after a redirect, a recording's warning on its item's page, long lists a
+//! page at a time with a search that needs no tone marks.
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
@@ -367,4 +368,150 @@ async fn an_edit_form_says_the_approved_version_keeps_airing() {
     assert!(form.contains(note), "{form}");
     let (_, new) = get_with(&t, &session, "/items/new", "").await;
     assert!(!new.contains(note), "a new item has no approved version");
+}
+
+/// The library holding `bulletins` recordings titled "Tiêm chủng đợt N" and `songs` titled
+/// "Nhạc dân ca N", oldest first.
+fn seed_library(t: &TestApp, bulletins: usize, songs: usize) {
+    use loaxa::model::{Analysis, Category, NewMedia};
+    let analysis = Analysis {
+        container: "ogg".into(),
+        codec: "opus".into(),
+        sample_rate: 48_000,
+        channels: 1,
+        duration_ms: 60_000,
+        integrated_lufs: Some(-16.0),
+        loudness_range_lu: Some(4.0),
+        true_peak_dbtp: Some(-1.5),
+        warnings: vec![],
+    };
+    let titles = (0..bulletins)
+        .map(|n| (format!("Tiêm chủng đợt {n}"), Category::Bulletin))
+        .chain((0..songs).map(|n| (format!("Nhạc dân ca {n}"), Category::Music)));
+    t.service
+        .state
+        .store
+        .with(|c| {
+            let tx = c.transaction()?;
+            for (n, (title, category)) in titles.enumerate() {
+                let sha256 = format!("{n:064x}");
+                let file = format!("media/{sha256}.ogg");
+                let media = NewMedia {
+                    sha256: &sha256,
+                    file: &file,
+                    original_name: "ghi-am.ogg",
+                    title: &title,
+                    category,
+                    analysis: &analysis,
+                    gain_db: -7.0,
+                    bytes: 1000,
+                    created_by: "bien-tap",
+                };
+                loaxa::store::media::insert(&tx, &media)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// The titles a list page shows, in order.
+fn titles(page: &str) -> Vec<String> {
+    page.split("<strong>")
+        .skip(1)
+        .filter_map(|s| s.split("</strong>").next())
+        .filter(|s| s.starts_with("Tiêm") || s.starts_with("Nhạc") || s.starts_with("Họp"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_library_comes_a_page_at_a_time_and_finds_words_typed_without_marks() {
+    let t = TestApp::new();
+    seed_library(&t, 100, 30);
+    let (session, _) = t.login("editor", PASSWORD).await.unwrap();
+    let older = |page: &str| {
+        let before = page.split("Cũ hơn →").next().unwrap();
+        let start = before.rfind("href=\"").unwrap() + 6;
+        before[start..]
+            .split('"')
+            .next()
+            .unwrap()
+            .replace("&amp;", "&")
+    };
+
+    let (status, first) = get_with(&t, &session, "/library", "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(titles(&first).len(), 50, "fifty a page");
+    assert_eq!(titles(&first)[0], "Nhạc dân ca 29", "newest first");
+    assert!(first.contains("Trang 1 / 3"), "{first}");
+    let mut seen = titles(&first);
+    let mut page = first;
+    while page.contains("Cũ hơn →") {
+        let next = older(&page);
+        let (status, body) = get_with(&t, &session, &next, "").await;
+        assert_eq!(status, StatusCode::OK, "{next}");
+        assert!(body.contains("← Mới hơn"), "a later page leads back");
+        seen.extend(titles(&body));
+        page = body;
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!((seen.len(), unique.len()), (130, 130), "each once");
+
+    // Typed on a phone without tone marks, words in any order.
+    let (_, found) = get_with(&t, &session, "/library?q=chung+TIEM", "").await;
+    assert!(found.contains("Trang 1 / 2"), "a hundred found: {found}");
+    assert!(titles(&found).iter().all(|t| t.starts_with("Tiêm chủng")));
+    assert!(
+        found.contains("value=\"chung TIEM\""),
+        "the words stay in the box"
+    );
+    let next = older(&found);
+    assert!(
+        next.contains("q=chung+TIEM") && next.contains("page=2"),
+        "{next}"
+    );
+
+    let (_, songs) = get_with(&t, &session, "/library?category=music&q=d%C3%A2n", "").await;
+    assert_eq!(titles(&songs).len(), 30);
+    assert!(!songs.contains("Trang 1"), "thirty fit on one page");
+    assert!(
+        songs.contains("<option value=\"music\" selected"),
+        "{songs}"
+    );
+
+    let (_, none) = get_with(&t, &session, "/library?q=bao+so+3", "").await;
+    assert!(titles(&none).is_empty());
+    assert!(none.contains("Không tìm thấy gì."), "{none}");
+}
+
+#[tokio::test]
+async fn the_items_list_finds_by_words_within_a_state() {
+    let t = TestApp::new();
+    seed_library(&t, 2, 0);
+    for (media_id, title) in [(1, "Tiêm chủng mở rộng"), (2, "Họp thôn Đông")] {
+        let (status, body) = t
+            .api(
+                Role::Editor,
+                Method::POST,
+                "/items",
+                Some(serde_json::json!({"media_id": media_id, "title": title, "category": "bulletin"})),
+            )
+            .await;
+        assert!(status.is_success(), "{status} {body}");
+    }
+    let (session, _) = t.login("editor", PASSWORD).await.unwrap();
+    let (_, all) = get_with(&t, &session, "/items", "").await;
+    assert_eq!(titles(&all), ["Họp thôn Đông", "Tiêm chủng mở rộng"]);
+    let (_, found) = get_with(&t, &session, "/items?state=draft&q=hop+thon+dong", "").await;
+    assert_eq!(titles(&found), ["Họp thôn Đông"]);
+    assert!(
+        found.contains("<option value=\"draft\" selected"),
+        "{found}"
+    );
+    let (_, none) = get_with(&t, &session, "/items?state=approved&q=hop", "").await;
+    assert!(titles(&none).is_empty());
+    assert!(none.contains("Không tìm thấy gì."), "{none}");
 }

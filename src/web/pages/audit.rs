@@ -104,12 +104,8 @@ fn labelled(lang: Lang, codes: Vec<String>) -> Vec<(String, String)> {
 /// keeping the filters.
 fn href(actor: &str, action: &str, before: Option<i64>) -> String {
     let before = before.map(|id| id.to_string()).unwrap_or_default();
-    let query: Vec<_> = [("actor", actor), ("action", action), ("before", &before)]
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .collect();
-    match serde_urlencoded::to_string(query) {
-        Ok(query) if !query.is_empty() => format!("/audit?{query}"),
-        _ => "/audit".to_string(),
-    }
+    super::listing::href(
+        "/audit",
+        &[("actor", actor), ("action", action), ("before", &before)],
+    )
 }

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::airing::{AiringView, Choices};
+use super::listing::{Pager, href, page_of};
 use super::review::{self, ReviewFacts};
 use super::revision::{PendingView, item_changes, slot_titles};
 use super::{Chrome, duration, local_str, render};
@@ -20,6 +21,7 @@ use crate::station::Reviews;
 use crate::store::items::ItemRows;
 use crate::store::review::ReviewedRows;
 use crate::store::{Store, audit, bulletins, media};
+use crate::text::Search;
 use std::sync::Arc;
 
 use crate::config::Config;
@@ -110,15 +112,22 @@ struct ItemsPage {
     c: Chrome,
     rows: Vec<View>,
     filter: String,
+    q: String,
+    pager: Pager,
     states: Vec<(&'static str, &'static str)>,
 }
 
+/// The items list's filters, kept in its address.
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
     state: Option<String>,
+    #[serde(default)]
+    q: String,
+    page: Option<usize>,
 }
 
-/// `GET /items`.
+/// `GET /items`: newest first, a page at a time, by state and by words of the title, the
+/// author or the category.
 pub async fn list(
     State(store): State<Store>,
     State(config): State<Arc<Config>>,
@@ -132,12 +141,27 @@ pub async fn list(
         .as_deref()
         .filter(|s| !s.is_empty())
         .and_then(|s| s.parse().ok());
+    let search = Search::new(&q.q);
     let list = items.list(filter).await.map_err(|e| user.err(e))?;
     let tz = config.timezone;
+    let found = list
+        .iter()
+        .map(|i| view(i, &user, tz))
+        .filter(|v| search.finds(&[&v.title, &v.created_by, v.category]))
+        .collect();
+    let state = filter.map_or("", |f| f.as_str());
+    let (rows, pager) = page_of(found, q.page, |n| {
+        href(
+            "/items",
+            &[("state", state), ("q", &q.q), ("page", &n.to_string())],
+        )
+    });
     let page = ItemsPage {
         c,
-        rows: list.iter().map(|i| view(i, &user, tz)).collect(),
-        filter: filter.map_or(String::new(), |f| f.as_str().to_string()),
+        rows,
+        filter: state.to_string(),
+        q: q.q.clone(),
+        pager,
         states: ReviewState::ALL
             .iter()
             .map(|s| (s.as_str(), user.lang.state(s)))

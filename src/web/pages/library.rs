@@ -2,13 +2,16 @@
 //! or file handling here: the store lists, the upload and the library import.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
+use serde::Deserialize;
 
+use super::listing::{Pager, href, page_of};
 use super::{Chrome, duration, local_str, render};
 use crate::model::Category;
 use crate::schedule::Timetable;
 use crate::store::{Store, media};
+use crate::text::Search;
 use crate::web::auth::*;
 use crate::web::error::PageError;
 use crate::web::upload::Uploads;
@@ -19,7 +22,20 @@ struct Library {
     c: Chrome,
     rows: Vec<Row>,
     categories: Vec<(&'static str, &'static str)>,
+    /// The category chosen in the filter ("" for all).
+    category: String,
+    q: String,
+    pager: Pager,
     max_mb: u64,
+}
+
+/// The library's filters, kept in its address.
+#[derive(Debug, Deserialize)]
+pub struct LibraryQuery {
+    category: Option<String>,
+    #[serde(default)]
+    q: String,
+    page: Option<usize>,
 }
 
 struct Row {
@@ -34,21 +50,30 @@ struct Row {
     warnings: Vec<String>,
 }
 
-/// `GET /library`.
+/// `GET /library`: newest first, a page at a time, by category and by words of the title or
+/// the uploader's name.
 pub async fn page(
     State(store): State<Store>,
     State(timetable): State<Timetable>,
     State(uploads): State<Uploads>,
     user: Page<CanView>,
+    Query(q): Query<LibraryQuery>,
 ) -> Result<Response, PageError> {
     let c = Chrome::new(&store, &user, "library").await?;
     let tz = timetable.tz();
+    let category: Option<Category> = q
+        .category
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(|s| s.parse().ok());
     let list = store
-        .run(|c| Ok(media::list(c, None)?))
+        .run(move |c| Ok(media::list(c, category)?))
         .await
         .map_err(|e| user.err(e))?;
-    let rows = list
+    let search = Search::new(&q.q);
+    let found = list
         .into_iter()
+        .filter(|m| search.finds(&[&m.title, &m.created_by]))
         .map(|m| Row {
             id: m.id,
             title: m.title,
@@ -63,6 +88,13 @@ pub async fn page(
             warnings: m.analysis.warnings,
         })
         .collect();
+    let chosen = category.map_or("", |c| c.as_str());
+    let (rows, pager) = page_of(found, q.page, |n| {
+        href(
+            "/library",
+            &[("category", chosen), ("q", &q.q), ("page", &n.to_string())],
+        )
+    });
     let categories = Category::ALL
         .iter()
         .map(|cat| (cat.as_str(), user.lang.category(cat)))
@@ -71,6 +103,9 @@ pub async fn page(
         c,
         rows,
         categories,
+        category: chosen.to_string(),
+        q: q.q.clone(),
+        pager,
         max_mb: uploads.max_mb(),
     };
     Ok(render(page, user.lang))

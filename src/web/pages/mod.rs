@@ -13,6 +13,7 @@ mod display;
 mod emergency;
 mod items;
 mod library;
+mod listing;
 mod login;
 mod programme;
 mod reports;
