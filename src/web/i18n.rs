@@ -291,7 +291,7 @@ text! {
     newer: "← Mới hơn" / "← Newer",
     page_word: "Trang" / "Page",
     search: "Tìm" / "Search",
-    search_hint: "Tên, người tạo… (gõ không dấu cũng được)" / "Title, author…",
+    search_hint: "Tên, người tạo…" / "Title, author…",
     found_none: "Không tìm thấy gì. Thử bớt từ hoặc chọn «Tất cả»." / "Nothing found. Try fewer words or «All».",
     add_user: "Thêm người dùng" / "Add a user",
     role: "Vai trò" / "Role",
