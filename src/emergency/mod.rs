@@ -12,7 +12,7 @@
 
 pub mod cap;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -120,6 +120,9 @@ pub struct Active {
     pub first_sample_at: Option<DateTime<Utc>>,
     /// Repeats asked (0: until stopped).
     pub repeat: u32,
+    /// Rounds still to air after the one on air (before the first is heard: after the first),
+    /// as the banner, the emergency page and `/api/v1/status` say it; `None`: until stopped.
+    pub repeats_left: Option<u32>,
     /// Things the operator should know (text-to-speech failed, no chime...).
     pub warnings: Vec<String>,
     /// CAP identifier, if a CAP alert started it.
@@ -170,8 +173,14 @@ struct Round {
 struct State {
     active: Option<Active>,
     round: Option<Round>,
-    /// Rounds still to queue; `None`: until stopped.
+    /// Rounds still to queue (one is kept queued behind the one on air, so this is not what
+    /// the operator is told: that is [`Active::repeats_left`]); `None`: until stopped.
     rounds_left: Option<u32>,
+    /// The first play of each round queued and not yet heard: when it starts, its round is on
+    /// air.
+    round_starts: HashSet<PlayId>,
+    /// Rounds of the current emergency heard so far.
+    rounds_begun: u32,
     /// Plays of the current emergency: id → (as-run line, is the chime).
     plays: HashMap<PlayId, (i64, bool)>,
     /// The spoken text's WAV, removed when the emergency ends.
@@ -236,6 +245,8 @@ impl Emergency {
                 active: None,
                 round: None,
                 rounds_left: None,
+                round_starts: HashSet::new(),
+                rounds_begun: 0,
                 plays: HashMap::new(),
                 spoken: None,
                 awaiting: false,
@@ -301,7 +312,11 @@ impl Emergency {
                     a.audio = Some(path.clone());
                 }
                 st.round = Some(round.clone());
-                queue_play(s, &mut st, Source::File(path), round.label.clone(), false);
+                let id = queue_play(s, &mut st, Source::File(path), round.label.clone(), false);
+                if round.chime.is_none() {
+                    // No chime opened the first round: its message does.
+                    st.round_starts.insert(id);
+                }
             }
             Err(why) => {
                 tracing::error!("{why}");
@@ -386,6 +401,7 @@ impl Emergency {
             requested_at: req.received_at,
             first_sample_at: None,
             repeat,
+            repeats_left: repeats_left(repeat, 1),
             warnings,
             reference: req.reference.clone(),
             audio: match &round.message {
@@ -404,6 +420,8 @@ impl Emergency {
         st.active = Some(active.clone());
         st.round = Some(round.clone());
         st.rounds_left = (repeat > 0).then(|| repeat.saturating_sub(1));
+        st.round_starts.clear();
+        st.rounds_begun = 0;
         st.awaiting = awaiting;
         queue_round(s, &mut st, &round, true);
         if !awaiting {
@@ -539,7 +557,7 @@ impl Shared {
 }
 
 /// Queue one play of the emergency at emergency priority to every zone, with its as-run line.
-fn queue_play(s: &Shared, st: &mut State, source: Source, label: String, is_chime: bool) {
+fn queue_play(s: &Shared, st: &mut State, source: Source, label: String, is_chime: bool) -> PlayId {
     let id = s.player.play(PlayRequest {
         source,
         label: label.clone(),
@@ -559,16 +577,21 @@ fn queue_play(s: &Shared, st: &mut State, source: Source, label: String, is_chim
         .with(|c| Ok(asrun::record(c, &new, Outcome::Started, None, None, None)?))
         .unwrap_or(0);
     st.plays.insert(id, (line, is_chime));
+    id
 }
 
 /// Queue one round (chime, then message) at emergency priority to every zone.
 fn queue_round(s: &Shared, st: &mut State, round: &Round, first: bool) {
-    if let Some(chime) = &round.chime {
+    let chime = round.chime.as_ref().map(|chime| {
         let label = format!("Chuông báo — {}", round.label);
-        queue_play(s, st, Source::Clip(chime.clone()), label, true);
-    }
-    if let Some(message) = &round.message {
-        queue_play(s, st, message.clone(), round.label.clone(), false);
+        queue_play(s, st, Source::Clip(chime.clone()), label, true)
+    });
+    let message = round
+        .message
+        .as_ref()
+        .map(|message| queue_play(s, st, message.clone(), round.label.clone(), false));
+    if let Some(opening) = chime.or(message) {
+        st.round_starts.insert(opening);
     }
     if round.message.is_none() && round.chime.is_none() && first {
         tracing::warn!(
@@ -630,18 +653,35 @@ fn started(s: &Shared, id: PlayId, at: DateTime<Utc>) {
             None,
         )?)
     });
-    if let Some(active) = st.active.as_mut()
-        && active.first_sample_at.is_none()
-    {
+    let round_begins = st.round_starts.remove(&id);
+    if round_begins {
+        st.rounds_begun += 1;
+    }
+    let begun = st.rounds_begun;
+    let Some(active) = st.active.as_mut() else {
+        return;
+    };
+    let first = active.first_sample_at.is_none();
+    if first {
         active.first_sample_at = Some(at);
         let latency = (at - active.requested_at).num_milliseconds();
         metrics::histogram!(crate::ops::metrics::EMERGENCY_LATENCY)
             .record(latency.max(0) as f64 / 1000.0);
         tracing::info!("khẩn cấp lên sóng sau {latency} ms / emergency on air after {latency} ms");
+    }
+    if round_begins {
+        active.repeats_left = repeats_left(active.repeat, begun);
+    }
+    if first || round_begins {
         let snapshot = active.clone();
         drop(st);
         s.panel.send_replace(Some(snapshot));
     }
+}
+
+/// Rounds to air after round `on_air` (counted from 1) of `repeat` (0: until stopped, `None`).
+fn repeats_left(repeat: u32, on_air: u32) -> Option<u32> {
+    (repeat > 0).then(|| repeat.saturating_sub(on_air.max(1)))
 }
 
 fn ended(

@@ -21,6 +21,8 @@ pub struct Banner {
     pub started_by: String,
     /// When it was asked for, in the commune's time (`dd/mm/yyyy HH:MM:SS`).
     pub since: String,
+    /// Rounds still to air after the one on air; `None`: until stopped.
+    pub repeats_left: Option<u32>,
     /// Why the speakers are not getting its sound and what to do, when they are not.
     pub no_sound: Option<String>,
 }
@@ -48,6 +50,7 @@ pub async fn note(State(state): State<AppState>, mut request: Request, next: Nex
             title: active.title,
             started_by: active.started_by,
             since: super::i18n::local(active.requested_at, state.config.timezone),
+            repeats_left: active.repeats_left,
             no_sound: no_sound(&state.player.status()),
         };
         request.extensions_mut().insert(banner);

@@ -313,6 +313,7 @@ text! {
     emergency_prepared: "Bản tin khẩn cấp soạn sẵn" / "A prepared emergency message",
     emergency_mic: "Nói trực tiếp qua micrô" / "Speak live through the microphone",
     emergency_repeat: "Lặp lại" / "Repeat",
+    repeats_left: "Còn lặp lại (sau lượt đang phát)" / "Repeats left (after the one on air)",
     emergency_until_stopped: "Đến khi dừng" / "Until stopped",
     emergency_go: "PHÁT KHẨN CẤP" / "GO ON AIR",
     emergency_confirm: "Phát thông báo khẩn cấp trên toàn bộ loa ngay bây giờ?" / "Take every speaker for an emergency now?",

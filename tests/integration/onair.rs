@@ -608,3 +608,47 @@ mod api {
         assert_eq!(s, StatusCode::BAD_REQUEST);
     }
 }
+
+#[test]
+fn repeats_left_counts_the_rounds_after_the_one_on_air_2_1_0() {
+    let b = Bench::new();
+    let player = Arc::new(
+        Player::spawn(OutputOptions::new(
+            OutputSpec::Wav(b.dir.path().join("loa.wav")),
+            AudioFormat {
+                sample_rate: RATE,
+                channels: 1,
+            },
+            Arc::new(SystemClock::new()),
+        ))
+        .unwrap(),
+    );
+    let emergency = b.emergency(player.clone(), b.config());
+    let mut panel = emergency.panel();
+    let active = b
+        .start(&emergency, Message::Prepared(b.message_item), 3)
+        .unwrap();
+    assert_eq!(active.repeats_left, Some(2), "before the first is heard");
+    // Every snapshot the banner, the page and `/api/v1/status` read, until the end: what they
+    // said as each round (a chime, 0.5 s, then the message, 1 s) began.
+    let mut said: Vec<Option<u32>> = Vec::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        assert!(std::time::Instant::now() < deadline, "no end: {said:?}");
+        if !panel.has_changed().unwrap() {
+            std::thread::sleep(Duration::from_millis(5));
+            continue;
+        }
+        let Some(now) = panel.borrow_and_update().clone() else {
+            break;
+        };
+        let status = serde_json::to_value(&now).unwrap();
+        let left = status["repeats_left"].as_u64().map(|n| n as u32);
+        assert_eq!(left, now.repeats_left, "the status says it: {status}");
+        if now.first_sample_at.is_some() && said.last() != Some(&left) {
+            said.push(left);
+        }
+    }
+    assert_eq!(said, [Some(2), Some(1), Some(0)]);
+    assert!(emergency.active().is_none(), "three rounds, then the end");
+}
