@@ -404,6 +404,16 @@ async fn holidays_one_offs_parts_and_quiet_hours_are_changed_in_their_files() {
         form.contains("value=\"relay\" checked") && form.contains("dai-tinh.invalid"),
         "{form}"
     );
+    // Its heading names the playlist by its title, as the other programme pages do.
+    let heading = form
+        .split_once("<h2>")
+        .and_then(|(_, rest)| rest.split_once("</h2>"))
+        .map(|(h, _)| h)
+        .unwrap();
+    assert!(
+        heading.ends_with("· Buổi phát thanh") && !heading.contains("buoi-phat"),
+        "{heading}"
+    );
     let body = format!(
         "csrf={csrf}&playlist=buoi-phat&part=1&version={}&kind=relay&relay={}&title={}&minutes=12&until=&fallback=jingle&silence_seconds=20&jingle=&category=&tier=",
         version(&form),
@@ -438,6 +448,10 @@ async fn holidays_one_offs_parts_and_quiet_hours_are_changed_in_their_files() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
     assert!(page.contains("fallback"), "{page}");
+    assert!(
+        page.contains("· Buổi phát thanh</h2>"),
+        "the refused form keeps the title"
+    );
     assert_eq!(playlist(), shipped.replace("minutes = 10", "minutes = 12"));
 
     // Quiet hours: the commune's move, the comment in the file stays.

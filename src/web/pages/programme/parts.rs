@@ -164,11 +164,32 @@ pub async fn header(
     playlist_view(&store, &timetable, &user, &name, top, typed, Some(refused)).await
 }
 
+/// A playlist as the part form names it: its file's stem for the form, its title for people.
+struct PlaylistName {
+    name: String,
+    title: String,
+}
+
+impl PlaylistName {
+    /// Playlist `name` of the programme, by its title (its name if it has none).
+    fn of(timetable: &Timetable, name: &str) -> PlaylistName {
+        let title = timetable
+            .programme()
+            .playlists
+            .get(name)
+            .map_or_else(|| name.to_string(), |p| p.title.clone());
+        PlaylistName {
+            name: name.to_string(),
+            title,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "programme_part.html")]
 struct PartPage {
     c: Chrome,
-    playlist: String,
+    playlist: PlaylistName,
     /// The part's position, empty for a new one.
     part: String,
     version: String,
@@ -220,13 +241,14 @@ pub async fn part_form(
         silence_seconds: found.text("silence_seconds"),
     };
     let part = w.part.map(|i| i.to_string()).unwrap_or_default();
-    part_page(&store, &user, &name, part, found.version, input, None).await
+    let playlist = PlaylistName::of(&timetable, &name);
+    part_page(&store, &user, playlist, part, found.version, input, None).await
 }
 
 async fn part_page(
     store: &Store,
     user: &PageUser,
-    playlist: &str,
+    playlist: PlaylistName,
     part: String,
     version: String,
     input: PartInput,
@@ -266,7 +288,7 @@ async fn part_page(
     let mut page = render(
         PartPage {
             c,
-            playlist: playlist.to_string(),
+            playlist,
             part,
             version,
             input,
@@ -345,7 +367,7 @@ pub async fn submit(
     part_page(
         &store,
         &user,
-        &playlist,
+        PlaylistName::of(&timetable, &playlist),
         part,
         version,
         input,
