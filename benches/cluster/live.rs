@@ -363,7 +363,7 @@ async fn broker_fan_out(commune: &Commune, rounds: usize) -> Result<Vec<f64>, St
     let mut subscribed = 0;
     let until = Instant::now() + Duration::from_secs(20);
     while subscribed < n && Instant::now() < until {
-        if let Ok(Some((LinkEvent::Subscribed, _))) =
+        if let Ok(Some((LinkEvent::Subscribed { .. }, _))) =
             tokio::time::timeout(Duration::from_millis(100), rx.recv()).await
         {
             subscribed += 1;

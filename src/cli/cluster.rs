@@ -173,7 +173,14 @@ fn ping(config_path: Option<&Path>) -> Result<ExitCode> {
         let wait = tokio::time::timeout(Duration::from_secs(15), async {
             while let Some(event) = events.recv().await {
                 match event {
-                    LinkEvent::Subscribed => return Ok(()),
+                    LinkEvent::Subscribed { refused } if refused.is_empty() => return Ok(()),
+                    LinkEvent::Subscribed { refused } => {
+                        let why: Vec<String> = refused
+                            .iter()
+                            .map(|t| session::refused_subscription(&cfg.user, t))
+                            .collect();
+                        return Err(why.join("\n"));
+                    }
                     LinkEvent::NotAuthorized(why) => return Err(why),
                     LinkEvent::Down { reason, .. } => return Err(reason.to_string()),
                     _ => {}

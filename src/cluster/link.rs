@@ -103,11 +103,16 @@ pub enum LinkEvent {
         /// The broker had the session.
         session_present: bool,
     },
-    /// The broker accepted every subscription: from here on nothing sent to them is missed.
-    Subscribed,
+    /// The broker answered the subscriptions: from here on nothing sent to the granted ones is
+    /// missed. MQTT grants or refuses each filter on its own, so one the ACL refuses (an ACL
+    /// written before a topic existed) leaves the others working.
+    Subscribed {
+        /// The filters the broker refused, in the order subscribed; empty: every one granted.
+        refused: Vec<String>,
+    },
     /// A message arrived.
     Message(Incoming),
-    /// The broker refused a publish or a subscription (the ACL said no).
+    /// The broker refused a publish (the ACL said no).
     NotAuthorized(String),
     /// The link went down; the next try is in `retry_in`.
     Down {
@@ -452,20 +457,22 @@ fn on_packet(
                 ack.reason
             )))
         }
-        Packet::SubAck(ack) => Some(
-            match ack
-                .return_codes
-                .iter()
-                .find(|c| !matches!(c, SubscribeReasonCode::Success(_)))
-            {
-                None => LinkEvent::Subscribed,
-                Some(c) => LinkEvent::NotAuthorized(format!(
-                    "broker từ chối đăng ký / the broker refused a subscription: {c:?}"
-                )),
-            },
-        ),
+        Packet::SubAck(ack) => Some(LinkEvent::Subscribed {
+            refused: refused_filters(filters, &ack.return_codes),
+        }),
         _ => None,
     }
+}
+
+/// The filters a SUBACK refused: its codes answer the filters one by one, in order (a code
+/// missing counts as a refusal).
+fn refused_filters(filters: &[Filter], codes: &[SubscribeReasonCode]) -> Vec<String> {
+    filters
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !matches!(codes.get(*i), Some(SubscribeReasonCode::Success(_))))
+        .map(|(_, f)| f.path.clone())
+        .collect()
 }
 
 fn classify(e: &ConnectionError) -> Down {
@@ -506,6 +513,26 @@ mod tests {
         );
         b.reset();
         assert!(b.next_wait(1.0) >= Duration::from_millis(250));
+    }
+
+    #[test]
+    fn each_refused_filter_is_named_and_the_granted_ones_are_not() {
+        let filters = vec![
+            Filter::new("loaxa/xa/broadcast", QoS::AtLeastOnce),
+            Filter::new("loaxa/xa/live", QoS::AtMostOnce),
+            Filter::new("loaxa/xa/node/thon-2/cmd", QoS::AtLeastOnce),
+        ];
+        let codes = [
+            SubscribeReasonCode::Success(QoS::AtLeastOnce),
+            SubscribeReasonCode::NotAuthorized,
+            SubscribeReasonCode::Success(QoS::AtLeastOnce),
+        ];
+        assert_eq!(refused_filters(&filters, &codes), vec!["loaxa/xa/live"]);
+        assert_eq!(
+            refused_filters(&filters, &codes[..2]),
+            vec!["loaxa/xa/live", "loaxa/xa/node/thon-2/cmd"],
+            "a filter the broker did not answer is not taken for granted"
+        );
     }
 
     #[test]

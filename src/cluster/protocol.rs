@@ -349,6 +349,9 @@ pub struct NodeReport {
     /// As-run rows waiting for the head-end.
     #[serde(default)]
     pub queued_asrun: u64,
+    /// Topics the broker refused the node (its ACL lacks their lines); the rest work.
+    #[serde(default)]
+    pub refused_topics: Vec<String>,
 }
 
 /// A cue whose recording a node does not have.

@@ -92,6 +92,23 @@ pub fn node_end(cfg: &ClusterConfig) -> Result<NodeEnd, SessionError> {
     Ok(NodeEnd { id, topics, link })
 }
 
+/// What to tell a person when the broker refused `user` the subscription `filter`: the ACL
+/// line it lacks and the two ways to get it. An ACL written by an older `loaxa cluster`
+/// lacks the lines of topics added since (the live microphone's).
+pub fn refused_subscription(user: &str, filter: &str) -> String {
+    format!(
+        "broker không cho {user} đọc {filter}: tệp acl của broker thiếu dòng \
+         `topic read {filter}` dưới `user {user}` (ACL do `loaxa cluster` bản cũ viết); thêm \
+         dòng đó rồi nạp lại mosquitto (`sudo systemctl reload mosquitto`), hoặc chạy lại \
+         `loaxa cluster add-node` (cho một nút mới), lệnh này viết lại ACL với các dòng của \
+         mọi nút / the broker refuses {user} reading {filter}: the broker's acl file lacks the \
+         line `topic read {filter}` under `user {user}` (an ACL written by an older \
+         `loaxa cluster`); add that line and reload mosquitto (`sudo systemctl reload \
+         mosquitto`), or re-run `loaxa cluster add-node` (for a new node), which rewrites the \
+         ACL with every node's lines"
+    )
+}
+
 /// The head-end's end from its `[cluster]`: it reads every node's status, as-run and answers;
 /// its will marks it offline for the nodes.
 pub fn head_end(cfg: &ClusterConfig) -> Result<HeadEnd, SessionError> {
@@ -175,6 +192,23 @@ pub fn live(topics: &Topics, payload: Vec<u8>) -> Outgoing {
         delivery: Delivery::AtMostOnce,
         retain: false,
         expiry_seconds: Some(1),
+    }
+}
+
+/// What the retained beacon on the `live` topic says. The head-end leaves it there (before its
+/// own status, on every link up), so a node whose subscription to `live` works gets it before
+/// the head-end's retained status; one whose broker filters `live` out (Mosquitto's ACL file
+/// grants the SUBSCRIBE and drops what the node may not read) gets the status alone, and knows.
+pub const LIVE_BEACON: &[u8] = b"loaxa live beacon v1";
+
+/// The retained beacon on `live` ([`LIVE_BEACON`]); not a frame, so a feed ignores it.
+pub fn live_beacon(topics: &Topics) -> Outgoing {
+    Outgoing {
+        topic: topics.live(),
+        payload: LIVE_BEACON.to_vec(),
+        delivery: Delivery::AtLeastOnce,
+        retain: true,
+        expiry_seconds: None,
     }
 }
 

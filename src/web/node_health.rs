@@ -77,9 +77,16 @@ fn link(s: &Shared) -> Check {
         } else {
             "trung tâm ngoại tuyến, vẫn phát theo kế hoạch / head-end offline, airing the plan"
         };
+        // A topic the broker refuses (an ACL older than it) is a warning, not a failure: the
+        // node airs its plan and emergencies; the words say what to fix.
+        let refused: String = s
+            .refused_warnings()
+            .iter()
+            .map(|w| format!("; cảnh báo / warning: {w}"))
+            .collect();
         return Check {
             ok: true,
-            detail: format!("đã nối broker / linked to the broker; {head}"),
+            detail: format!("đã nối broker / linked to the broker; {head}{refused}"),
         };
     }
     let why = s

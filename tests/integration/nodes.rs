@@ -34,6 +34,7 @@ use crate::common::{fixture, read_wav, tone_runs, write_tone};
 mod airing;
 mod faults;
 mod live;
+mod old_acl;
 mod status;
 
 /// A TCP cable between a node and its broker (or the head-end's web) that a test can cut and

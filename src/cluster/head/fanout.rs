@@ -155,6 +155,7 @@ mod tests {
             errors: 0,
             missing: vec![],
             queued_asrun: 0,
+            refused_topics: vec![],
         };
         // thon-1's clock is 1 s ahead: its first sample at its 05:00:01.120 is 120 ms in.
         f.status(

@@ -113,7 +113,11 @@ impl HeadEnd {
 
     /// Every node, as `GET /api/v1/nodes` lists them.
     pub fn nodes(&self) -> Vec<NodeInfo> {
-        lock(&self.view).all().into_iter().map(|n| n.info).collect()
+        lock(&self.view)
+            .all()
+            .iter()
+            .map(NodeState::listed)
+            .collect()
     }
 
     /// Everything known of every node, for the pages.

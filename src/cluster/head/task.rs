@@ -176,10 +176,18 @@ impl Talk {
         let Some(head) = self.head() else { return };
         match event {
             LinkEvent::Connected { .. } => {}
-            LinkEvent::Subscribed => {
+            LinkEvent::Subscribed { refused } => {
+                for topic in &refused {
+                    tracing::warn!(
+                        "trung tâm / head-end: {}",
+                        session::refused_subscription(crate::cluster::setup::HEAD_END_USER, topic)
+                    );
+                }
                 if !head.linked.swap(true, Ordering::Relaxed) {
                     tracing::info!("trung tâm / head-end: đã nối broker / linked to the broker");
                 }
+                // The beacon first: a node tells from it, before this status, that it hears `live`.
+                self.send(session::live_beacon(&self.topics));
                 self.send(session::head_end_status(&self.topics, true));
                 drop(head);
                 // The broker may have lost its retained plans (a restart without its data).

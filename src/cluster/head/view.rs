@@ -42,6 +42,9 @@ pub struct NodeInfo {
     pub clock_offset_ms: Option<i64>,
     /// Its SoC temperature, where known.
     pub temperature_c: Option<f32>,
+    /// What a person should know about it now (offline, its output, its clock, a recording
+    /// it lacks, a topic the broker refuses it), each with what to do; empty: nothing.
+    pub warnings: Vec<String>,
 }
 
 /// Everything known of one node, for the pages and the reports.
@@ -87,6 +90,12 @@ impl NodeState {
                  clock is {s:+.1} s off the head-end's (check its NTP)"
             ));
         }
+        for topic in self.report.iter().flat_map(|r| &r.refused_topics) {
+            out.push(format!(
+                "cụm loa {id} / node {id}: {}",
+                crate::cluster::session::refused_subscription(id, topic)
+            ));
+        }
         for m in self.missing() {
             out.push(format!(
                 "cụm loa {id} chưa có bản ghi của \"{}\" lúc {}: {} / node {id} lacks the \
@@ -100,6 +109,14 @@ impl NodeState {
             ));
         }
         out
+    }
+
+    /// What `/api/v1/nodes` lists: its info with its warnings.
+    pub fn listed(&self) -> NodeInfo {
+        NodeInfo {
+            warnings: self.warnings(),
+            ..self.info.clone()
+        }
     }
 
     /// Cues of the next day it lacks the recording of, as it last said.
@@ -143,6 +160,7 @@ impl NodesView {
                     cache: CacheStats::default(),
                     clock_offset_ms: None,
                     temperature_c: None,
+                    warnings: Vec::new(),
                 };
                 let state = NodeState {
                     info,
@@ -280,6 +298,7 @@ mod tests {
             errors: 0,
             missing: vec![],
             queued_asrun: 0,
+            refused_topics: vec![],
         }
     }
 

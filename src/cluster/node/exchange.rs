@@ -66,6 +66,8 @@ impl Exchange {
             running: None,
             live: None,
             remembered: VecDeque::new(),
+            beacon: Beacon::Awaited,
+            suback_refused: Vec::new(),
             deferred: Vec::new(),
             replay_until: None,
             last_report: None,
@@ -97,6 +99,17 @@ impl Drop for Exchange {
     }
 }
 
+/// The head-end's retained beacon on `live`, after a subscribe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Beacon {
+    /// Not yet, and neither the head-end's status.
+    Awaited,
+    /// It came: the node hears `live`.
+    Heard,
+    /// The head-end's status came without it: the broker filters `live` out.
+    Missed,
+}
+
 struct Talk {
     shared: Arc<Shared>,
     link: Option<Link>,
@@ -108,6 +121,10 @@ struct Talk {
     live: Option<(MessageId, LiveFeed)>,
     /// Commands acted on (or refused) lately, newest last.
     remembered: VecDeque<MessageId>,
+    /// Whether the `live` beacon came after the last subscribe.
+    beacon: Beacon,
+    /// What the broker's SUBACK refused on the last subscribe.
+    suback_refused: Vec<String>,
     /// Emergency starts waiting out the replay window.
     deferred: Vec<(Instant, Command)>,
     /// Until when commands count as the replay of what the broker kept.
@@ -176,7 +193,10 @@ impl Talk {
                 self.replay_until = session_present.then(|| Instant::now() + REPLAY_WINDOW);
                 self.outbox.reconnected();
             }
-            LinkEvent::Subscribed => {
+            LinkEvent::Subscribed { refused } => {
+                self.beacon = Beacon::Awaited;
+                self.on_refused(refused.clone());
+                self.suback_refused = refused;
                 let was = self.shared.connected.swap(true, Ordering::Relaxed);
                 *self
                     .shared
@@ -189,7 +209,12 @@ impl Talk {
                 self.publish_status(true);
                 self.drain_outbox();
             }
-            LinkEvent::Message(m) => self.on_message(&m.topic, &m.payload),
+            LinkEvent::Message(m) => {
+                if m.retained {
+                    self.on_retained(&m.topic, &m.payload);
+                }
+                self.on_message(&m.topic, &m.payload);
+            }
             LinkEvent::NotAuthorized(why) => {
                 self.shared.error();
                 tracing::warn!("{why}");
@@ -211,6 +236,52 @@ impl Talk {
                 }
                 *problem = Some(why);
             }
+        }
+    }
+
+    /// After subscribing, the head-end's retained beacon on `live` comes before its retained
+    /// status, unless the broker filters `live` out for this node (an ACL older than the
+    /// topic): then `live` counts as refused, with the fix in the status and the log.
+    fn on_retained(&mut self, topic: &str, payload: &[u8]) {
+        if self.beacon != Beacon::Awaited {
+            return;
+        }
+        let live = self.shared.end.topics.live();
+        let mut refused = self.suback_refused.clone();
+        if topic == live && payload == session::LIVE_BEACON {
+            self.beacon = Beacon::Heard;
+        } else if self.shared.end.topics.route(topic) == Some(Route::HeadEndStatus) {
+            self.beacon = Beacon::Missed;
+            if !refused.contains(&live) {
+                refused.push(live);
+            }
+        } else {
+            return;
+        }
+        self.on_refused(refused);
+    }
+
+    /// Keep what the broker refused; say it once when it changes, not on every reconnect.
+    fn on_refused(&mut self, refused: Vec<String>) {
+        let before = std::mem::replace(
+            &mut *self
+                .shared
+                .refused
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+            refused,
+        );
+        if before == self.shared.refused() {
+            return;
+        }
+        let warnings = self.shared.refused_warnings();
+        if warnings.is_empty() {
+            tracing::info!(
+                "nút / node: broker nhận mọi đăng ký / the broker grants every subscription"
+            );
+        }
+        for w in warnings {
+            tracing::warn!("nút / node: {w}");
         }
     }
 
@@ -570,6 +641,7 @@ impl Talk {
             errors: s.errors.load(Ordering::Relaxed),
             missing: s.missing.lock().unwrap_or_else(|e| e.into_inner()).clone(),
             queued_asrun: s.store.with(|c| Ok(table::queued(c)?)).unwrap_or(0),
+            refused_topics: s.refused(),
         }
     }
 

@@ -94,12 +94,44 @@ pub struct Shared {
     pub missing: Mutex<Vec<MissingMedia>>,
     /// Why the link is down, when it is.
     pub link_problem: Mutex<Option<String>>,
+    /// The topics the broker refused on the last subscribe (an ACL older than the topic):
+    /// the others work; each is a warning in the status, the head-end's and `/healthz`.
+    pub refused: Mutex<Vec<String>>,
 }
 
 impl Shared {
     /// Count an error for the status report.
     pub fn error(&self) {
         self.errors.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The topics the broker refused on the last subscribe.
+    pub fn refused(&self) -> Vec<String> {
+        self.refused
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// What each refused topic means and how to fix it, for the logs and `/healthz`.
+    pub fn refused_warnings(&self) -> Vec<String> {
+        let live = self.end.topics.live();
+        self.refused()
+            .iter()
+            .map(|topic| {
+                let what = if *topic == live {
+                    "micrô trực tiếp của trung tâm sẽ không tới nút này; lệnh, kế hoạch và báo \
+                     động vẫn chạy / the head-end's live microphone will not reach this node; \
+                     commands, plans and emergencies still work. "
+                } else {
+                    ""
+                };
+                format!(
+                    "{what}{}",
+                    super::session::refused_subscription(self.end.id.as_str(), topic)
+                )
+            })
+            .collect()
     }
 }
 
@@ -179,6 +211,7 @@ impl Node {
             head_end_online: AtomicBool::new(false),
             missing: Mutex::new(Vec::new()),
             link_problem: Mutex::new(None),
+            refused: Mutex::new(Vec::new()),
         });
         let fetcher = Fetcher::spawn(shared.clone()).map_err(|source| NodeError::Thread {
             what: "fetcher",
