@@ -81,10 +81,12 @@ async fn a_node_process_is_online_within_ten_seconds_and_offline_within_thirty_o
             "output_ok",
             "temperature_c",
             "version",
+            "warnings",
             "zones"
         ],
         "{listed}"
     );
+    assert!(listed["warnings"].is_array(), "{listed}");
     assert_eq!(listed["zones"], serde_json::json!(["Thôn 2"]));
     assert_eq!(listed["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(listed["output_ok"], true, "{listed}");
