@@ -673,8 +673,9 @@ fn started(s: &Shared, id: PlayId, at: DateTime<Utc>) {
         active.repeats_left = repeats_left(active.repeat, begun);
     }
     if first || round_begins {
+        // Sent under the lock: a stop that took the emergency meanwhile would otherwise have
+        // its `None` overwritten by this older snapshot, and the panel kept the warning.
         let snapshot = active.clone();
-        drop(st);
         s.panel.send_replace(Some(snapshot));
     }
 }
