@@ -210,9 +210,7 @@ impl Talk {
                 self.drain_outbox();
             }
             LinkEvent::Message(m) => {
-                if m.retained {
-                    self.on_retained(&m.topic, &m.payload);
-                }
+                self.judge_live(&m.topic, &m.payload);
                 self.on_message(&m.topic, &m.payload);
             }
             LinkEvent::NotAuthorized(why) => {
@@ -239,10 +237,12 @@ impl Talk {
         }
     }
 
-    /// After subscribing, the head-end's retained beacon on `live` comes before its retained
-    /// status, unless the broker filters `live` out for this node (an ACL older than the
-    /// topic): then `live` counts as refused, with the fix in the status and the log.
-    fn on_retained(&mut self, topic: &str, payload: &[u8]) {
+    /// After subscribing, the head-end's beacon on `live` comes before its status: both
+    /// retained when the head-end was up first, both live when it comes up later (it sends the
+    /// beacon first on every link up). A status without the beacon means the broker filters
+    /// `live` out for this node (an ACL older than the topic): then `live` counts as refused,
+    /// with the fix in the status and the log.
+    fn judge_live(&mut self, topic: &str, payload: &[u8]) {
         if self.beacon != Beacon::Awaited {
             return;
         }
