@@ -79,12 +79,6 @@ async fn recordings_go_only_to_node_tokens_resume_where_they_broke_off_and_a_dam
         (std::fs::read(&cached).ok()? == original).then_some(())
     })
     .await;
-    // The full check counts what it threw away once it has hashed every file, while another
-    // fetch may already have brought the good copy back.
-    eventually(15, "the damage counted", || {
-        (node.shared.errors.load(Ordering::Relaxed) >= 1).then_some(())
-    })
-    .await;
     node.stop().await;
 }
 
