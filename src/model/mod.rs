@@ -4,7 +4,8 @@
 //! Owns the content kinds' records ([`item`], [`slogan`], [`bulletin`], [`media`]), their review state
 //! ([`review`]), people ([`account`]), the logs' lines ([`asrun`], [`audit`]), the CAP alerts
 //! acted on ([`alert`]), what the head-end and the nodes keep about each other ([`cluster`]),
-//! the panel's colours ([`panel`]), places ([`geo`]) and what live pages hear ([`event`]). Types
+//! the panel's colours ([`panel`]), places ([`geo`]), what live pages hear ([`event`]) and
+//! what the station says to people in both its languages ([`said`]). Types
 //! here hold data and the pure facts about it (a role's capabilities, a colour a panel can show); they know
 //! nothing of SQL, HTTP, devices or time. This module must not import any other module of the
 //! crate: everything else imports it.
@@ -56,6 +57,7 @@ pub mod item;
 pub mod media;
 pub mod panel;
 pub mod review;
+pub mod said;
 pub mod slogan;
 
 pub use account::{ApiToken, Capability, Role, TokenScope, User};
@@ -67,4 +69,5 @@ pub use item::{Item, NewItem, Placement, Tier};
 pub use media::{Analysis, Category, Media, NewMedia};
 pub use panel::{PanelColor, PanelKind};
 pub use review::{ReviewState, Revision};
+pub use said::Said;
 pub use slogan::{Effect, NewSlogan, SloganRecord};

@@ -1,0 +1,112 @@
+//! What the station says to people, in both of its languages at once, so the page can choose
+//! one when it is shown: a Vietnamese page says only the Vietnamese, an English one only the
+//! English, while logs and the command line (read by whoever keeps the Pi) print both.
+//!
+//! Plain data; must not import the rest of the crate.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// One message in Vietnamese and in English. `Display` writes "vi / en", the form logs and the
+/// command line have always printed; pages pick one half with [`Said::vi`] or [`Said::en`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Said {
+    vi: String,
+    en: String,
+}
+
+impl Said {
+    /// A message from its two translations.
+    pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Said {
+        Said {
+            vi: vi.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The same words in both languages: a name, a file path, what a device or library said.
+    pub fn same(text: impl Into<String>) -> Said {
+        let text = text.into();
+        Said {
+            vi: text.clone(),
+            en: text,
+        }
+    }
+
+    /// The Vietnamese.
+    pub fn vi(&self) -> &str {
+        &self.vi
+    }
+
+    /// The English.
+    pub fn en(&self) -> &str {
+        &self.en
+    }
+
+    /// This message followed by `detail` in each language ("vi: detail-vi / en: detail-en"), for
+    /// a refusal that carries the deeper reason.
+    pub fn with(&self, separator: &str, detail: &Said) -> Said {
+        Said {
+            vi: format!("{}{separator}{}", self.vi, detail.vi),
+            en: format!("{}{separator}{}", self.en, detail.en),
+        }
+    }
+
+    /// Messages joined, each language with its own, as a list of reasons is shown.
+    pub fn join<'a>(parts: impl IntoIterator<Item = &'a Said>, separator: &str) -> Said {
+        let (vi, en): (Vec<&str>, Vec<&str>) = parts.into_iter().map(|s| (s.vi(), s.en())).unzip();
+        Said {
+            vi: vi.join(separator),
+            en: en.join(separator),
+        }
+    }
+}
+
+impl fmt::Display for Said {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.vi == self.en {
+            f.write_str(&self.vi)
+        } else {
+            write!(f, "{} / {}", self.vi, self.en)
+        }
+    }
+}
+
+/// A [`Said`] from two format strings that capture the same variables:
+/// `said!("không tìm thấy {name}", "{name} was not found")`.
+#[macro_export]
+macro_rules! said {
+    ($vi:literal, $en:literal $(,)?) => {
+        $crate::model::Said::new(format!($vi), format!($en))
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_half_is_one_language_and_display_keeps_both_for_the_log() {
+        let name = "Thôn 1";
+        let s = said!("không có {name}", "no {name}");
+        assert_eq!(s.vi(), "không có Thôn 1");
+        assert_eq!(s.en(), "no Thôn 1");
+        assert_eq!(s.to_string(), "không có Thôn 1 / no Thôn 1");
+        assert_eq!(Said::same("/var/lib/loaxa").to_string(), "/var/lib/loaxa");
+    }
+
+    #[test]
+    fn details_and_lists_stay_in_their_own_language() {
+        let why = Said::join(
+            [
+                &said!("thiếu giờ", "no time"),
+                &said!("sai thôn", "wrong zone"),
+            ],
+            "; ",
+        );
+        let s = said!("chưa lưu", "not saved").with(": ", &why);
+        assert_eq!(s.vi(), "chưa lưu: thiếu giờ; sai thôn");
+        assert_eq!(s.en(), "not saved: no time; wrong zone");
+    }
+}
