@@ -20,6 +20,14 @@ pub struct Problem {
     pub fix: String,
 }
 
+impl Problem {
+    /// The problem as a page shows it, where it is, what is wrong and what to do, in one
+    /// language at a time.
+    pub fn said(&self) -> crate::model::Said {
+        crate::model::Said::same(self.to_string())
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.line {

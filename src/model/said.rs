@@ -6,11 +6,12 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// One message in Vietnamese and in English. `Display` writes "vi / en", the form logs and the
-/// command line have always printed; pages pick one half with [`Said::vi`] or [`Said::en`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// command line have always printed, and so does JSON (API clients keep their one string);
+/// pages pick one half with [`Said::vi`] or [`Said::en`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Said {
     vi: String,
     en: String,
@@ -70,6 +71,12 @@ impl fmt::Display for Said {
         } else {
             write!(f, "{} / {}", self.vi, self.en)
         }
+    }
+}
+
+impl Serialize for Said {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
