@@ -244,6 +244,14 @@ pub enum EmergencyContent {
         /// The typed text, when it was one (for the log and the panel).
         text: Option<String>,
     },
+    /// A typed text the head-end is still reading aloud: the chime starts now, and the same
+    /// command (same id) comes again with the [`Recording`](EmergencyContent::Recording), or
+    /// [`ChimeOnly`](EmergencyContent::ChimeOnly) when the text could not be spoken. A node of
+    /// an older release cannot read this kind and acts on the second command alone.
+    Speaking {
+        /// The text, for the log and the panel.
+        text: Option<String>,
+    },
     /// No recording (the text could not be spoken): the chime, and the text on the panel.
     ChimeOnly {
         /// The text, for the log and the panel.
@@ -570,6 +578,28 @@ mod tests {
             vec![media()],
             "the chime and the cue share a recording"
         );
+    }
+
+    #[test]
+    fn an_emergency_whose_text_is_being_read_aloud_says_so() {
+        let now = t("2026-12-01T05:00:00Z");
+        let cmd = Command::new(
+            Action::EmergencyStart(Emergency {
+                chime: Some(media()),
+                content: EmergencyContent::Speaking {
+                    text: Some("Lũ quét".into()),
+                },
+                repeat: 0,
+                gain_db: 0.0,
+                zones: vec![],
+            }),
+            now,
+            None,
+        );
+        let bytes = encode(&cmd);
+        let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(json["content"]["kind"], "speaking");
+        assert_eq!(decode::<Command>(&bytes).unwrap(), cmd);
     }
 
     #[test]

@@ -134,6 +134,10 @@ pub struct Active {
     /// Whether the message is the live microphone.
     #[serde(skip)]
     pub live: bool,
+    /// The typed text is still being read aloud: the chime airs meanwhile, and
+    /// [`Active::audio`] (or a warning saying why there is none) follows.
+    #[serde(skip)]
+    pub speaking: bool,
     /// A drill, not a real warning.
     pub drill: bool,
 }
@@ -159,6 +163,17 @@ impl From<rusqlite::Error> for EmergencyError {
     fn from(e: rusqlite::Error) -> Self {
         EmergencyError::Store(StoreError::Sqlite(e))
     }
+}
+
+/// A request's message, made ready to air.
+struct Resolved {
+    title: String,
+    panel_text: String,
+    /// What the message plays, when it is here already.
+    message: Option<Source>,
+    /// A typed text to read aloud while the chime plays.
+    to_speak: Option<String>,
+    warnings: Vec<String>,
 }
 
 /// What one round plays: the chime, then the message (when there is one).
@@ -292,9 +307,11 @@ impl Emergency {
             .is_some()
     }
 
-    /// The message of emergency `id` ([`Message::Relayed`] started without its file) is here,
-    /// or could not be had (`Err` with why: then only the chime airs). It plays after the
-    /// chime, and every later round plays it. Returns whether `id` is still on air waiting.
+    /// The message of emergency `id` (a typed text read aloud, or [`Message::Relayed`]
+    /// started without its file) is here, or could not be had (`Err` with why: then only the
+    /// chime airs, and the emergency's warnings say why). It plays after the chime, and every
+    /// later round plays it; the panel's watchers (a head-end handing it on) are told. Returns
+    /// whether `id` is still on air waiting.
     pub fn supply(&self, id: u64, file: Result<PathBuf, String>) -> bool {
         let s = &self.shared;
         let mut st = s.state();
@@ -305,11 +322,18 @@ impl Emergency {
         let Some(mut round) = st.round.clone() else {
             return false;
         };
+        let spoken = st.active.as_ref().is_some_and(|a| a.speaking);
+        if let Some(a) = st.active.as_mut() {
+            a.speaking = false;
+        }
         match file {
             Ok(path) => {
                 round.message = Some(Source::File(path.clone()));
                 if let Some(a) = st.active.as_mut() {
                     a.audio = Some(path.clone());
+                }
+                if spoken {
+                    st.spoken = Some(path.clone());
                 }
                 st.round = Some(round.clone());
                 let id = queue_play(s, &mut st, Source::File(path), round.label.clone(), false);
@@ -324,6 +348,10 @@ impl Emergency {
                     a.warnings.push(why);
                 }
             }
+        }
+        // Sent under the lock, as in `started`: a stop meanwhile keeps its `None`.
+        if let Some(a) = &st.active {
+            s.panel.send_replace(Some(a.clone()));
         }
         // The chime may be over already: then this round ends with the message (or now).
         let chime_done = !st.plays.values().any(|(_, is_chime)| *is_chime);
@@ -349,14 +377,21 @@ impl Emergency {
     /// Go on air. A running emergency is replaced: the newest warning is the one that matters.
     pub fn start(&self, req: Start) -> Result<Active, EmergencyError> {
         let s = &self.shared;
-        let (mut title, mut panel_text, message, mut warnings) = self.resolve(&req.message)?;
+        let Resolved {
+            mut title,
+            mut panel_text,
+            message,
+            to_speak,
+            mut warnings,
+        } = self.resolve(&req.message)?;
         if req.drill {
             title = format!("{DRILL_TITLE} — {title}");
             if !panel_text.starts_with(cap::DRILL_PANEL) {
                 panel_text = format!("{}: {panel_text}", cap::DRILL_PANEL);
             }
         }
-        let awaiting = matches!(req.message, Message::Relayed { file: None, .. });
+        let awaiting =
+            to_speak.is_some() || matches!(req.message, Message::Relayed { file: None, .. });
         let chime = s.chime.lock().unwrap_or_else(|e| e.into_inner()).clone();
         if chime.is_none() {
             warnings.push(format!(
@@ -409,14 +444,10 @@ impl Emergency {
                 _ => None,
             },
             live,
+            speaking: to_speak.is_some(),
             drill: req.drill,
         };
         remove_spoken(&mut st);
-        if let Some(Source::File(wav)) = &round.message
-            && matches!(req.message, Message::Text(_))
-        {
-            st.spoken = Some(wav.clone());
-        }
         st.active = Some(active.clone());
         st.round = Some(round.clone());
         st.rounds_left = (repeat > 0).then(|| repeat.saturating_sub(1));
@@ -429,8 +460,12 @@ impl Emergency {
         }
         drop(st);
         // Told first (the panel, a head-end handing it on to every node), then written: the
-        // audit's commit waits for the disk, and nobody's speakers should wait with it.
+        // audit's commit waits for the disk, and nobody's speakers should wait with it. A
+        // typed text is read aloud meanwhile: the chime does not wait for the voice.
         s.panel.send_replace(Some(active.clone()));
+        if let Some(text) = to_speak {
+            self.speak_later(id, text);
+        }
         audit_write(
             &s.store,
             &req.actor,
@@ -478,12 +513,17 @@ impl Emergency {
         self.stop(actor)
     }
 
-    /// (title, panel text, what the message plays, warnings).
-    fn resolve(
-        &self,
-        message: &Message,
-    ) -> Result<(String, String, Option<Source>, Vec<String>), EmergencyError> {
+    /// The message made ready to air: its title, panel text and recording (a typed text is
+    /// read aloud later, while the chime plays).
+    fn resolve(&self, message: &Message) -> Result<Resolved, EmergencyError> {
         let s = &self.shared;
+        let titled = |title: String, message: Option<Source>| Resolved {
+            panel_text: title.clone(),
+            title,
+            message,
+            to_speak: None,
+            warnings: Vec::new(),
+        };
         match message {
             Message::Prepared(id) => {
                 let item = s
@@ -498,7 +538,7 @@ impl Emergency {
                     )));
                 }
                 let source = Source::File(s.data_dir.join(&item.file));
-                Ok((item.title.clone(), item.title, Some(source), Vec::new()))
+                Ok(titled(item.title, Some(source)))
             }
             Message::Text(text) => {
                 let text = crate::text::clean_line(text);
@@ -507,45 +547,64 @@ impl Emergency {
                         "nội dung phải có từ 1 đến 2000 ký tự / the text needs 1 to 2000 characters".into(),
                     ));
                 }
-                let wav = s.data_dir.join("tmp").join(spoken_file_name());
-                match s.speech.speak(&text, &wav) {
-                    Ok(spoken) => Ok((
-                        text.clone(),
-                        text,
-                        Some(Source::File(spoken.wav)),
-                        Vec::new(),
-                    )),
-                    Err(e) => {
-                        tracing::error!("{e}");
-                        let note = format!(
-                            "{e} — chỉ phát chuông và hiện chữ trên bảng LED / only the chime airs, and the text shows on the LED panel"
-                        );
-                        Ok((text.clone(), text, None, vec![note]))
-                    }
-                }
+                Ok(Resolved {
+                    to_speak: Some(text.clone()),
+                    ..titled(text, None)
+                })
             }
             Message::Microphone(input) => {
                 // Find out now, not after the chime, that there is no microphone.
                 s.player
                     .check_microphone(input.as_deref())
                     .map_err(|e| EmergencyError::Invalid(e.to_string()))?;
-                Ok((
-                    "Phát trực tiếp qua micrô / live microphone".into(),
-                    "THÔNG BÁO KHẨN CẤP".into(),
-                    Some(Source::Live(input.clone())),
-                    Vec::new(),
-                ))
+                Ok(Resolved {
+                    panel_text: "THÔNG BÁO KHẨN CẤP".into(),
+                    ..titled(
+                        "Phát trực tiếp qua micrô / live microphone".into(),
+                        Some(Source::Live(input.clone())),
+                    )
+                })
             }
-            Message::Relayed { title, file } => {
-                let title = crate::text::clean_line(title);
-                let source = file.clone().map(Source::File);
-                Ok((title.clone(), title, source, Vec::new()))
-            }
-            Message::RelayedLive { title, feed } => {
-                let title = crate::text::clean_line(title);
-                let source = Some(Source::Feed(feed.clone()));
-                Ok((title.clone(), title, source, Vec::new()))
-            }
+            Message::Relayed { title, file } => Ok(titled(
+                crate::text::clean_line(title),
+                file.clone().map(Source::File),
+            )),
+            Message::RelayedLive { title, feed } => Ok(titled(
+                crate::text::clean_line(title),
+                Some(Source::Feed(feed.clone())),
+            )),
+        }
+    }
+
+    /// Read emergency `id`'s typed text aloud on a thread of its own, and
+    /// [`supply`](Emergency::supply) its recording (or why there is none: then the chime
+    /// alone airs, every round).
+    fn speak_later(&self, id: u64, text: String) {
+        let emergency = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("loaxa-tts".into())
+            .spawn(move || {
+                let wav = emergency.shared.data_dir.join("tmp").join(spoken_file_name());
+                let spoken = emergency.shared.speech.speak(&text, &wav).map_err(|e| {
+                    format!(
+                        "{e} — chỉ phát chuông và hiện chữ trên bảng LED / only the chime airs, and the text shows on the LED panel"
+                    )
+                });
+                let path = spoken.as_ref().ok().map(|s| s.wav.clone());
+                if !emergency.supply(id, spoken.map(|s| s.wav)) {
+                    // Stopped or replaced meanwhile: nobody will play it.
+                    if let Some(p) = path {
+                        let _ = std::fs::remove_file(p);
+                    }
+                }
+            });
+        if let Err(e) = spawned {
+            self.supply(
+                id,
+                Err(format!(
+                    "không đọc được văn bản ({e}): chỉ phát chuông / could not read the text aloud ({e}): only the chime airs"
+                )),
+            );
         }
     }
 }
@@ -593,7 +652,7 @@ fn queue_round(s: &Shared, st: &mut State, round: &Round, first: bool) {
     if let Some(opening) = chime.or(message) {
         st.round_starts.insert(opening);
     }
-    if round.message.is_none() && round.chime.is_none() && first {
+    if round.message.is_none() && round.chime.is_none() && first && !st.awaiting {
         tracing::warn!(
             "khẩn cấp không có âm thanh nào: chỉ bảng LED / the emergency has no audio: panel only"
         );

@@ -163,6 +163,16 @@ impl HeadEnd {
         tones: &[Tone],
         microphone: loaxa::audio::input::Opener,
     ) -> HeadEnd {
+        HeadEnd::start_with(commune, tones, microphone, |_| {}).await
+    }
+
+    /// [`HeadEnd::start_with_microphone`] with its config changed by `tweak` before it starts.
+    pub async fn start_with(
+        commune: &Commune,
+        tones: &[Tone],
+        microphone: loaxa::audio::input::Opener,
+        tweak: impl FnOnce(&mut Config),
+    ) -> HeadEnd {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         std::fs::create_dir_all(d.join("s")).unwrap();
@@ -187,6 +197,7 @@ impl HeadEnd {
         config.schedule.playlists_dir = d.join("p");
         config.schedule.require_time_sync = false;
         config.cluster = commune.head_end_config();
+        tweak(&mut config);
         let token = approve_tones(&config, tones, d);
         let service = Service::start_with_microphone(config, microphone).unwrap();
         let state = service.state.clone();

@@ -27,7 +27,8 @@ pub struct NodeOnAir {
 /// The emergency sent to the nodes.
 #[derive(Debug, Clone)]
 pub struct FanOut {
-    /// The command the nodes got (sent again, unchanged, to refresh its expiry).
+    /// The command the nodes got (sent again to refresh its expiry, and once with a typed
+    /// text's recording when it has been read aloud; always the same id).
     pub command: Command,
     /// The head-end's own emergency number.
     pub local_id: u64,

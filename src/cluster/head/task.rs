@@ -1,7 +1,8 @@
 //! The head-end's conversation over the link. It publishes each node's plan when it changes
 //! (an approval, a programme reload, the day rolling over; looked at every minute besides),
 //! hands the station's emergency on to every node the moment it starts (QoS 1, expiring, sent
-//! again while it lasts) and its stop, with the microphone of a live one (`live`), probes the
+//! again while it lasts; a typed text's recording follows in the same command sent again once
+//! it is read aloud, so the nodes' chime never waits for the voice) and its stop, with the microphone of a live one (`live`), probes the
 //! nodes' clocks every minute, keeps what each node reports, and stores every as-run row a
 //! node sends once, answering which it stored. No SQL here (the store's `cluster` tables), and
 //! it never decides what a node airs: the plans come from the commune's programme.
@@ -539,35 +540,22 @@ impl Talk {
         Some(m)
     }
 
-    /// The station's emergency changed: hand it on, or its end.
+    /// The station's emergency changed: hand it on (its chime at once; a typed text's
+    /// recording in a second command when the head-end has read it aloud), or its end.
     async fn on_emergency(&mut self, active: Option<Active>) {
         let Some(head) = self.head() else { return };
         let now = Utc::now();
         match active {
-            Some(a) if self.handed_on == Some(a.id) => {}
+            Some(a) if self.handed_on == Some(a.id) => self.hand_on_speech(&head, &a, now),
             Some(a) => {
                 let chime = match &self.chime {
                     Some(c) => Some(c.clone()),
                     // No plans made yet (the emergency came first): the chime from them now.
                     None => self.make_plans(&head).await.ok().and_then(|m| m.1),
                 };
-                let recording = if a.live {
-                    None
-                } else {
-                    a.audio.as_deref().and_then(file_ref)
-                };
-                if let (Some(m), Some(path)) = (&recording, &a.audio) {
-                    head.serve_extra(&m.sha256, path.clone());
-                }
-                let text = Some(a.title.clone());
-                let content = match recording {
-                    _ if a.live => EmergencyContent::Live { text },
-                    Some(media) => EmergencyContent::Recording { media, text },
-                    None => EmergencyContent::ChimeOnly { text },
-                };
                 let emergency = EmergencyCmd {
                     chime,
-                    content,
+                    content: content_of(&head, &a),
                     repeat: a.repeat,
                     gain_db: self.parts.config.emergency.gain_db,
                     zones: Vec::new(),
@@ -620,6 +608,37 @@ impl Talk {
         }
     }
 
+    /// The emergency handed on was sent while its text was being read aloud, and now the
+    /// station has the recording (or knows it has none): the same command again, with it.
+    /// Same id, QoS 1 and expiry as the start, so a node back on its link later gets both.
+    fn hand_on_speech(&mut self, head: &HeadEnd, a: &Active, now: DateTime<Utc>) {
+        if a.speaking {
+            return;
+        }
+        let mut fanout = lock(&head.fanout);
+        let Some(f) = fanout.as_mut().filter(|f| f.local_id == a.id) else {
+            return;
+        };
+        let Action::EmergencyStart(e) = &mut f.command.action else {
+            return;
+        };
+        if !matches!(e.content, EmergencyContent::Speaking { .. }) {
+            return;
+        }
+        e.content = content_of(head, a);
+        f.command.expires_at = Some(now + EMERGENCY_TTL);
+        self.send(session::command(
+            &self.topics,
+            &Target::Everyone,
+            &f.command,
+            now,
+        ));
+        tracing::info!(
+            "bản đọc văn bản gửi tới mọi cụm loa / the spoken text sent to every node: {}",
+            a.title
+        );
+    }
+
     /// Start relaying the microphone to every node as emergency `id`'s.
     fn relay_microphone(&self, id: &MessageId) -> Option<LiveRelay> {
         LiveRelay::start(
@@ -645,6 +664,26 @@ impl Talk {
             now,
         ));
         self.last_refresh = Some(Instant::now());
+    }
+}
+
+/// What follows the chime of the station's emergency on the nodes; a recording is served by
+/// its hash from now on.
+fn content_of(head: &HeadEnd, a: &Active) -> EmergencyContent {
+    let text = Some(a.title.clone());
+    if a.live {
+        return EmergencyContent::Live { text };
+    }
+    if a.speaking {
+        return EmergencyContent::Speaking { text };
+    }
+    let recording = a.audio.as_deref().and_then(file_ref);
+    match (recording, &a.audio) {
+        (Some(media), Some(path)) => {
+            head.serve_extra(&media.sha256, path.clone());
+            EmergencyContent::Recording { media, text }
+        }
+        _ => EmergencyContent::ChimeOnly { text },
     }
 }
 

@@ -7,7 +7,9 @@
 //! It trusts only the head-end's topics of its commune: anything else, a payload it cannot
 //! read, or a command past its expiry is dropped with a log line. Commands the broker kept
 //! for the node while it was away arrive in a burst right after it reconnects; an emergency
-//! start in that burst waits a moment, so that one stopped meanwhile never airs.
+//! start in that burst waits a moment, so that one stopped meanwhile never airs. An emergency
+//! started while the head-end reads its text aloud comes again under the same id with the
+//! recording: the chime is on air by then, and the recording is fetched and aired after it.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -27,7 +29,7 @@ use crate::audio::feed::LiveFeed;
 use crate::cluster::link::{Link, LinkEvent};
 use crate::cluster::protocol::{
     self, Ack, AckResult, Action, Command, Emergency as EmergencyCmd, EmergencyContent,
-    HeadEndStatus, LiveFrame, MessageId, NodeReport, NodeStatus, NowPlaying, Plan,
+    HeadEndStatus, LiveFrame, MediaRef, MessageId, NodeReport, NodeStatus, NowPlaying, Plan,
 };
 use crate::cluster::session;
 use crate::cluster::topics::{NodeTopic, Route};
@@ -64,6 +66,7 @@ impl Exchange {
             waker,
             outbox,
             running: None,
+            speech_due: false,
             live: None,
             remembered: VecDeque::new(),
             beacon: Beacon::Awaited,
@@ -117,6 +120,8 @@ struct Talk {
     outbox: Outbox,
     /// The head-end's emergency on air here: (its command, the local emergency's number).
     running: Option<(MessageId, u64)>,
+    /// It started while the head-end read its text aloud: the recording is still to come.
+    speech_due: bool,
     /// Where the head-end's microphone goes while its live emergency airs here.
     live: Option<(MessageId, LiveFeed)>,
     /// Commands acted on (or refused) lately, newest last.
@@ -392,7 +397,16 @@ impl Talk {
                 return;
             }
         };
-        if self.remembered.contains(&cmd.id) || self.deferred.iter().any(|(_, d)| d.id == cmd.id) {
+        if self.remembered.contains(&cmd.id) {
+            // The same emergency again: a refresh, or the recording of its text now read aloud.
+            if let Action::EmergencyStart(e) = cmd.action {
+                self.speech_arrived(&cmd.id, e.content);
+            }
+            return;
+        }
+        if let Some((_, deferred)) = self.deferred.iter_mut().find(|(_, d)| d.id == cmd.id) {
+            // The later of the two is the one to act on (it has the recording).
+            *deferred = cmd;
             return;
         }
         let now = self.shared.clock.now();
@@ -469,6 +483,7 @@ impl Talk {
         }
         let untitled = || "Thông báo khẩn cấp / emergency".to_string();
         let cache = self.shared.cache.clone();
+        let speaking = matches!(e.content, EmergencyContent::Speaking { .. });
         // What follows the chime: a recording (here or to fetch), the microphone, or nothing.
         let (message, recording, live) = match e.content {
             EmergencyContent::Recording { media, text } => {
@@ -477,7 +492,7 @@ impl Talk {
                 let title = text.unwrap_or_else(untitled);
                 (Message::Relayed { title, file }, Some((media, here)), None)
             }
-            EmergencyContent::ChimeOnly { text } => {
+            EmergencyContent::ChimeOnly { text } | EmergencyContent::Speaking { text } => {
                 let title = text.unwrap_or_else(untitled);
                 (Message::Relayed { title, file: None }, None, None)
             }
@@ -515,39 +530,68 @@ impl Talk {
             }
         };
         self.running = Some((id.clone(), active.id));
+        self.speech_due = speaking;
         match (recording, live) {
             (_, Some(feed)) => self.live = Some((id.clone(), feed)),
-            (Some((media, false)), _) => {
-                // The chime is on already; the message follows when it is here.
-                let emergency = self.shared.emergency.clone();
-                let shared = self.shared.clone();
-                tokio::task::spawn_blocking(move || {
-                    let file = cache.fetch(&media).map_err(|e| {
-                        shared.error();
-                        e.to_string()
-                    });
-                    emergency.supply(active.id, file);
-                });
-            }
+            (Some((media, false)), _) => self.fetch_message(active.id, media),
             (Some(_), _) => {}
-            (None, None) => {
-                self.shared.emergency.supply(
-                    active.id,
-                    Err(
-                        "trung tâm không có bản ghi: chỉ phát chuông / the head-end has no \
-                         recording: the chime only"
-                            .into(),
-                    ),
-                );
-            }
+            // The head-end is reading the text aloud: its recording comes in the same command.
+            (None, None) if speaking => {}
+            (None, None) => self.no_message(active.id),
         }
         self.publish_status(true);
         AckResult::Done
     }
 
+    /// The emergency's recording: fetched by hash while the chime plays, then aired after it.
+    fn fetch_message(&self, local: u64, media: MediaRef) {
+        let emergency = self.shared.emergency.clone();
+        let shared = self.shared.clone();
+        tokio::task::spawn_blocking(move || {
+            let file = shared.cache.fetch(&media).map_err(|e| {
+                shared.error();
+                e.to_string()
+            });
+            emergency.supply(local, file);
+        });
+    }
+
+    /// No recording follows the chime: every round is the chime alone.
+    fn no_message(&self, local: u64) {
+        self.shared.emergency.supply(
+            local,
+            Err(
+                "trung tâm không có bản ghi: chỉ phát chuông / the head-end has no recording: \
+                 the chime only"
+                    .into(),
+            ),
+        );
+    }
+
+    /// Emergency `id` came again. If it is the one on air, started while the head-end read
+    /// its text aloud, the recording (or the word that there is none) is in it now.
+    fn speech_arrived(&mut self, id: &MessageId, content: EmergencyContent) {
+        let Some((running, local)) = &self.running else {
+            return;
+        };
+        if running != id || !self.speech_due {
+            return;
+        }
+        let local = *local;
+        match content {
+            EmergencyContent::Speaking { .. } => return,
+            EmergencyContent::Recording { media, .. } => self.fetch_message(local, media),
+            EmergencyContent::ChimeOnly { .. } | EmergencyContent::Live { .. } => {
+                self.no_message(local)
+            }
+        }
+        self.speech_due = false;
+    }
+
     /// The head-end's emergency here is over (stopped or replaced): no more of its live audio.
     fn end_running(&mut self) {
         self.running = None;
+        self.speech_due = false;
         if let Some((_, feed)) = self.live.take() {
             feed.close();
         }

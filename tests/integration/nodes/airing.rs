@@ -1,5 +1,7 @@
 //! A node airs its zones' plan from its cache through an hour without link, and every node
-//! joins an emergency (a late one too; one back after the stop stays quiet).
+//! joins an emergency (a late one too; one back after the stop stays quiet), the chime at once
+//! and the typed text read aloud at the head-end after it, or the chime alone when the
+//! head-end cannot read it.
 
 use super::*;
 
@@ -282,6 +284,25 @@ async fn reqwest_status(addr: SocketAddr) -> u16 {
     .unwrap()
 }
 
+/// The node's first emergency chime and first play of `text`, once both have aired in that
+/// order: the message's first sample after the chime's last.
+fn chime_then_message(node: &RunningNode, text: &str) -> Option<(Entry, Entry)> {
+    let rows = emergency_rows(node);
+    let first = |label: &dyn Fn(&str) -> bool| {
+        rows.iter()
+            .filter(|e| label(&e.label) && e.outcome == Outcome::Completed)
+            .min_by_key(|e| e.first_sample_at)
+            .cloned()
+    };
+    let chime = first(&|l| l.starts_with("Chuông báo"))?;
+    let message = first(&|l| l == text)?;
+    assert!(
+        message.first_sample_at >= chime.last_sample_at && chime.last_sample_at.is_some(),
+        "the spoken text aired before the chime had ended: {rows:#?}"
+    );
+    Some((chime, message))
+}
+
 /// The node's as-run lines of emergencies.
 fn emergency_rows(node: &RunningNode) -> Vec<Entry> {
     all_rows(&node.shared.store)
@@ -302,8 +323,27 @@ async fn an_emergency_reaches_every_node_a_late_one_joins_and_one_back_after_the
         ],
         None,
     );
-    let head = HeadEnd::start(&commune, &TONES[..1]).await;
+    // The head-end's voice (espeak-ng) reads only once the test opens its gate, so the test
+    // sees the chime on the nodes while the text is still being read aloud.
     let data = tempfile::tempdir().unwrap();
+    let gate = data.path().join("gate");
+    let gated = gate.display().to_string();
+    let head = HeadEnd::start_with(
+        &commune,
+        &TONES[..1],
+        Arc::new(loaxa::audio::input::open_device),
+        |c| {
+            c.emergency.tts_command = vec![
+                "sh".into(),
+                "-c".into(),
+                "while [ ! -e \"$1\" ]; do sleep 0.02; done; exec espeak-ng -v vi -w \"$0\" --stdin"
+                    .into(),
+                "{out}".into(),
+                gated,
+            ]
+        },
+    )
+    .await;
     let mut cables = Vec::new();
     let mut nodes = Vec::new();
     for id in ["thon-1", "thon-2", "thon-3"] {
@@ -346,20 +386,30 @@ async fn an_emergency_reaches_every_node_a_late_one_joins_and_one_back_after_the
         )
         .await;
     assert_eq!(status, 201, "{started}");
-    // Thôn 1: the chime at once from its cache, then the text spoken once at the head-end.
-    let spoken = eventually(15, "thôn 1 airing the chime and the spoken text", || {
-        let rows = emergency_rows(one);
-        let chime = rows
-            .iter()
-            .any(|e| e.label.starts_with("Chuông báo") && e.first_sample_at.is_some());
-        let message = rows
-            .iter()
-            .find(|e| e.label == text && e.outcome == Outcome::Completed)
-            .cloned();
-        message.filter(|_| chime)
+    // Thôn 1: the chime at once from its cache, while the head-end still reads the text…
+    eventually(
+        15,
+        "thôn 1 airing the chime before the text is read",
+        || {
+            emergency_rows(one)
+                .iter()
+                .any(|e| e.label.starts_with("Chuông báo") && e.first_sample_at.is_some())
+                .then_some(())
+        },
+    )
+    .await;
+    let reading = head.state.emergency.active().unwrap();
+    assert!(reading.speaking && reading.audio.is_none(), "{reading:?}");
+    assert!(
+        emergency_rows(one).iter().all(|e| e.label != text),
+        "nothing to say yet"
+    );
+    // …then the text, spoken once at the head-end and handed on, after the chime.
+    std::fs::write(&gate, "").unwrap();
+    eventually(15, "thôn 1 airing the spoken text after the chime", || {
+        chime_then_message(one, text)
     })
     .await;
-    assert!(spoken.first_sample_at.is_some());
     // The node's report of its first sample reaches the head-end over the broker a moment after
     // the node has written its own row.
     let id = started["id"].as_u64().unwrap();
@@ -387,14 +437,14 @@ async fn an_emergency_reaches_every_node_a_late_one_joins_and_one_back_after_the
         "{on_air}"
     );
 
-    // Thôn 2 comes back while it lasts: it joins.
+    // Thôn 2 comes back while it lasts: it joins, with the chime and then the spoken text,
+    // both commands kept for it by the broker.
     cables[1].mend();
-    eventually(40, "thôn 2 joining the emergency", || {
-        emergency_rows(two)
-            .iter()
-            .any(|e| e.label.starts_with("Chuông báo") && e.first_sample_at.is_some())
-            .then_some(())
-    })
+    eventually(
+        40,
+        "thôn 2 joining with the chime, then the spoken text",
+        || chime_then_message(two, text),
+    )
     .await;
     eventually(10, "the head-end seeing thôn 2 on air", || {
         let parts = head.state.cluster.as_ref()?.emergency(id)?;
@@ -436,4 +486,74 @@ async fn an_emergency_reaches_every_node_a_late_one_joins_and_one_back_after_the
     for n in nodes {
         n.stop().await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn when_the_head_end_cannot_read_the_text_aloud_a_node_repeats_the_chime_and_the_status_says_why()
+ {
+    let commune = Commune::new("xa-an-binh", &[("thon-1", "Thôn 1")], None);
+    let head = HeadEnd::start_with(
+        &commune,
+        &TONES[..1],
+        Arc::new(loaxa::audio::input::open_device),
+        |c| {
+            c.emergency.tts_command = ["khong-co-espeak", "-w", "{out}"]
+                .map(String::from)
+                .to_vec()
+        },
+    )
+    .await;
+    let data = tempfile::tempdir().unwrap();
+    let cfg = node_config(
+        &commune,
+        "thon-1",
+        &data.path().join("thon-1"),
+        "null",
+        commune.broker.port,
+        &head.url(),
+    );
+    let node = RunningNode::start(cfg, Arc::new(SystemClock::new())).await;
+    eventually(20, "thôn 1 online with its chime", || {
+        (head.online("thon-1") && node.shared.emergency.has_chime()).then_some(())
+    })
+    .await;
+    let text = "Lũ quét ở suối Nậm Mu, bà con lên vùng cao";
+    let (status, started) = head
+        .call(
+            "POST",
+            "/api/v1/emergency",
+            &head.token,
+            Some(serde_json::json!({"text": text, "repeat": 0})),
+        )
+        .await;
+    assert_eq!(status, 201, "{started}");
+    // The node repeats the chime, round after round, and never waits for a voice that fails.
+    let rows = eventually(20, "thôn 1 airing two rounds of the chime", || {
+        let rows = emergency_rows(&node);
+        let chimes = rows
+            .iter()
+            .filter(|e| e.label.starts_with("Chuông báo") && e.outcome == Outcome::Completed)
+            .count();
+        (chimes >= 2).then_some(rows)
+    })
+    .await;
+    assert!(
+        rows.iter().all(|e| e.label.starts_with("Chuông báo")),
+        "only the chime: {rows:#?}"
+    );
+    let (_, status) = head.call("GET", "/api/v1/status", &head.token, None).await;
+    let warnings = status["emergency"]["warnings"].to_string();
+    assert!(
+        warnings.contains("espeak-ng") && warnings.contains("only the chime airs"),
+        "the head-end's status says why: {status}"
+    );
+    let (status, _) = head
+        .call("DELETE", "/api/v1/emergency", &head.token, None)
+        .await;
+    assert_eq!(status, 200);
+    eventually(10, "thôn 1 quiet again", || {
+        node.shared.emergency.active().is_none().then_some(())
+    })
+    .await;
+    node.stop().await;
 }
