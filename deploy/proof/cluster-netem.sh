@@ -7,6 +7,8 @@
 #
 #   sudo deploy/proof/cluster-netem.sh                  # 100 nodes, 10 emergencies
 #   sudo CLUSTER_BENCH_NODES=20 deploy/proof/cluster-netem.sh
+#   sudo CLUSTER_BENCH_NODES=5 CLUSTER_BENCH_ROUNDS=4 CLUSTER_BENCH_CARGO=test \
+#       deploy/proof/cluster-netem.sh                 # short form, the test-profile build
 #
 # The namespace and the link are removed on exit, whatever happens. Figures go in
 # deploy/RELIABILITY.md beside the loopback run (`cargo bench --bench cluster`).
@@ -41,4 +43,5 @@ echo "== netem on both ends of $HEAD_IF/$NODE_IF: $NETEM"
 ip netns exec "$NS" ping -c 5 -q "$HEAD_IP" | tail -2
 
 export CLUSTER_BENCH_NETNS="$NS" CLUSTER_BENCH_HOST="$HEAD_IP"
-nice -n 5 cargo bench --locked --bench cluster
+# `test` runs the same bench from the test-profile build (no release build of every dependency).
+nice -n 5 cargo "${CLUSTER_BENCH_CARGO:-bench}" --locked --bench cluster
