@@ -432,19 +432,31 @@ async fn an_exercise_is_refused_unless_drills_are_on_and_then_airs_marked_as_a_d
         active.drill && active.panel_text.starts_with("DIỄN TẬP"),
         "{active:?}"
     );
-    let (audit, asrun) = service
-        .state
-        .store
-        .with(|c| {
-            let audit = loaxa::store::audit::for_subject(c, &format!("emergency:{}", active.id))?;
-            let asrun = loaxa::store::asrun::between(
-                c,
-                Utc::now() - chrono::Duration::hours(1),
-                Utc::now() + chrono::Duration::hours(1),
-            )?;
-            Ok((audit, asrun))
-        })
-        .unwrap();
+    // With no chime in this library, the first play is the text, queued once it is read
+    // aloud (the chime, had there been one, would not have waited for it).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let (audit, asrun) = loop {
+        let (audit, asrun) = service
+            .state
+            .store
+            .with(|c| {
+                let audit =
+                    loaxa::store::audit::for_subject(c, &format!("emergency:{}", active.id))?;
+                let asrun = loaxa::store::asrun::between(
+                    c,
+                    Utc::now() - chrono::Duration::hours(1),
+                    Utc::now() + chrono::Duration::hours(1),
+                )?;
+                Ok((audit, asrun))
+            })
+            .unwrap();
+        if asrun.iter().any(|e| e.label.starts_with(DRILL_TITLE))
+            || std::time::Instant::now() > deadline
+        {
+            break (audit, asrun);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    };
     assert_eq!(audit[0].detail["drill"], true, "{audit:?}");
     assert!(
         asrun.iter().any(|e| e.label.starts_with(DRILL_TITLE)),
