@@ -36,7 +36,10 @@ ip netns exec "$NS" ip addr add "$NODE_IP/24" dev "$NODE_IF"
 ip netns exec "$NS" ip link set "$NODE_IF" up
 ip netns exec "$NS" ip link set lo up
 # shellcheck disable=SC2086 # NETEM is several words on purpose
-tc qdisc add dev "$HEAD_IF" root netem $NETEM
+tc qdisc add dev "$HEAD_IF" root netem $NETEM || {
+    echo "this kernel has no netem qdisc (sch_netem): run on a machine whose kernel has it" >&2
+    exit 1
+}
 # shellcheck disable=SC2086
 ip netns exec "$NS" tc qdisc add dev "$NODE_IF" root netem $NETEM
 echo "== netem on both ends of $HEAD_IF/$NODE_IF: $NETEM"
