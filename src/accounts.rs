@@ -5,6 +5,8 @@
 //! ([`crate::model::Role::can`]), and storing accounts is the store's. Must not touch the
 //! database or the web.
 
+use crate::model::Said;
+use crate::said;
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -15,20 +17,33 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 
 /// Why a password or name cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum AccountError {
     /// Too short.
-    #[error(
-        "mật khẩu phải có ít nhất {MIN_PASSWORD_CHARS} ký tự / the password needs at least {MIN_PASSWORD_CHARS} characters"
-    )]
     WeakPassword,
     /// The user name has characters that make it hard to type or read.
-    #[error(
-        "tên đăng nhập chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang, gạch dưới (2–32 ký tự) / the login name may only hold letters a–z, digits, '.', '-', '_' (2–32 characters)"
-    )]
     BadName,
     /// Hashing failed (out of memory).
-    #[error("không băm được mật khẩu / cannot hash the password: {0}")]
     Hash(String),
+}
+
+impl AccountError {
+    /// Why the name or password cannot be used, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            AccountError::WeakPassword => said!(
+                "mật khẩu phải có ít nhất {MIN_PASSWORD_CHARS} ký tự",
+                "the password needs at least {MIN_PASSWORD_CHARS} characters"
+            ),
+            AccountError::BadName => said!(
+                "tên đăng nhập chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang, gạch dưới (2–32 ký tự)",
+                "the login name may only hold letters a–z, digits, '.', '-', '_' (2–32 characters)"
+            ),
+            AccountError::Hash(f0) => {
+                said!("không băm được mật khẩu", "cannot hash the password: {f0}")
+            }
+        }
+    }
 }
 
 /// Check a login name: ASCII, short, unambiguous.

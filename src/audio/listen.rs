@@ -20,6 +20,8 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::convert::AudioFormat;
 use super::opus::{self, FRAME, RATE};
+use crate::model::Said;
+use crate::said;
 
 /// Blocks the broadcast holds for a listener that falls behind: the player writes 10 ms
 /// blocks, so about 2.5 s; past that the listener skips ahead.
@@ -44,7 +46,7 @@ pub struct Monitor {
     blocks: broadcast::Sender<Block>,
     seats: Arc<AtomicUsize>,
     /// Why the station airs into this stream alone (no sound card, demo mode), if it does.
-    alone: Arc<std::sync::Mutex<Option<String>>>,
+    alone: Arc<std::sync::Mutex<Option<Said>>>,
 }
 
 impl Default for Monitor {
@@ -67,15 +69,28 @@ impl std::fmt::Debug for Monitor {
 
 /// Why a listener cannot join.
 #[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum ListenError {
     /// Every seat is taken.
-    #[error(
-        "đã có {0} người đang nghe, tối đa là {0} — hãy thử lại sau, hoặc tăng web.max_listeners / {0} people are listening already, the most allowed — try again later, or raise web.max_listeners"
-    )]
     Full(usize),
     /// libopus refused the encoder's settings.
-    #[error("không tạo được bộ mã hoá Opus: {0} / cannot set up the Opus encoder: {0}")]
     Encoder(String),
+}
+
+impl ListenError {
+    /// Why nobody more can listen, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            ListenError::Full(f0) => said!(
+                "đã có {f0} người đang nghe, tối đa là {f0} — hãy thử lại sau, hoặc tăng web.max_listeners",
+                "{f0} people are listening already, the most allowed — try again later, or raise web.max_listeners"
+            ),
+            ListenError::Encoder(f0) => said!(
+                "không tạo được bộ mã hoá Opus: {f0}",
+                "cannot set up the Opus encoder: {f0}"
+            ),
+        }
+    }
 }
 
 impl Monitor {
@@ -105,12 +120,12 @@ impl Monitor {
 
     /// Say that the station airs into this stream alone, and why (`None`: the speakers get
     /// it too).
-    pub fn set_alone(&self, reason: Option<String>) {
+    pub fn set_alone(&self, reason: Option<Said>) {
         *self.alone.lock().unwrap_or_else(|e| e.into_inner()) = reason;
     }
 
     /// Why nothing but this stream gets the sound, if so: the dashboard says it.
-    pub fn alone(&self) -> Option<String> {
+    pub fn alone(&self) -> Option<Said> {
         self.alone.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }

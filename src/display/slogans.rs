@@ -15,6 +15,7 @@ use super::scene::parse_hhmm;
 use super::{FontChoice, check_text};
 use crate::model::{Event, NewSlogan, SloganRecord};
 use crate::review::{Kind, ReviewError, Standing, Step};
+use crate::said;
 use crate::store::slogans::SloganRows;
 use crate::text::normalize;
 
@@ -25,16 +26,18 @@ pub const MAX_HOLD_S: u16 = 600;
 
 /// Check and clean what staff wrote, for a panel drawn with `font`.
 pub fn validate(new: &NewSlogan, font: FontChoice) -> Result<NewSlogan, ReviewError> {
-    let invalid = |s: String| ReviewError::Invalid(s);
-    check_text(&new.text, &font).map_err(|e| invalid(e.to_string()))?;
+    let invalid = ReviewError::Invalid;
+    check_text(&new.text, &font).map_err(|e| invalid(e.said()))?;
     if new.speed_px_s > MAX_SPEED_PX_S {
-        return Err(invalid(format!(
-            "tốc độ chạy chữ tối đa {MAX_SPEED_PX_S} điểm/giây / the scroll speed is at most {MAX_SPEED_PX_S} LEDs per second"
+        return Err(invalid(said!(
+            "tốc độ chạy chữ tối đa {MAX_SPEED_PX_S} điểm/giây",
+            "the scroll speed is at most {MAX_SPEED_PX_S} LEDs per second"
         )));
     }
     if !(1..=MAX_HOLD_S).contains(&new.hold_s) {
-        return Err(invalid(format!(
-            "thời gian hiện phải từ 1 đến {MAX_HOLD_S} giây / the hold time needs 1 to {MAX_HOLD_S} seconds"
+        return Err(invalid(said!(
+            "thời gian hiện phải từ 1 đến {MAX_HOLD_S} giây",
+            "the hold time needs 1 to {MAX_HOLD_S} seconds"
         )));
     }
     let time = |s: &Option<String>| -> Result<Option<String>, ReviewError> {
@@ -43,8 +46,9 @@ pub fn validate(new: &NewSlogan, font: FontChoice) -> Result<NewSlogan, ReviewEr
             Some(t) => parse_hhmm(t)
                 .map(|t| Some(t.format("%H:%M").to_string()))
                 .ok_or_else(|| {
-                    invalid(format!(
-                        "giờ \"{t}\" không hợp lệ, hãy viết dạng 07:30 / the time \"{t}\" is not valid, write it like 07:30"
+                    invalid(said!(
+                        "giờ \"{t}\" không hợp lệ, hãy viết dạng 07:30",
+                        "the time \"{t}\" is not valid, write it like 07:30"
                     ))
                 }),
         }

@@ -10,6 +10,8 @@ use thiserror::Error;
 use unicode_normalization::char::is_combining_mark;
 
 use super::font::FontChoice;
+use crate::model::Said;
+use crate::said;
 use crate::text::{is_invisible_format as is_invisible, normalize};
 
 /// Longest text accepted, in characters after [`normalize`].
@@ -18,18 +20,11 @@ pub const MAX_CHARS: usize = 500;
 /// Why a text cannot go on the panel. Each message is one line, Vietnamese
 /// first, then " / " and English, and names the offending character.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{}", self.said())]
 pub enum TextError {
     /// Nothing left after trimming and removing invisible characters.
-    #[error(
-        "nội dung trống — hãy nhập chữ cần hiển thị / \
-         the text is empty — please type the words to show"
-    )]
     Empty,
     /// More than [`MAX_CHARS`] characters.
-    #[error(
-        "nội dung dài {count} ký tự, tối đa {limit} ký tự — hãy rút gọn / \
-         the text is {count} characters long, the limit is {limit} — please shorten it"
-    )]
     TooLong {
         /// Characters after normalization.
         count: usize,
@@ -37,11 +32,6 @@ pub enum TextError {
         limit: usize,
     },
     /// A control or invisible formatting character.
-    #[error(
-        "ký tự điều khiển {} ở vị trí {position} không hiển thị được — hãy xoá nó / \
-         the control character {} at position {position} cannot be shown — delete it",
-        named(*.ch), named(*.ch)
-    )]
     Control {
         /// The character.
         ch: char,
@@ -49,12 +39,6 @@ pub enum TextError {
         position: usize,
     },
     /// A letter of a right-to-left script (Hebrew, Arabic, …).
-    #[error(
-        "ký tự {} ở vị trí {position} thuộc chữ viết từ phải sang trái; bảng LED chỉ hiển thị \
-         chữ từ trái sang phải / the character {} at position {position} belongs to a \
-         right-to-left script; the LED panel shows left-to-right text only",
-        named(*.ch), named(*.ch)
-    )]
     RightToLeft {
         /// The character.
         ch: char,
@@ -62,12 +46,6 @@ pub enum TextError {
         position: usize,
     },
     /// A combining mark that did not merge into the letter before it.
-    #[error(
-        "dấu {} ở vị trí {position} không ghép được với chữ đứng trước — hãy gõ lại chữ có dấu / \
-         the mark {} at position {position} cannot be combined with the letter before it — \
-         retype the accented letter",
-        named(*.ch), named(*.ch)
-    )]
     LooseMark {
         /// The mark.
         ch: char,
@@ -75,17 +53,56 @@ pub enum TextError {
         position: usize,
     },
     /// No glyph for the character in the chosen font (emoji, CJK, …).
-    #[error(
-        "ký tự {} không có trên bảng LED — hãy bỏ hoặc thay bằng chữ / \
-         the character {} cannot be shown on the LED panel — remove it or replace it with letters",
-        named(*.ch), named(*.ch)
-    )]
     NoGlyph {
         /// The character.
         ch: char,
         /// 1-based position in the normalized text.
         position: usize,
     },
+}
+
+impl TextError {
+    /// Why the panel cannot show the text, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            TextError::Empty => said!(
+                "nội dung trống — hãy nhập chữ cần hiển thị",
+                "the text is empty — please type the words to show"
+            ),
+            TextError::TooLong { count, limit } => said!(
+                "nội dung dài {count} ký tự, tối đa {limit} ký tự — hãy rút gọn",
+                "the text is {count} characters long, the limit is {limit} — please shorten it"
+            ),
+            TextError::Control { ch, position } => {
+                let ch = named(*ch);
+                said!(
+                    "ký tự điều khiển {ch} ở vị trí {position} không hiển thị được — hãy xoá nó",
+                    "the control character {ch} at position {position} cannot be shown — delete it"
+                )
+            }
+            TextError::RightToLeft { ch, position } => {
+                let ch = named(*ch);
+                said!(
+                    "ký tự {ch} ở vị trí {position} thuộc chữ viết từ phải sang trái; bảng LED chỉ hiển thị chữ từ trái sang phải",
+                    "the character {ch} at position {position} belongs to a right-to-left script; the LED panel shows left-to-right text only"
+                )
+            }
+            TextError::LooseMark { ch, position } => {
+                let ch = named(*ch);
+                said!(
+                    "dấu {ch} ở vị trí {position} không ghép được với chữ đứng trước — hãy gõ lại chữ có dấu",
+                    "the mark {ch} at position {position} cannot be combined with the letter before it — retype the accented letter"
+                )
+            }
+            TextError::NoGlyph { ch, .. } => {
+                let ch = named(*ch);
+                said!(
+                    "ký tự {ch} không có trên bảng LED — hãy bỏ hoặc thay bằng chữ",
+                    "the character {ch} cannot be shown on the LED panel — remove it or replace it with letters"
+                )
+            }
+        }
+    }
 }
 
 /// `"😀" (U+1F600)`; invisible characters are written escaped (`"\u{7}"`).

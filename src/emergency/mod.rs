@@ -28,7 +28,8 @@ use crate::audio::player::{
 };
 use crate::config::EmergencyConfig;
 use crate::model::asrun::{NewEntry, Outcome};
-use crate::model::{Category, ReviewState};
+use crate::model::{Category, ReviewState, Said};
+use crate::said;
 use crate::speech::Speech;
 use crate::store::asrun;
 use crate::store::items::ItemRows;
@@ -124,7 +125,7 @@ pub struct Active {
     /// as the banner, the emergency page and `/api/v1/status` say it; `None`: until stopped.
     pub repeats_left: Option<u32>,
     /// Things the operator should know (text-to-speech failed, no chime...).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Said>,
     /// CAP identifier, if a CAP alert started it.
     pub reference: Option<String>,
     /// The recording the message plays (a prepared item's file, or the spoken text's WAV),
@@ -147,16 +148,30 @@ pub const DRILL_TITLE: &str = "DIỄN TẬP / DRILL";
 
 /// Why an emergency cannot start or stop.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum EmergencyError {
     /// The message is not usable.
-    #[error("{0}")]
-    Invalid(String),
+    Invalid(Said),
     /// Nothing to stop.
-    #[error("không có thông báo khẩn cấp nào đang phát / no emergency is on air")]
     NothingOnAir,
     /// The database failed.
-    #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl EmergencyError {
+    /// Why the emergency could not start or stop, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            EmergencyError::Invalid(why) => why.clone(),
+            EmergencyError::NothingOnAir => {
+                said!(
+                    "không có thông báo khẩn cấp nào đang phát",
+                    "no emergency is on air"
+                )
+            }
+            EmergencyError::Store(e) => e.said(),
+        }
+    }
 }
 
 impl From<rusqlite::Error> for EmergencyError {
@@ -173,7 +188,7 @@ struct Resolved {
     message: Option<Source>,
     /// A typed text to read aloud while the chime plays.
     to_speak: Option<String>,
-    warnings: Vec<String>,
+    warnings: Vec<Said>,
 }
 
 /// What one round plays: the chime, then the message (when there is one).
@@ -312,7 +327,7 @@ impl Emergency {
     /// chime airs, and the emergency's warnings say why). It plays after the chime, and every
     /// later round plays it; the panel's watchers (a head-end handing it on) are told. Returns
     /// whether `id` is still on air waiting.
-    pub fn supply(&self, id: u64, file: Result<PathBuf, String>) -> bool {
+    pub fn supply(&self, id: u64, file: Result<PathBuf, Said>) -> bool {
         let s = &self.shared;
         let mut st = s.state();
         if !st.awaiting || st.active.as_ref().is_none_or(|a| a.id != id) {
@@ -394,9 +409,10 @@ impl Emergency {
             to_speak.is_some() || matches!(req.message, Message::Relayed { file: None, .. });
         let chime = s.chime.lock().unwrap_or_else(|e| e.into_inner()).clone();
         if chime.is_none() {
-            warnings.push(format!(
-                "không có chuông báo \"{}\" trong thư viện: phát không chuông / no attention chime \"{}\" in the library: airing without it",
-                s.config.chime, s.config.chime
+            let chime = &s.config.chime;
+            warnings.push(said!(
+                "không có chuông báo \"{chime}\" trong thư viện: phát không chuông",
+                "no attention chime \"{chime}\" in the library: airing without it"
             ));
         }
         let live = matches!(
@@ -530,11 +546,12 @@ impl Emergency {
                     .store
                     .with(|c| Ok(ItemRows::get(c, *id)?))?
                     .ok_or_else(|| {
-                        EmergencyError::Invalid(format!("không có bản tin {id} / no item {id}"))
+                        EmergencyError::Invalid(said!("không có bản tin {id}", "no item {id}"))
                     })?;
                 if item.category != Category::Emergency || item.state != ReviewState::Approved {
-                    return Err(EmergencyError::Invalid(format!(
-                        "bản tin {id} không phải thông báo khẩn cấp đã duyệt / item {id} is not an approved emergency message"
+                    return Err(EmergencyError::Invalid(said!(
+                        "bản tin {id} không phải thông báo khẩn cấp đã duyệt",
+                        "item {id} is not an approved emergency message"
                     )));
                 }
                 let source = Source::File(s.data_dir.join(&item.file));
@@ -543,9 +560,10 @@ impl Emergency {
             Message::Text(text) => {
                 let text = crate::text::clean_line(text);
                 if text.is_empty() || text.chars().count() > 2000 {
-                    return Err(EmergencyError::Invalid(
-                        "nội dung phải có từ 1 đến 2000 ký tự / the text needs 1 to 2000 characters".into(),
-                    ));
+                    return Err(EmergencyError::Invalid(said!(
+                        "nội dung phải có từ 1 đến 2000 ký tự",
+                        "the text needs 1 to 2000 characters"
+                    )));
                 }
                 Ok(Resolved {
                     to_speak: Some(text.clone()),
@@ -556,7 +574,7 @@ impl Emergency {
                 // Find out now, not after the chime, that there is no microphone.
                 s.player
                     .check_microphone(input.as_deref())
-                    .map_err(|e| EmergencyError::Invalid(e.to_string()))?;
+                    .map_err(|e| EmergencyError::Invalid(e.said()))?;
                 Ok(Resolved {
                     panel_text: "THÔNG BÁO KHẨN CẤP".into(),
                     ..titled(
@@ -586,8 +604,12 @@ impl Emergency {
             .spawn(move || {
                 let wav = emergency.shared.data_dir.join("tmp").join(spoken_file_name());
                 let spoken = emergency.shared.speech.speak(&text, &wav).map_err(|e| {
-                    format!(
-                        "{e} — chỉ phát chuông và hiện chữ trên bảng LED / only the chime airs, and the text shows on the LED panel"
+                    e.said().with(
+                        " — ",
+                        &said!(
+                            "chỉ phát chuông và hiện chữ trên bảng LED",
+                            "only the chime airs, and the text shows on the LED panel"
+                        ),
                     )
                 });
                 let path = spoken.as_ref().ok().map(|s| s.wav.clone());
@@ -601,8 +623,9 @@ impl Emergency {
         if let Err(e) = spawned {
             self.supply(
                 id,
-                Err(format!(
-                    "không đọc được văn bản ({e}): chỉ phát chuông / could not read the text aloud ({e}): only the chime airs"
+                Err(said!(
+                    "không đọc được văn bản ({e}): chỉ phát chuông",
+                    "could not read the text aloud ({e}): only the chime airs"
                 )),
             );
         }

@@ -11,6 +11,8 @@ use ebur128::{EbuR128, Mode};
 
 use crate::audio::decode::{DecodeError, Decoder};
 use crate::model::Analysis;
+use crate::model::Said;
+use crate::said;
 
 /// Below this integrated loudness nothing is audible: the recording is treated as silent.
 /// (BS.1770 gates blocks under −70 LUFS, so a silent file has no integrated loudness at all.)
@@ -18,13 +20,25 @@ pub const SILENCE_LUFS: f64 = -70.0;
 
 /// Why a recording cannot be measured.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum AnalyzeError {
     /// The file does not decode.
-    #[error(transparent)]
     Decode(#[from] DecodeError),
     /// The loudness meter refused the stream's format.
-    #[error("không đo được độ lớn: {0} / cannot measure loudness: {0}")]
     Meter(String),
+}
+
+impl AnalyzeError {
+    /// Why the recording cannot be measured, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            AnalyzeError::Decode(e) => e.said(),
+            AnalyzeError::Meter(f0) => said!(
+                "không đo được độ lớn: {f0}",
+                "cannot measure loudness: {f0}"
+            ),
+        }
+    }
 }
 
 /// Decode `path` completely and measure it.

@@ -17,7 +17,9 @@ use sha2::{Digest, Sha256};
 use super::analyze::{AnalyzeError, analyze_as};
 use super::policy::PolicyError;
 use crate::config::LoudnessPolicy;
+use crate::model::Said;
 use crate::model::{Analysis, Category, Media, NewMedia};
+use crate::said;
 use crate::store::media as media_table;
 use crate::store::{Store, StoreError, audit};
 use crate::text::clean_line;
@@ -27,28 +29,20 @@ const MAX_TITLE: usize = 200;
 
 /// Why a recording was not taken in. Nothing is stored when this is returned.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum ImportError {
     /// It is not audio we can play.
-    #[error(transparent)]
     Analyze(#[from] AnalyzeError),
     /// It is audio but refused by the loudness policy (silent).
-    #[error(transparent)]
     Policy(#[from] PolicyError),
     /// Bigger than the upload limit.
-    #[error(
-        "tệp quá lớn: vượt giới hạn {limit_mb} MB — hãy cắt ngắn hoặc nén lại (ví dụ MP3 64 kbps) / file too large: over the {limit_mb} MB limit — shorten it or compress it (e.g. MP3 at 64 kbps)"
-    )]
     TooLarge {
         /// The limit, in MB.
         limit_mb: u64,
     },
     /// The title cannot be used.
-    #[error("tiêu đề không hợp lệ: {0} / invalid title: {0}")]
-    Title(String),
+    Title(Said),
     /// Disk trouble.
-    #[error(
-        "không ghi được bản ghi vào {path}: {source} — hãy kiểm tra dung lượng đĩa / cannot store the recording in {path}: {source} — check free disk space"
-    )]
     Io {
         /// Where.
         path: PathBuf,
@@ -56,8 +50,32 @@ pub enum ImportError {
         source: std::io::Error,
     },
     /// The database refused.
-    #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl ImportError {
+    /// Why the upload was refused, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            ImportError::Analyze(e) => e.said(),
+            ImportError::Policy(e) => e.said(),
+            ImportError::TooLarge { limit_mb } => said!(
+                "tệp quá lớn: vượt giới hạn {limit_mb} MB — hãy cắt ngắn hoặc nén lại (ví dụ MP3 64 kbps)",
+                "file too large: over the {limit_mb} MB limit — shorten it or compress it (e.g. MP3 at 64 kbps)"
+            ),
+            ImportError::Title(why) => {
+                said!("tiêu đề không hợp lệ: ", "invalid title: ").with("", why)
+            }
+            ImportError::Io { path, source } => {
+                let path = path.display();
+                said!(
+                    "không ghi được bản ghi vào {path}: {source} — hãy kiểm tra dung lượng đĩa",
+                    "cannot store the recording in {path}: {source} — check free disk space"
+                )
+            }
+            ImportError::Store(e) => e.said(),
+        }
+    }
 }
 
 /// What to call a recording being imported, and who brings it.
@@ -344,13 +362,15 @@ fn title_for(req: &ImportRequest) -> Result<String, ImportError> {
     };
     let title = clean_line(&raw);
     if title.is_empty() {
-        return Err(ImportError::Title(
-            "tiêu đề trống / the title is empty".into(),
-        ));
+        return Err(ImportError::Title(said!(
+            "tiêu đề trống",
+            "the title is empty"
+        )));
     }
     if title.chars().count() > MAX_TITLE {
-        return Err(ImportError::Title(format!(
-            "dài quá {MAX_TITLE} ký tự / longer than {MAX_TITLE} characters"
+        return Err(ImportError::Title(said!(
+            "dài quá {MAX_TITLE} ký tự",
+            "longer than {MAX_TITLE} characters"
         )));
     }
     Ok(title)

@@ -6,6 +6,8 @@ use serde::Serialize;
 
 use crate::config::LoudnessPolicy;
 use crate::model::Analysis;
+use crate::model::Said;
+use crate::said;
 
 /// The gain a recording plays at, and what the user should know about it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -18,12 +20,22 @@ pub struct Leveling {
 
 /// A recording the policy refuses.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum PolicyError {
     /// Nothing audible in it.
-    #[error(
-        "bản ghi im lặng (không có âm thanh nghe được) — hãy kiểm tra micrô và ghi lại / the recording is silent (nothing audible) — check the microphone and record again"
-    )]
     Silent,
+}
+
+impl PolicyError {
+    /// Why the recording is refused, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            PolicyError::Silent => said!(
+                "bản ghi im lặng (không có âm thanh nghe được) — hãy kiểm tra micrô và ghi lại",
+                "the recording is silent (nothing audible) — check the microphone and record again"
+            ),
+        }
+    }
 }
 
 // `[loudness]` is the config's; what it means for one recording is decided here.

@@ -40,10 +40,13 @@ names!(Category {
     Music => "music", "Nhạc",
     Emergency => "emergency", "Khẩn cấp",
     Jingle => "jingle", "Nhạc hiệu",
-}, |s| format!(
-    "không có thể loại \"{s}\"; chọn một trong / no category \"{s}\"; pick one of: {}",
-    Category::ALL.map(Category::as_str).join(", ")
-));
+}, |s| {
+    let names = Category::ALL.map(Category::as_str).join(", ");
+    crate::said!(
+        "không có thể loại \"{s}\"; chọn một trong: {names}",
+        "no category \"{s}\"; pick one of: {names}"
+    )
+});
 
 impl std::fmt::Display for Category {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

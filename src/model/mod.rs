@@ -15,10 +15,10 @@
 /// `$refusal` (with `$s` the text refused) or a generic one listing the names.
 macro_rules! names {
     ($ty:ident { $($v:ident => $s:literal, $vi:literal),* $(,)? }) => {
-        names!($ty { $($v => $s, $vi),* }, |s| format!(
-            "\"{s}\" không hợp lệ / is not valid: {}",
-            [$($s),*].join(", ")
-        ));
+        names!($ty { $($v => $s, $vi),* }, |s| {
+            let names = [$($s),*].join(", ");
+            $crate::said!("\"{s}\" không hợp lệ: {names}", "\"{s}\" is not valid: {names}")
+        });
     };
     ($ty:ident { $($v:ident => $s:literal, $vi:literal),* $(,)? }, |$refused:ident| $refusal:expr) => {
         impl $ty {
@@ -34,8 +34,8 @@ macro_rules! names {
             }
         }
         impl std::str::FromStr for $ty {
-            type Err = String;
-            fn from_str($refused: &str) -> Result<Self, String> {
+            type Err = $crate::model::Said;
+            fn from_str($refused: &str) -> Result<Self, $crate::model::Said> {
                 match $refused {
                     $($s => Ok($ty::$v),)*
                     _ => Err($refusal),

@@ -87,13 +87,13 @@ impl PanelColor {
 }
 
 impl TryFrom<String> for PanelColor {
-    type Error = String;
+    type Error = crate::model::Said;
 
     fn try_from(s: String) -> Result<Self, Self::Error> {
         Self::parse(&s).ok_or_else(|| {
-            format!(
-                "màu \"{s}\" không hợp lệ, hãy dùng dạng #rrggbb / \
-                 invalid colour \"{s}\", use the form #rrggbb"
+            crate::said!(
+                "màu \"{s}\" không hợp lệ, hãy dùng dạng #rrggbb",
+                "invalid colour \"{s}\", use the form #rrggbb"
             )
         })
     }
@@ -211,7 +211,7 @@ mod tests {
         assert_eq!(PanelColor::parse("#12345"), None);
         assert_eq!(PanelColor::parse("#ờờờ"), None);
         let err = PanelColor::try_from("nope".to_string()).unwrap_err();
-        assert!(err.contains("không hợp lệ") && err.contains(" / invalid colour"));
+        assert!(err.vi().contains("không hợp lệ") && err.en().starts_with("invalid colour"));
         assert_eq!(String::from(PanelColor::AMBER), "#ffb000");
     }
 

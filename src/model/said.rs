@@ -80,6 +80,18 @@ impl Serialize for Said {
     }
 }
 
+/// A refusal said in words is an error to whatever wants one (the command line's parsers).
+impl std::error::Error for Said {}
+
+/// In the API's schema a message is one string, as it is sent.
+impl utoipa::PartialSchema for Said {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <String as utoipa::PartialSchema>::schema()
+    }
+}
+
+impl utoipa::ToSchema for Said {}
+
 /// A [`Said`] from two format strings that capture the same variables:
 /// `said!("không tìm thấy {name}", "{name} was not found")`.
 #[macro_export]

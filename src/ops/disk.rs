@@ -2,6 +2,8 @@
 //! log stops. Uploads are refused while the free space is under the reserve, and `/healthz`
 //! says how much is left.
 
+use crate::model::Said;
+use crate::said;
 use std::path::Path;
 
 /// Free and total space of the filesystem holding `path`, in bytes.
@@ -23,15 +25,13 @@ pub fn space(path: &Path) -> std::io::Result<Space> {
 }
 
 /// Why writing more must stop, if less than `reserve` is free.
-pub fn refuse_write(space: Space, reserve: u64) -> Option<String> {
+pub fn refuse_write(space: Space, reserve: u64) -> Option<Said> {
     let mb = |b: u64| b / (1024 * 1024);
     (space.free < reserve).then(|| {
-        format!(
-            "bộ nhớ gần đầy: còn {} MB, cần giữ lại {} MB — hãy xoá bản ghi cũ hoặc sao lưu rồi dọn thẻ nhớ; chương trình phát vẫn chạy / the disk is nearly full: {} MB free, {} MB must stay free — delete old recordings or back up and clean the card; the programme keeps airing",
-            mb(space.free),
-            mb(reserve),
-            mb(space.free),
-            mb(reserve)
+        let (free, keep) = (mb(space.free), mb(reserve));
+        said!(
+            "bộ nhớ gần đầy: còn {free} MB, cần giữ lại {keep} MB — hãy xoá bản ghi cũ hoặc sao lưu rồi dọn thẻ nhớ; chương trình phát vẫn chạy",
+            "the disk is nearly full: {free} MB free, {keep} MB must stay free — delete old recordings or back up and clean the card; the programme keeps airing"
         )
     })
 }
@@ -49,7 +49,9 @@ mod tests {
             total: 8_000 * MB,
         };
         assert!(refuse_write(space, 512 * MB).is_none());
-        let why = refuse_write(space, 700 * MB).unwrap_or_default();
+        let why = refuse_write(space, 700 * MB)
+            .map(|w| w.vi().to_string())
+            .unwrap_or_default();
         assert!(why.contains("600 MB") && why.contains("700 MB"), "{why}");
     }
 

@@ -18,6 +18,7 @@ use super::{Kind, ReviewError, Standing, Step, items::Items};
 use crate::media::MediaLibrary;
 use crate::media::library::{ImportError, ImportRequest};
 use crate::model::{Bulletin, Event, NewBulletin, User};
+use crate::said;
 use crate::speech::{RATES, Speech, SpeechConfig, Voice};
 use crate::store::bulletins::{self, BulletinRows};
 use crate::text::clean_line;
@@ -65,9 +66,10 @@ impl Narrator {
     /// are taken).
     fn voice(&self, name: &str) -> Result<Voice, ReviewError> {
         let refused = || {
-            ReviewError::Invalid(format!(
-                "giọng đọc \"{name}\" không có ở đài này; chọn một trong / the voice \"{name}\" is not offered here; choose one of: {}",
-                self.voices.join(", ")
+            let voices = self.voices.join(", ");
+            ReviewError::Invalid(said!(
+                "giọng đọc \"{name}\" không có ở đài này; chọn một trong: {voices}",
+                "the voice \"{name}\" is not offered here; choose one of: {voices}"
             ))
         };
         let voice: Voice = name.parse().map_err(|_| refused())?;
@@ -124,14 +126,14 @@ fn remove_scratch(path: &Path) {
 
 /// A speech failure as the form shows it (the voice missing names what to install).
 fn spoken(e: crate::speech::SpeechError) -> ReviewError {
-    ReviewError::Invalid(e.to_string())
+    ReviewError::Invalid(e.said())
 }
 
 /// An import failure: the database's own, or what was wrong with the recording.
 fn imported(e: ImportError) -> ReviewError {
     match e {
         ImportError::Store(e) => ReviewError::Store(e),
-        other => ReviewError::Invalid(other.to_string()),
+        other => ReviewError::Invalid(other.said()),
     }
 }
 
@@ -151,19 +153,22 @@ fn checked(narrator: &Narrator, new: &NewBulletin) -> Result<NewBulletin, Review
     let text = clean_text(&new.text);
     let chars = text.chars().count();
     if chars == 0 {
-        return Err(ReviewError::Invalid(
-            "hãy viết nội dung bản tin / write the bulletin's text".into(),
-        ));
+        return Err(ReviewError::Invalid(said!(
+            "hãy viết nội dung bản tin",
+            "write the bulletin's text"
+        )));
     }
     if chars > MAX_TEXT {
-        return Err(ReviewError::Invalid(format!(
-            "nội dung dài {chars} ký tự, quá {MAX_TEXT} — hãy chia thành nhiều bản tin / the text is {chars} characters, over {MAX_TEXT} — split it into several bulletins"
+        return Err(ReviewError::Invalid(said!(
+            "nội dung dài {chars} ký tự, quá {MAX_TEXT} — hãy chia thành nhiều bản tin",
+            "the text is {chars} characters, over {MAX_TEXT} — split it into several bulletins"
         )));
     }
     if !RATES.contains(&new.rate) {
-        return Err(ReviewError::Invalid(format!(
-            "tốc độ đọc {} từ/phút nằm ngoài 80–450 / a rate of {} words per minute is outside 80–450",
-            new.rate, new.rate
+        let rate = new.rate;
+        return Err(ReviewError::Invalid(said!(
+            "tốc độ đọc {rate} từ/phút nằm ngoài 80–450",
+            "a rate of {rate} words per minute is outside 80–450"
         )));
     }
     let voice = narrator.voice(&new.voice)?.to_string();

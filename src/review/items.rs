@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::{Action, Kind, ReviewError, Standing, Step, apply};
 use crate::model::{Event, Item, NewItem, Placement};
+use crate::said;
 use crate::store::items::{self, ItemRows};
 use crate::store::{bulletins, media};
 use crate::text::clean_line;
@@ -50,17 +51,19 @@ impl Kind for Items {
     fn validate(conn: &Connection, new: &NewItem, _: &()) -> Result<NewItem, ReviewError> {
         let title = clean_line(&new.title);
         if title.is_empty() || title.chars().count() > MAX_TITLE {
-            return Err(ReviewError::Invalid(
-                "tiêu đề phải có từ 1 đến 200 ký tự / the title needs 1 to 200 characters".into(),
-            ));
+            return Err(ReviewError::Invalid(said!(
+                "tiêu đề phải có từ 1 đến 200 ký tự",
+                "the title needs 1 to 200 characters"
+            )));
         }
         let at = &new.placement;
         if let (Some(a), Some(b)) = (at.air_from, at.air_until)
             && b < a
         {
-            return Err(ReviewError::Invalid(
-                "ngày kết thúc trước ngày bắt đầu / the last day is before the first day".into(),
-            ));
+            return Err(ReviewError::Invalid(said!(
+                "ngày kết thúc trước ngày bắt đầu",
+                "the last day is before the first day"
+            )));
         }
         if media::get(conn, new.media_id)?.is_none() {
             return Err(ReviewError::NotFound(format!(
@@ -87,10 +90,13 @@ impl Kind for Items {
 
     fn check_edit(conn: &Connection, item: &Item, _: &()) -> Result<(), ReviewError> {
         if bulletins::is_bulletin(conn, item.id)? {
-            return Err(ReviewError::Invalid(format!(
-                "đây là bản tin văn bản: hãy sửa nội dung ở /bulletins/{id}, máy sẽ đọc lại / this is a typed bulletin: edit its text at /bulletins/{id} and it is read again",
-                id = item.id
-            )));
+            return Err(ReviewError::Invalid({
+                let id = item.id;
+                said!(
+                    "đây là bản tin văn bản: hãy sửa nội dung ở /bulletins/{id}, máy sẽ đọc lại",
+                    "this is a typed bulletin: edit its text at /bulletins/{id} and it is read again"
+                )
+            }));
         }
         Ok(())
     }

@@ -30,7 +30,8 @@ pub use lifecycle::{apply, create};
 use rusqlite::Connection;
 use serde_json::Value;
 
-use crate::model::{Capability, Event, ReviewState, Revision, User};
+use crate::model::{Capability, Event, ReviewState, Revision, Said, User};
+use crate::said;
 use crate::store::StoreError;
 use crate::store::review::ReviewedRows;
 use crate::text::clean_line;
@@ -127,24 +128,16 @@ impl Step {
 
 /// Why a step cannot be taken. Each maps to an HTTP status in the web layer.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum ReviewError {
     /// The role does not allow it.
-    #[error("bạn không có quyền làm việc này / you are not allowed to do this")]
     Forbidden,
     /// Approving one's own content.
-    #[error("không ai được tự duyệt nội dung của mình / nobody may approve what they wrote")]
     OwnItem,
     /// Deciding on a version one edited: an approver who changes someone's item would
     /// otherwise approve their own words under the creator's name.
-    #[error(
-        "bạn đã sửa bản này nên không được duyệt hay từ chối nó — hãy nhờ một lãnh đạo khác / you edited this version, so you may not approve or reject it — ask another leader"
-    )]
     EditedIt,
     /// Not from this state.
-    #[error(
-        "không thể {action} khi đang ở trạng thái \"{state}\" / cannot {action_en} while it is {state_en}",
-        state = .state.label_vi(), state_en = .state.as_str()
-    )]
     WrongState {
         /// The current state.
         state: ReviewState,
@@ -154,24 +147,59 @@ pub enum ReviewError {
         action_en: &'static str,
     },
     /// Someone changed it since it was read.
-    #[error(
-        "vừa có người khác thay đổi — hãy tải lại trang / someone else just changed it — reload the page"
-    )]
     Conflict,
     /// No such content, or what it refers to.
-    #[error("không tìm thấy {0} / {0} not found")]
     NotFound(String),
     /// The input is wrong.
-    #[error("{0}")]
-    Invalid(String),
+    Invalid(Said),
     /// An edit that changes nothing: no revision is made.
-    #[error(
-        "không có gì thay đổi nên không tạo bản sửa nào / nothing changed, so no revision was made"
-    )]
     Unchanged,
     /// The database failed.
-    #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl ReviewError {
+    /// Why the step was refused, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            ReviewError::Forbidden => {
+                said!(
+                    "bạn không có quyền làm việc này",
+                    "you are not allowed to do this"
+                )
+            }
+            ReviewError::OwnItem => said!(
+                "không ai được tự duyệt nội dung của mình",
+                "nobody may approve what they wrote"
+            ),
+            ReviewError::EditedIt => said!(
+                "bạn đã sửa bản này nên không được duyệt hay từ chối nó — hãy nhờ một lãnh đạo khác",
+                "you edited this version, so you may not approve or reject it — ask another leader"
+            ),
+            ReviewError::WrongState {
+                state,
+                action,
+                action_en,
+            } => {
+                let (vi, en) = (state.label_vi(), state.as_str());
+                said!(
+                    "không thể {action} khi đang ở trạng thái \"{vi}\"",
+                    "cannot {action_en} while it is {en}"
+                )
+            }
+            ReviewError::Conflict => said!(
+                "vừa có người khác thay đổi — hãy tải lại trang",
+                "someone else just changed it — reload the page"
+            ),
+            ReviewError::NotFound(what) => said!("không tìm thấy {what}", "{what} not found"),
+            ReviewError::Invalid(why) => why.clone(),
+            ReviewError::Unchanged => said!(
+                "không có gì thay đổi nên không tạo bản sửa nào",
+                "nothing changed, so no revision was made"
+            ),
+            ReviewError::Store(e) => e.said(),
+        }
+    }
 }
 
 impl From<rusqlite::Error> for ReviewError {
@@ -400,9 +428,10 @@ impl Allowed {
 pub fn reject_reason(reason: &str) -> Result<String, ReviewError> {
     let reason = clean_line(reason);
     if reason.is_empty() {
-        return Err(ReviewError::Invalid(
-            "hãy ghi lý do từ chối / give a reason for rejecting".into(),
-        ));
+        return Err(ReviewError::Invalid(said!(
+            "hãy ghi lý do từ chối",
+            "give a reason for rejecting"
+        )));
     }
     Ok(reason)
 }

@@ -14,7 +14,9 @@ use super::files::{
 use super::gate::{Gate, Verdict};
 use super::hours::DaySpan;
 use crate::audio::stream::StreamUrl;
+use crate::model::Said;
 use crate::model::{Category, Item, Tier};
+use crate::said;
 
 /// Most recordings a category fallback plays in turn.
 const MAX_FALLBACK_CLIPS: usize = 8;
@@ -204,65 +206,75 @@ pub enum Why {
     OnlyByHand,
 }
 
-impl std::fmt::Display for Why {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Why {
+    /// The reason in each language, as pages and the API show it.
+    pub fn said(&self) -> Said {
         match self {
-            Why::NoRoom { minutes } => write!(
-                f,
-                "không đủ chỗ trong {minutes} phút của buổi; sẽ phát buổi sau / no room in the slot's {minutes} minutes; airs in a later slot"
+            Why::NoRoom { minutes } => said!(
+                "không đủ chỗ trong {minutes} phút của buổi; sẽ phát buổi sau",
+                "no room in the slot's {minutes} minutes; airs in a later slot"
             ),
-            Why::QuietHours { hours, zone: None } => write!(
-                f,
-                "giờ yên tĩnh {hours}; sẽ phát buổi sau / quiet hours {hours}; airs in a later slot"
+            Why::QuietHours { hours, zone: None } => said!(
+                "giờ yên tĩnh {hours}; sẽ phát buổi sau",
+                "quiet hours {hours}; airs in a later slot"
             ),
             Why::QuietHours {
                 hours,
                 zone: Some(z),
-            } => write!(
-                f,
-                "giờ yên tĩnh {hours} của {z}: {z} không nghe / {z}'s quiet hours {hours}: not heard in {z}"
+            } => said!(
+                "giờ yên tĩnh {hours} của {z}: {z} không nghe",
+                "{z}'s quiet hours {hours}: not heard in {z}"
             ),
-            Why::UnknownSlot { slot } => write!(
-                f,
-                "lịch phát không có buổi \"{slot}\" — hãy chọn buổi trong danh sách / the programme has no slot \"{slot}\" — choose one from the list"
+            Why::UnknownSlot { slot } => said!(
+                "lịch phát không có buổi \"{slot}\" — hãy chọn buổi trong danh sách",
+                "the programme has no slot \"{slot}\" — choose one from the list"
             ),
-            Why::UnknownZone { zone } => write!(
-                f,
-                "không có thôn / khu vực \"{zone}\" — hãy chọn trong danh sách / there is no zone \"{zone}\" — choose one from the list"
+            Why::UnknownZone { zone } => said!(
+                "không có thôn / khu vực \"{zone}\" — hãy chọn trong danh sách",
+                "there is no zone \"{zone}\" — choose one from the list"
             ),
-            Why::NoSlotTakes { category, slots } if slots.is_empty() => write!(
-                f,
-                "không buổi phát nào nhận thể loại {vi} / no slot takes the category {category}",
-                vi = category.label_vi()
-            ),
-            Why::NoSlotTakes { category, slots } => write!(
-                f,
-                "buổi {list} không nhận thể loại {vi} / slot {list} does not take the category {category}",
-                list = slots.join(", "),
-                vi = category.label_vi()
-            ),
+            Why::NoSlotTakes { category, slots } if slots.is_empty() => {
+                let vi = category.label_vi();
+                said!(
+                    "không buổi phát nào nhận thể loại {vi}",
+                    "no slot takes the category {category}"
+                )
+            }
+            Why::NoSlotTakes { category, slots } => {
+                let (list, vi) = (slots.join(", "), category.label_vi());
+                said!(
+                    "buổi {list} không nhận thể loại {vi}",
+                    "slot {list} does not take the category {category}"
+                )
+            }
             Why::OutsideDates { from, until, ended } => {
                 let day = |d: &Option<NaiveDate>| {
                     d.map_or("…".to_string(), |d| d.format("%d/%m/%Y").to_string())
                 };
                 let (a, b) = (day(from), day(until));
                 if *ended {
-                    write!(
-                        f,
-                        "đã hết hạn phát ({a} – {b}) / its dates are over ({a} – {b})"
+                    said!(
+                        "đã hết hạn phát ({a} – {b})",
+                        "its dates are over ({a} – {b})"
                     )
                 } else {
-                    write!(
-                        f,
-                        "trong thời gian phát {a} – {b} không có buổi nào nhận nó / no slot takes it between {a} and {b}"
+                    said!(
+                        "trong thời gian phát {a} – {b} không có buổi nào nhận nó",
+                        "no slot takes it between {a} and {b}"
                     )
                 }
             }
-            Why::OnlyByHand => write!(
-                f,
-                "không phát theo lịch: trực ban phát từ trang Khẩn cấp / not on the programme: the operator airs it from the emergency page"
+            Why::OnlyByHand => said!(
+                "không phát theo lịch: trực ban phát từ trang Khẩn cấp",
+                "not on the programme: the operator airs it from the emergency page"
             ),
         }
+    }
+}
+
+impl std::fmt::Display for Why {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.said().fmt(f)
     }
 }
 

@@ -12,6 +12,8 @@ pub mod config;
 pub mod reading;
 mod voice;
 
+use crate::model::Said;
+use crate::said;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -27,14 +29,11 @@ pub const RATES: std::ops::RangeInclusive<u16> = 80..=450;
 
 /// Why a text could not be spoken.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum SpeechError {
     /// Nothing in it can be said.
-    #[error(transparent)]
     Reading(#[from] reading::ReadingError),
     /// The voice's program or model is not on this machine.
-    #[error(
-        "giọng đọc \"{voice}\" chưa có trên máy / the voice \"{voice}\" is not installed: {missing} — {install}"
-    )]
     NotInstalled {
         /// The voice asked for.
         voice: String,
@@ -44,13 +43,10 @@ pub enum SpeechError {
         install: String,
     },
     /// The voice cannot be used as configured.
-    #[error("{0}")]
     Invalid(String),
     /// It ran too long and was stopped.
-    #[error("giọng đọc chạy quá {0} s và đã bị dừng / the voice ran over {0} s and was stopped")]
     TimedOut(u64),
     /// It failed; its own message follows.
-    #[error("giọng đọc \"{voice}\" lỗi / the voice \"{voice}\" failed: {detail}")]
     Failed {
         /// The voice.
         voice: String,
@@ -58,9 +54,6 @@ pub enum SpeechError {
         detail: String,
     },
     /// It ran but wrote no usable WAV.
-    #[error(
-        "giọng đọc \"{voice}\" không ghi ra âm thanh / the voice \"{voice}\" wrote no audio: {detail}"
-    )]
     NoAudio {
         /// The voice.
         voice: String,
@@ -68,11 +61,44 @@ pub enum SpeechError {
         detail: String,
     },
     /// A file could not be written.
-    #[error("không ghi được tệp âm thanh / cannot write the audio file: {0}")]
     Io(#[from] std::io::Error),
     /// The commune's abbreviations table cannot be used.
-    #[error(transparent)]
     Abbreviations(#[from] reading::AbbreviationError),
+}
+
+impl SpeechError {
+    /// Why the text cannot be read aloud, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            SpeechError::Reading(e) => e.said(),
+            SpeechError::NotInstalled {
+                voice,
+                missing,
+                install,
+            } => said!(
+                "giọng đọc \"{voice}\" chưa có trên máy: {missing} — {install}",
+                "the voice \"{voice}\" is not installed: {missing} — {install}"
+            ),
+            SpeechError::Invalid(f0) => Said::same(f0.clone()),
+            SpeechError::TimedOut(f0) => said!(
+                "giọng đọc chạy quá {f0} s và đã bị dừng",
+                "the voice ran over {f0} s and was stopped"
+            ),
+            SpeechError::Failed { voice, detail } => said!(
+                "giọng đọc \"{voice}\" lỗi: {detail}",
+                "the voice \"{voice}\" failed: {detail}"
+            ),
+            SpeechError::NoAudio { voice, detail } => said!(
+                "giọng đọc \"{voice}\" không ghi ra âm thanh: {detail}",
+                "the voice \"{voice}\" wrote no audio: {detail}"
+            ),
+            SpeechError::Io(f0) => said!(
+                "không ghi được tệp âm thanh: {f0}",
+                "cannot write the audio file: {f0}"
+            ),
+            SpeechError::Abbreviations(e) => e.said(),
+        }
+    }
 }
 
 /// A text read into a WAV.

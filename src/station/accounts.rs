@@ -10,36 +10,57 @@
 use chrono::{DateTime, Utc};
 
 use crate::accounts::{self, AccountError, new_token, token_hash, verify_password};
+use crate::model::Said;
 use crate::model::{ApiToken, Role, TokenScope, User};
+use crate::said;
 use crate::store::{Store, StoreError, audit, users};
 use crate::text::clean_line;
 
 /// Why an account could not be made, changed or used. Nothing changed when this is returned.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum AccountsError {
     /// A bad login name or a weak password.
-    #[error(transparent)]
     Invalid(#[from] AccountError),
     /// The login name is someone else's.
-    #[error("tên đăng nhập \"{0}\" đã có / the login name \"{0}\" is taken")]
     Taken(String),
     /// No user with this id or name.
-    #[error("không có người dùng {0} / no user {0}")]
     NoSuchUser(String),
     /// No API token with this id.
-    #[error(
-        "không có mã API số {0} (xem `loaxa token list`) / no API token {0} (see `loaxa token list`)"
-    )]
     NoSuchToken(i64),
     /// The token was revoked already.
-    #[error("mã API số {0} đã bị thu hồi từ trước / API token {0} was revoked already")]
     Revoked(i64),
     /// The operating system gave no random bytes, so no secret can be made.
-    #[error("không lấy được số ngẫu nhiên từ hệ điều hành / the OS random source failed")]
     NoRandom,
     /// The database failed.
-    #[error(transparent)]
     Store(StoreError),
+}
+
+impl AccountsError {
+    /// Why the account change was refused, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            AccountsError::Invalid(e) => e.said(),
+            AccountsError::Taken(f0) => said!(
+                "tên đăng nhập \"{f0}\" đã có",
+                "the login name \"{f0}\" is taken"
+            ),
+            AccountsError::NoSuchUser(f0) => said!("không có người dùng {f0}", "no user {f0}"),
+            AccountsError::NoSuchToken(f0) => said!(
+                "không có mã API số {f0} (xem `loaxa token list`)",
+                "no API token {f0} (see `loaxa token list`)"
+            ),
+            AccountsError::Revoked(f0) => said!(
+                "mã API số {f0} đã bị thu hồi từ trước",
+                "API token {f0} was revoked already"
+            ),
+            AccountsError::NoRandom => said!(
+                "không lấy được số ngẫu nhiên từ hệ điều hành",
+                "the OS random source failed"
+            ),
+            AccountsError::Store(e) => e.said(),
+        }
+    }
 }
 
 impl From<StoreError> for AccountsError {

@@ -13,6 +13,8 @@ use crate::emergency::cap::feed::{Feeds, Poll};
 use crate::emergency::cap::{self, Place, Refused, Rules, Verdict};
 use crate::emergency::{Active, Emergency, EmergencyError, Message, Start, Trigger};
 use crate::model::CapAction;
+use crate::model::Said;
+use crate::said;
 use crate::station::Bus;
 use crate::store::{Store, StoreError, cap_alerts};
 
@@ -27,14 +29,11 @@ pub enum Received {
 
 /// Why an alert did nothing.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum CapError {
     /// Not an alert for this commune, or not one at all.
-    #[error(transparent)]
     Refused(#[from] Refused),
     /// It was acted on before.
-    #[error(
-        "cảnh báo {identifier} của {sender} đã được xử lý lúc {at} ({action}) / alert {identifier} from {sender} was already acted on at {at} ({action})"
-    )]
     AlreadyActedOn {
         /// Who sent it.
         sender: String,
@@ -46,11 +45,29 @@ pub enum CapError {
         at: String,
     },
     /// Going on air or stopping failed.
-    #[error(transparent)]
     Emergency(#[from] EmergencyError),
     /// The database failed.
-    #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl CapError {
+    /// Why the alert was not acted on, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            CapError::Refused(e) => e.said(),
+            CapError::AlreadyActedOn {
+                sender,
+                identifier,
+                action,
+                at,
+            } => said!(
+                "cảnh báo {identifier} của {sender} đã được xử lý lúc {at} ({action})",
+                "alert {identifier} from {sender} was already acted on at {at} ({action})"
+            ),
+            CapError::Emergency(e) => e.said(),
+            CapError::Store(e) => e.said(),
+        }
+    }
 }
 
 /// The parts an alert acts on. Cheap to clone.

@@ -4,23 +4,36 @@
 //! tick). It does not parse or edit the files itself: the timetable and `schedule::edit` do.
 
 use super::Bus;
-use crate::model::Event;
+use crate::model::{Event, Said};
+use crate::said;
 use crate::schedule::edit::{Change, Changed, EditError, FileKind};
 use crate::schedule::timetable::{Reloaded, Timetable};
 use crate::store::{Store, StoreError, audit};
 
 /// Why a change from the web UI was not made.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum ProgrammeError {
     /// The editor refused it (it would break the programme, the form is stale…).
-    #[error(transparent)]
     Edit(#[from] EditError),
     /// The station runs a fixed programme with no files behind it.
-    #[error("lịch phát này không có tệp để sửa / this programme has no files to edit")]
     NoFiles,
     /// The audit entry could not be written (the file is already changed and in force).
-    #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl ProgrammeError {
+    /// Why the change was not made, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            ProgrammeError::Edit(e) => e.said(),
+            ProgrammeError::NoFiles => said!(
+                "lịch phát này không có tệp để sửa",
+                "this programme has no files to edit"
+            ),
+            ProgrammeError::Store(e) => e.said(),
+        }
+    }
 }
 
 /// Read the programme files again on behalf of `by` and put them in force. Blocks (it reads

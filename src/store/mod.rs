@@ -27,32 +27,54 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, Row};
 use rusqlite_migration::{M, Migrations};
 
+use crate::model::Said;
+use crate::said;
+
 /// Why the database cannot be used.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum StoreError {
     /// The data folder cannot be created.
-    #[error(
-        "không tạo được thư mục dữ liệu \"{path}\": {source} — hãy kiểm tra quyền ghi hoặc đổi data_dir / cannot create the data folder \"{path}\": {source} — check write permission or change data_dir"
-    )]
     DataDir {
         path: PathBuf,
         source: std::io::Error,
     },
     /// The row would repeat one that must be unique (a login name, a token): the caller says
     /// which in words people understand.
-    #[error("đã có / already exists: {0}")]
     Conflict(String),
     /// SQLite refused.
-    #[error("lỗi cơ sở dữ liệu / database error: {0}")]
     Sqlite(rusqlite::Error),
     /// The schema could not be brought up to date.
-    #[error(
-        "không nâng cấp được cơ sở dữ liệu: {0} — hãy khôi phục bản sao lưu / cannot upgrade the database: {0} — restore a backup"
-    )]
     Migration(#[from] rusqlite_migration::Error),
     /// The blocking task died (a bug); the database is unchanged.
-    #[error("tác vụ cơ sở dữ liệu bị huỷ / database task aborted: {0}")]
     Task(String),
+}
+
+impl StoreError {
+    /// What went wrong, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            StoreError::DataDir { path, source } => {
+                let path = path.display();
+                said!(
+                    "không tạo được thư mục dữ liệu \"{path}\": {source} — hãy kiểm tra quyền ghi hoặc đổi data_dir",
+                    "cannot create the data folder \"{path}\": {source} — check write permission or change data_dir"
+                )
+            }
+            StoreError::Conflict(what) => said!("đã có: {what}", "already exists: {what}"),
+            StoreError::Sqlite(e) => said!("lỗi cơ sở dữ liệu: {e}", "database error: {e}"),
+            StoreError::Migration(e) => said!(
+                "không nâng cấp được cơ sở dữ liệu: {e} — hãy khôi phục bản sao lưu",
+                "cannot upgrade the database: {e} — restore a backup"
+            ),
+            StoreError::Task(e) => {
+                said!(
+                    "tác vụ cơ sở dữ liệu bị huỷ: {e}",
+                    "database task aborted: {e}"
+                )
+            }
+        }
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -90,8 +112,8 @@ fn text_as<T>(
 }
 
 /// Column `i` parsed as a `T` (a role, a category, a state…).
-fn parsed<T: std::str::FromStr<Err = String>>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
-    text_as(r, i, |s| s.parse())
+fn parsed<T: std::str::FromStr<Err = Said>>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
+    text_as(r, i, |s| s.parse().map_err(|e: Said| e.to_string()))
 }
 
 fn migrations() -> Migrations<'static> {

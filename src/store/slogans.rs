@@ -45,7 +45,7 @@ impl ReviewedRows for SloganRows {
             id: r.get(0)?,
             content: NewSlogan {
                 text: r.get(1)?,
-                color: text_as(r, 2, PanelColor::try_from)?,
+                color: text_as(r, 2, |c| PanelColor::try_from(c).map_err(|e| e.to_string()))?,
                 effect: parsed::<Effect>(r, 3)?,
                 speed_px_s: r.get(4)?,
                 hold_s: r.get(5)?,

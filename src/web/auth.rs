@@ -27,6 +27,7 @@ use crate::accounts::token_hash;
 use crate::config::WebConfig;
 use crate::model::account::IdleLimits;
 use crate::model::{Capability, TokenScope, User};
+use crate::said;
 use crate::store::{Store, users};
 
 /// The session cookie's name.
@@ -172,12 +173,14 @@ pub fn scope_allows(scope: TokenScope, method: &Method, path: &str) -> Result<()
         TokenScope::Role => Ok(()),
         TokenScope::Read if !is_unsafe(method) => Ok(()),
         TokenScope::Cap if method == Method::POST && path == "/api/v1/cap" => Ok(()),
-        TokenScope::Read => Err(AppError::Forbidden(
-            "mã API này chỉ được đọc (phạm vi read): chỉ yêu cầu GET / this API token may only read (scope read): GET requests only".into(),
-        )),
-        TokenScope::Cap => Err(AppError::Forbidden(
-            "mã API này chỉ được gửi cảnh báo CAP tới POST /api/v1/cap (phạm vi cap) / this API token may only post CAP alerts to POST /api/v1/cap (scope cap)".into(),
-        )),
+        TokenScope::Read => Err(AppError::Forbidden(said!(
+            "mã API này chỉ được đọc (phạm vi read): chỉ yêu cầu GET",
+            "this API token may only read (scope read): GET requests only"
+        ))),
+        TokenScope::Cap => Err(AppError::Forbidden(said!(
+            "mã API này chỉ được gửi cảnh báo CAP tới POST /api/v1/cap (phạm vi cap)",
+            "this API token may only post CAP alerts to POST /api/v1/cap (scope cap)"
+        ))),
     }
 }
 
@@ -215,13 +218,17 @@ async fn resolve(
         // A wrong token is an error, not a silent fall-back to no one.
         return match found {
             None => Err(AppError::Unauthorized),
-            Some(t) if t.revoked => Err(AppError::TokenRefused(
-                "mã API này đã bị thu hồi — hãy xin quản trị viên mã mới / this API token was revoked — ask the admin for a new one".into(),
-            )),
-            Some(t) if !t.user.active => Err(AppError::TokenRefused(format!(
-                "tài khoản \"{name}\" của mã API này đã bị khoá / the account \"{name}\" this API token acts as is disabled",
-                name = t.user.name
+            Some(t) if t.revoked => Err(AppError::TokenRefused(said!(
+                "mã API này đã bị thu hồi — hãy xin quản trị viên mã mới",
+                "this API token was revoked — ask the admin for a new one"
             ))),
+            Some(t) if !t.user.active => Err(AppError::TokenRefused({
+                let name = t.user.name;
+                said!(
+                    "tài khoản \"{name}\" của mã API này đã bị khoá",
+                    "the account \"{name}\" this API token acts as is disabled"
+                )
+            })),
             Some(t) => Ok(Some(Authed {
                 user: t.user,
                 via: Via::Token {

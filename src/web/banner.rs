@@ -11,6 +11,8 @@ use axum::response::Response;
 
 use super::AppState;
 use crate::audio::player::PlayerStatus;
+use crate::model::Said;
+use crate::said;
 
 /// An emergency on air, as the top of every page says it.
 #[derive(Debug, Clone)]
@@ -24,12 +26,12 @@ pub struct Banner {
     /// Rounds still to air after the one on air; `None`: until stopped.
     pub repeats_left: Option<u32>,
     /// Why the speakers are not getting its sound and what to do, when they are not.
-    pub no_sound: Option<String>,
+    pub no_sound: Option<Said>,
 }
 
-/// Why the speakers get no sound now and what to do (Vietnamese / English), or `None` when
+/// Why the speakers get no sound now and what to do, or `None` when
 /// the output is open.
-pub fn no_sound(status: &PlayerStatus) -> Option<String> {
+pub fn no_sound(status: &PlayerStatus) -> Option<Said> {
     if status.format.is_some() && status.listen_alone.is_none() {
         return None;
     }
@@ -37,9 +39,11 @@ pub fn no_sound(status: &PlayerStatus) -> Option<String> {
         .listen_alone
         .clone()
         .or_else(|| status.output_error.clone())
-        .unwrap_or_else(|| status.output.clone());
-    Some(format!(
-        "LOA KHÔNG CÓ TIẾNG / THE SPEAKERS ARE SILENT: {why} — kiểm tra card âm thanh, dây loa và [audio] output trong loaxa.toml rồi khởi động lại; trong lúc chờ, báo tin bằng cách khác / check the sound card, the cable and [audio] output in loaxa.toml, then restart; meanwhile pass the message on another way"
+        .unwrap_or_else(|| Said::same(status.output.as_str()));
+    let (vi, en) = (why.vi(), why.en());
+    Some(said!(
+        "LOA KHÔNG CÓ TIẾNG: {vi} — kiểm tra card âm thanh, dây loa và [audio] output trong loaxa.toml rồi khởi động lại; trong lúc chờ, báo tin bằng cách khác",
+        "THE SPEAKERS ARE SILENT: {en} — check the sound card, the cable and [audio] output in loaxa.toml, then restart; meanwhile pass the message on another way"
     ))
 }
 

@@ -12,6 +12,7 @@ use axum::http::header;
 use futures_util::StreamExt;
 
 use super::error::AppError;
+use crate::said;
 
 /// The most of a multipart body read to find its `csrf` field, which comes first.
 const MULTIPART_HEAD_BYTES: usize = 8 * 1024;
@@ -45,16 +46,17 @@ pub async fn check(req: Request, expected: &str) -> Result<Request, AppError> {
 }
 
 fn refused() -> AppError {
-    AppError::Forbidden(
-        "thiếu hoặc sai mã bảo vệ biểu mẫu (CSRF) — hãy tải lại trang rồi thử lại / missing or wrong form token (CSRF) — reload the page and try again".into(),
-    )
+    AppError::Forbidden(said!(
+        "thiếu hoặc sai mã bảo vệ biểu mẫu (CSRF) — hãy tải lại trang rồi thử lại",
+        "missing or wrong form token (CSRF) — reload the page and try again"
+    ))
 }
 
 async fn check_form(req: Request, expected: &str) -> Result<Request, AppError> {
     let (parts, body) = req.into_parts();
     let bytes: Bytes = axum::body::to_bytes(body, super::limits::FORM_BYTES)
         .await
-        .map_err(|_| AppError::TooLarge("biểu mẫu quá lớn / form too large".into()))?;
+        .map_err(|_| AppError::TooLarge(said!("biểu mẫu quá lớn", "form too large")))?;
     match form_urlencoded_value(&bytes, "csrf") {
         Some(v) if constant_eq(&v, expected) => Ok(Request::from_parts(parts, Body::from(bytes))),
         _ => Err(refused()),

@@ -10,7 +10,9 @@ use axum::response::{Html, IntoResponse, Response};
 use super::i18n::{Lang, Text};
 use crate::emergency::EmergencyError;
 use crate::media::library::ImportError;
+use crate::model::Said;
 use crate::review::ReviewError;
+use crate::said;
 use crate::schedule::edit::EditError;
 use crate::station::accounts::AccountsError;
 use crate::station::cap::CapError;
@@ -19,49 +21,59 @@ use crate::store::StoreError;
 
 /// Something a request cannot have.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum AppError {
     /// Not signed in, or the session ended. 401.
-    #[error("hãy đăng nhập / please sign in")]
     Unauthorized,
     /// An API token that no longer works (revoked, its user disabled), said why. 401.
-    #[error("{0}")]
-    TokenRefused(String),
+    TokenRefused(Said),
     /// Signed in but not allowed. 403.
-    #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Said),
     /// No such thing. 404.
-    #[error("{0}")]
-    NotFound(String),
+    NotFound(Said),
     /// The input is wrong. 400.
-    #[error("{0}")]
-    BadRequest(String),
+    BadRequest(Said),
     /// Someone else changed it first, or it is in the wrong state. 409.
-    #[error("{0}")]
-    Conflict(String),
+    Conflict(Said),
     /// Too big. 413.
-    #[error("{0}")]
-    TooLarge(String),
+    TooLarge(Said),
     /// The file is not something we can use. 415.
-    #[error("{0}")]
-    Unsupported(String),
+    Unsupported(Said),
     /// Well-formed but refused on its merits (a CAP alert for another area). 422.
-    #[error("{0}")]
-    Unprocessable(String),
+    Unprocessable(Said),
     /// The data disk is nearly full. 507.
-    #[error("{0}")]
-    InsufficientStorage(String),
+    InsufficientStorage(Said),
     /// Slow down. 429.
-    #[error("{0}")]
-    TooManyRequests(String),
+    TooManyRequests(Said),
     /// The request did not arrive in time. 408.
-    #[error("{0}")]
-    Timeout(String),
+    Timeout(Said),
     /// Our fault; the details are logged. 500.
-    #[error("lỗi máy chủ — đã ghi vào nhật ký / server error — written to the log")]
     Internal(String),
 }
 
 impl AppError {
+    /// What the person is told, in both languages; a server fault's detail only goes to the log.
+    pub fn said(&self) -> Said {
+        match self {
+            AppError::Unauthorized => said!("hãy đăng nhập", "please sign in"),
+            AppError::Internal(_) => said!(
+                "lỗi máy chủ — đã ghi vào nhật ký",
+                "server error — written to the log"
+            ),
+            AppError::TokenRefused(s)
+            | AppError::Forbidden(s)
+            | AppError::NotFound(s)
+            | AppError::BadRequest(s)
+            | AppError::Conflict(s)
+            | AppError::TooLarge(s)
+            | AppError::Unsupported(s)
+            | AppError::Unprocessable(s)
+            | AppError::InsufficientStorage(s)
+            | AppError::TooManyRequests(s)
+            | AppError::Timeout(s) => s.clone(),
+        }
+    }
+
     /// The HTTP status for each kind of error.
     pub fn status(&self) -> StatusCode {
         match self {
@@ -101,9 +113,10 @@ impl AppError {
 
     /// Not allowed to do this.
     pub fn forbidden() -> Self {
-        AppError::Forbidden(
-            "bạn không có quyền làm việc này / you are not allowed to do this".into(),
-        )
+        AppError::Forbidden(said!(
+            "bạn không có quyền làm việc này",
+            "you are not allowed to do this"
+        ))
     }
 
     fn log(&self) {
@@ -119,7 +132,7 @@ impl From<StoreError> for AppError {
     /// says is ours (500).
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict(_) => AppError::Conflict(e.to_string()),
+            StoreError::Conflict(_) => AppError::Conflict(e.said()),
             e => AppError::Internal(e.to_string()),
         }
     }
@@ -129,7 +142,7 @@ impl From<crate::station::reports::ReportError> for AppError {
     fn from(e: crate::station::reports::ReportError) -> Self {
         use crate::station::reports::ReportError;
         match e {
-            ReportError::Month(_) | ReportError::Kind(_) => AppError::BadRequest(e.to_string()),
+            ReportError::Month(_) | ReportError::Kind(_) => AppError::BadRequest(e.said()),
             ReportError::Store(e) => e.into(),
         }
     }
@@ -145,7 +158,7 @@ impl From<ProgrammeError> for AppError {
     /// A change that would break the programme or is badly formed is the caller's (422, 400);
     /// a stale form is a conflict (409).
     fn from(e: ProgrammeError) -> Self {
-        let msg = e.to_string();
+        let msg = e.said();
         match e {
             ProgrammeError::Edit(EditError::Refused(_))
             | ProgrammeError::Edit(EditError::Unreadable(_))
@@ -156,7 +169,7 @@ impl From<ProgrammeError> for AppError {
             ProgrammeError::Edit(EditError::Invalid(_)) => AppError::BadRequest(msg),
             ProgrammeError::NoFiles => AppError::Conflict(msg),
             ProgrammeError::Edit(EditError::Io { .. }) | ProgrammeError::Store(_) => {
-                AppError::Internal(msg)
+                AppError::Internal(e.to_string())
             }
         }
     }
@@ -164,7 +177,7 @@ impl From<ProgrammeError> for AppError {
 
 impl From<ReviewError> for AppError {
     fn from(e: ReviewError) -> Self {
-        let msg = e.to_string();
+        let msg = e.said();
         match e {
             ReviewError::Forbidden | ReviewError::OwnItem | ReviewError::EditedIt => {
                 AppError::Forbidden(msg)
@@ -183,7 +196,7 @@ impl From<EmergencyError> for AppError {
     fn from(e: EmergencyError) -> Self {
         match e {
             EmergencyError::Invalid(m) => AppError::BadRequest(m),
-            EmergencyError::NothingOnAir => AppError::Conflict(e.to_string()),
+            EmergencyError::NothingOnAir => AppError::Conflict(e.said()),
             EmergencyError::Store(e) => AppError::Internal(e.to_string()),
         }
     }
@@ -192,8 +205,8 @@ impl From<EmergencyError> for AppError {
 impl From<CapError> for AppError {
     fn from(e: CapError) -> Self {
         match e {
-            CapError::Refused(_) => AppError::Unprocessable(e.to_string()),
-            CapError::AlreadyActedOn { .. } => AppError::Conflict(e.to_string()),
+            CapError::Refused(_) => AppError::Unprocessable(e.said()),
+            CapError::AlreadyActedOn { .. } => AppError::Conflict(e.said()),
             CapError::Emergency(e) => e.into(),
             CapError::Store(e) => e.into(),
         }
@@ -202,13 +215,13 @@ impl From<CapError> for AppError {
 
 impl From<AccountsError> for AppError {
     fn from(e: AccountsError) -> Self {
-        let msg = e.to_string();
+        let msg = e.said();
         match e {
             AccountsError::Invalid(_) => AppError::BadRequest(msg),
             AccountsError::Taken(_) => AppError::Conflict(msg),
             AccountsError::NoSuchUser(_) | AccountsError::NoSuchToken(_) => AppError::NotFound(msg),
             AccountsError::Revoked(_) => AppError::Conflict(msg),
-            AccountsError::NoRandom => AppError::Internal(msg),
+            AccountsError::NoRandom => AppError::Internal(e.to_string()),
             AccountsError::Store(e) => e.into(),
         }
     }
@@ -216,12 +229,12 @@ impl From<AccountsError> for AppError {
 
 impl From<ImportError> for AppError {
     fn from(e: ImportError) -> Self {
-        let msg = e.to_string();
+        let msg = e.said();
         match e {
             ImportError::TooLarge { .. } => AppError::TooLarge(msg),
             ImportError::Analyze(_) | ImportError::Policy(_) => AppError::Unsupported(msg),
             ImportError::Title(_) => AppError::BadRequest(msg),
-            ImportError::Io { .. } | ImportError::Store(_) => AppError::Internal(msg),
+            ImportError::Io { .. } | ImportError::Store(_) => AppError::Internal(e.to_string()),
         }
     }
 }
@@ -286,11 +299,12 @@ impl IntoResponse for PageError {
         if matches!(self.error, AppError::Unauthorized) {
             return axum::response::Redirect::to("/login").into_response();
         }
+        let said = self.error.said();
         let page = ErrorPage {
             t: self.lang.text(),
             lang: self.lang,
             status: self.error.status().as_u16(),
-            message: &self.error.to_string(),
+            message: self.lang.say(&said),
         };
         match page.render() {
             Ok(html) => (self.error.status(), Html(html)).into_response(),

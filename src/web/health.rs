@@ -118,7 +118,7 @@ pub fn audio(player: &crate::audio::player::PlayerStatus) -> Check {
         },
         (None, Some(e)) => Check {
             ok: false,
-            detail: e.clone(),
+            detail: e.to_string(),
         },
         (None, None) => Check {
             ok: false,
@@ -137,7 +137,7 @@ pub fn disk(data_dir: &std::path::Path, min_free_mb: u64) -> Check {
         Ok(space) => match crate::ops::disk::refuse_write(space, reserve) {
             Some(why) => Check {
                 ok: false,
-                detail: why,
+                detail: why.to_string(),
             },
             None => {
                 let mb = space.free / (1024 * 1024);

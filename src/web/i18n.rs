@@ -7,7 +7,7 @@
 use axum_extra::extract::cookie::CookieJar;
 
 use crate::model::asrun::Outcome;
-use crate::model::{Category, ReviewState, Role, Tier};
+use crate::model::{Category, ReviewState, Role, Said, Tier};
 
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,6 +49,14 @@ impl Lang {
         match self {
             Lang::Vi => Lang::En,
             Lang::En => Lang::Vi,
+        }
+    }
+
+    /// A message in this language only.
+    pub fn say(self, said: &Said) -> &str {
+        match self {
+            Lang::Vi => said.vi(),
+            Lang::En => said.en(),
         }
     }
 

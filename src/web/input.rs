@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::error::AppError;
 use crate::emergency::Message;
+use crate::said;
 use crate::store::audit;
 
 /// A form's fields by name, a field sent more than once (ticked checkboxes: `slots=sang&slots=chieu`)
@@ -54,16 +55,20 @@ impl Range {
             match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 None => Ok(default),
                 Some(s) => s.parse().map_err(|_| {
-                    AppError::BadRequest(format!("ngày \"{s}\" không hợp lệ (YYYY-MM-DD) / \"{s}\" is not a date (YYYY-MM-DD)"))
+                    AppError::BadRequest(said!(
+                        "ngày \"{s}\" không hợp lệ (YYYY-MM-DD)",
+                        "\"{s}\" is not a date (YYYY-MM-DD)"
+                    ))
                 }),
             }
         };
         let from = parse(&self.from, today - chrono::Duration::days(6))?;
         let to = parse(&self.to, today)?;
         if to < from || (to - from).num_days() > 366 {
-            return Err(AppError::BadRequest(
-                "khoảng ngày phải từ 1 đến 366 ngày / the range must be 1 to 366 days".into(),
-            ));
+            return Err(AppError::BadRequest(said!(
+                "khoảng ngày phải từ 1 đến 366 ngày",
+                "the range must be 1 to 366 days"
+            )));
         }
         let start = |d: NaiveDate| {
             d.and_hms_opt(0, 0, 0)
@@ -121,12 +126,17 @@ pub struct EmergencyRequest {
 
 /// The message a request asks for.
 pub fn message_of(r: &EmergencyRequest) -> Result<Message, AppError> {
-    match (r.item_id, r.text.as_deref().filter(|t| !t.trim().is_empty()), r.microphone) {
+    match (
+        r.item_id,
+        r.text.as_deref().filter(|t| !t.trim().is_empty()),
+        r.microphone,
+    ) {
         (Some(id), None, false) => Ok(Message::Prepared(id)),
         (None, Some(t), false) => Ok(Message::Text(t.to_string())),
         (None, None, true) => Ok(Message::Microphone(r.input.clone())),
-        _ => Err(AppError::BadRequest(
-            "chọn đúng một: bản tin soạn sẵn, nội dung đọc, hoặc micrô / choose exactly one: a prepared item, a text, or the microphone".into(),
-        )),
+        _ => Err(AppError::BadRequest(said!(
+            "chọn đúng một: bản tin soạn sẵn, nội dung đọc, hoặc micrô",
+            "choose exactly one: a prepared item, a text, or the microphone"
+        ))),
     }
 }

@@ -20,6 +20,7 @@ use http_body_util::Limited;
 
 use super::error::{ApiError, AppError};
 use crate::config::Config;
+use crate::said;
 
 /// Largest form or JSON body.
 pub const FORM_BYTES: usize = 64 << 10;
@@ -109,10 +110,13 @@ pub async fn enforce(State(config): State<Arc<Config>>, req: Request, next: Next
         None => next.run(req).await,
         Some(total) => match tokio::time::timeout(total, next.run(req)).await {
             Ok(res) => res,
-            Err(_) => ApiError(AppError::Timeout(format!(
-                "yêu cầu không đến đủ trong {s} giây / the request did not arrive whole within {s} seconds",
-                s = total.as_secs()
-            )))
+            Err(_) => ApiError(AppError::Timeout({
+                let s = total.as_secs();
+                said!(
+                    "yêu cầu không đến đủ trong {s} giây",
+                    "the request did not arrive whole within {s} seconds"
+                )
+            }))
             .into_response(),
         },
     }
@@ -120,8 +124,9 @@ pub async fn enforce(State(config): State<Arc<Config>>, req: Request, next: Next
 
 fn too_large(bytes: usize) -> Response {
     let kib = bytes >> 10;
-    ApiError(AppError::TooLarge(format!(
-        "nội dung gửi lên quá lớn (tối đa {kib} KiB ở đây) / the request body is too large (at most {kib} KiB here)"
+    ApiError(AppError::TooLarge(said!(
+        "nội dung gửi lên quá lớn (tối đa {kib} KiB ở đây)",
+        "the request body is too large (at most {kib} KiB here)"
     )))
     .into_response()
 }

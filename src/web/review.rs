@@ -10,8 +10,10 @@ use chrono::{DateTime, Utc};
 use super::AppState;
 use super::error::AppError;
 use crate::display::slogans::Slogans;
+use crate::model::Said;
 use crate::model::{Bulletin, Item, NewBulletin, NewItem, SloganRecord};
 use crate::review::{Bulletins, Items, Kind};
+use crate::said;
 use crate::schedule::Programme;
 use crate::schedule::airing::{self, Airs};
 use crate::schedule::plan::Why;
@@ -62,14 +64,14 @@ pub fn refused_places(
     programme: &Programme,
     slots: &[String],
     zones: &[String],
-) -> Option<(String, &'static str)> {
+) -> Option<(Said, &'static str)> {
     let unknown = airing::unknown_places(programme, slots, zones);
     let field = match unknown.first()? {
         Why::UnknownSlot { .. } => "slots",
         _ => "zones",
     };
-    let said: Vec<String> = unknown.iter().map(ToString::to_string).collect();
-    Some((said.join("; "), field))
+    let said: Vec<Said> = unknown.iter().map(Why::said).collect();
+    Some((Said::join(&said, "; "), field))
 }
 
 /// An item as `GET /api/v1/items/{id}` shows it: with its next airings, or why it will not air.
@@ -100,7 +102,7 @@ impl ItemShown {
 /// The answer for an id of kind `K` that names nothing (404).
 pub fn missing<K: Kind>(id: i64) -> AppError {
     let (vi, en) = K::NAME;
-    AppError::NotFound(format!("không có {vi} {id} / no {en} {id}"))
+    AppError::NotFound(said!("không có {vi} {id}", "no {en} {id}"))
 }
 
 impl Reviewed for Items {

@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::media::MediaLibrary;
 use crate::media::library::{ImportRequest, Imported};
 use crate::model::Category;
+use crate::said;
 use std::sync::Arc;
 
 /// An upload: the imported recording (if a file came) and the other form fields.
@@ -113,8 +114,9 @@ pub async fn receive(
         });
     };
     if incoming.bytes() == 0 {
-        return Err(AppError::Unsupported(format!(
-            "tệp \"{original_name}\" rỗng (0 byte) / \"{original_name}\" is empty (0 bytes)"
+        return Err(AppError::Unsupported(said!(
+            "tệp \"{original_name}\" rỗng (0 byte)",
+            "\"{original_name}\" is empty (0 bytes)"
         )));
     }
     let category = match fields.get("category").map(String::as_str) {
@@ -176,9 +178,10 @@ impl Upload {
     pub fn require_file(self) -> Result<(Imported, HashMap<String, String>), AppError> {
         match self.imported {
             Some(i) => Ok((i, self.fields)),
-            None => Err(AppError::BadRequest(
-                "chưa chọn tệp ghi âm / no recording was chosen".into(),
-            )),
+            None => Err(AppError::BadRequest(said!(
+                "chưa chọn tệp ghi âm",
+                "no recording was chosen"
+            ))),
         }
     }
 }
@@ -189,8 +192,9 @@ fn bad_form(e: axum::extract::multipart::MultipartError, limit_mb: u64) -> AppEr
     if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         AppError::from(crate::media::library::ImportError::TooLarge { limit_mb })
     } else {
-        AppError::BadRequest(format!(
-            "biểu mẫu tải lên bị lỗi / the upload form is broken: {msg}"
+        AppError::BadRequest(said!(
+            "biểu mẫu tải lên bị lỗi",
+            "the upload form is broken: {msg}"
         ))
     }
 }

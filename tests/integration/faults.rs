@@ -347,8 +347,8 @@ fn the_card_pulled_out_mid_bulletin_comes_back_without_a_restart() {
     );
     status_becomes(&player, "the card missing", |s| {
         s.output_error
-            .as_deref()
-            .is_some_and(|e| e.contains("not found") && e.contains(CARD))
+            .as_ref()
+            .is_some_and(|e| e.en().contains("not found") && e.vi().contains(CARD))
     });
     // A notice sent now is refused at once with the reason, not held to air hours later.
     let notice = player.play(PlayRequest::file(file("thong-bao.wav"), "Thông báo"));

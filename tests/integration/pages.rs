@@ -1,7 +1,8 @@
 //! The pages as staff meet them, through the real router and store: the station's own 404,
 //! forms that keep what was typed and point at the field, a slogan saved with only its text,
 //! the confirmation after a redirect, a recording's warning on its item's page, long lists a
-//! page at a time with a search that needs no tone marks.
+//! page at a time with a search that needs no tone marks, every message in the page's language
+//! only.
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
@@ -253,7 +254,20 @@ async fn while_an_emergency_runs_every_page_says_so_and_that_the_speakers_are_si
             banner.contains("LOA KHÔNG CÓ TIẾNG") && banner.contains("card-da-rut"),
             "the speakers are silent, and why: {banner}"
         );
+        assert!(
+            !banner.contains("SILENT") && !banner.contains("not found"),
+            "in Vietnamese only: {banner}"
+        );
     }
+    let (_, page) = get_with(&t, &session, "/items", "lang=en").await;
+    let banner = page
+        .split("class=\"emergency-banner\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        banner.contains("THE SPEAKERS ARE SILENT") && !banner.contains("KHÔNG CÓ TIẾNG"),
+        "in English only: {banner}"
+    );
     let (_, s) = t.api(Role::Editor, Method::GET, "/status", None).await;
     assert_eq!(s["emergency"]["title"].as_str(), Some(warning), "{s}");
     assert!(
@@ -514,4 +528,54 @@ async fn the_items_list_finds_by_words_within_a_state() {
     let (_, none) = get_with(&t, &session, "/items?state=approved&q=hop", "").await;
     assert!(titles(&none).is_empty());
     assert!(none.contains("Không tìm thấy gì."), "{none}");
+}
+
+/// The text of the page's first error box.
+fn alert_in(page: &str) -> &str {
+    page.split("class=\"alert error\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</").next())
+        .unwrap_or_else(|| panic!("no error on the page: {page}"))
+}
+
+#[tokio::test]
+async fn a_refusal_speaks_the_pages_language_only() {
+    let t = TestApp::new();
+    let (session, csrf) = t.login("editor", PASSWORD).await.unwrap();
+    let slogan = format!(
+        "csrf={csrf}&text={}&color=tim&effect=scroll&speed_px_s=&hold_s=5&show_from=&show_until=&position=",
+        urlencode("Chung tay xây dựng nông thôn mới")
+    );
+    let post = |cookies: &'static str| {
+        Request::post("/display/slogans/new")
+            .header(
+                header::COOKIE,
+                format!("loaxa_session={session}; {cookies}"),
+            )
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(slogan.clone()))
+            .unwrap()
+    };
+    let (status, _, vi) = t.send(post("")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{vi}");
+    let said = alert_in(&vi);
+    assert!(said.contains("không hợp lệ"), "{said}");
+    assert!(
+        !said.contains("invalid") && !said.contains(" / "),
+        "Vietnamese only: {said}"
+    );
+    let (_, _, en) = t.send(post("lang=en")).await;
+    let said = alert_in(&en);
+    assert!(said.contains("invalid colour"), "{said}");
+    assert!(!said.contains("không"), "English only: {said}");
+
+    // The station's error page too: an item that is not there.
+    let (status, vi) = get_with(&t, &session, "/items/987654", "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(vi.contains("987654") && !vi.contains("no item"), "{vi}");
+    let (_, en) = get_with(&t, &session, "/items/987654", "lang=en").await;
+    assert!(
+        en.contains("no item 987654") && !en.contains("không có"),
+        "{en}"
+    );
 }

@@ -22,6 +22,8 @@ mod mp4;
 mod sniff;
 mod source;
 
+use crate::model::Said;
+use crate::said;
 pub use sniff::Looks;
 use sniff::{Sniffed, UNKNOWN, read_up_to, sniff};
 use source::PaddedFile;
@@ -43,55 +45,105 @@ const MAX_BAD_PACKETS_BEFORE_AUDIO: u32 = 64;
 
 /// Why a recording cannot be opened or decoded.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum DecodeError {
     /// The file cannot be read at all.
-    #[error(
-        "không mở được tệp \"{path}\": {source} — hãy kiểm tra đường dẫn và quyền đọc / cannot open \"{path}\": {source} — check the path and read permission"
-    )]
     Open {
         path: PathBuf,
         source: std::io::Error,
     },
     /// Zero bytes.
-    #[error(
-        "tệp \"{path}\" rỗng (0 byte) — hãy chép lại bản ghi / \"{path}\" is empty (0 bytes) — copy the recording again"
-    )]
     Empty { path: PathBuf },
     /// Not audio at all (text, an image, a document...).
-    #[error(
-        "tệp \"{path}\" không phải âm thanh (có vẻ là {vi}) — hãy chọn đúng tệp ghi âm / \"{path}\" is not audio (it looks like {en}) — pick the recording itself",
-        vi = looks_like.0, en = looks_like.1
-    )]
     NotAudio { path: PathBuf, looks_like: Looks },
     /// A real audio format that Loa Xã does not decode.
-    #[error(
-        "định dạng {format} của \"{path}\" chưa được hỗ trợ — hãy chuyển sang MP3: ffmpeg -i \"{path}\" -c:a libmp3lame -q:a 2 ra.mp3 / {format} (\"{path}\") is not supported — convert it to MP3: ffmpeg -i \"{path}\" -c:a libmp3lame -q:a 2 out.mp3"
-    )]
     UnsupportedFormat { path: PathBuf, format: String },
     /// The container holds no audio track (a silent video, a picture).
-    #[error("tệp \"{path}\" không có rãnh âm thanh / \"{path}\" has no audio track")]
     NoAudioTrack { path: PathBuf },
     /// The header says something impossible (a 1 GHz sample rate, 0 channels).
-    #[error(
-        "phần đầu tệp \"{path}\" hỏng: {what} — tệp bị hỏng, hãy xuất lại bản ghi / the header of \"{path}\" is broken: {what} — export the recording again"
-    )]
     BadHeader { path: PathBuf, what: String },
     /// Nothing in the file decodes.
-    #[error(
-        "không giải mã được âm thanh nào trong \"{path}\" ({detail}) — tệp hỏng hoặc bị cắt, hãy chép lại / no audio could be decoded from \"{path}\" ({detail}) — the file is broken or cut off, copy it again"
-    )]
     Corrupt { path: PathBuf, detail: String },
     /// The stream changes sample rate or channels part way through.
-    #[error(
-        "\"{path}\" đổi định dạng giữa chừng ({detail}) — hãy chuyển đổi lại bằng ffmpeg / \"{path}\" changes format part way ({detail}) — re-encode it with ffmpeg"
-    )]
     FormatChanged { path: PathBuf, detail: String },
     /// Reading failed part way (a disk error, an unplugged USB stick).
-    #[error("lỗi đọc \"{path}\": {source} / read error on \"{path}\": {source}")]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+impl DecodeError {
+    /// Why the file cannot be used, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            DecodeError::Open { path, source } => {
+                let path = path.display();
+                said!(
+                    "không mở được tệp \"{path}\": {source} — hãy kiểm tra đường dẫn và quyền đọc",
+                    "cannot open \"{path}\": {source} — check the path and read permission"
+                )
+            }
+            DecodeError::Empty { path } => {
+                let path = path.display();
+                said!(
+                    "tệp \"{path}\" rỗng (0 byte) — hãy chép lại bản ghi",
+                    "\"{path}\" is empty (0 bytes) — copy the recording again"
+                )
+            }
+            DecodeError::NotAudio { path, looks_like } => {
+                let path = path.display();
+                let vi = looks_like.0;
+                let en = looks_like.1;
+                said!(
+                    "tệp \"{path}\" không phải âm thanh (có vẻ là {vi}) — hãy chọn đúng tệp ghi âm",
+                    "\"{path}\" is not audio (it looks like {en}) — pick the recording itself"
+                )
+            }
+            DecodeError::UnsupportedFormat { path, format } => {
+                let path = path.display();
+                said!(
+                    "định dạng {format} của \"{path}\" chưa được hỗ trợ — hãy chuyển sang MP3: ffmpeg -i \"{path}\" -c:a libmp3lame -q:a 2 ra.mp3",
+                    "{format} (\"{path}\") is not supported — convert it to MP3: ffmpeg -i \"{path}\" -c:a libmp3lame -q:a 2 out.mp3"
+                )
+            }
+            DecodeError::NoAudioTrack { path } => {
+                let path = path.display();
+                said!(
+                    "tệp \"{path}\" không có rãnh âm thanh",
+                    "\"{path}\" has no audio track"
+                )
+            }
+            DecodeError::BadHeader { path, what } => {
+                let path = path.display();
+                said!(
+                    "phần đầu tệp \"{path}\" hỏng: {what} — tệp bị hỏng, hãy xuất lại bản ghi",
+                    "the header of \"{path}\" is broken: {what} — export the recording again"
+                )
+            }
+            DecodeError::Corrupt { path, detail } => {
+                let path = path.display();
+                said!(
+                    "không giải mã được âm thanh nào trong \"{path}\" ({detail}) — tệp hỏng hoặc bị cắt, hãy chép lại",
+                    "no audio could be decoded from \"{path}\" ({detail}) — the file is broken or cut off, copy it again"
+                )
+            }
+            DecodeError::FormatChanged { path, detail } => {
+                let path = path.display();
+                said!(
+                    "\"{path}\" đổi định dạng giữa chừng ({detail}) — hãy chuyển đổi lại bằng ffmpeg",
+                    "\"{path}\" changes format part way ({detail}) — re-encode it with ffmpeg"
+                )
+            }
+            DecodeError::Read { path, source } => {
+                let path = path.display();
+                said!(
+                    "lỗi đọc \"{path}\": {source}",
+                    "read error on \"{path}\": {source}"
+                )
+            }
+        }
+    }
 }
 
 /// What the stream is, as the container and codec declare it.

@@ -32,6 +32,7 @@ use super::sink::{self, SinkError};
 use super::stream::{RelayEvent, RelaySpec};
 use crate::clock::Clock;
 use crate::config::{AfterPreemption, OutputSpec};
+use crate::model::Said;
 
 /// Identifies one play, as returned by [`Player::play`].
 pub type PlayId = u64;
@@ -156,7 +157,7 @@ pub struct PlayerStatus {
     /// The output format, when the output is open.
     pub format: Option<AudioFormat>,
     /// Why the output is not open.
-    pub output_error: Option<String>,
+    pub output_error: Option<Said>,
     /// What is on air now.
     pub now_playing: Option<NowPlaying>,
     /// Background music playing under it, if any.
@@ -169,7 +170,7 @@ pub struct PlayerStatus {
     pub completed: u64,
     /// Why the station airs into the "Nghe / Listen" stream alone (no sound card, with
     /// `audio.listen_alone`): the speakers get nothing although plays go on.
-    pub listen_alone: Option<String>,
+    pub listen_alone: Option<Said>,
 }
 
 /// The play on air.
@@ -291,7 +292,7 @@ impl Player {
             (Err(e), None) => return Err(e),
             (Err(e), Some(_)) => {
                 tracing::warn!("{e}");
-                (None, Some(e.to_string()))
+                (None, Some(e.said()))
             }
         };
         let (events, _) = broadcast::channel(1024);
@@ -406,7 +407,7 @@ fn alone_without_output(open: sink::Opener, monitor: Monitor) -> sink::Opener {
             }
             Err(e) => {
                 tracing::warn!("{e}");
-                monitor.set_alone(Some(e.to_string()));
+                monitor.set_alone(Some(e.said()));
                 Ok(Box::new(sink::NullSink::new(format, clock)) as Box<dyn sink::Sink>)
             }
         },

@@ -21,6 +21,7 @@ use crate::audio::convert::AudioFormat;
 use crate::audio::gain::db_to_linear;
 use crate::audio::sink::{Sink, SinkError};
 use crate::config::AfterPreemption;
+use crate::model::Said;
 
 /// Largest write to the sink: 10 ms, the granularity at which a command can cut in.
 const CHUNK: Duration = Duration::from_millis(10);
@@ -516,7 +517,7 @@ impl Worker {
                 });
             }
             Err(e) => {
-                self.set_output_error(Some(e.to_string()));
+                self.set_output_error(Some(e.said()));
                 self.retry_later();
                 // Nothing can air without an output: say so for every waiting request.
                 self.fail_waiting(&e.to_string());
@@ -541,7 +542,7 @@ impl Worker {
                 last,
             )));
         }
-        self.set_output_error(Some(e.to_string()));
+        self.set_output_error(Some(e.said()));
         // The amplifier and the zones go off (after their hold), not stay on until the card
         // comes back.
         self.options.hooks.off_air();
@@ -578,7 +579,7 @@ impl Worker {
         }
     }
 
-    fn set_output_error(&self, error: Option<String>) {
+    fn set_output_error(&self, error: Option<Said>) {
         let mut s = self.status_mut();
         s.format = self.format();
         s.output_error = error;

@@ -21,6 +21,8 @@ use chrono::{DateTime, Utc};
 use crate::audio::convert::AudioFormat;
 use crate::clock::Clock;
 use crate::config::OutputSpec;
+use crate::model::Said;
+use crate::said;
 
 pub use device::{DeviceSink, OutputDevice, list_output_devices};
 pub use null::NullSink;
@@ -33,27 +35,43 @@ pub const DEFAULT_BUFFER: Duration = Duration::from_millis(100);
 
 /// Why an output cannot be opened or written.
 #[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum SinkError {
     /// No such sound card, or none at all.
-    #[error(
-        "không tìm thấy card âm thanh \"{0}\" — hãy cắm card hoặc chọn đầu ra khác (xem `loaxa devices`) / sound card \"{0}\" not found — plug it in or pick another output (see `loaxa devices`)"
-    )]
     DeviceMissing(String),
     /// The card exists but will not open (busy, wrong format, no permission).
-    #[error(
-        "không mở được card âm thanh \"{name}\": {detail} — có thể chương trình khác đang dùng card, hoặc tài khoản thiếu nhóm audio / cannot open sound card \"{name}\": {detail} — another program may be using it, or the account lacks the audio group"
-    )]
     DeviceUnavailable { name: String, detail: String },
     /// The card went away while playing.
-    #[error(
-        "mất card âm thanh \"{name}\": {detail} — đang thử mở lại / lost sound card \"{name}\": {detail} — retrying"
-    )]
     DeviceLost { name: String, detail: String },
     /// The capture file cannot be written.
-    #[error(
-        "không ghi được tệp \"{path}\": {detail} — hãy kiểm tra thư mục và dung lượng đĩa / cannot write \"{path}\": {detail} — check the folder and free disk space"
-    )]
     File { path: PathBuf, detail: String },
+}
+
+impl SinkError {
+    /// Why the output cannot be used, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            SinkError::DeviceMissing(f0) => said!(
+                "không tìm thấy card âm thanh \"{f0}\" — hãy cắm card hoặc chọn đầu ra khác (xem `loaxa devices`)",
+                "sound card \"{f0}\" not found — plug it in or pick another output (see `loaxa devices`)"
+            ),
+            SinkError::DeviceUnavailable { name, detail } => said!(
+                "không mở được card âm thanh \"{name}\": {detail} — có thể chương trình khác đang dùng card, hoặc tài khoản thiếu nhóm audio",
+                "cannot open sound card \"{name}\": {detail} — another program may be using it, or the account lacks the audio group"
+            ),
+            SinkError::DeviceLost { name, detail } => said!(
+                "mất card âm thanh \"{name}\": {detail} — đang thử mở lại",
+                "lost sound card \"{name}\": {detail} — retrying"
+            ),
+            SinkError::File { path, detail } => {
+                let path = path.display();
+                said!(
+                    "không ghi được tệp \"{path}\": {detail} — hãy kiểm tra thư mục và dung lượng đĩa",
+                    "cannot write \"{path}\": {detail} — check the folder and free disk space"
+                )
+            }
+        }
+    }
 }
 
 /// What a pre-emption cut off.

@@ -35,6 +35,8 @@ use crate::cluster::session;
 use crate::cluster::topics::{NodeTopic, Route};
 use crate::emergency::{Message, Start, Trigger};
 use crate::store::cluster as table;
+use crate::said;
+use crate::model::Said;
 
 /// A status is published at least this often, so the head-end can tell a node that hangs.
 const HEARTBEAT: Duration = Duration::from_secs(10);
@@ -550,7 +552,7 @@ impl Talk {
         tokio::task::spawn_blocking(move || {
             let file = shared.cache.fetch(&media).map_err(|e| {
                 shared.error();
-                e.to_string()
+                Said::same(e.to_string())
             });
             emergency.supply(local, file);
         });
@@ -560,11 +562,10 @@ impl Talk {
     fn no_message(&self, local: u64) {
         self.shared.emergency.supply(
             local,
-            Err(
-                "trung tâm không có bản ghi: chỉ phát chuông / the head-end has no recording: \
-                 the chime only"
-                    .into(),
-            ),
+            Err(said!(
+                "trung tâm không có bản ghi: chỉ phát chuông",
+                "the head-end has no recording: the chime only"
+            )),
         );
     }
 

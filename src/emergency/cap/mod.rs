@@ -13,6 +13,8 @@
 pub mod area;
 pub mod feed;
 
+use crate::model::Said;
+use crate::said;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -106,12 +108,20 @@ pub struct Geocode {
 
 /// Why an alert is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("cảnh báo CAP bị từ chối: {vi} / CAP alert refused: {en}")]
+#[error("{}", self.said())]
 pub struct Refused {
     /// In Vietnamese.
     pub vi: String,
     /// In English.
     pub en: String,
+}
+
+impl Refused {
+    /// The refusal, in each language.
+    pub fn said(&self) -> Said {
+        let Refused { vi, en } = self;
+        said!("cảnh báo CAP bị từ chối: {vi}", "CAP alert refused: {en}")
+    }
 }
 
 pub(crate) fn refuse(vi: impl Into<String>, en: impl Into<String>) -> Refused {

@@ -6,6 +6,7 @@
 
 use super::EditError;
 use super::document::{Change, Fields, Place, Target, Value};
+use crate::said;
 
 /// Every day of the week, as the forms send them.
 pub const DAYS: [&str; 7] = ["t2", "t3", "t4", "t5", "t6", "t7", "cn"];
@@ -30,8 +31,9 @@ fn number(s: &str, what: &str) -> Result<Option<Value>, EditError> {
         return Ok(None);
     }
     s.parse::<i64>().map(|n| Some(Value::Int(n))).map_err(|_| {
-        EditError::Invalid(format!(
-            "{what}: \"{s}\" không phải số nguyên / \"{s}\" is not a whole number"
+        EditError::Invalid(said!(
+            "{what}: \"{s}\" không phải số nguyên",
+            "\"{s}\" is not a whole number"
         ))
     })
 }
@@ -44,8 +46,9 @@ fn name(s: &str) -> Result<Option<Value>, EditError> {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
-        return Err(EditError::Invalid(format!(
-            "tên định danh \"{s}\" chỉ gồm chữ thường không dấu, số và dấu gạch, ví dụ \"trua\" / the identifier \"{s}\" may hold only a–z, 0–9 and -, e.g. \"trua\""
+        return Err(EditError::Invalid(said!(
+            "tên định danh \"{s}\" chỉ gồm chữ thường không dấu, số và dấu gạch, ví dụ \"trua\"",
+            "the identifier \"{s}\" may hold only a–z, 0–9 and -, e.g. \"trua\""
         )));
     }
     Ok(Some(Value::Str(s.to_string())))
@@ -271,8 +274,9 @@ impl PartInput {
                 clear(&mut fields, &ITEM_KEYS);
             }
             other => {
-                return Err(EditError::Invalid(format!(
-                    "không có loại phần \"{other}\" (jingle, category, relay) / no part kind \"{other}\""
+                return Err(EditError::Invalid(said!(
+                    "không có loại phần \"{other}\" (jingle, category, relay)",
+                    "no part kind \"{other}\""
                 )));
             }
         }

@@ -16,6 +16,8 @@ use sha2::{Digest, Sha256};
 
 use super::files::{self, Programme};
 use crate::config::{Problem, SourceText};
+use crate::model::Said;
+use crate::said;
 
 pub mod document;
 mod entries;
@@ -27,36 +29,23 @@ pub use entries::{
 
 /// Why a change was not made; the file is as it was.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum EditError {
     /// The edit would break the programme: what `loaxa check` would say about it.
-    #[error("thay đổi này làm hỏng lịch phát, chưa lưu / this change would break the programme, nothing was saved: {}", list(.0))]
     Refused(Vec<Problem>),
     /// Someone changed the file since the form was opened.
-    #[error(
-        "tệp {0} đã được sửa sau khi bạn mở biểu mẫu; mở lại để thấy bản mới rồi sửa lại / {0} was changed after you opened this form; open it again to see the new version and redo your change"
-    )]
     Stale(String),
     /// No such entry (removed by someone else, or a wrong link).
-    #[error("không tìm thấy {0} / {0} was not found")]
     NotFound(String),
     /// No such programme file.
-    #[error("không có tệp lịch phát \"{0}\" / there is no programme file \"{0}\"")]
     NoFile(String),
     /// The file cannot be parsed as TOML: it must be fixed by hand first.
-    #[error(
-        "tệp không đọc được ({0}); sửa tay trước / the file cannot be read ({0}); fix it by hand first"
-    )]
     Unreadable(String),
     /// The place is written in a shape the editor does not change (an inline array).
-    #[error(
-        "{0} được viết theo kiểu không sửa được trên trang; sửa trong tệp / {0} is written in a form the page cannot change; edit the file"
-    )]
     NotEditable(String),
     /// What was typed cannot be a value (a name with no letters).
-    #[error("{0}")]
-    Invalid(String),
+    Invalid(Said),
     /// Reading or writing the file failed.
-    #[error("không ghi được {path}: {source} / could not write {path}")]
     Io {
         /// The file.
         path: String,
@@ -65,12 +54,44 @@ pub enum EditError {
     },
 }
 
-fn list(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
+impl EditError {
+    /// Why the file was not changed, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            EditError::Refused(problems) => said!(
+                "thay đổi này làm hỏng lịch phát, chưa lưu",
+                "this change would break the programme, nothing was saved"
+            )
+            .with(
+                ": ",
+                &Said::join(
+                    &problems.iter().map(Problem::said).collect::<Vec<_>>(),
+                    "; ",
+                ),
+            ),
+            EditError::Stale(file) => said!(
+                "tệp {file} đã được sửa sau khi bạn mở biểu mẫu; mở lại để thấy bản mới rồi sửa lại",
+                "{file} was changed after you opened this form; open it again to see the new version and redo your change"
+            ),
+            EditError::NotFound(what) => said!("không tìm thấy {what}", "{what} was not found"),
+            EditError::NoFile(name) => said!(
+                "không có tệp lịch phát \"{name}\"",
+                "there is no programme file \"{name}\""
+            ),
+            EditError::Unreadable(why) => said!(
+                "tệp không đọc được ({why}); sửa tay trước",
+                "the file cannot be read ({why}); fix it by hand first"
+            ),
+            EditError::NotEditable(what) => said!(
+                "{what} được viết theo kiểu không sửa được trên trang; sửa trong tệp",
+                "{what} is written in a form the page cannot change; edit the file"
+            ),
+            EditError::Invalid(why) => why.clone(),
+            EditError::Io { path, source } => {
+                said!("không ghi được {path}: {source}", "could not write {path}")
+            }
+        }
+    }
 }
 
 /// Which folder a file is in.

@@ -290,7 +290,7 @@ fn items_part(src: &SourceText, i: usize, p: RawPart, problems: &mut Vec<Problem
                 src,
                 i,
                 "category",
-                e,
+                e.to_string(),
                 "sửa thể loại / fix the category",
             ));
             return None;
@@ -303,7 +303,7 @@ fn items_part(src: &SourceText, i: usize, p: RawPart, problems: &mut Vec<Problem
                 src,
                 i,
                 "tier",
-                e,
+                e.to_string(),
                 "dùng normal, priority hoặc emergency / use normal, priority or emergency",
             ));
             return None;

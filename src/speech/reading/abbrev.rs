@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::lex;
+use crate::model::Said;
+use crate::said;
 
 /// Built in: administration, the mass organisations, services, documents, units of the
 /// commune. Kept to readings that are not ambiguous in a notice.
@@ -127,11 +129,9 @@ pub struct Abbreviations {
 
 /// Why the commune's file cannot be used.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum AbbreviationError {
     /// It could not be read.
-    #[error(
-        "không đọc được tệp viết tắt {path}: {source} / cannot read the abbreviations file {path}"
-    )]
     Read {
         /// The file.
         path: String,
@@ -139,13 +139,28 @@ pub enum AbbreviationError {
         source: std::io::Error,
     },
     /// It is not TOML `KEY = "reading"` lines, or an entry is unusable.
-    #[error("tệp viết tắt {path}: {message} / abbreviations file {path}: {message}")]
     Invalid {
         /// The file.
         path: String,
         /// What is wrong, with the line when the TOML reader knows it.
         message: String,
     },
+}
+
+impl AbbreviationError {
+    /// Why the abbreviations file cannot be used, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            AbbreviationError::Read { path, source } => said!(
+                "không đọc được tệp viết tắt {path}: {source}",
+                "cannot read the abbreviations file {path}"
+            ),
+            AbbreviationError::Invalid { path, message } => said!(
+                "tệp viết tắt {path}: {message}",
+                "abbreviations file {path}: {message}"
+            ),
+        }
+    }
 }
 
 impl Default for Abbreviations {

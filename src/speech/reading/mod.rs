@@ -18,6 +18,8 @@ mod tests;
 pub use abbrev::{AbbreviationError, Abbreviations};
 pub use numbers::Dialect;
 
+use crate::model::Said;
+use crate::said;
 use lex::{Kind, Token};
 
 /// Reads text aloud in words: the abbreviations in use and the dialect of numbers.
@@ -29,10 +31,22 @@ pub struct Reader {
 
 /// Why a text cannot be read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{}", self.said())]
 pub enum ReadingError {
     /// Nothing in it can be said (only punctuation, emoji or another script's letters).
-    #[error("văn bản không có chữ hay số nào để đọc / the text has no letters or numbers to read")]
     NothingToRead,
+}
+
+impl ReadingError {
+    /// Why the text cannot be read, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            ReadingError::NothingToRead => said!(
+                "văn bản không có chữ hay số nào để đọc",
+                "the text has no letters or numbers to read"
+            ),
+        }
+    }
 }
 
 /// What the last thing written was, for the rules that look back ("5-7" is a range only after a

@@ -19,6 +19,8 @@ use chrono_tz::Tz;
 use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::model::Said;
+use crate::said;
 use crate::store::{Store, StoreError};
 
 /// What the reports call this machine's own speakers (a single Pi, or the head-end's own).
@@ -26,22 +28,31 @@ pub const MAIN_STATION: &str = "trạm chính";
 
 /// Why a report cannot be made.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.said())]
 pub enum ReportError {
     /// Not a `YYYY-MM` month.
-    #[error(
-        "tháng \"{0}\" không hợp lệ (YYYY-MM, ví dụ 2026-11) / \"{0}\" is not a month \
-         (YYYY-MM, e.g. 2026-11)"
-    )]
     Month(String),
     /// Not one of the three reports.
-    #[error(
-        "không có báo cáo \"{0}\": plays, connectivity, condition / no report \"{0}\": plays, \
-         connectivity, condition"
-    )]
     Kind(String),
     /// The database could not be read.
-    #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl ReportError {
+    /// Why the report cannot be made, in each language.
+    pub fn said(&self) -> Said {
+        match self {
+            ReportError::Month(month) => said!(
+                "tháng \"{month}\" không hợp lệ (YYYY-MM, ví dụ 2026-11)",
+                "\"{month}\" is not a month (YYYY-MM, e.g. 2026-11)"
+            ),
+            ReportError::Kind(kind) => said!(
+                "không có báo cáo \"{kind}\": plays, connectivity, condition",
+                "no report \"{kind}\": plays, connectivity, condition"
+            ),
+            ReportError::Store(e) => e.said(),
+        }
+    }
 }
 
 /// A calendar month, `2026-11`.

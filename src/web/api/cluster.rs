@@ -12,6 +12,7 @@ use tower::ServiceExt;
 use super::extract::{Json, Path};
 use crate::cluster::head::view::NodeInfo;
 use crate::cluster::node::cache::is_sha256;
+use crate::said;
 use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::{ApiError, AppError};
@@ -45,11 +46,11 @@ pub async fn media(
 ) -> Result<Response, ApiError> {
     let (parts, _) = req.into_parts();
     if current(&parts).is_some() {
-        return Err(AppError::Forbidden(
-            "chỉ cụm loa thôn tải ở đây, bằng mã của nút / only village nodes fetch here, with \
+        return Err(AppError::Forbidden(said!(
+            "chỉ cụm loa thôn tải ở đây, bằng mã của nút",
+            "only village nodes fetch here, with \
              their node token"
-                .into(),
-        )
+        ))
         .into());
     }
     let token = parts
@@ -62,13 +63,14 @@ pub async fn media(
     let cluster = state.cluster.as_ref().ok_or(AppError::Unauthorized)?;
     let node = cluster.node_by_token(token).ok_or(AppError::Unauthorized)?;
     if !is_sha256(&sha256) {
-        return Err(AppError::BadRequest(format!(
-            "\"{sha256}\" không phải SHA-256 / is not a SHA-256 (64 lowercase hex digits)"
+        return Err(AppError::BadRequest(said!(
+            "\"{sha256}\" không phải SHA-256",
+            "is not a SHA-256 (64 lowercase hex digits)"
         ))
         .into());
     }
     let not_found =
-        || AppError::NotFound(format!("không có bản ghi {sha256} / no recording {sha256}"));
+        || AppError::NotFound(said!("không có bản ghi {sha256}", "no recording {sha256}"));
     let path = cluster.media_file(&sha256).await.ok_or_else(not_found)?;
     tracing::debug!("cụm loa / node {node} tải / fetches {sha256}");
     // ServeFile answers Range (206, 416) and If-Range as the RFC says; only the headers that

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::model::Said;
 use crate::web::error::{ApiError, AppError};
 
 /// A JSON body in, or a JSON answer out.
@@ -77,7 +78,7 @@ where
 /// for it, and the detail (the field and what was wrong with it) that axum found.
 fn refused(status: StatusCode, source: Option<&dyn std::error::Error>, text: String) -> AppError {
     let detail = source.map_or(text, ToString::to_string);
-    let say = |vi: &str, en: &str| format!("{vi} / {en}: {detail}");
+    let say = |vi: &str, en: &str| Said::new(vi, en).with(": ", &Said::same(detail.as_str()));
     match status {
         StatusCode::PAYLOAD_TOO_LARGE => {
             AppError::TooLarge(say("nội dung quá lớn", "the request is too large"))

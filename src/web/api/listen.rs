@@ -34,7 +34,7 @@ pub async fn stream(
         .monitor()
         .listen(config.web.max_listeners)
         .map_err(|e| match e {
-            ListenError::Full(_) => AppError::TooManyRequests(e.to_string()),
+            ListenError::Full(_) => AppError::TooManyRequests(e.said()),
             ListenError::Encoder(_) => AppError::Internal(e.to_string()),
         })?;
     let authed = caller.authed;

@@ -13,6 +13,7 @@ use tower_http::services::ServeFile;
 use super::extract::{Json, Path, Query};
 use crate::media::MediaLibrary;
 use crate::model::{Category, Media};
+use crate::said;
 use crate::store::{Store, media};
 use crate::web::auth::*;
 use crate::web::error::{ApiError, AppError};
@@ -103,8 +104,9 @@ async fn find(store: &Store, id: i64) -> Result<Media, ApiError> {
         .run(move |c| Ok(media::get(c, id)?))
         .await?
         .ok_or_else(|| {
-            ApiError(AppError::NotFound(format!(
-                "không có bản ghi {id} / no recording {id}"
+            ApiError(AppError::NotFound(said!(
+                "không có bản ghi {id}",
+                "no recording {id}"
             )))
         })
 }
@@ -126,8 +128,9 @@ pub async fn audio(
         .await
         .map_err(|e| ApiError(AppError::Internal(e.to_string())))?;
     if res.status() == StatusCode::NOT_FOUND {
-        return Err(ApiError(AppError::NotFound(format!(
-            "tệp của bản ghi {id} không còn trên đĩa / the file of recording {id} is missing from disk"
+        return Err(ApiError(AppError::NotFound(said!(
+            "tệp của bản ghi {id} không còn trên đĩa",
+            "the file of recording {id} is missing from disk"
         ))));
     }
     Ok(res.map(Body::new))

@@ -32,7 +32,6 @@ pub async fn get(
     if let Ok(space) = crate::ops::disk::space(&config.data_dir) {
         metrics::gauge!(m::DISK_FREE).set(space.free as f64);
     }
-    let body = m::render()
-        .ok_or_else(|| AppError::Internal("bộ đếm chưa được cài / no metrics recorder".into()))?;
+    let body = m::render().ok_or_else(|| AppError::Internal("no metrics recorder".into()))?;
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response())
 }

@@ -26,6 +26,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::AppState;
+use crate::said;
 
 /// The routes under `/api/v1`.
 pub fn router() -> Router<AppState> {
@@ -64,10 +65,13 @@ pub fn router() -> Router<AppState> {
 async fn no_such_path(
     axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
 ) -> super::error::ApiError {
-    super::error::AppError::NotFound(format!(
-        "không có đường dẫn API {path} — xem /api/v1/openapi.json / no API path {path} — see /api/v1/openapi.json",
-        path = uri.path()
-    ))
+    super::error::AppError::NotFound({
+        let path = uri.path();
+        said!(
+            "không có đường dẫn API {path} — xem /api/v1/openapi.json",
+            "no API path {path} — see /api/v1/openapi.json"
+        )
+    })
     .into()
 }
 

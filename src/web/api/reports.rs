@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::extract::{Json, Query};
+use crate::said;
 use crate::station::reports::{self, Kind, Month, Scope};
 use crate::web::AppState;
 use crate::web::auth::*;
@@ -46,8 +47,9 @@ async fn answer(state: AppState, kind: Kind, q: ReportQuery) -> Result<Response,
         None | Some("" | "json") => false,
         Some("csv") => true,
         Some(other) => {
-            return Err(AppError::BadRequest(format!(
-                "định dạng \"{other}\" không có: json hoặc csv / no format \"{other}\": json or csv"
+            return Err(AppError::BadRequest(said!(
+                "định dạng \"{other}\" không có: json hoặc csv",
+                "no format \"{other}\": json or csv"
             ))
             .into());
         }

@@ -30,7 +30,7 @@ pub struct Status {
     pub emergency: Option<Active>,
     /// Why the speakers are getting no sound and what to do (Vietnamese / English), when the
     /// audio output is not open; `null` when it is.
-    pub no_sound: Option<String>,
+    pub no_sound: Option<crate::model::Said>,
 }
 
 /// The station's state now.

@@ -30,7 +30,11 @@ impl AiringView {
     fn from_airing(airing: &Airing, tz: Tz, lang: Lang) -> Self {
         AiringView {
             next: airing.next().iter().map(|a| said(a, tz, lang)).collect(),
-            never: airing.reasons().iter().map(ToString::to_string).collect(),
+            never: airing
+                .reasons()
+                .iter()
+                .map(|w| lang.say(&w.said()).to_string())
+                .collect(),
         }
     }
 }

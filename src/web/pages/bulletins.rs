@@ -19,9 +19,11 @@ use super::review::{self, ReviewFacts};
 use super::revision::{PendingView, bulletin_changes};
 use super::{Chrome, render};
 use crate::config::Config;
+use crate::model::Said;
 use crate::model::{Bulletin, Category, NewBulletin, Placement, Tier};
 use crate::review::bulletins::Narrator;
 use crate::review::{Action, Bulletins, ReviewError};
+use crate::said;
 use crate::schedule::Timetable;
 use crate::schedule::airing;
 use crate::speech::NATURAL_RATE;
@@ -211,14 +213,17 @@ impl Typed {
 
     /// What the bulletin says, or why the fields cannot say it.
     fn parse(&self) -> Result<NewBulletin, AppError> {
-        let bad = |what: String| AppError::BadRequest(what);
+        let bad = |what: Said| AppError::BadRequest(what);
         let trimmed = |s: &str| s.trim().to_string();
         let date = |v: &str| -> Result<Option<NaiveDate>, AppError> {
             let v = v.trim();
             (!v.is_empty())
                 .then(|| {
                     v.parse().map_err(|_| {
-                        bad(format!("ngày \"{v}\" không hợp lệ (YYYY-MM-DD) / \"{v}\" is not a date (YYYY-MM-DD)"))
+                        bad(said!(
+                            "ngày \"{v}\" không hợp lệ (YYYY-MM-DD)",
+                            "\"{v}\" is not a date (YYYY-MM-DD)"
+                        ))
                     })
                 })
                 .transpose()
@@ -226,8 +231,9 @@ impl Typed {
         let rate = match self.rate.trim() {
             "" => NATURAL_RATE,
             r => r.parse().map_err(|_| {
-                bad(format!(
-                    "tốc độ \"{r}\" không phải số / the rate \"{r}\" is not a number"
+                bad(said!(
+                    "tốc độ \"{r}\" không phải số",
+                    "the rate \"{r}\" is not a number"
                 ))
             })?,
         };
@@ -356,7 +362,14 @@ async fn refused(
 ) -> Result<Response, PageError> {
     match e {
         AppError::BadRequest(why) | AppError::NotFound(why) | AppError::Unprocessable(why) => {
-            let mut page = form_page(parts, user, editing, typed, Some(why)).await?;
+            let mut page = form_page(
+                parts,
+                user,
+                editing,
+                typed,
+                Some(user.lang.say(&why).to_string()),
+            )
+            .await?;
             *page.status_mut() = axum::http::StatusCode::BAD_REQUEST;
             Ok(page)
         }

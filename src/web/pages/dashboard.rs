@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use crate::audio::Player;
 use crate::model::ReviewState;
+use crate::said;
 use crate::schedule::{Timetable, airing};
 use crate::store::Store;
 use crate::store::items::ItemRows;
@@ -52,9 +53,14 @@ pub async fn page(
         since: n.since.map(|t| local(t, tz)).unwrap_or_default(),
     });
     let (output_ok, output_detail) = match (&status.format, &status.output_error) {
-        (Some(_), _) if status.listen_alone.is_some() => {
-            (false, status.listen_alone.clone().unwrap_or_default())
-        }
+        (Some(_), _) if status.listen_alone.is_some() => (
+            false,
+            status
+                .listen_alone
+                .as_ref()
+                .map(|w| user.lang.say(w).to_string())
+                .unwrap_or_default(),
+        ),
         (Some(f), _) => (
             true,
             format!(
@@ -62,7 +68,7 @@ pub async fn page(
                 status.output, f.sample_rate, f.channels
             ),
         ),
-        (None, Some(e)) => (false, e.clone()),
+        (None, Some(e)) => (false, user.lang.say(e).to_string()),
         (None, None) => (false, status.output.clone()),
     };
     let now = chrono::Utc::now();
@@ -87,9 +93,14 @@ pub async fn page(
         warnings.push(output_detail.clone());
     }
     warnings.extend(
-        holiday_warnings(&store, &timetable, now.with_timezone(&tz).date_naive())
-            .await
-            .map_err(|e| user.err(e))?,
+        holiday_warnings(
+            &store,
+            &timetable,
+            now.with_timezone(&tz).date_naive(),
+            user.lang,
+        )
+        .await
+        .map_err(|e| user.err(e))?,
     );
     warnings.extend(
         never_airs(&store, &timetable, now, user.lang)
@@ -111,7 +122,10 @@ pub async fn page(
         output_detail,
         underruns: status.underruns,
         warnings,
-        listen_alone: status.listen_alone.clone(),
+        listen_alone: status
+            .listen_alone
+            .as_ref()
+            .map(|w| user.lang.say(w).to_string()),
     };
     Ok(render(page, user.lang))
 }
@@ -134,7 +148,11 @@ async fn never_airs(
         .filter_map(|item| {
             let airing = airing::explain(&programme, item, now, timetable.tz());
             airing.is_stuck().then(|| {
-                let why: Vec<String> = airing.reasons().iter().map(ToString::to_string).collect();
+                let why: Vec<String> = airing
+                    .reasons()
+                    .iter()
+                    .map(|w| lang.say(&w.said()).to_owned())
+                    .collect();
                 format!("«{}» {never}: {}", item.title, why.join("; "))
             })
         })
@@ -146,6 +164,7 @@ async fn holiday_warnings(
     store: &Store,
     timetable: &Timetable,
     today: chrono::NaiveDate,
+    lang: crate::web::i18n::Lang,
 ) -> Result<Vec<String>, crate::store::StoreError> {
     let programme = timetable.programme();
     let items = store
@@ -161,10 +180,12 @@ async fn holiday_warnings(
         crate::schedule::plan::holidays_without_greeting(&programme, &items, today, 7)
             .into_iter()
             .map(|(d, title)| {
-                format!(
-                    "{title} ({}) chưa có lời chúc được duyệt / has no approved greeting",
-                    d.format("%d/%m")
-                )
+                let day = d.format("%d/%m");
+                let said = said!(
+                    "{title} ({day}) chưa có lời chúc được duyệt",
+                    "{title} ({day}) has no approved greeting"
+                );
+                lang.say(&said).to_string()
             })
             .collect(),
     )

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::display::driver::PanelDriver;
+use crate::said;
 use crate::store::Store;
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};
@@ -183,8 +184,9 @@ fn number_or<T: std::str::FromStr>(
     match typed.trim() {
         "" => Ok(default),
         v => v.parse().map_err(|_| {
-            AppError::BadRequest(format!(
-                "{vi}: \"{v}\" không phải số hợp lệ / {en}: \"{v}\" is not a valid number"
+            AppError::BadRequest(said!(
+                "{vi}: \"{v}\" không phải số hợp lệ",
+                "{en}: \"{v}\" is not a valid number"
             ))
         }),
     }
@@ -278,12 +280,30 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     let new = match f.to_new() {
         Ok(n) => n,
-        Err(e) => return form_page(&slogans, &user, None, f, Some(e.to_string())).await,
+        Err(e) => {
+            return form_page(
+                &slogans,
+                &user,
+                None,
+                f,
+                Some(user.lang.say(&e.said()).to_string()),
+            )
+            .await;
+        }
     };
     let saved = slogans.create(user.authed.user.clone(), new, false).await;
     match saved {
         Ok(_) => Ok(flash::redirect("/display", Flash::Saved)),
-        Err(e) => form_page(&slogans, &user, None, f, Some(e.to_string())).await,
+        Err(e) => {
+            form_page(
+                &slogans,
+                &user,
+                None,
+                f,
+                Some(user.lang.say(&e.said()).to_string()),
+            )
+            .await
+        }
     }
 }
 
@@ -332,7 +352,16 @@ pub async fn update(
     };
     match result {
         Ok(done) => Ok(flash::redirect("/display", done)),
-        Err(e) => form_page(&slogans, &user, Some(id), f, Some(e.to_string())).await,
+        Err(e) => {
+            form_page(
+                &slogans,
+                &user,
+                Some(id),
+                f,
+                Some(user.lang.say(&e.said()).to_string()),
+            )
+            .await
+        }
     }
 }
 

@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::display::slogans::Slogans;
+use crate::said;
 use crate::schedule::Timetable;
 use crate::schedule::airing;
 use crate::web::auth::*;
@@ -470,18 +471,28 @@ pub fn new_item_from(
     uploaded: Option<&crate::model::Media>,
 ) -> Result<NewItem, AppError> {
     let get = |k: &str| fields.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let bad = |what: &str| AppError::BadRequest(what.to_string());
+    let bad = AppError::BadRequest;
     let media_id = match uploaded {
         Some(m) => m.id,
         None => get("media_id")
             .and_then(|v| v.parse().ok())
             .ok_or_else(|| {
-                bad("hãy chọn bản ghi hoặc tải bản ghi mới / choose a recording or upload one")
+                bad(said!(
+                    "hãy chọn bản ghi hoặc tải bản ghi mới",
+                    "choose a recording or upload one"
+                ))
             })?,
     };
     let date = |k: &str| -> Result<Option<NaiveDate>, AppError> {
         get(k)
-            .map(|v| v.parse().map_err(|_| bad(&format!("ngày \"{v}\" không hợp lệ (YYYY-MM-DD) / \"{v}\" is not a date (YYYY-MM-DD)"))))
+            .map(|v| {
+                v.parse().map_err(|_| {
+                    bad(said!(
+                        "ngày \"{v}\" không hợp lệ (YYYY-MM-DD)",
+                        "\"{v}\" is not a date (YYYY-MM-DD)"
+                    ))
+                })
+            })
             .transpose()
     };
     let list = |k: &str| {
@@ -546,7 +557,7 @@ async fn unknown_places(
         editing,
         draft: Some(new.clone()),
         chosen_media: None,
-        refused: Some(refused),
+        refused: Some((user.lang.say(&refused.0).to_string(), refused.1)),
     };
     form_page(store, config, timetable, user, form)
         .await

@@ -19,6 +19,7 @@ use crate::accounts::{AccountError, check_name, new_token, token_hash};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::model::User;
+use crate::said;
 use crate::station::accounts::{self, NewAccount, SetupLink};
 use crate::store::Store;
 use crate::web::auth::{self, Authed, LOGIN_COOKIE, SESSION_COOKIE, Via, client_addr, is_https};
@@ -127,8 +128,9 @@ pub async fn submit(
         Ok(ticket) => ticket,
         Err(wait) => {
             let seconds = wait.as_secs().max(1);
-            let e = AppError::TooManyRequests(format!(
-                "Đăng nhập sai quá nhiều lần. Hãy thử lại sau {seconds} giây. / Too many failed sign-ins. Try again in {seconds} seconds."
+            let e = AppError::TooManyRequests(said!(
+                "Đăng nhập sai quá nhiều lần. Hãy thử lại sau {seconds} giây.",
+                "Too many failed sign-ins. Try again in {seconds} seconds."
             ));
             return PageError::new(e, lang).into_response();
         }
@@ -307,7 +309,7 @@ pub async fn setup_submit(
         render(page, lang)
     };
     if let Err(e) = check_name(&f.name.trim().to_lowercase()) {
-        return again(e.to_string());
+        return again(lang.say(&e.said()).to_string());
     }
     if f.password != f.password2 {
         return again(lang.text().passwords_differ.into());
@@ -337,7 +339,7 @@ pub async fn setup_submit(
             render(SetupPage::of(lang, link), lang)
         }
         // A name someone took meanwhile reads as a name that cannot be used.
-        Err(AppError::Conflict(_)) => again(AccountError::BadName.to_string()),
-        Err(e) => again(e.to_string()),
+        Err(AppError::Conflict(_)) => again(lang.say(&AccountError::BadName.said()).to_string()),
+        Err(e) => again(lang.say(&e.said()).to_string()),
     }
 }

@@ -37,6 +37,7 @@ pub use super::i18n::{local, local_str};
 use crate::display::slogans::Slogans;
 use crate::model::{Capability, ReviewState};
 use crate::review::{Bulletins, Items};
+use crate::said;
 use crate::store::Store;
 use crate::store::items::ItemRows;
 use crate::store::review::ReviewedRows;
@@ -94,8 +95,9 @@ pub fn router() -> Router<AppState> {
 async fn not_found(jar: CookieJar, OriginalUri(uri): OriginalUri) -> PageError {
     let path = uri.path();
     PageError::new(
-        AppError::NotFound(format!(
-            "không có trang {path} — có thể đường dẫn đã cũ / there is no page {path} — the link may be out of date"
+        AppError::NotFound(said!(
+            "không có trang {path} — có thể đường dẫn đã cũ",
+            "there is no page {path} — the link may be out of date"
         )),
         Lang::of(&jar),
     )

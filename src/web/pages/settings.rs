@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use super::{Chrome, render};
 use crate::config::Config;
+use crate::said;
 use crate::schedule::Timetable;
 use crate::station::{Bus, programme};
 use crate::store::Store;
@@ -41,12 +42,12 @@ pub async fn page(
         .then(|| crate::web::tls::fingerprint_of(&config.web.tls_cert).map_err(|e| e.to_string()));
     let config = toml::to_string_pretty(config.as_ref()).unwrap_or_default();
     let p = timetable.programme();
-    let summary = format!(
-        "{} buổi / slots · {} playlist · {} ngày lễ / holidays",
-        p.slots.len(),
-        p.playlists.len(),
-        p.holidays.len()
+    let (slots, playlists, holidays) = (p.slots.len(), p.playlists.len(), p.holidays.len());
+    let summary = said!(
+        "{slots} buổi · {playlists} playlist · {holidays} ngày lễ",
+        "{slots} slots · {playlists} playlists · {holidays} holidays"
     );
+    let summary = user.lang.say(&summary).to_string();
     let problems = timetable.problems();
     Ok(render(
         SettingsPage {

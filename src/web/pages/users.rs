@@ -16,6 +16,7 @@ use crate::accounts::AccountError;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::model::{ApiToken, Role};
+use crate::said;
 use crate::station::accounts::{self, AccountChange, AccountsError, NewAccount};
 use crate::store::{Store, users};
 use crate::web::auth::*;
@@ -174,10 +175,9 @@ pub async fn create(
         ..NewUserForm::default()
     };
     let Some(role) = role else {
-        again.error = Some(format!(
-            "không có vai trò \"{r}\" / no role \"{r}\"",
-            r = f.role
-        ));
+        let r = &f.role;
+        let said = said!("không có vai trò \"{r}\"", "no role \"{r}\"");
+        again.error = Some(user.lang.say(&said).to_string());
         again.field = "role";
         return users_page(&store, &config, &user, again).await;
     };
@@ -200,7 +200,7 @@ pub async fn create(
                 AccountsError::Invalid(AccountError::WeakPassword) => "password",
                 _ => return Err(user.err(e)),
             };
-            again.error = Some(e.to_string());
+            again.error = Some(user.lang.say(&e.said()).to_string());
             again.field = field;
             users_page(&store, &config, &user, again).await
         }
@@ -228,9 +228,10 @@ pub async fn update(
         .map_err(|e| user.err(AppError::BadRequest(e)))?;
     let active = f.active.is_some();
     if id == user.authed.user.id && (!active || role != Role::Admin) {
-        return Err(user.err(AppError::BadRequest(
-            "không thể tự khoá hoặc bỏ quyền quản trị của chính mình / you cannot disable yourself or drop your own admin role".into(),
-        )));
+        return Err(user.err(AppError::BadRequest(said!(
+            "không thể tự khoá hoặc bỏ quyền quản trị của chính mình",
+            "you cannot disable yourself or drop your own admin role"
+        ))));
     }
     let change = AccountChange {
         display_name: f.display_name,

@@ -9,6 +9,8 @@ use axum::extract::State;
 use axum::response::Response;
 
 use super::super::{Chrome, render};
+use crate::model::Said;
+use crate::said;
 use crate::schedule::Timetable;
 use crate::schedule::edit::{Changed, EditError, FileKind};
 use crate::schedule::files::{HolidayDate, Part, Programme, When};
@@ -251,9 +253,9 @@ pub(super) struct Refusal {
     /// 422 (would break the programme), 409 (stale), 400 (badly typed).
     pub status: axum::http::StatusCode,
     /// What happened.
-    pub message: String,
+    pub message: Said,
     /// `loaxa check`'s lines for it.
-    pub problems: Vec<String>,
+    pub problems: Vec<Said>,
 }
 
 impl Refusal {
@@ -271,7 +273,7 @@ impl Refusal {
                     {
                         p.file = format!("{}/{}", dir.to_string_lossy(), name.to_string_lossy());
                     }
-                    p.to_string()
+                    p.said()
                 })
                 .collect(),
             ProgrammeError::Edit(
@@ -281,9 +283,12 @@ impl Refusal {
         };
         let message = match &e {
             ProgrammeError::Edit(EditError::Refused(_)) => {
-                "thay đổi này làm hỏng lịch phát, chưa lưu; sửa theo gợi ý dưới đây / this change would break the programme and was not saved; fix what is said below".to_string()
+                said!(
+                    "thay đổi này làm hỏng lịch phát, chưa lưu; sửa theo gợi ý dưới đây",
+                    "this change would break the programme and was not saved; fix what is said below"
+                )
             }
-            other => other.to_string(),
+            other => other.said(),
         };
         let status = AppError::from(e).status();
         Ok(Refusal {
@@ -291,6 +296,15 @@ impl Refusal {
             message,
             problems,
         })
+    }
+
+    /// The sentence and the problems for a form in `lang`: what its template shows.
+    pub fn in_lang(self, lang: Lang) -> (Option<String>, Vec<String>) {
+        let say = |s: &Said| lang.say(s).to_string();
+        (
+            Some(say(&self.message)),
+            self.problems.iter().map(say).collect(),
+        )
     }
 }
 

@@ -10,6 +10,8 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::edit::save;
+use crate::model::Said;
+use crate::said;
 use crate::schedule::Timetable;
 use crate::schedule::edit::{self, FileKind, Place, Target, Value};
 use crate::station::Bus;
@@ -55,9 +57,10 @@ impl Found {
 }
 
 pub(super) fn no_files() -> AppError {
-    AppError::Conflict(
-        "lịch phát này không có tệp để sửa / this programme has no files to edit".into(),
-    )
+    AppError::Conflict(said!(
+        "lịch phát này không có tệp để sửa",
+        "this programme has no files to edit"
+    ))
 }
 
 /// The `[[array]]` entry named `name` in whichever schedule file holds it.
@@ -68,8 +71,9 @@ pub(super) fn find_named(
 ) -> Result<Found, AppError> {
     let editor = timetable.editor().ok_or_else(no_files)?;
     let missing = || {
-        AppError::NotFound(format!(
-            "không có [[{array}]] \"{name}\" trong lịch phát / there is no [[{array}]] \"{name}\" in the programme"
+        AppError::NotFound(said!(
+            "không có [[{array}]] \"{name}\" trong lịch phát",
+            "there is no [[{array}]] \"{name}\" in the programme"
         ))
     };
     let file = editor
@@ -97,7 +101,7 @@ pub(super) fn read_at(
     let editor = timetable.editor().ok_or_else(no_files)?;
     let text = editor
         .read(kind, file)
-        .map_err(|e| AppError::NotFound(e.to_string()))?;
+        .map_err(|e| AppError::NotFound(e.said()))?;
     Ok(Found {
         values: edit::document::read(&text.text, place).unwrap_or_default(),
         file: text.file,
@@ -152,9 +156,10 @@ pub async fn remove(
         ),
         "part" => {
             let i = r.name.parse().map_err(|_| {
-                user.err(AppError::BadRequest(format!(
-                    "phần \"{}\" không phải số / part \"{}\" is not a number",
-                    r.name, r.name
+                let part = &r.name;
+                user.err(AppError::BadRequest(said!(
+                    "phần \"{part}\" không phải số",
+                    "part \"{part}\" is not a number"
                 )))
             })?;
             let playlist = r.file.trim_end_matches(".toml");
@@ -168,8 +173,9 @@ pub async fn remove(
             )
         }
         other => {
-            return Err(user.err(AppError::BadRequest(format!(
-                "không xoá được \"{other}\" / \"{other}\" cannot be removed"
+            return Err(user.err(AppError::BadRequest(said!(
+                "không xoá được \"{other}\"",
+                "\"{other}\" cannot be removed"
             ))));
         }
     };
@@ -184,12 +190,10 @@ pub async fn remove(
         Ok(_) => Ok(flash::redirect(&back, Flash::Saved)),
         Err(refusal) => Err(user.err(match refusal.status.as_u16() {
             409 => AppError::Conflict(refusal.message),
-            _ => AppError::Unprocessable(
-                std::iter::once(refusal.message)
-                    .chain(refusal.problems)
-                    .collect::<Vec<_>>()
-                    .join(" — "),
-            ),
+            _ => AppError::Unprocessable(Said::join(
+                std::iter::once(&refusal.message).chain(&refusal.problems),
+                " — ",
+            )),
         })),
     }
 }

@@ -109,7 +109,7 @@ async fn page(
     let c = Chrome::new(store, user, "programme").await?;
     let status = refused.as_ref().map(|r| r.status);
     let (error, problems) = match refused {
-        Some(r) => (Some(r.message), r.problems),
+        Some(r) => r.in_lang(user.lang),
         None => (None, Vec::new()),
     };
     let mut page = render(

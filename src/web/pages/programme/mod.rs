@@ -26,6 +26,7 @@ use std::sync::Arc;
 use super::{Chrome, duration, render};
 use crate::config::Config;
 use crate::demo::session;
+use crate::said;
 use crate::schedule::Timetable;
 use crate::schedule::calendar::{self, VIETNAM_UTC_OFFSET};
 use crate::schedule::plan::{Content, holidays_between};
@@ -121,8 +122,9 @@ pub async fn page(
     let first: NaiveDate = match q.from.as_deref().filter(|s| !s.is_empty()) {
         None => today,
         Some(s) => s.parse().map_err(|_| {
-            user.err(AppError::BadRequest(format!(
-                "ngày \"{s}\" không hợp lệ / \"{s}\" is not a date"
+            user.err(AppError::BadRequest(said!(
+                "ngày \"{s}\" không hợp lệ",
+                "\"{s}\" is not a date"
             )))
         })?,
     };

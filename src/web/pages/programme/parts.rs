@@ -13,6 +13,7 @@ use super::super::{Chrome, render};
 use super::edit::{Refusal, q, save};
 use super::forms::{Found, read_at};
 use crate::model::{Category, Tier};
+use crate::said;
 use crate::schedule::Timetable;
 use crate::schedule::edit::{FileKind, PartInput, Place, Target};
 use crate::schedule::timetable::jingles;
@@ -99,7 +100,7 @@ async fn playlist_view(
         .unwrap_or_default();
     let status = refused.as_ref().map(|r| r.status);
     let (error, problems) = match refused {
-        Some(r) => (Some(r.message), r.problems),
+        Some(r) => r.in_lang(user.lang),
         None => (None, Vec::new()),
     };
     let mut page = render(
@@ -216,8 +217,9 @@ pub async fn part_form(
     let found = read_at(&timetable, FileKind::Playlist, &file_of(&name), &place)
         .map_err(|e| user.err(e))?;
     if w.part.is_some() && found.values.is_empty() {
-        return Err(user.err(AppError::NotFound(format!(
-            "playlist \"{name}\" không có phần này / has no such part"
+        return Err(user.err(AppError::NotFound(said!(
+            "playlist \"{name}\" không có phần này",
+            "has no such part"
         ))));
     }
     let kind = if !found.text("relay").is_empty() {
@@ -282,7 +284,7 @@ async fn part_page(
         .collect();
     let status = refused.as_ref().map(|r| r.status);
     let (error, problems) = match refused {
-        Some(r) => (Some(r.message), r.problems),
+        Some(r) => r.in_lang(user.lang),
         None => (None, Vec::new()),
     };
     let mut page = render(
@@ -335,8 +337,9 @@ pub async fn submit(
     let index = match part.trim() {
         "" => None,
         n => Some(n.parse::<usize>().map_err(|_| {
-            user.err(AppError::BadRequest(format!(
-                "phần \"{n}\" không phải số / part \"{n}\" is not a number"
+            user.err(AppError::BadRequest(said!(
+                "phần \"{n}\" không phải số",
+                "part \"{n}\" is not a number"
             )))
         })?),
     };

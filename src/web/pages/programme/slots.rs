@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::super::{Chrome, render};
 use super::edit::{Refusal, choices, save, schedule_files};
 use super::forms::{no_files, split, version_of};
+use crate::said;
 use crate::schedule::Timetable;
 use crate::schedule::edit::{self, DAYS, FileKind, Place, SlotInput, Target, Value};
 use crate::station::Bus;
@@ -82,8 +83,9 @@ pub async fn edit_form(
     let found = editor
         .find(FileKind::Schedule, "slot", &name)
         .ok_or_else(|| {
-            user.err(AppError::NotFound(format!(
-                "không có buổi phát \"{name}\" / there is no slot \"{name}\""
+            user.err(AppError::NotFound(said!(
+                "không có buổi phát \"{name}\"",
+                "there is no slot \"{name}\""
             )))
         })?;
     let values = edit::document::read(
@@ -172,7 +174,7 @@ async fn page(
     );
     let status = refused.as_ref().map(|r| r.status);
     let (error, problems) = match refused {
-        Some(r) => (Some(r.message), r.problems),
+        Some(r) => r.in_lang(user.lang),
         None => (None, Vec::new()),
     };
     let mut page = render(
