@@ -602,7 +602,11 @@ impl Emergency {
         let spawned = std::thread::Builder::new()
             .name("loaxa-tts".into())
             .spawn(move || {
-                let wav = emergency.shared.data_dir.join("tmp").join(spoken_file_name());
+                let wav = emergency
+                    .shared
+                    .data_dir
+                    .join("tmp")
+                    .join(spoken_file_name());
                 let spoken = emergency.shared.speech.speak(&text, &wav).map_err(|e| {
                     e.said().with(
                         " — ",

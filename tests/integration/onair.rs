@@ -421,7 +421,7 @@ fn a_missing_text_to_speech_falls_back_to_the_chime_and_says_so() {
     assert!(
         warnings
             .iter()
-            .any(|w| w.contains("espeak-ng") && w.contains("only the chime")),
+            .any(|w| w.en().contains("espeak-ng") && w.en().contains("only the chime")),
         "{warnings:?}"
     );
     emergency.stop("t").unwrap();

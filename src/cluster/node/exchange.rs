@@ -34,9 +34,9 @@ use crate::cluster::protocol::{
 use crate::cluster::session;
 use crate::cluster::topics::{NodeTopic, Route};
 use crate::emergency::{Message, Start, Trigger};
-use crate::store::cluster as table;
-use crate::said;
 use crate::model::Said;
+use crate::said;
+use crate::store::cluster as table;
 
 /// A status is published at least this often, so the head-end can tell a node that hangs.
 const HEARTBEAT: Duration = Duration::from_secs(10);
