@@ -177,7 +177,7 @@ fn ping(config_path: Option<&Path>) -> Result<ExitCode> {
                     LinkEvent::Subscribed { refused } => {
                         let why: Vec<String> = refused
                             .iter()
-                            .map(|t| session::refused_subscription(&cfg.user, t))
+                            .map(|t| session::refused_subscription(&cfg.user, t).to_string())
                             .collect();
                         return Err(why.join("\n"));
                     }

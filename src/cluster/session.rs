@@ -13,6 +13,8 @@ use super::link::{Delivery, LinkOptions, Outgoing, Session};
 use super::protocol::{self, Ack, AsRunRow, Command, HeadEndStatus, NodeStatus};
 use super::topics::{NodeTopic, Topics};
 use crate::config::{ClusterConfig, ClusterRole};
+use crate::model::Said;
+use crate::said;
 
 /// How long the broker keeps a session (and what is queued for it) while its owner is away:
 /// as long as a plan reaches, so a node back within the week gets every command not expired.
@@ -95,13 +97,14 @@ pub fn node_end(cfg: &ClusterConfig) -> Result<NodeEnd, SessionError> {
 /// What to tell a person when the broker refused `user` the subscription `filter`: the ACL
 /// line it lacks and the two ways to get it. An ACL written by an older `loaxa cluster`
 /// lacks the lines of topics added since (the live microphone's).
-pub fn refused_subscription(user: &str, filter: &str) -> String {
-    format!(
+pub fn refused_subscription(user: &str, filter: &str) -> Said {
+    said!(
         "broker không cho {user} đọc {filter}: tệp acl của broker thiếu dòng \
          `topic read {filter}` dưới `user {user}` (ACL do `loaxa cluster` bản cũ viết); thêm \
          dòng đó rồi nạp lại mosquitto (`sudo systemctl reload mosquitto`), hoặc chạy lại \
          `loaxa cluster add-node` (cho một nút mới), lệnh này viết lại ACL với các dòng của \
-         mọi nút / the broker refuses {user} reading {filter}: the broker's acl file lacks the \
+         mọi nút",
+        "the broker refuses {user} reading {filter}: the broker's acl file lacks the \
          line `topic read {filter}` under `user {user}` (an ACL written by an older \
          `loaxa cluster`); add that line and reload mosquitto (`sudo systemctl reload \
          mosquitto`), or re-run `loaxa cluster add-node` (for a new node), which rewrites the \

@@ -33,6 +33,8 @@ use crate::config::Config;
 use crate::emergency::Emergency;
 use crate::media::MediaLibrary;
 use crate::model::Event;
+use crate::model::Said;
+use crate::said;
 use crate::schedule::Timetable;
 use crate::store::Store;
 
@@ -81,7 +83,7 @@ pub struct HeadEnd {
     extras: Mutex<HashMap<String, PathBuf>>,
     linked: AtomicBool,
     /// Warnings from making the plans (a recording missing from the library).
-    plan_warnings: Mutex<Vec<String>>,
+    plan_warnings: Mutex<Vec<Said>>,
     task: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
@@ -127,7 +129,7 @@ impl HeadEnd {
 
     /// What a person should know about the cluster: nodes offline, clocks off, recordings a
     /// node will not have in time, the link down.
-    pub fn warnings(&self) -> Vec<String> {
+    pub fn warnings(&self) -> Vec<Said> {
         let mut out = self.own_warnings();
         for n in lock(&self.view).all() {
             out.extend(n.warnings());
@@ -137,14 +139,13 @@ impl HeadEnd {
 
     /// The head-end's own part of [`HeadEnd::warnings`]: the broker link and the plans (each
     /// node's are in its [`NodeState::warnings`]).
-    pub fn own_warnings(&self) -> Vec<String> {
+    pub fn own_warnings(&self) -> Vec<Said> {
         let mut out = Vec::new();
         if !self.linked.load(Ordering::Relaxed) {
-            out.push(
-                "trung tâm chưa nối được broker: các cụm loa vẫn phát theo kế hoạch đã có / the \
-                 head-end is not linked to the broker: the nodes air the plans they have"
-                    .to_string(),
-            );
+            out.push(said!(
+                "trung tâm chưa nối được broker: các cụm loa vẫn phát theo kế hoạch đã có",
+                "the head-end is not linked to the broker: the nodes air the plans they have"
+            ));
         }
         out.extend(lock(&self.plan_warnings).iter().cloned());
         out

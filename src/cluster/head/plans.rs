@@ -13,7 +13,9 @@ use chrono_tz::Tz;
 use crate::cluster::NodeId;
 use crate::cluster::protocol::{self, MediaRef, Plan, PlanCue};
 use crate::cluster::setup::Registry;
+use crate::model::Said;
 use crate::model::Tier;
+use crate::said;
 use crate::schedule::plan::{Content, Plan as CommunePlan};
 
 /// A plan message larger than this is cut (its last days go) so the broker takes it.
@@ -38,7 +40,7 @@ pub fn node_cues(
     commune: &CommunePlan,
     media: &HashMap<i64, MediaRef>,
     registry: &Registry,
-) -> (BTreeMap<NodeId, Vec<PlanCue>>, Vec<String>) {
+) -> (BTreeMap<NodeId, Vec<PlanCue>>, Vec<Said>) {
     let mut out: BTreeMap<NodeId, Vec<PlanCue>> = registry
         .nodes
         .iter()
@@ -62,10 +64,10 @@ pub fn node_cues(
             Content::Relayed { .. } | Content::Stream { .. } => continue,
         };
         let Some(m) = media.get(&media_id) else {
-            warnings.push(format!(
-                "bản ghi {media_id} của \"{}\" không có trong thư viện / recording {media_id} of \
-                 \"{}\" is not in the library",
-                cue.title, cue.title
+            let title = &cue.title;
+            warnings.push(said!(
+                "bản ghi {media_id} của \"{title}\" không có trong thư viện",
+                "recording {media_id} of \"{title}\" is not in the library"
             ));
             continue;
         };

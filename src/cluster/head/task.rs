@@ -31,7 +31,9 @@ use crate::cluster::session::{self, Target};
 use crate::cluster::topics::{NodeTopic, Route, Topics};
 use crate::emergency::Active;
 use crate::model::Event;
+use crate::model::Said;
 use crate::model::cluster::{ConditionSample, NodeEvent, NodeRow};
+use crate::said;
 use crate::store::cluster::{self as table, Stored};
 
 /// The plans are looked at this often even when nothing said they changed.
@@ -448,9 +450,9 @@ impl Talk {
             };
             let (payload, cut) = plans::encode_fitting(plan);
             if cut {
-                warnings.push(format!(
-                    "kế hoạch của {id} quá lớn, đã bớt những ngày cuối / {id}'s plan was too \
-                     large: its last days were left out"
+                warnings.push(said!(
+                    "kế hoạch của {id} quá lớn, đã bớt những ngày cuối",
+                    "{id}'s plan was too large: its last days were left out"
                 ));
             }
             // A commune's plans go out in one burst, more than the link's queue holds: one
@@ -507,7 +509,7 @@ impl Talk {
             Option<MediaRef>,
             DateTime<Utc>,
             DateTime<Utc>,
-            Vec<String>,
+            Vec<Said>,
         ),
         crate::store::StoreError,
     > {

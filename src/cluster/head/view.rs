@@ -10,6 +10,8 @@ use serde::Serialize;
 use crate::cluster::NodeId;
 use crate::cluster::protocol::{CacheStats, MissingMedia, NodeReport, NodeStatus, NowPlaying};
 use crate::cluster::setup::Registry;
+use crate::model::Said;
+use crate::said;
 
 /// A node whose last status is older than this is taken for hung (it reports every 10 s; its
 /// broker notices a dead link within 15 s and says so with its will).
@@ -44,7 +46,7 @@ pub struct NodeInfo {
     pub temperature_c: Option<f32>,
     /// What a person should know about it now (offline, its output, its clock, a recording
     /// it lacks, a topic the broker refuses it), each with what to do; empty: nothing.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Said>,
 }
 
 /// Everything known of one node, for the pages and the reports.
@@ -57,26 +59,25 @@ pub struct NodeState {
     /// Its last report, if it ever reported.
     pub report: Option<NodeReport>,
     /// Why it is offline, when it is.
-    pub offline_reason: Option<String>,
+    pub offline_reason: Option<Said>,
 }
 
 impl NodeState {
     /// What a person should know about this node (empty: nothing).
-    pub fn warnings(&self) -> Vec<String> {
+    pub fn warnings(&self) -> Vec<Said> {
         let mut out = Vec::new();
         let id = &self.info.id;
         if !self.info.online {
-            out.push(format!(
-                "cụm loa {id} ngoại tuyến / node {id} is offline{}",
-                self.offline_reason
-                    .as_deref()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default()
-            ));
+            let offline = said!("cụm loa {id} ngoại tuyến", "node {id} is offline");
+            out.push(match &self.offline_reason {
+                Some(why) => offline.with(": ", why),
+                None => offline,
+            });
         }
         if self.info.output_ok == Some(false) {
-            out.push(format!(
-                "cụm loa {id}: đầu ra âm thanh hỏng / node {id}: its sound output is down"
+            out.push(said!(
+                "cụm loa {id}: đầu ra âm thanh hỏng",
+                "node {id}: its sound output is down"
             ));
         }
         if let Some(ms) = self
@@ -84,28 +85,21 @@ impl NodeState {
             .clock_offset_ms
             .filter(|ms| ms.abs() > CLOCK_WARN_MS)
         {
-            let s = ms as f64 / 1000.0;
-            out.push(format!(
-                "đồng hồ cụm loa {id} lệch {s:+.1} s so với trung tâm (kiểm tra NTP) / node {id}'s \
-                 clock is {s:+.1} s off the head-end's (check its NTP)"
+            let s = format!("{:+.1}", ms as f64 / 1000.0);
+            out.push(said!(
+                "đồng hồ cụm loa {id} lệch {s} s so với trung tâm (kiểm tra NTP)",
+                "node {id}'s clock is {s} s off the head-end's (check its NTP)"
             ));
         }
         for topic in self.report.iter().flat_map(|r| &r.refused_topics) {
-            out.push(format!(
-                "cụm loa {id} / node {id}: {}",
-                crate::cluster::session::refused_subscription(id, topic)
-            ));
+            let refused = crate::cluster::session::refused_subscription(id, topic);
+            out.push(said!("cụm loa {id}", "node {id}").with(": ", &refused));
         }
         for m in self.missing() {
-            out.push(format!(
-                "cụm loa {id} chưa có bản ghi của \"{}\" lúc {}: {} / node {id} lacks the \
-                 recording of \"{}\" at {}: {}",
-                m.title,
-                m.start.format("%d/%m %H:%M UTC"),
-                m.reason,
-                m.title,
-                m.start.format("%d/%m %H:%M UTC"),
-                m.reason
+            let (title, at, why) = (&m.title, m.start.format("%d/%m %H:%M UTC"), &m.reason);
+            out.push(said!(
+                "cụm loa {id} chưa có bản ghi của \"{title}\" lúc {at}: {why}",
+                "node {id} lacks the recording of \"{title}\" at {at}: {why}"
             ));
         }
         out
@@ -166,7 +160,7 @@ impl NodesView {
                     info,
                     name: n.name.clone(),
                     report: None,
-                    offline_reason: Some("chưa nghe thấy / not heard from yet".into()),
+                    offline_reason: Some(said!("chưa nghe thấy", "not heard from yet")),
                 };
                 (n.id.clone(), state)
             })
@@ -214,14 +208,16 @@ impl NodesView {
             NodeStatus::Offline => {
                 node.info.online = false;
                 node.info.now_playing = None;
-                node.offline_reason =
-                    Some("mất liên kết hoặc đã tắt / its link is lost or it stopped".into());
+                node.offline_reason = Some(said!(
+                    "mất liên kết hoặc đã tắt",
+                    "its link is lost or it stopped"
+                ));
             }
         }
         (was != node.info.online).then(|| Transition {
             node: id.clone(),
             online: node.info.online,
-            reason: node.offline_reason.clone(),
+            reason: node.offline_reason.as_ref().map(ToString::to_string),
         })
     }
 
@@ -243,15 +239,13 @@ impl NodesView {
             if node.info.online && silent {
                 node.info.online = false;
                 node.info.now_playing = None;
-                node.offline_reason = Some(format!(
-                    "không báo tin quá {} giây / silent for over {} s",
-                    STALE.num_seconds(),
-                    STALE.num_seconds()
-                ));
+                let s = STALE.num_seconds();
+                node.offline_reason =
+                    Some(said!("không báo tin quá {s} giây", "silent for over {s} s"));
                 out.push(Transition {
                     node: id.clone(),
                     online: false,
-                    reason: node.offline_reason.clone(),
+                    reason: node.offline_reason.as_ref().map(ToString::to_string),
                 });
             }
         }
@@ -328,10 +322,14 @@ mod tests {
         v.clock_offset(&id, -4_200, t0);
         let warnings = v.get(&id).unwrap().warnings();
         assert!(
-            warnings.iter().any(|w| w.contains("-4.2 s")),
+            warnings.iter().any(|w| w.vi().contains("lệch -4.2 s")),
             "{warnings:?}"
         );
-        assert!(warnings.iter().any(|w| w.contains("offline")));
-        assert!(warnings.iter().any(|w| w.contains("output")));
+        assert!(warnings.iter().any(|w| w.en().contains("offline")));
+        assert!(warnings.iter().any(|w| w.en().contains("output")));
+        assert!(
+            warnings.iter().all(|w| !w.vi().contains("node ")),
+            "{warnings:?}"
+        );
     }
 }

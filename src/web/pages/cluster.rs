@@ -11,10 +11,12 @@ use axum::response::Response;
 use super::{Chrome, local, render};
 use crate::cluster::head::HeadEnd;
 use crate::cluster::head::view::NodeState;
+use crate::model::Said;
 use crate::schedule::Timetable;
 use crate::store::Store;
 use crate::web::auth::*;
 use crate::web::error::PageError;
+use crate::web::i18n::Lang;
 
 #[derive(Template)]
 #[template(path = "cluster.html")]
@@ -56,8 +58,11 @@ pub async fn page(
     let tz = timetable.tz();
     let (cards, warnings) = match &cluster {
         Some(head) => (
-            head.states().iter().map(|n| card(n, tz)).collect(),
-            head.own_warnings(),
+            head.states()
+                .iter()
+                .map(|n| card(n, tz, user.lang))
+                .collect(),
+            said_in(user.lang, &head.own_warnings()),
         ),
         None => (Vec::new(), Vec::new()),
     };
@@ -71,7 +76,12 @@ pub async fn page(
     Ok(render(page, user.lang))
 }
 
-fn card(n: &NodeState, tz: chrono_tz::Tz) -> Card {
+/// Warnings as the page's language says them.
+fn said_in(lang: Lang, warnings: &[Said]) -> Vec<String> {
+    warnings.iter().map(|w| lang.say(w).to_string()).collect()
+}
+
+fn card(n: &NodeState, tz: chrono_tz::Tz, lang: Lang) -> Card {
     let i = &n.info;
     let dash = || "—".to_string();
     Card {
@@ -98,6 +108,6 @@ fn card(n: &NodeState, tz: chrono_tz::Tz) -> Card {
             .clock_offset_ms
             .is_some_and(|ms| ms.abs() > crate::cluster::head::view::CLOCK_WARN_MS),
         temperature: i.temperature_c.map_or_else(dash, |t| format!("{t:.0} °C")),
-        warnings: n.warnings(),
+        warnings: said_in(lang, &n.warnings()),
     }
 }

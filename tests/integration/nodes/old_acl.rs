@@ -41,7 +41,10 @@ async fn a_node_whose_acl_lacks_the_live_line_still_airs_an_emergency_and_says_h
     let warning = eventually(10, "the warning in /api/v1/nodes", || {
         let nodes = head.state.cluster.as_ref()?.nodes();
         let n = nodes.into_iter().find(|n| n.id == "thon-1")?;
-        n.warnings.into_iter().find(|w| w.contains("live"))
+        n.warnings
+            .into_iter()
+            .map(|w| w.to_string())
+            .find(|w| w.contains("live"))
     })
     .await;
     let (status, listed) = head.call("GET", "/api/v1/nodes", &head.token, None).await;
