@@ -342,7 +342,7 @@ mod tests {
         assert!(
             plan.warnings
                 .iter()
-                .any(|w| w.contains("«Không có»") && w.contains("silent")),
+                .any(|w| w.vi().contains("«Không có»") && w.en().contains("silent")),
             "{:?}",
             plan.warnings
         );

@@ -305,7 +305,7 @@ pub struct Plan {
     /// Items that did not fit.
     pub left_out: Vec<Left>,
     /// Problems (a jingle missing from the library, a slot starting late).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Said>,
     /// Slots that had no item to air, and so do not air at all: (slot, start).
     pub empty_slots: Vec<(String, DateTime<Utc>)>,
 }
@@ -368,9 +368,10 @@ pub fn plan(
         // Slots that overlap air one after the other.
         let begin = match busy_until {
             Some(b) if b > start => {
-                out.warnings.push(format!(
-                    "buổi \"{}\" lúc {} phát trễ vì buổi trước chưa xong / slot \"{}\" at {} starts late: the previous one is still on",
-                    slot.name, start.with_timezone(&tz).format("%d/%m %H:%M"), slot.name, start.with_timezone(&tz).format("%d/%m %H:%M")
+                let (name, at) = (&slot.name, start.with_timezone(&tz).format("%d/%m %H:%M"));
+                out.warnings.push(said!(
+                    "buổi \"{name}\" lúc {at} phát trễ vì buổi trước chưa xong",
+                    "slot \"{name}\" at {at} starts late: the previous one is still on"
                 ));
                 b
             }
@@ -540,27 +541,60 @@ fn fill_slot(
         match part {
             Part::Jingle(title) => match jingles.iter().find(|j| &j.title == title) {
                 Some(j) => {
-                    let content = Content::Jingle { media_id: j.media_id, file: j.file.clone(), gain_db: j.gain_db };
-                    if push(out, index, j.title.clone(), content, j.duration_ms, slot.zones.clone(), &mut t) {
+                    let content = Content::Jingle {
+                        media_id: j.media_id,
+                        file: j.file.clone(),
+                        gain_db: j.gain_db,
+                    };
+                    if push(
+                        out,
+                        index,
+                        j.title.clone(),
+                        content,
+                        j.duration_ms,
+                        slot.zones.clone(),
+                        &mut t,
+                    ) {
                         used_ms += j.duration_ms;
                     }
                 }
-                None => out.warnings.push(format!(
-                    "playlist \"{}\" cần nhạc hiệu \"{title}\" nhưng thư viện không có / needs the jingle \"{title}\", which is not in the library",
-                    playlist.name
-                )),
+                None => {
+                    let name = &playlist.name;
+                    out.warnings.push(said!(
+                        "playlist \"{name}\" cần nhạc hiệu \"{title}\" nhưng thư viện không có",
+                        "playlist \"{name}\" needs the jingle \"{title}\", which is not in the library"
+                    ))
+                }
             },
-            Part::Items { category, tier, holidays_only, newest_first, limit } => {
+            Part::Items {
+                category,
+                tier,
+                holidays_only,
+                newest_first,
+                limit,
+            } => {
                 if *holidays_only && greeting_day.is_none() {
                     continue;
                 }
-                let chosen = eligible(items, slot, playlist, day, *category, *tier, *newest_first, &used_items);
+                let chosen = eligible(
+                    items,
+                    slot,
+                    playlist,
+                    day,
+                    *category,
+                    *tier,
+                    *newest_first,
+                    &used_items,
+                );
                 for item in chosen.into_iter().take(limit.unwrap_or(usize::MAX)) {
                     used_items.insert(item.id);
                     let fits = budget.is_none_or(|b| used_ms + item.duration_ms + closing <= b);
                     if !fits && playlist.overflow == Overflow::Drop {
-                        let why = Why::NoRoom { minutes: playlist.max_minutes.unwrap_or(0) };
-                        out.left_out.push(Left::new(slot, start, Some(item.id), &item.title, why));
+                        let why = Why::NoRoom {
+                            minutes: playlist.max_minutes.unwrap_or(0),
+                        };
+                        out.left_out
+                            .push(Left::new(slot, start, Some(item.id), &item.title, why));
                         continue;
                     }
                     let zones = zones_for(&slot.zones, &item.zones);
@@ -572,17 +606,26 @@ fn fill_slot(
                         tier: item.tier,
                         category: item.category,
                     };
-                    if push(out, index, item.title.clone(), content, item.duration_ms, zones, &mut t) {
+                    if push(
+                        out,
+                        index,
+                        item.title.clone(),
+                        content,
+                        item.duration_ms,
+                        zones,
+                        &mut t,
+                    ) {
                         used_ms += item.duration_ms;
                     }
                 }
             }
             Part::Relay(relay) => {
                 let Some(end) = relay_end(relay, t, day, gate.tz()) else {
-                    out.warnings.push(format!(
-                        "buổi \"{}\": tiếp sóng {} đã quá giờ kết thúc khi tới lượt ({}); bỏ qua / slot \"{}\": the relay of {} is past its end when its turn comes ({}); skipped",
-                        slot.name, relay.title, t.with_timezone(&gate.tz()).format("%H:%M"),
-                        slot.name, relay.title, t.with_timezone(&gate.tz()).format("%H:%M")
+                    let (name, relayed) = (&slot.name, &relay.title);
+                    let at = t.with_timezone(&gate.tz()).format("%H:%M");
+                    out.warnings.push(said!(
+                        "buổi \"{name}\": tiếp sóng {relayed} đã quá giờ kết thúc khi tới lượt ({at}); bỏ qua",
+                        "slot \"{name}\": the relay of {relayed} is past its end when its turn comes ({at}); skipped"
                     ));
                     continue;
                 };
@@ -594,7 +637,15 @@ fn fill_slot(
                     fallback: fallback_clips(out, relay, items, jingles, day),
                     silence_seconds: relay.silence_seconds,
                 };
-                if push(out, index, relay.title.clone(), content, length_ms, slot.zones.clone(), &mut t) {
+                if push(
+                    out,
+                    index,
+                    relay.title.clone(),
+                    content,
+                    length_ms,
+                    slot.zones.clone(),
+                    &mut t,
+                ) {
                     used_ms += length_ms;
                 }
             }
@@ -650,9 +701,10 @@ fn fallback_clips(
             .collect(),
     };
     if clips.is_empty() {
-        out.warnings.push(format!(
-            "tiếp sóng {}: dự phòng {} không có bản ghi nào; khi mất sóng sẽ im lặng / relay {}: its fallback {} has no recording; an outage will be silent",
-            relay.title, relay.fallback, relay.title, relay.fallback
+        let (relayed, fallback) = (&relay.title, &relay.fallback);
+        out.warnings.push(said!(
+            "tiếp sóng {relayed}: dự phòng {fallback} không có bản ghi nào; khi mất sóng sẽ im lặng",
+            "relay {relayed}: its fallback {fallback} has no recording; an outage will be silent"
         ));
     }
     clips.into_iter().take(MAX_FALLBACK_CLIPS).collect()

@@ -380,7 +380,12 @@ fn without_demo_mode_there_is_no_demo_session() {
         .collect();
     // Every five minutes of 20 hours a day (all but 05, 06, 17 and 21: the shipped sessions'),
     // each day of the week, quiet hours included: nothing of it is left out.
-    assert_eq!(sessions.len(), 7 * 20 * 12, "{}", plan.warnings.join("\n"));
+    assert_eq!(
+        sessions.len(),
+        7 * 20 * 12,
+        "{}",
+        loaxa::model::Said::join(&plan.warnings, "\n")
+    );
     assert!(plan.left_out.is_empty(), "{:#?}", plan.left_out);
 }
 

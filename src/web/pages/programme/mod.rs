@@ -245,11 +245,15 @@ pub async fn page(
                 l.title,
                 l.slot,
                 l.slot_start.with_timezone(&tz).format("%d/%m %H:%M"),
-                l.reason
+                user.lang.say(&l.why.said())
             )
         })
         .collect();
-    let mut warnings = plan.warnings.clone();
+    let mut warnings: Vec<String> = plan
+        .warnings
+        .iter()
+        .map(|w| user.lang.say(w).to_string())
+        .collect();
     warnings.extend(timetable.problems());
     let page = ProgrammePage {
         c,
