@@ -6,7 +6,7 @@
 //! database or the web.
 
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};

@@ -21,7 +21,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::convert::AudioFormat;
 use super::opus::{self, FRAME, RATE};
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 
 /// Blocks the broadcast holds for a listener that falls behind: the player writes 10 ms
 /// blocks, so about 2.5 s; past that the listener skips ahead.

@@ -14,7 +14,7 @@ use super::protocol::{self, Ack, AsRunRow, Command, HeadEndStatus, NodeStatus};
 use super::topics::{NodeTopic, Topics};
 use crate::config::{ClusterConfig, ClusterRole};
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 
 /// How long the broker keeps a session (and what is queued for it) while its owner is away:
 /// as long as a plan reaches, so a node back within the week gets every command not expired.

@@ -13,9 +13,9 @@ use serde_json::{Value, json};
 use super::board::Board;
 use super::scene::parse_hhmm;
 use super::{FontChoice, check_text};
+use crate::model::said;
 use crate::model::{Event, NewSlogan, SloganRecord};
 use crate::review::{Kind, ReviewError, Standing, Step};
-use crate::said;
 use crate::store::slogans::SloganRows;
 use crate::text::normalize;
 

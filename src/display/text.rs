@@ -11,7 +11,7 @@ use unicode_normalization::char::is_combining_mark;
 
 use super::font::FontChoice;
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 use crate::text::{is_invisible_format as is_invisible, normalize};
 
 /// Longest text accepted, in characters after [`normalize`].

@@ -28,8 +28,8 @@ use crate::audio::player::{
 };
 use crate::config::EmergencyConfig;
 use crate::model::asrun::{NewEntry, Outcome};
+use crate::model::said;
 use crate::model::{Category, ReviewState, Said};
-use crate::said;
 use crate::speech::Speech;
 use crate::store::asrun;
 use crate::store::items::ItemRows;

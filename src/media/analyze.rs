@@ -12,7 +12,7 @@ use ebur128::{EbuR128, Mode};
 use crate::audio::decode::{DecodeError, Decoder};
 use crate::model::Analysis;
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 
 /// Below this integrated loudness nothing is audible: the recording is treated as silent.
 /// (BS.1770 gates blocks under −70 LUFS, so a silent file has no integrated loudness at all.)

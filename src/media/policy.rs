@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::config::LoudnessPolicy;
 use crate::model::Analysis;
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 
 /// The gain a recording plays at, and what the user should know about it.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -59,7 +59,7 @@ names!(Role {
     Approver => "approver", "Lãnh đạo duyệt",
     Editor => "editor", "Cán bộ biên tập",
     Operator => "operator", "Trực ban",
-}, |s| crate::said!("không có vai trò \"{s}\": admin, approver, editor, operator", "no role \"{s}\": admin, approver, editor, operator"));
+}, |s| crate::model::said!("không có vai trò \"{s}\": admin, approver, editor, operator", "no role \"{s}\": admin, approver, editor, operator"));
 
 impl std::fmt::Display for Role {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -84,7 +84,7 @@ names!(TokenScope {
     Role => "role", "theo vai trò",
     Cap => "cap", "chỉ gửi cảnh báo CAP",
     Read => "read", "chỉ đọc",
-}, |s| crate::said!("không có phạm vi \"{s}\": role, cap, read", "no scope \"{s}\": role, cap, read"));
+}, |s| crate::model::said!("không có phạm vi \"{s}\": role, cap, read", "no scope \"{s}\": role, cap, read"));
 
 impl std::fmt::Display for TokenScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -42,7 +42,7 @@ names!(Category {
     Jingle => "jingle", "Nhạc hiệu",
 }, |s| {
     let names = Category::ALL.map(Category::as_str).join(", ");
-    crate::said!(
+    crate::model::said!(
         "không có thể loại \"{s}\"; chọn một trong: {names}",
         "no category \"{s}\"; pick one of: {names}"
     )

@@ -17,7 +17,7 @@ macro_rules! names {
     ($ty:ident { $($v:ident => $s:literal, $vi:literal),* $(,)? }) => {
         names!($ty { $($v => $s, $vi),* }, |s| {
             let names = [$($s),*].join(", ");
-            $crate::said!("\"{s}\" không hợp lệ: {names}", "\"{s}\" is not valid: {names}")
+            $crate::model::said!("\"{s}\" không hợp lệ: {names}", "\"{s}\" is not valid: {names}")
         });
     };
     ($ty:ident { $($v:ident => $s:literal, $vi:literal),* $(,)? }, |$refused:ident| $refusal:expr) => {
@@ -70,4 +70,5 @@ pub use media::{Analysis, Category, Media, NewMedia};
 pub use panel::{PanelColor, PanelKind};
 pub use review::{ReviewState, Revision};
 pub use said::Said;
+pub(crate) use said::said;
 pub use slogan::{Effect, NewSlogan, SloganRecord};

@@ -91,7 +91,7 @@ impl TryFrom<String> for PanelColor {
 
     fn try_from(s: String) -> Result<Self, Self::Error> {
         Self::parse(&s).ok_or_else(|| {
-            crate::said!(
+            crate::model::said!(
                 "màu \"{s}\" không hợp lệ, hãy dùng dạng #rrggbb",
                 "invalid colour \"{s}\", use the form #rrggbb"
             )

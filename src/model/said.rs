@@ -94,12 +94,12 @@ impl utoipa::ToSchema for Said {}
 
 /// A [`Said`] from two format strings that capture the same variables:
 /// `said!("không tìm thấy {name}", "{name} was not found")`.
-#[macro_export]
 macro_rules! said {
     ($vi:literal, $en:literal $(,)?) => {
         $crate::model::Said::new(format!($vi), format!($en))
     };
 }
+pub(crate) use said;
 
 #[cfg(test)]
 mod tests {

@@ -27,7 +27,7 @@ names!(Effect {
     Scroll => "scroll", "Chạy chữ",
     Static => "static", "Đứng yên",
     Blink => "blink", "Nhấp nháy",
-}, |s| crate::said!("hiệu ứng \"{s}\" không hợp lệ: scroll, static, blink", "effect \"{s}\" is not valid: scroll, static, blink"));
+}, |s| crate::model::said!("hiệu ứng \"{s}\" không hợp lệ: scroll, static, blink", "effect \"{s}\" is not valid: scroll, static, blink"));
 
 /// A slogan as staff write it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -3,7 +3,7 @@
 //! says how much is left.
 
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 use std::path::Path;
 
 /// Free and total space of the filesystem holding `path`, in bytes.

@@ -8,8 +8,8 @@ use rusqlite::Connection;
 use serde_json::{Value, json};
 
 use super::{Action, Kind, ReviewError, Standing, Step, apply};
+use crate::model::said;
 use crate::model::{Event, Item, NewItem, Placement};
-use crate::said;
 use crate::store::items::{self, ItemRows};
 use crate::store::{bulletins, media};
 use crate::text::clean_line;

@@ -30,8 +30,8 @@ pub use lifecycle::{apply, create};
 use rusqlite::Connection;
 use serde_json::Value;
 
+use crate::model::said;
 use crate::model::{Capability, Event, ReviewState, Revision, Said, User};
-use crate::said;
 use crate::store::StoreError;
 use crate::store::review::ReviewedRows;
 use crate::text::clean_line;

@@ -15,8 +15,8 @@ use super::gate::{Gate, Verdict};
 use super::hours::DaySpan;
 use crate::audio::stream::StreamUrl;
 use crate::model::Said;
+use crate::model::said;
 use crate::model::{Category, Item, Tier};
-use crate::said;
 
 /// Most recordings a category fallback plays in turn.
 const MAX_FALLBACK_CLIPS: usize = 8;

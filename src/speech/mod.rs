@@ -13,7 +13,7 @@ pub mod reading;
 mod voice;
 
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

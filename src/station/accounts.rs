@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 
 use crate::accounts::{self, AccountError, new_token, token_hash, verify_password};
 use crate::model::Said;
+use crate::model::said;
 use crate::model::{ApiToken, Role, TokenScope, User};
-use crate::said;
 use crate::store::{Store, StoreError, audit, users};
 use crate::text::clean_line;
 

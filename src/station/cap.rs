@@ -14,7 +14,7 @@ use crate::emergency::cap::{self, Place, Refused, Rules, Verdict};
 use crate::emergency::{Active, Emergency, EmergencyError, Message, Start, Trigger};
 use crate::model::CapAction;
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 use crate::station::Bus;
 use crate::store::{Store, StoreError, cap_alerts};
 

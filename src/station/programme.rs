@@ -4,8 +4,8 @@
 //! tick). It does not parse or edit the files itself: the timetable and `schedule::edit` do.
 
 use super::Bus;
+use crate::model::said;
 use crate::model::{Event, Said};
-use crate::said;
 use crate::schedule::edit::{Change, Changed, EditError, FileKind};
 use crate::schedule::timetable::{Reloaded, Timetable};
 use crate::store::{Store, StoreError, audit};

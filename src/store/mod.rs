@@ -28,7 +28,7 @@ use rusqlite::{Connection, Row};
 use rusqlite_migration::{M, Migrations};
 
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 
 /// Why the database cannot be used.
 #[derive(Debug, thiserror::Error)]

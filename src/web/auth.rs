@@ -26,8 +26,8 @@ use super::i18n::Lang;
 use crate::accounts::token_hash;
 use crate::config::WebConfig;
 use crate::model::account::IdleLimits;
+use crate::model::said;
 use crate::model::{Capability, TokenScope, User};
-use crate::said;
 use crate::store::{Store, users};
 
 /// The session cookie's name.

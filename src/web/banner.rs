@@ -12,7 +12,7 @@ use axum::response::Response;
 use super::AppState;
 use crate::audio::player::PlayerStatus;
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 
 /// An emergency on air, as the top of every page says it.
 #[derive(Debug, Clone)]

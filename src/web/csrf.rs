@@ -12,7 +12,7 @@ use axum::http::header;
 use futures_util::StreamExt;
 
 use super::error::AppError;
-use crate::said;
+use crate::model::said;
 
 /// The most of a multipart body read to find its `csrf` field, which comes first.
 const MULTIPART_HEAD_BYTES: usize = 8 * 1024;

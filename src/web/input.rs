@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::error::AppError;
 use crate::emergency::Message;
-use crate::said;
+use crate::model::said;
 use crate::store::audit;
 
 /// A form's fields by name, a field sent more than once (ticked checkboxes: `slots=sang&slots=chieu`)

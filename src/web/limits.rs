@@ -20,7 +20,7 @@ use http_body_util::Limited;
 
 use super::error::{ApiError, AppError};
 use crate::config::Config;
-use crate::said;
+use crate::model::said;
 
 /// Largest form or JSON body.
 pub const FORM_BYTES: usize = 64 << 10;

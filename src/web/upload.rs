@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::media::MediaLibrary;
 use crate::media::library::{ImportRequest, Imported};
 use crate::model::Category;
-use crate::said;
+use crate::model::said;
 use std::sync::Arc;
 
 /// An upload: the imported recording (if a file came) and the other form fields.

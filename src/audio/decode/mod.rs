@@ -23,7 +23,7 @@ mod sniff;
 mod source;
 
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 pub use sniff::Looks;
 use sniff::{Sniffed, UNKNOWN, read_up_to, sniff};
 use source::PaddedFile;

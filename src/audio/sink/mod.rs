@@ -22,7 +22,7 @@ use crate::audio::convert::AudioFormat;
 use crate::clock::Clock;
 use crate::config::OutputSpec;
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 
 pub use device::{DeviceSink, OutputDevice, list_output_devices};
 pub use null::NullSink;

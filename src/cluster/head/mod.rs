@@ -34,7 +34,7 @@ use crate::emergency::Emergency;
 use crate::media::MediaLibrary;
 use crate::model::Event;
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 use crate::schedule::Timetable;
 use crate::store::Store;
 

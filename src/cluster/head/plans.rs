@@ -15,7 +15,7 @@ use crate::cluster::protocol::{self, MediaRef, Plan, PlanCue};
 use crate::cluster::setup::Registry;
 use crate::model::Said;
 use crate::model::Tier;
-use crate::said;
+use crate::model::said;
 use crate::schedule::plan::{Content, Plan as CommunePlan};
 
 /// A plan message larger than this is cut (its last days go) so the broker takes it.

@@ -33,7 +33,7 @@ use crate::emergency::Active;
 use crate::model::Event;
 use crate::model::Said;
 use crate::model::cluster::{ConditionSample, NodeEvent, NodeRow};
-use crate::said;
+use crate::model::said;
 use crate::store::cluster::{self as table, Stored};
 
 /// The plans are looked at this often even when nothing said they changed.

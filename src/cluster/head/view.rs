@@ -11,7 +11,7 @@ use crate::cluster::NodeId;
 use crate::cluster::protocol::{CacheStats, MissingMedia, NodeReport, NodeStatus, NowPlaying};
 use crate::cluster::setup::Registry;
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 
 /// A node whose last status is older than this is taken for hung (it reports every 10 s; its
 /// broker notices a dead link within 15 s and says so with its will).

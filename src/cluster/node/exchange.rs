@@ -35,7 +35,7 @@ use crate::cluster::session;
 use crate::cluster::topics::{NodeTopic, Route};
 use crate::emergency::{Message, Start, Trigger};
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 use crate::store::cluster as table;
 
 /// A status is published at least this often, so the head-end can tell a node that hangs.

@@ -14,7 +14,7 @@ pub mod area;
 pub mod feed;
 
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 

@@ -6,7 +6,7 @@
 
 use super::EditError;
 use super::document::{Change, Fields, Place, Target, Value};
-use crate::said;
+use crate::model::said;
 
 /// Every day of the week, as the forms send them.
 pub const DAYS: [&str; 7] = ["t2", "t3", "t4", "t5", "t6", "t7", "cn"];

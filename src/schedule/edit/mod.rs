@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use super::files::{self, Programme};
 use crate::config::{Problem, SourceText};
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 
 pub mod document;
 mod entries;

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::lex;
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 
 /// Built in: administration, the mass organisations, services, documents, units of the
 /// commune. Kept to readings that are not ambiguous in a notice.

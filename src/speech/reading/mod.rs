@@ -19,7 +19,7 @@ pub use abbrev::{AbbreviationError, Abbreviations};
 pub use numbers::Dialect;
 
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 use lex::{Kind, Token};
 
 /// Reads text aloud in words: the abbreviations in use and the dialect of numbers.

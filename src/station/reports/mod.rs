@@ -20,7 +20,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 use crate::store::{Store, StoreError};
 
 /// What the reports call this machine's own speakers (a single Pi, or the head-end's own).

@@ -12,7 +12,7 @@ use tower::ServiceExt;
 use super::extract::{Json, Path};
 use crate::cluster::head::view::NodeInfo;
 use crate::cluster::node::cache::is_sha256;
-use crate::said;
+use crate::model::said;
 use crate::web::AppState;
 use crate::web::auth::*;
 use crate::web::error::{ApiError, AppError};

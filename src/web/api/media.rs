@@ -12,8 +12,8 @@ use tower_http::services::ServeFile;
 
 use super::extract::{Json, Path, Query};
 use crate::media::MediaLibrary;
+use crate::model::said;
 use crate::model::{Category, Media};
-use crate::said;
 use crate::store::{Store, media};
 use crate::web::auth::*;
 use crate::web::error::{ApiError, AppError};

@@ -26,7 +26,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::AppState;
-use crate::said;
+use crate::model::said;
 
 /// The routes under `/api/v1`.
 pub fn router() -> Router<AppState> {

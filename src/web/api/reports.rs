@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::extract::{Json, Query};
-use crate::said;
+use crate::model::said;
 use crate::station::reports::{self, Kind, Month, Scope};
 use crate::web::AppState;
 use crate::web::auth::*;

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::audio::Player;
 use crate::model::ReviewState;
-use crate::said;
+use crate::model::said;
 use crate::schedule::{Timetable, airing};
 use crate::store::Store;
 use crate::store::items::ItemRows;

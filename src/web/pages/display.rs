@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::display::driver::PanelDriver;
-use crate::said;
+use crate::model::said;
 use crate::store::Store;
 use crate::web::auth::*;
 use crate::web::error::{AppError, PageError};

@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::display::slogans::Slogans;
-use crate::said;
+use crate::model::said;
 use crate::schedule::Timetable;
 use crate::schedule::airing;
 use crate::web::auth::*;

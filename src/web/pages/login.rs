@@ -19,7 +19,7 @@ use crate::accounts::{AccountError, check_name, new_token, token_hash};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::model::User;
-use crate::said;
+use crate::model::said;
 use crate::station::accounts::{self, NewAccount, SetupLink};
 use crate::store::Store;
 use crate::web::auth::{self, Authed, LOGIN_COOKIE, SESSION_COOKIE, Via, client_addr, is_https};

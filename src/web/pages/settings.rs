@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::{Chrome, render};
 use crate::config::Config;
-use crate::said;
+use crate::model::said;
 use crate::schedule::Timetable;
 use crate::station::{Bus, programme};
 use crate::store::Store;

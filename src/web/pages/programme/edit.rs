@@ -10,7 +10,7 @@ use axum::response::Response;
 
 use super::super::{Chrome, render};
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 use crate::schedule::Timetable;
 use crate::schedule::edit::{Changed, EditError, FileKind};
 use crate::schedule::files::{HolidayDate, Part, Programme, When};

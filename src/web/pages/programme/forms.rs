@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::edit::save;
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 use crate::schedule::Timetable;
 use crate::schedule::edit::{self, FileKind, Place, Target, Value};
 use crate::station::Bus;

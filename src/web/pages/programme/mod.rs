@@ -26,7 +26,7 @@ use std::sync::Arc;
 use super::{Chrome, duration, render};
 use crate::config::Config;
 use crate::demo::session;
-use crate::said;
+use crate::model::said;
 use crate::schedule::Timetable;
 use crate::schedule::calendar::{self, VIETNAM_UTC_OFFSET};
 use crate::schedule::plan::{Content, holidays_between};

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::super::{Chrome, render};
 use super::edit::{Refusal, choices, save, schedule_files};
 use super::forms::{no_files, split, version_of};
-use crate::said;
+use crate::model::said;
 use crate::schedule::Timetable;
 use crate::schedule::edit::{self, DAYS, FileKind, Place, SlotInput, Target, Value};
 use crate::station::Bus;
