@@ -9,6 +9,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
+use crate::model::Said;
+
 /// The longest id: short enough for a topic level and a broker user name.
 pub const MAX_LEN: usize = 32;
 
@@ -22,9 +24,27 @@ pub struct IdError {
     /// What was given.
     pub given: String,
     /// What is wrong with it.
-    pub why: &'static str,
+    pub why: Said,
     /// A valid name made from it, if one can be.
     pub suggestion: Option<String>,
+}
+
+impl IdError {
+    /// The refusal in each language apart, for a page or a config problem.
+    pub fn said(&self) -> Said {
+        let given = &self.given;
+        let (try_vi, try_en) = match &self.suggestion {
+            Some(s) => (format!("; thử \"{s}\""), format!("; try \"{s}\"")),
+            None => (String::new(), String::new()),
+        };
+        Said::new(
+            format!("tên \"{given}\" không dùng được: {}{try_vi}", self.why.vi()),
+            format!(
+                "the name \"{given}\" cannot be used: {}{try_en}",
+                self.why.en()
+            ),
+        )
+    }
 }
 
 fn hint(s: &Option<String>) -> String {
@@ -36,16 +56,22 @@ fn hint(s: &Option<String>) -> String {
 /// Check an id: 1–32 of `a–z`, `0–9` and `-`, not starting or ending with `-`.
 fn check(given: &str) -> Result<(), IdError> {
     let why = if given.is_empty() {
-        Some("trống / it is empty")
+        Some(Said::new("trống", "it is empty"))
     } else if given.len() > MAX_LEN {
-        Some("dài quá 32 ký tự / longer than 32 characters")
+        Some(Said::new("dài quá 32 ký tự", "longer than 32 characters"))
     } else if !given
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        Some("chỉ dùng a–z, 0–9 và - / use only a–z, 0–9 and -")
+        Some(Said::new(
+            "chỉ dùng a–z, 0–9 và -",
+            "use only a–z, 0–9 and -",
+        ))
     } else if given.starts_with('-') || given.ends_with('-') {
-        Some("không bắt đầu hay kết thúc bằng - / it must not start or end with -")
+        Some(Said::new(
+            "không bắt đầu hay kết thúc bằng -",
+            "it must not start or end with -",
+        ))
     } else {
         None
     };
@@ -140,7 +166,10 @@ impl NodeId {
         if RESERVED.contains(&s) {
             return Err(IdError {
                 given: s.to_string(),
-                why: "tên này dành cho trung tâm / the cluster keeps this name for itself",
+                why: Said::new(
+                    "tên này dành cho trung tâm",
+                    "the cluster keeps this name for itself",
+                ),
                 suggestion: Some(format!("thon-{s}")),
             });
         }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::values::{AfterPreemption, OutputSpec, as_text};
 use super::{Findings, bad};
+use crate::said;
 
 /// `[audio]`: where sound goes and in what format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,31 +47,40 @@ impl AudioConfig {
     /// What is wrong in `[audio]`.
     pub fn problems(&self) -> Findings {
         let mut out = Findings::new();
-        if !(8_000..=192_000).contains(&self.sample_rate) {
+        let rate = self.sample_rate;
+        if !(8_000..=192_000).contains(&rate) {
             bad(
                 &mut out,
                 "audio.sample_rate",
-                format!(
-                    "{} Hz nằm ngoài 8000–192000 / is outside 8000–192000",
-                    self.sample_rate
+                said!(
+                    "{rate} Hz nằm ngoài 8000–192000",
+                    "{rate} Hz is outside 8000–192000"
                 ),
-                "thường là 48000 / usually 48000",
+                said!("thường là 48000", "usually 48000"),
             );
         }
-        if !(1..=8).contains(&self.channels) {
+        let channels = self.channels;
+        if !(1..=8).contains(&channels) {
             bad(
                 &mut out,
                 "audio.channels",
-                format!("{} kênh / channels", self.channels),
-                "dùng 1 (mono) hoặc 2 (stereo) / use 1 (mono) or 2 (stereo)",
+                said!("{channels} kênh", "{channels} channels"),
+                said!(
+                    "dùng 1 (mono) hoặc 2 (stereo)",
+                    "use 1 (mono) or 2 (stereo)"
+                ),
             );
         }
-        if !(-60.0..=20.0).contains(&self.gain_db) {
+        let gain = self.gain_db;
+        if !(-60.0..=20.0).contains(&gain) {
             bad(
                 &mut out,
                 "audio.gain_db",
-                format!("{} dB nằm ngoài −60…+20 / is outside −60…+20", self.gain_db),
-                "thường là 0 / usually 0",
+                said!(
+                    "{gain} dB nằm ngoài −60…+20",
+                    "{gain} dB is outside −60…+20"
+                ),
+                said!("thường là 0", "usually 0"),
             );
         }
         out

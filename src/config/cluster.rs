@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::Findings;
+use crate::model::Said;
+use crate::said;
+
 /// What this Pi is in a commune of villages.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -82,95 +86,112 @@ impl Default for ClusterConfig {
 }
 
 /// Where `loaxa cluster init` writes things and what to run, for the fixes below.
-const FIX_INIT: &str = "xem head-end.toml do `loaxa cluster init` viết / see the head-end.toml \
-                        `loaxa cluster init` wrote";
-const FIX_NODE: &str = "dùng tệp `loaxa cluster add-node` viết / use the file \
-                        `loaxa cluster add-node` wrote";
+const FIX_INIT: (&str, &str) = (
+    "xem head-end.toml do `loaxa cluster init` viết",
+    "see the head-end.toml `loaxa cluster init` wrote",
+);
+const FIX_NODE: (&str, &str) = (
+    "dùng tệp `loaxa cluster add-node` viết",
+    "use the file `loaxa cluster add-node` wrote",
+);
+
+/// A file a key names that is not there.
+fn no_such_file(path: &Path) -> Said {
+    let path = path.display();
+    said!("không có tệp: {path}", "no such file: {path}")
+}
 
 impl ClusterConfig {
     /// Problems as (dotted key, what is wrong, how to fix it); none for a station alone.
-    pub fn problems(&self) -> Vec<(String, String, String)> {
-        let mut out = Vec::new();
-        let mut bad = |key: &str, message: String, fix: &str| {
-            out.push((format!("cluster.{key}"), message, fix.to_string()));
+    pub fn problems(&self) -> Findings {
+        let mut out = Findings::new();
+        let mut bad = |key: &str, message: Said, fix: Said| {
+            out.push((format!("cluster.{key}"), message, fix));
         };
         if self.role == ClusterRole::None {
             return out;
         }
-        let fix = if self.role == ClusterRole::Node {
+        let (vi, en) = if self.role == ClusterRole::Node {
             FIX_NODE
         } else {
             FIX_INIT
         };
+        let fix = || Said::new(vi, en);
         if let Err(e) = self.commune.parse::<crate::cluster::CommuneId>() {
-            bad("commune", e.to_string(), fix);
+            bad("commune", e.said(), fix());
         }
         if self.broker_host.trim().is_empty() {
-            bad("broker_host", "trống / empty".into(), fix);
+            bad("broker_host", said!("trống", "empty"), fix());
         }
         if self.broker_port == 0 {
             bad(
                 "broker_port",
-                "cổng 0 / port 0".into(),
-                "thường là 1883 / usually 1883",
+                said!("cổng 0", "port 0"),
+                said!("thường là 1883", "usually 1883"),
             );
         }
         if self.user.is_empty() || self.password.is_empty() {
             bad(
                 "password",
-                "thiếu tên hoặc mật khẩu với broker / the broker user or password is missing"
-                    .into(),
-                fix,
+                said!(
+                    "thiếu tên hoặc mật khẩu với broker",
+                    "the broker user or password is missing"
+                ),
+                fix(),
             );
         }
-        if !(5..=60).contains(&self.keepalive_seconds) {
+        let keepalive = self.keepalive_seconds;
+        if !(5..=60).contains(&keepalive) {
             bad(
                 "keepalive_seconds",
-                format!("{} giây / seconds", self.keepalive_seconds),
-                "dùng 5…60, thường là 10 / use 5…60, usually 10",
+                said!("{keepalive} giây", "{keepalive} seconds"),
+                said!("dùng 5…60, thường là 10", "use 5…60, usually 10"),
             );
         }
         if !self.tls_ca_file.as_os_str().is_empty() && !self.tls_ca_file.is_file() {
             bad(
                 "tls_ca_file",
-                format!(
-                    "không có tệp / no such file: {}",
-                    self.tls_ca_file.display()
+                no_such_file(&self.tls_ca_file),
+                said!(
+                    "chép chứng chỉ CA của broker vào đây, hoặc để trống",
+                    "copy the broker's CA certificate here, or leave it empty"
                 ),
-                "chép chứng chỉ CA của broker vào đây, hoặc để trống / copy the broker's CA \
-                 certificate here, or leave it empty",
             );
         }
-        if !self.media_url.starts_with("http://") && !self.media_url.starts_with("https://") {
+        let media_url = &self.media_url;
+        if !media_url.starts_with("http://") && !media_url.starts_with("https://") {
             bad(
                 "media_url",
-                format!(
-                    "\"{}\" không phải địa chỉ web / is not a web address",
-                    self.media_url
+                said!(
+                    "\"{media_url}\" không phải địa chỉ web",
+                    "\"{media_url}\" is not a web address"
                 ),
-                "ví dụ \"http://192.168.1.10:8080\" / e.g. \"http://192.168.1.10:8080\"",
+                said!(
+                    "ví dụ \"http://192.168.1.10:8080\"",
+                    "e.g. \"http://192.168.1.10:8080\""
+                ),
             );
         }
         match self.role {
             ClusterRole::Node => {
                 if let Err(e) = crate::cluster::NodeId::new_node(&self.node_id) {
-                    bad("node_id", e.to_string(), fix);
+                    bad("node_id", e.said(), fix());
                 }
                 if self.zones.iter().all(|z| z.trim().is_empty()) {
                     bad(
                         "zones",
-                        "nút không phục vụ thôn nào / the node serves no zone".into(),
-                        "ví dụ zones = [\"Thôn 2\"] / e.g. zones = [\"Thôn 2\"]",
+                        said!("nút không phục vụ thôn nào", "the node serves no zone"),
+                        said!("ví dụ zones = [\"Thôn 2\"]", "e.g. zones = [\"Thôn 2\"]"),
                     );
                 }
                 if self.node_token.is_empty() {
-                    bad("node_token", "trống / empty".into(), fix);
+                    bad("node_token", said!("trống", "empty"), fix());
                 }
                 if self.cache_mb < 50 {
                     bad(
                         "cache_mb",
-                        format!("{} MB", self.cache_mb),
-                        "ít nhất 50, thường là 4000 / at least 50, usually 4000",
+                        Said::same(format!("{} MB", self.cache_mb)),
+                        said!("ít nhất 50, thường là 4000", "at least 50, usually 4000"),
                     );
                 }
                 let loopback = self
@@ -180,19 +201,17 @@ impl ClusterConfig {
                 if !loopback {
                     bad(
                         "health_listen",
-                        format!("\"{}\"", self.health_listen),
-                        "một địa chỉ 127.0.0.1:CỔNG: nút không mở web ra ngoài / a 127.0.0.1:PORT \
-                         address: a node serves nothing to the network",
+                        Said::same(format!("\"{}\"", self.health_listen)),
+                        said!(
+                            "một địa chỉ 127.0.0.1:CỔNG: nút không mở web ra ngoài",
+                            "a 127.0.0.1:PORT address: a node serves nothing to the network"
+                        ),
                     );
                 }
             }
             ClusterRole::HeadEnd => {
                 if !self.nodes_file.is_file() {
-                    bad(
-                        "nodes_file",
-                        format!("không có tệp / no such file: {}", self.nodes_file.display()),
-                        fix,
-                    );
+                    bad("nodes_file", no_such_file(&self.nodes_file), fix());
                 }
             }
             ClusterRole::None => {}
@@ -207,5 +226,32 @@ impl ClusterConfig {
                 *p = base.join(&*p);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_node_with_a_vietnamese_id_is_told_so_in_each_language_apart() {
+        let node = ClusterConfig {
+            role: ClusterRole::Node,
+            node_id: "Thôn 2".into(),
+            keepalive_seconds: 1,
+            ..ClusterConfig::default()
+        };
+        let found = node.problems();
+        let (_, message, fix) = found
+            .iter()
+            .find(|(k, _, _)| k == "cluster.node_id")
+            .unwrap();
+        assert!(message.vi().contains("chỉ dùng a–z"), "{message:?}");
+        assert!(message.en().contains("try \"thon-2\""), "{message:?}");
+        for (_, message, fix) in &found {
+            crate::config::assert_one_language(message);
+            crate::config::assert_one_language(fix);
+        }
+        assert!(fix.en().contains("add-node"));
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::values::{PanelOutput, as_text};
 use super::{Findings, bad};
 use crate::model::PanelKind;
+use crate::said;
 
 /// `[display]`: the LED panel at the Public Service Center.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,23 +57,24 @@ impl DisplayConfig {
     /// What is wrong in `[display]`.
     pub fn problems(&self) -> Findings {
         let mut out = Findings::new();
-        if !(8..=4096).contains(&self.width) || !(8..=4096).contains(&self.height) {
+        let (width, height, fps) = (self.width, self.height, self.fps);
+        if !(8..=4096).contains(&width) || !(8..=4096).contains(&height) {
             bad(
                 &mut out,
                 "display.width",
-                format!(
-                    "bảng LED {}×{} nằm ngoài 8…4096 điểm mỗi chiều / a {}×{} panel is outside 8…4096 LEDs each way",
-                    self.width, self.height, self.width, self.height
+                said!(
+                    "bảng LED {width}×{height} nằm ngoài 8…4096 điểm mỗi chiều",
+                    "a {width}×{height} panel is outside 8…4096 LEDs each way"
                 ),
-                "sáu module P10 là 192×32 / six P10 modules make 192×32",
+                said!("sáu module P10 là 192×32", "six P10 modules make 192×32"),
             );
         }
-        if !(1..=120).contains(&self.fps) {
+        if !(1..=120).contains(&fps) {
             bad(
                 &mut out,
                 "display.fps",
-                format!("{} khung hình/giây / frames per second", self.fps),
-                "dùng 1…120, thường là 30 / use 1…120, usually 30",
+                said!("{fps} khung hình/giây", "{fps} frames per second"),
+                said!("dùng 1…120, thường là 30", "use 1…120, usually 30"),
             );
         }
         out

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Findings, bad};
-use crate::model::GeoPoint;
+use crate::model::{GeoPoint, Said};
+use crate::said;
 
 /// Polls of `cap_feeds` at most this often, in seconds (a feed is someone else's server).
 const MIN_POLL_SECONDS: u64 = 10;
@@ -62,23 +63,27 @@ impl EmergencyConfig {
     /// What is wrong in `[emergency]` (its text-to-speech command is `[speech]`'s to check).
     pub fn problems(&self) -> Findings {
         let mut out = Findings::new();
-        if !(-20.0..=12.0).contains(&self.gain_db) {
+        let (gain, poll) = (self.gain_db, self.cap_poll_seconds);
+        if !(-20.0..=12.0).contains(&gain) {
             bad(
                 &mut out,
                 "emergency.gain_db",
-                format!("{} dB nằm ngoài −20…+12 / is outside −20…+12", self.gain_db),
-                "thường là +3 / usually +3",
+                said!(
+                    "{gain} dB nằm ngoài −20…+12",
+                    "{gain} dB is outside −20…+12"
+                ),
+                said!("thường là +3", "usually +3"),
             );
         }
-        if !(MIN_POLL_SECONDS..=MAX_POLL_SECONDS).contains(&self.cap_poll_seconds) {
+        if !(MIN_POLL_SECONDS..=MAX_POLL_SECONDS).contains(&poll) {
             bad(
                 &mut out,
                 "emergency.cap_poll_seconds",
-                format!(
-                    "{} giây nằm ngoài {MIN_POLL_SECONDS}…{MAX_POLL_SECONDS} / {} s is outside {MIN_POLL_SECONDS}…{MAX_POLL_SECONDS}",
-                    self.cap_poll_seconds, self.cap_poll_seconds
+                said!(
+                    "{poll} giây nằm ngoài {MIN_POLL_SECONDS}…{MAX_POLL_SECONDS}",
+                    "{poll} s is outside {MIN_POLL_SECONDS}…{MAX_POLL_SECONDS}"
                 ),
-                "thường là 60 / usually 60",
+                said!("thường là 60", "usually 60"),
             );
         }
         for feed in &self.cap_feeds {
@@ -87,7 +92,10 @@ impl EmergencyConfig {
                     &mut out,
                     "emergency.cap_feeds",
                     why,
-                    "dùng địa chỉ http:// hoặc https:// đầy đủ / use a full http:// or https:// address",
+                    said!(
+                        "dùng địa chỉ http:// hoặc https:// đầy đủ",
+                        "use a full http:// or https:// address"
+                    ),
                 );
             }
         }
@@ -96,14 +104,16 @@ impl EmergencyConfig {
 }
 
 /// The address of a CAP feed, if it is an `http(s)://` one.
-pub fn feed_url(text: &str) -> Result<url::Url, String> {
+pub fn feed_url(text: &str) -> Result<url::Url, Said> {
     match url::Url::parse(text.trim()) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(u),
-        Ok(_) => Err(format!(
-            "\"{text}\" không phải địa chỉ http(s) / is not an http(s) address"
+        Ok(_) => Err(said!(
+            "\"{text}\" không phải địa chỉ http(s)",
+            "\"{text}\" is not an http(s) address"
         )),
-        Err(e) => Err(format!(
-            "\"{text}\" không phải địa chỉ: {e} / is not an address: {e}"
+        Err(e) => Err(said!(
+            "\"{text}\" không phải địa chỉ: {e}",
+            "\"{text}\" is not an address: {e}"
         )),
     }
 }

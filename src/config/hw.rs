@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::values::GpioKind;
 use super::{Findings, bad};
+use crate::said;
 
 /// `[hw]`: relays and the button on the Pi's GPIO (BCM numbering).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,8 +51,11 @@ impl HwConfig {
             bad(
                 &mut out,
                 "hw.amplifier_warmup_seconds",
-                "thời gian khởi động 0–60 s, giữ 0–3600 s / warm-up 0–60 s, hold 0–3600 s".into(),
-                "thường là 2 và 30 / usually 2 and 30",
+                said!(
+                    "thời gian khởi động 0–60 s, giữ 0–3600 s",
+                    "warm-up 0–60 s, hold 0–3600 s"
+                ),
+                said!("thường là 2 và 30", "usually 2 and 30"),
             );
         }
         let mut pins: Vec<u8> = self
@@ -66,10 +70,14 @@ impl HwConfig {
             bad(
                 &mut out,
                 "hw.zones",
-                format!(
-                    "chân GPIO trùng hoặc ngoài 0–27: {pins:?} / duplicate or out-of-range GPIO pins"
+                said!(
+                    "chân GPIO trùng hoặc ngoài 0–27: {pins:?}",
+                    "duplicate or out-of-range GPIO pins: {pins:?}"
                 ),
-                "mỗi rơ-le và nút một chân BCM riêng từ 0 đến 27 / one BCM pin from 0 to 27 for each relay and button",
+                said!(
+                    "mỗi rơ-le và nút một chân BCM riêng từ 0 đến 27",
+                    "one BCM pin from 0 to 27 for each relay and button"
+                ),
             );
         }
         out

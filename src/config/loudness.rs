@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Findings, bad};
+use crate::said;
 
 /// `[loudness]` in the config.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -32,34 +33,38 @@ impl LoudnessPolicy {
     /// What is wrong in `[loudness]`.
     pub fn problems(&self) -> Findings {
         let mut out = Findings::new();
-        if !(-40.0..=-5.0).contains(&self.target_lufs) {
+        let (target, ceiling, boost) = (self.target_lufs, self.ceiling_dbtp, self.max_boost_db);
+        if !(-40.0..=-5.0).contains(&target) {
             bad(
                 &mut out,
                 "loudness.target_lufs",
-                format!(
-                    "{} LUFS nằm ngoài −40…−5 / is outside −40…−5",
-                    self.target_lufs
+                said!(
+                    "{target} LUFS nằm ngoài −40…−5",
+                    "{target} LUFS is outside −40…−5"
                 ),
-                "loa truyền thanh thường dùng −18 / public address usually uses −18",
+                said!(
+                    "loa truyền thanh thường dùng −18",
+                    "public address usually uses −18"
+                ),
             );
         }
-        if !(-12.0..=0.0).contains(&self.ceiling_dbtp) {
+        if !(-12.0..=0.0).contains(&ceiling) {
             bad(
                 &mut out,
                 "loudness.ceiling_dbtp",
-                format!(
-                    "{} dBTP nằm ngoài −12…0 / is outside −12…0",
-                    self.ceiling_dbtp
+                said!(
+                    "{ceiling} dBTP nằm ngoài −12…0",
+                    "{ceiling} dBTP is outside −12…0"
                 ),
-                "thường là −1 / usually −1",
+                said!("thường là −1", "usually −1"),
             );
         }
-        if !(0.0..=40.0).contains(&self.max_boost_db) {
+        if !(0.0..=40.0).contains(&boost) {
             bad(
                 &mut out,
                 "loudness.max_boost_db",
-                format!("{} dB nằm ngoài 0…40 / is outside 0…40", self.max_boost_db),
-                "thường là 20 / usually 20",
+                said!("{boost} dB nằm ngoài 0…40", "{boost} dB is outside 0…40"),
+                said!("thường là 20", "usually 20"),
             );
         }
         out

@@ -30,6 +30,9 @@ use std::path::{Path, PathBuf};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::model::Said;
+use crate::said;
+
 pub use audio::{AudioConfig, OnAirConfig};
 pub use cluster::{ClusterConfig, ClusterRole};
 pub use display::{DisplayConfig, Hub75Config};
@@ -39,6 +42,8 @@ pub use loudness::LoudnessPolicy;
 pub use ops::OpsConfig;
 pub use schedule::ScheduleConfig;
 pub use source::{Problem, SourceText};
+#[cfg(test)]
+pub(crate) use source::{assert_apart, assert_one_language};
 pub use values::{AfterPreemption, GpioKind, OutputSpec, PanelOutput};
 pub use web::WebConfig;
 
@@ -47,82 +52,103 @@ pub const DEFAULT_FILE: &str = "loaxa.toml";
 /// Environment variables that are not config keys.
 const NON_KEY_VARS: &[&str] = &["LOAXA_CONFIG", "LOAXA_LOG", "LOAXA_TOKEN"];
 /// The fix for a file that is not a config, when no key-specific fix applies.
-const FIX_FILE: &str =
-    "sửa theo deploy/loaxa.example.toml / fix it after deploy/loaxa.example.toml";
+const FIX_FILE: (&str, &str) = (
+    "sửa theo deploy/loaxa.example.toml",
+    "fix it after deploy/loaxa.example.toml",
+);
 
 /// What a section's check found: (dotted key, what is wrong, how to fix it).
-pub type Findings = Vec<(String, String, String)>;
+pub type Findings = Vec<(String, Said, Said)>;
 
 /// Note a problem at `key`.
-fn bad(out: &mut Findings, key: &str, message: String, fix: &str) {
-    out.push((key.to_string(), message, fix.to_string()));
+fn bad(out: &mut Findings, key: &str, message: Said, fix: Said) {
+    out.push((key.to_string(), message, fix));
+}
+
+/// A fix written as its (Vietnamese, English) pair.
+fn fix_of((vi, en): (&str, &str)) -> Said {
+    Said::new(vi, en)
 }
 
 /// How a typed key's value is checked: `Err` says why it is not of its kind.
-type Check = fn(&toml::Value) -> Result<(), String>;
+type Check = fn(&toml::Value) -> Result<(), Said>;
 
 /// The keys whose value must be of a kind (a time zone, an output…): how each is checked, and
 /// the fix when it is not one. A value that is not is refused with its file and line (or
 /// variable) and read as the default, so the rest of the config is still checked.
-const TYPED: &[(&str, Check, &str)] = &[
+const TYPED: &[(&str, Check, (&str, &str))] = &[
     (
         "timezone",
         |v| text_of(v, |s| values::parse_time_zone(s).map(drop)),
-        "dùng tên IANA, ví dụ \"Asia/Ho_Chi_Minh\" / use an IANA name such as \"Asia/Ho_Chi_Minh\"",
+        (
+            "dùng tên IANA, ví dụ \"Asia/Ho_Chi_Minh\"",
+            "use an IANA name such as \"Asia/Ho_Chi_Minh\"",
+        ),
     ),
     (
         "audio.output",
         |v| text_of(v, |s| s.parse::<OutputSpec>().map(drop)),
-        "ví dụ output = \"device\" / e.g. output = \"device\"",
+        ("ví dụ output = \"device\"", "e.g. output = \"device\""),
     ),
     (
         "web.listen",
         |v| text_of(v, |s| values::parse_listen(s).map(drop)),
-        "ví dụ \"0.0.0.0:8080\" / e.g. \"0.0.0.0:8080\"",
+        ("ví dụ \"0.0.0.0:8080\"", "e.g. \"0.0.0.0:8080\""),
     ),
     (
         "hw.gpio",
         |v| one_of::<GpioKind>(v),
-        "dùng \"none\" hoặc \"pi\" / use \"none\" or \"pi\"",
+        ("dùng \"none\" hoặc \"pi\"", "use \"none\" or \"pi\""),
     ),
     (
         "display.output",
         |v| text_of(v, |s| s.parse::<PanelOutput>().map(drop)),
-        "ví dụ output = \"none\" hoặc \"fbdev\" / e.g. output = \"none\" or \"fbdev\"",
+        (
+            "ví dụ output = \"none\" hoặc \"fbdev\"",
+            "e.g. output = \"none\" or \"fbdev\"",
+        ),
     ),
     (
         "emergency.location",
         |v| text_of(v, |s| s.parse::<crate::model::GeoPoint>().map(drop)),
-        "vĩ độ,kinh độ của trung tâm xã, ví dụ location = \"20.86,106.68\" / the commune centre's lat,lon, e.g. location = \"20.86,106.68\"",
+        (
+            "vĩ độ,kinh độ của trung tâm xã, ví dụ location = \"20.86,106.68\"",
+            "the commune centre's lat,lon, e.g. location = \"20.86,106.68\"",
+        ),
     ),
     (
         "on_air.after_preemption",
         |v| one_of::<AfterPreemption>(v),
-        "dùng \"resume\" hoặc \"restart\" / use \"resume\" or \"restart\"",
+        (
+            "dùng \"resume\" hoặc \"restart\"",
+            "use \"resume\" or \"restart\"",
+        ),
     ),
 ];
 
 /// Check a text value with `check`; a value of another type is left to the reader to refuse.
-fn text_of(v: &toml::Value, check: impl Fn(&str) -> Result<(), String>) -> Result<(), String> {
+fn text_of(v: &toml::Value, check: impl Fn(&str) -> Result<(), Said>) -> Result<(), Said> {
     v.as_str().map_or(Ok(()), check)
 }
 
 /// Check that a text value names one of `T`'s variants.
-fn one_of<T: serde::de::DeserializeOwned>(v: &toml::Value) -> Result<(), String> {
+fn one_of<T: serde::de::DeserializeOwned>(v: &toml::Value) -> Result<(), Said> {
     match v.as_str() {
         Some(s) => T::deserialize(v.clone())
             .map(drop)
-            .map_err(|_| format!("\"{s}\" không hợp lệ / is not valid")),
+            .map_err(|_| said!("\"{s}\" không hợp lệ", "\"{s}\" is not valid")),
         None => Ok(()),
     }
 }
 
 /// The fix for a value refused at `key`.
-fn typed_fix(key: &str) -> &'static str {
-    TYPED
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map_or(FIX_FILE, |(_, _, fix)| fix)
+fn typed_fix(key: &str) -> Said {
+    fix_of(
+        TYPED
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map_or(FIX_FILE, |(_, _, fix)| *fix),
+    )
 }
 
 /// Take out of `table` every value of `keys` (all typed keys if `None`) that is not of its
@@ -136,7 +162,7 @@ fn refuse_untyped(table: &mut toml::Table, keys: Option<&BTreeSet<String>>) -> F
         let path: Vec<&str> = key.split('.').collect();
         if let Some(Err(message)) = lookup(table, &path).map(check) {
             remove_path(table, &path);
-            bad(&mut out, key, message, fix);
+            bad(&mut out, key, message, fix_of(*fix));
         }
     }
     out
@@ -222,7 +248,7 @@ impl Loaded {
             .collect()
     }
 
-    fn locate(&self, key: &str, message: String, fix: String) -> Problem {
+    fn locate(&self, key: &str, message: Said, fix: Said) -> Problem {
         if self.from_env.contains(key) {
             return Problem {
                 file: env_name(key),
@@ -233,15 +259,20 @@ impl Loaded {
         }
         let path: Vec<&str> = key.split('.').collect();
         match &self.source {
-            Some(src) => src.problem(&path, format!("{key}: {message}"), fix),
+            Some(src) => src.problem(&path, at_key(key, &message), fix),
             None => Problem {
                 file: "(mặc định / defaults)".into(),
                 line: None,
-                message: format!("{key}: {message}"),
+                message: at_key(key, &message),
                 fix,
             },
         }
     }
+}
+
+/// `message` about the value at `key`, led by the key in both languages ("audio.output: …").
+fn at_key(key: &str, message: &Said) -> Said {
+    Said::same(key).with(": ", message)
 }
 
 /// Find and load the config: `explicit` (from `--config`), else `LOAXA_CONFIG`, else
@@ -264,8 +295,11 @@ pub fn load(
             ConfigError(vec![Problem {
                 file: p.display().to_string(),
                 line: None,
-                message: format!("không đọc được tệp cấu hình / cannot read the config: {e}"),
-                fix: "kiểm tra đường dẫn --config / check the --config path".into(),
+                message: said!(
+                    "không đọc được tệp cấu hình: {e}",
+                    "cannot read the config: {e}"
+                ),
+                fix: said!("kiểm tra đường dẫn --config", "check the --config path"),
             }])
         })?),
         None if Path::new(DEFAULT_FILE).exists() => SourceText::read(Path::new(DEFAULT_FILE)).ok(),
@@ -302,7 +336,7 @@ fn read_file(src: &SourceText, refusals: &mut Vec<Problem>) -> Result<Config, Co
         .map_err(|e| ConfigError(vec![refused(src, &e)]))?;
     for (key, message, fix) in refuse_untyped(&mut table, None) {
         let path: Vec<&str> = key.split('.').collect();
-        refusals.push(src.problem(&path, format!("{key}: {message}"), fix));
+        refusals.push(src.problem(&path, at_key(&key, &message), fix));
     }
     if refusals.is_empty() {
         // Read from the text, so a mistake the reader finds has its line.
@@ -310,7 +344,7 @@ fn read_file(src: &SourceText, refusals: &mut Vec<Problem>) -> Result<Config, Co
     }
     Config::deserialize(toml::Value::Table(table)).map_err(|e| {
         let mut all = refusals.clone();
-        all.push(src.parse_problem(&e, FIX_FILE));
+        all.push(src.parse_problem(&e, fix_of(FIX_FILE)));
         ConfigError(all)
     })
 }
@@ -319,9 +353,10 @@ fn read_file(src: &SourceText, refusals: &mut Vec<Problem>) -> Result<Config, Co
 /// its line and, where a value was refused, the key and its fix.
 fn refused(src: &SourceText, e: &toml::de::Error) -> Problem {
     let key = e.span().and_then(|s| src.key_at(s.start));
-    let mut problem = src.parse_problem(e, key.as_deref().map_or(FIX_FILE, typed_fix));
+    let fix = key.as_deref().map_or_else(|| fix_of(FIX_FILE), typed_fix);
+    let mut problem = src.parse_problem(e, fix);
     if let Some(key) = key {
-        problem.message = format!("{key}: {}", problem.message);
+        problem.message = at_key(&key, &problem.message);
     }
     problem
 }
@@ -354,8 +389,14 @@ fn apply_env(
             problems.push(Problem {
                 file: var.clone(),
                 line: None,
-                message: "biến môi trường không ứng với khoá cấu hình nào / no config key has this name".into(),
-                fix: "xem danh sách khoá trong deploy/loaxa.example.toml / see the keys in deploy/loaxa.example.toml".into(),
+                message: said!(
+                    "biến môi trường không ứng với khoá cấu hình nào",
+                    "no config key has this name"
+                ),
+                fix: said!(
+                    "xem danh sách khoá trong deploy/loaxa.example.toml",
+                    "see the keys in deploy/loaxa.example.toml"
+                ),
             });
             continue;
         };
@@ -389,8 +430,11 @@ fn apply_env(
                 .collect::<Vec<_>>()
                 .join(", "),
             line: None,
-            message: e.message().trim().to_string(),
-            fix: "sửa giá trị biến môi trường / correct the variable's value".into(),
+            message: source::toml_said(e.message()),
+            fix: said!(
+                "sửa giá trị biến môi trường",
+                "correct the variable's value"
+            ),
         }])
     })?;
     Ok((config, set))
@@ -401,8 +445,8 @@ fn unserializable(e: toml::ser::Error) -> ConfigError {
     ConfigError(vec![Problem {
         file: "config".into(),
         line: None,
-        message: e.to_string(),
-        fix: String::new(),
+        message: Said::same(e.to_string()),
+        fix: Said::same(""),
     }])
 }
 
@@ -578,7 +622,7 @@ mod tests {
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].line, Some(4));
         assert!(p[0].to_string().contains("loaxa.toml:4"), "{}", p[0]);
-        assert!(p[0].fix.contains("device"));
+        assert!(p[0].fix.to_string().contains("device"));
     }
 
     #[test]
@@ -596,7 +640,7 @@ mod tests {
             "{}",
             p[0]
         );
-        assert!(p[1].fix.contains("720"));
+        assert!(p[1].fix.to_string().contains("720"));
     }
 
     #[test]
@@ -605,8 +649,8 @@ mod tests {
             .unwrap_err()
             .0;
         assert_eq!(p[0].line, Some(1));
-        assert!(p[0].message.contains("Asia/Ha_Noi"), "{}", p[0]);
-        assert!(p[0].fix.contains("IANA"), "{}", p[0]);
+        assert!(p[0].message.to_string().contains("Asia/Ha_Noi"), "{}", p[0]);
+        assert!(p[0].fix.to_string().contains("IANA"), "{}", p[0]);
         let ok = load_text("timezone = \"Asia/Bangkok\"\n", &[]).unwrap();
         assert_eq!(ok.config.timezone, chrono_tz::Asia::Bangkok);
     }
@@ -615,7 +659,58 @@ mod tests {
     fn unknown_key_is_a_parse_problem_with_its_line() {
         let err = load_text("[audio]\nouput = \"null\"\n", &[]).unwrap_err();
         assert_eq!(err.0[0].line, Some(2));
-        assert!(err.0[0].message.contains("ouput"));
+        assert!(err.0[0].message.to_string().contains("ouput"));
+    }
+
+    #[test]
+    fn each_problem_says_each_language_apart_and_the_cli_still_prints_both() {
+        let l = load_text("[audio]\nsample_rate = 7\n", &[]).unwrap();
+        let p = &l.problems()[0];
+        assert_apart(p);
+        let said = p.said();
+        assert!(
+            said.vi().ends_with(
+                "loaxa.toml:2: audio.sample_rate: 7 Hz nằm ngoài 8000–192000 — thường là 48000"
+            ),
+            "{said:?}"
+        );
+        assert!(
+            said.en().ends_with(
+                "loaxa.toml:2: audio.sample_rate: 7 Hz is outside 8000–192000 — usually 48000"
+            ),
+            "{said:?}"
+        );
+        assert!(
+            p.to_string().ends_with(
+                "loaxa.toml:2: audio.sample_rate: 7 Hz nằm ngoài 8000–192000 / audio.sample_rate: \
+                 7 Hz is outside 8000–192000 — thường là 48000 / usually 48000"
+            ),
+            "{p}"
+        );
+        let json = serde_json::to_value(p).unwrap();
+        assert_eq!(json["fix"], "thường là 48000 / usually 48000");
+    }
+
+    #[test]
+    fn a_wrong_key_type_or_kind_is_said_in_each_language_apart() {
+        type Env = &'static [(&'static str, &'static str)];
+        let cases: [(&str, Env, &str); 5] = [
+            ("[audio]\nouput = \"null\"\n", &[], "không có khoá `ouput`"),
+            ("[audio]\nsample_rate = \"nhanh\"\n", &[], "sai kiểu"),
+            ("timezone = \"Asia/Ha_Noi\"\n", &[], "không biết múi giờ"),
+            ("[hw]\ngpio = \"arduino\"\n", &[], "không hợp lệ"),
+            ("", &[("LOAXA_AUDIO_OUTPT", "null")], "không ứng với khoá"),
+        ];
+        for (text, env, says) in cases {
+            let problems = load_text(text, env).unwrap_err().0;
+            assert!(
+                problems[0].message.vi().contains(says),
+                "{text}: {problems:#?}"
+            );
+            for p in &problems {
+                assert_apart(p);
+            }
+        }
     }
 
     #[test]

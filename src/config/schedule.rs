@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::{Findings, bad};
+use crate::said;
 
 /// `[schedule]`: the programme files and the runner's timing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,20 +48,21 @@ impl ScheduleConfig {
     /// What is wrong in `[schedule]`.
     pub fn problems(&self) -> Findings {
         let mut out = Findings::new();
-        if self.grace_minutes > 120 {
+        let (grace, preroll) = (self.grace_minutes, self.preroll_seconds);
+        if grace > 120 {
             bad(
                 &mut out,
                 "schedule.grace_minutes",
-                format!("{} phút / minutes", self.grace_minutes),
-                "dùng 0…120, thường là 10 / use 0…120, usually 10",
+                said!("{grace} phút", "{grace} minutes"),
+                said!("dùng 0…120, thường là 10", "use 0…120, usually 10"),
             );
         }
-        if !(1..=60).contains(&self.preroll_seconds) {
+        if !(1..=60).contains(&preroll) {
             bad(
                 &mut out,
                 "schedule.preroll_seconds",
-                format!("{} giây / seconds", self.preroll_seconds),
-                "dùng 1…60, thường là 3 / use 1…60, usually 3",
+                said!("{preroll} giây", "{preroll} seconds"),
+                said!("dùng 1…60, thường là 3", "use 1…60, usually 3"),
             );
         }
         out

@@ -1,11 +1,15 @@
 //! Text files a person wrote (the config, the programme files), kept with their name so that
-//! every complaint about them can say file, line and fix. It reads the text and points at lines; it
-//! does not parse what a file means (the config's and the programme's own parsers do).
+//! every complaint about them can say file, line and fix, each in Vietnamese and English apart.
+//! It reads the text, points at lines and words the TOML reader's complaints in both
+//! languages; it does not parse what a file means (the config's and the programme's own parsers
+//! do).
 
 use std::fmt;
 use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
+
+use crate::model::Said;
 
 /// A problem in a file someone edits, with where it is and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -15,16 +19,27 @@ pub struct Problem {
     /// 1-based line, when the mistake is in a file.
     pub line: Option<usize>,
     /// What is wrong.
-    pub message: String,
+    pub message: Said,
     /// What to do about it.
-    pub fix: String,
+    pub fix: Said,
 }
 
 impl Problem {
     /// The problem as a page shows it, where it is, what is wrong and what to do, in one
-    /// language at a time.
-    pub fn said(&self) -> crate::model::Said {
-        crate::model::Said::same(self.to_string())
+    /// language at a time: "file:line: message — fix".
+    pub fn said(&self) -> Said {
+        let at = match self.line {
+            Some(line) => format!("{}:{line}", self.file),
+            None => self.file.clone(),
+        };
+        let say = |message: &str, fix: &str| match fix {
+            "" => format!("{at}: {message}"),
+            fix => format!("{at}: {message} — {fix}"),
+        };
+        Said::new(
+            say(self.message.vi(), self.fix.vi()),
+            say(self.message.en(), self.fix.en()),
+        )
     }
 }
 
@@ -122,7 +137,7 @@ impl SourceText {
     }
 
     /// A problem at `path` in this file.
-    pub fn problem(&self, path: &[&str], message: String, fix: String) -> Problem {
+    pub fn problem(&self, path: &[&str], message: Said, fix: Said) -> Problem {
         Problem {
             file: self.name.clone(),
             line: self.line_of(path),
@@ -132,14 +147,151 @@ impl SourceText {
     }
 
     /// Turn a TOML parse or type error into a problem with its line.
-    pub fn parse_problem(&self, e: &toml::de::Error, fix: &str) -> Problem {
+    pub fn parse_problem(&self, e: &toml::de::Error, fix: Said) -> Problem {
         Problem {
             file: self.name.clone(),
             line: e.span().map(|s| self.line_at(s.start)),
-            message: e.message().trim().to_string(),
-            fix: fix.to_string(),
+            message: toml_said(e.message()),
+            fix,
         }
     }
+}
+
+/// What the TOML reader said, in each language: its English as it is, and in Vietnamese the
+/// mistakes people make (a key that does not exist, a value of the wrong type, a choice that
+/// is not one); a syntax error keeps the reader's own words after a Vietnamese lead.
+pub fn toml_said(message: &str) -> Said {
+    let en = message.trim();
+    let vi = if let Some(rest) = en.strip_prefix("unknown field ") {
+        let (name, choices) = split_expected(rest);
+        match choices {
+            Some(keys) => format!("không có khoá {name}; các khoá ở đây: {keys}"),
+            None => format!("không có khoá {name} ở đây"),
+        }
+    } else if let Some(rest) = en.strip_prefix("unknown variant ") {
+        let (name, choices) = split_expected(rest);
+        match choices {
+            Some(values) => format!("không có lựa chọn {name}; dùng {values}"),
+            None => format!("không có lựa chọn {name}"),
+        }
+    } else if let Some(rest) = en.strip_prefix("invalid type: ") {
+        let (found, wanted) = split_expected(rest);
+        let wanted = wanted.map_or(String::new(), |w| format!(", cần {}", kind_vi(w)));
+        format!("giá trị sai kiểu: {}{wanted}", kind_vi(found))
+    } else if let Some(rest) = en.strip_prefix("invalid value: ") {
+        let (found, wanted) = split_expected(rest);
+        let wanted = wanted.map_or(String::new(), |w| format!(", cần {}", kind_vi(w)));
+        format!("giá trị không hợp lệ: {}{wanted}", kind_vi(found))
+    } else if let Some(name) = en.strip_prefix("missing field ") {
+        format!("thiếu khoá {name}")
+    } else {
+        format!("tệp TOML viết sai (trình đọc báo: {en})")
+    };
+    // serde lists two choices as "`a` or `b`".
+    Said::new(vi.replace("` or `", "` hoặc `"), en)
+}
+
+/// "`x`, expected one of `a`, `b`" → ("`x`", Some("`a`, `b`")).
+fn split_expected(text: &str) -> (&str, Option<&str>) {
+    match text.split_once(", expected ") {
+        Some((found, wanted)) => {
+            let wanted = wanted.strip_prefix("one of ").unwrap_or(wanted);
+            (found, Some(wanted))
+        }
+        None => match text.split_once(", there are no ") {
+            Some((found, _)) => (found, None),
+            None => (text, None),
+        },
+    }
+}
+
+/// serde's name of a kind of value ("string \"nhanh\"", "u32", "a boolean") in Vietnamese.
+fn kind_vi(kind: &str) -> String {
+    const KINDS: &[(&str, &str)] = &[
+        ("a string", "một chuỗi chữ"),
+        ("string ", "chuỗi chữ "),
+        ("a boolean", "true hoặc false"),
+        ("boolean ", "giá trị đúng/sai "),
+        ("a sequence", "một danh sách [...]"),
+        ("sequence", "một danh sách"),
+        ("a map", "một bảng"),
+        ("map", "một bảng"),
+        ("integer ", "số nguyên "),
+        ("floating point ", "số thực "),
+        ("a borrowed string", "một chuỗi chữ"),
+        ("struct ", "một bảng "),
+    ];
+    const NUMBERS: &[&str] = &[
+        "u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize",
+    ];
+    if NUMBERS.contains(&kind) {
+        return format!("một số nguyên ({kind})");
+    }
+    if kind == "f32" || kind == "f64" {
+        return format!("một số ({kind})");
+    }
+    KINDS
+        .iter()
+        .find_map(|(en, vi)| kind.strip_prefix(en).map(|rest| format!("{vi}{rest}")))
+        .unwrap_or_else(|| kind.to_string())
+}
+
+/// For tests of the parts that make problems: each half of `problem` is in its own language.
+#[cfg(test)]
+pub(crate) fn assert_apart(problem: &Problem) {
+    for said in [&problem.message, &problem.fix] {
+        assert_one_language(said);
+    }
+}
+
+/// For tests: the Vietnamese half of `said` has no English sentence (no English word outside
+/// a quoted value or a `code` name) and the English half no Vietnamese letter.
+#[cfg(test)]
+pub(crate) fn assert_one_language(said: &Said) {
+    const ENGLISH: &[&str] = &[
+        "is", "the", "not", "outside", "use", "write", "must", "needs", "cannot", "usually",
+        "unknown", "expected", "one", "of", "or", "and", "will", "there", "has", "no", "such",
+        "file", "valid", "invalid", "type", "field", "keys", "see", "fix", "example", "empty",
+        "only",
+    ];
+    let bare = unquoted(said.vi());
+    // Paths and dotted keys (deploy/loaxa.example.toml, audio.sample_rate) are names too.
+    let is_name =
+        |t: &&str| t.contains(['/', '_']) || t.trim_end_matches(['.', ',', ':']).contains('.');
+    let english: Vec<&str> = bare
+        .split_whitespace()
+        .filter(|t| !is_name(t))
+        .flat_map(|t| t.split(|c: char| !c.is_alphabetic()))
+        .filter(|w| ENGLISH.contains(w))
+        .collect();
+    assert!(
+        english.is_empty(),
+        "English {english:?} in the Vietnamese half: {said:?}"
+    );
+    let vietnamese: String = unquoted(said.en())
+        .chars()
+        .filter(|c| c.is_alphabetic() && !c.is_ascii())
+        .collect();
+    assert!(
+        vietnamese.is_empty(),
+        "Vietnamese {vietnamese:?} in the English half: {said:?}"
+    );
+}
+
+/// `text` without what is quoted ("…", `…`): values and key names, the same in both halves.
+#[cfg(test)]
+fn unquoted(text: &str) -> String {
+    let mut out = String::new();
+    let mut inside: Option<char> = None;
+    for c in text.chars() {
+        match inside {
+            Some(q) if c == q => inside = None,
+            Some(_) => {}
+            None if c == '"' || c == '`' => inside = Some(c),
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -10,6 +10,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::Said;
+use crate::said;
+
 /// An output, named as in `--output` and `audio.output`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OutputSpec {
@@ -22,7 +25,7 @@ pub enum OutputSpec {
 }
 
 impl FromStr for OutputSpec {
-    type Err = String;
+    type Err = Said;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
@@ -33,8 +36,9 @@ impl FromStr for OutputSpec {
                 Ok(OutputSpec::Device(Some(name.to_string())))
             }
             Some(("wav", path)) if !path.is_empty() => Ok(OutputSpec::Wav(PathBuf::from(path))),
-            _ => Err(format!(
-                "không biết đầu ra \"{s}\" — hãy dùng device, device:TÊN, wav:ĐƯỜNG_DẪN hoặc null (xem `loaxa devices`) / unknown output \"{s}\" — use device, device:NAME, wav:PATH or null (see `loaxa devices`)"
+            _ => Err(said!(
+                "không biết đầu ra \"{s}\" — hãy dùng device, device:TÊN, wav:ĐƯỜNG_DẪN hoặc null (xem `loaxa devices`)",
+                "unknown output \"{s}\" — use device, device:NAME, wav:PATH or null (see `loaxa devices`)"
             )),
         }
     }
@@ -67,9 +71,9 @@ pub enum PanelOutput {
 }
 
 impl FromStr for PanelOutput {
-    type Err = String;
+    type Err = Said;
 
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, Said> {
         let (kind, arg) = s.split_once(':').unwrap_or((s, ""));
         match (kind, arg) {
             ("none", "") => Ok(PanelOutput::None),
@@ -78,8 +82,9 @@ impl FromStr for PanelOutput {
             ("fbdev", path) => Ok(PanelOutput::Fbdev(path.into())),
             ("window", "") => Ok(PanelOutput::Window),
             ("hub75", "") => Ok(PanelOutput::Hub75),
-            _ => Err(format!(
-                "không hiểu đầu ra bảng LED \"{s}\"; dùng none, png:TỆP, fbdev[:/dev/fbN], window, hub75 / unknown panel output \"{s}\"; use none, png:FILE, fbdev[:/dev/fbN], window, hub75"
+            _ => Err(said!(
+                "không hiểu đầu ra bảng LED \"{s}\"; dùng none, png:TỆP, fbdev[:/dev/fbN], window, hub75",
+                "unknown panel output \"{s}\"; use none, png:FILE, fbdev[:/dev/fbN], window, hub75"
             )),
         }
     }
@@ -145,15 +150,23 @@ pub(crate) mod as_text {
 }
 
 /// The time zone an IANA name names.
-pub(crate) fn parse_time_zone(name: &str) -> Result<chrono_tz::Tz, String> {
-    name.parse()
-        .map_err(|_| format!("không biết múi giờ \"{name}\" / unknown time zone"))
+pub(crate) fn parse_time_zone(name: &str) -> Result<chrono_tz::Tz, Said> {
+    name.parse().map_err(|_| {
+        said!(
+            "không biết múi giờ \"{name}\"",
+            "unknown time zone \"{name}\""
+        )
+    })
 }
 
 /// The address `address:port` names.
-pub(crate) fn parse_listen(text: &str) -> Result<SocketAddr, String> {
-    text.parse()
-        .map_err(|_| format!("\"{text}\" không phải địa chỉ:cổng / is not address:port"))
+pub(crate) fn parse_listen(text: &str) -> Result<SocketAddr, Said> {
+    text.parse().map_err(|_| {
+        said!(
+            "\"{text}\" không phải địa chỉ:cổng",
+            "\"{text}\" is not address:port"
+        )
+    })
 }
 
 /// Serde for the time zone, by its IANA name.
@@ -232,6 +245,10 @@ mod tests {
             assert_eq!(output.to_string(), text);
         }
         assert_eq!("fbdev".parse(), Ok(PanelOutput::Fbdev("/dev/fb0".into())));
-        assert!("vga".parse::<PanelOutput>().unwrap_err().contains("fbdev"));
+        let err = "vga".parse::<PanelOutput>().unwrap_err();
+        assert!(
+            err.vi().contains("dùng none") && err.en().contains("use none"),
+            "{err}"
+        );
     }
 }

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use super::values::listen;
 use super::{Findings, bad};
+use crate::model::Said;
 use crate::model::account::IdleLimits;
+use crate::said;
 
 /// `[web]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,31 +109,33 @@ impl WebConfig {
     /// What is wrong in `[web]`.
     pub fn problems(&self) -> Findings {
         let mut out = Findings::new();
-        let mut note = |key: &str, message: String, fix: &str| {
+        let mut note = |key: &str, message: Said, fix: Said| {
             bad(&mut out, &format!("web.{key}"), message, fix);
         };
-        if !(1..=4096).contains(&self.max_upload_mb) {
+        let (upload, listeners, hours) =
+            (self.max_upload_mb, self.max_listeners, self.session_hours);
+        if !(1..=4096).contains(&upload) {
             note(
                 "max_upload_mb",
-                format!(
-                    "{} MB nằm ngoài 1…4096 / is outside 1…4096",
-                    self.max_upload_mb
+                said!(
+                    "{upload} MB nằm ngoài 1…4096",
+                    "{upload} MB is outside 1…4096"
                 ),
-                "thường là 200 / usually 200",
+                said!("thường là 200", "usually 200"),
             );
         }
-        if !(1..=50).contains(&self.max_listeners) {
+        if !(1..=50).contains(&listeners) {
             note(
                 "max_listeners",
-                format!("{} nằm ngoài 1…50 / is outside 1…50", self.max_listeners),
-                "thường là 3 / usually 3",
+                said!("{listeners} nằm ngoài 1…50", "{listeners} is outside 1…50"),
+                said!("thường là 3", "usually 3"),
             );
         }
-        if !(1..=24 * 30).contains(&self.session_hours) {
+        if !(1..=24 * 30).contains(&hours) {
             note(
                 "session_hours",
-                format!("{} giờ / hours", self.session_hours),
-                "dùng 1…720, thường là 12 / use 1…720, usually 12",
+                said!("{hours} giờ", "{hours} hours"),
+                said!("dùng 1…720, thường là 12", "use 1…720, usually 12"),
             );
         }
         for (key, minutes) in [
@@ -144,8 +148,11 @@ impl WebConfig {
             if !(1..=24 * 60).contains(&minutes) {
                 note(
                     key,
-                    format!("{minutes} phút / minutes"),
-                    "dùng 1…1440 (thường 120, và 30 cho trực ban và quản trị) / use 1…1440 (usually 120, and 30 for operators and admins)",
+                    said!("{minutes} phút", "{minutes} minutes"),
+                    said!(
+                        "dùng 1…1440 (thường 120, và 30 cho trực ban và quản trị)",
+                        "use 1…1440 (usually 120, and 30 for operators and admins)"
+                    ),
                 );
             }
         }
@@ -156,8 +163,8 @@ impl WebConfig {
             if !(1..=3600).contains(&seconds) {
                 note(
                     key,
-                    format!("{seconds} giây / seconds"),
-                    "dùng 1…3600 / use 1…3600",
+                    said!("{seconds} giây", "{seconds} seconds"),
+                    said!("dùng 1…3600", "use 1…3600"),
                 );
             }
         }
@@ -165,31 +172,52 @@ impl WebConfig {
         if !addr.is_empty() && addr.parse::<SocketAddr>().is_err() {
             note(
                 "http_redirect_listen",
-                format!("\"{addr}\" không phải địa chỉ:cổng / is not address:port"),
-                "ví dụ \"0.0.0.0:80\" / e.g. \"0.0.0.0:80\"",
+                said!(
+                    "\"{addr}\" không phải địa chỉ:cổng",
+                    "\"{addr}\" is not address:port"
+                ),
+                said!("ví dụ \"0.0.0.0:80\"", "e.g. \"0.0.0.0:80\""),
             );
         }
         for p in &self.trusted_proxies {
             if p.trim().parse::<IpAddr>().is_err() {
                 note(
                     "trusted_proxies",
-                    format!("\"{p}\" không phải địa chỉ IP / is not an IP address"),
-                    "ví dụ [\"127.0.0.1\"] cho nginx trên cùng máy / e.g. [\"127.0.0.1\"] for nginx on this machine",
+                    said!(
+                        "\"{p}\" không phải địa chỉ IP",
+                        "\"{p}\" is not an IP address"
+                    ),
+                    said!(
+                        "ví dụ [\"127.0.0.1\"] cho nginx trên cùng máy",
+                        "e.g. [\"127.0.0.1\"] for nginx on this machine"
+                    ),
                 );
             }
         }
         if self.tls() == self.tls_key.as_os_str().is_empty() {
             note(
                 "tls_key",
-                "cần cả tls_cert và tls_key / tls_cert and tls_key go together".into(),
-                "chạy `loaxa tls init` để tạo cả hai / run `loaxa tls init` to make both",
+                said!(
+                    "cần cả tls_cert và tls_key",
+                    "tls_cert and tls_key go together"
+                ),
+                said!(
+                    "chạy `loaxa tls init` để tạo cả hai",
+                    "run `loaxa tls init` to make both"
+                ),
             );
         }
         if !self.http_redirect_listen.is_empty() && !self.tls() {
             note(
                 "http_redirect_listen",
-                "chỉ dùng khi đã bật HTTPS (tls_cert) / only with HTTPS on (tls_cert)".into(),
-                "đặt tls_cert và tls_key, hoặc bỏ dòng này / set tls_cert and tls_key, or remove it",
+                said!(
+                    "chỉ dùng khi đã bật HTTPS (tls_cert)",
+                    "only with HTTPS on (tls_cert)"
+                ),
+                said!(
+                    "đặt tls_cert và tls_key, hoặc bỏ dòng này",
+                    "set tls_cert and tls_key, or remove it"
+                ),
             );
         }
         out

@@ -7,6 +7,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::Said;
+
 /// The earth's mean radius, in kilometres (CAP circles give their radius in km).
 const EARTH_RADIUS_KM: f64 = 6371.0088;
 
@@ -22,15 +24,17 @@ pub struct GeoPoint {
 
 impl GeoPoint {
     /// A point, if both coordinates are in range.
-    pub fn new(lat: f64, lon: f64) -> Result<GeoPoint, String> {
+    pub fn new(lat: f64, lon: f64) -> Result<GeoPoint, Said> {
         if !(-90.0..=90.0).contains(&lat) {
-            return Err(format!(
-                "vĩ độ {lat} nằm ngoài −90…90 / latitude {lat} is outside −90…90"
+            return Err(crate::said!(
+                "vĩ độ {lat} nằm ngoài −90…90",
+                "latitude {lat} is outside −90…90"
             ));
         }
         if !(-180.0..=180.0).contains(&lon) {
-            return Err(format!(
-                "kinh độ {lon} nằm ngoài −180…180 / longitude {lon} is outside −180…180"
+            return Err(crate::said!(
+                "kinh độ {lon} nằm ngoài −180…180",
+                "longitude {lon} is outside −180…180"
             ));
         }
         Ok(GeoPoint { lat, lon })
@@ -47,12 +51,13 @@ impl GeoPoint {
 }
 
 impl FromStr for GeoPoint {
-    type Err = String;
+    type Err = Said;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let unreadable = || {
-            format!(
-                "\"{s}\" không phải \"vĩ độ,kinh độ\" (ví dụ \"20.86,106.68\") / is not \"lat,lon\" (e.g. \"20.86,106.68\")"
+            crate::said!(
+                "\"{s}\" không phải \"vĩ độ,kinh độ\" (ví dụ \"20.86,106.68\")",
+                "\"{s}\" is not \"lat,lon\" (e.g. \"20.86,106.68\")"
             )
         };
         let (lat, lon) = s.trim().split_once(',').ok_or_else(unreadable)?;
@@ -74,7 +79,7 @@ impl fmt::Display for GeoPoint {
 }
 
 impl TryFrom<String> for GeoPoint {
-    type Error = String;
+    type Error = Said;
 
     fn try_from(s: String) -> Result<Self, Self::Error> {
         s.parse()
@@ -100,18 +105,21 @@ mod tests {
             "91,10"
                 .parse::<GeoPoint>()
                 .unwrap_err()
+                .en()
                 .contains("latitude")
         );
         assert!(
             "10,181"
                 .parse::<GeoPoint>()
                 .unwrap_err()
+                .en()
                 .contains("longitude")
         );
         assert!(
             "Hải Phòng"
                 .parse::<GeoPoint>()
                 .unwrap_err()
+                .en()
                 .contains("lat,lon")
         );
         assert!("NaN,1".parse::<GeoPoint>().is_err());

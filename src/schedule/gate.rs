@@ -181,7 +181,9 @@ mod tests {
     fn day_plan(schedule: &str, playlist: &str, items: &[Item]) -> super::super::plan::Plan {
         let (mut p, problems) = load_texts(&format!("{QUIET}{schedule}"), playlist);
         assert!(
-            problems.iter().all(|p| p.message.contains("quiet hours")),
+            problems
+                .iter()
+                .all(|p| p.message.to_string().contains("quiet hours")),
             "{problems:#?}"
         );
         p.speaker_zones = vec!["Thôn Chợ".into(), "Thôn Đông".into()];

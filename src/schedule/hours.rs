@@ -10,6 +10,8 @@ use std::str::FromStr;
 use chrono::{Duration, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 
+use crate::model::Said;
+
 /// `06:00`, `6:00`, `17:30`; nothing past 23:59. The one reading of a time of day that
 /// slots, relay ends and quiet hours share.
 pub fn parse_time(s: &str) -> Option<NaiveTime> {
@@ -28,13 +30,14 @@ pub struct DaySpan {
 }
 
 impl FromStr for DaySpan {
-    type Err = String;
+    type Err = Said;
 
     /// `HH:MM-HH:MM` (an en dash or spaces around the dash are fine).
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, Said> {
         let refused = || {
-            format!(
-                "\"{s}\" không phải khoảng giờ / is not a span of hours — viết \"HH:MM-HH:MM\", ví dụ \"21:30-05:30\" / write \"HH:MM-HH:MM\", e.g. \"21:30-05:30\""
+            crate::said!(
+                "\"{s}\" không phải khoảng giờ — viết \"HH:MM-HH:MM\", ví dụ \"21:30-05:30\"",
+                "\"{s}\" is not a span of hours — write \"HH:MM-HH:MM\", e.g. \"21:30-05:30\""
             )
         };
         let (a, b) = s.split_once(['-', '–']).ok_or_else(refused)?;

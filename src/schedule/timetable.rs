@@ -12,7 +12,8 @@ use rusqlite::Connection;
 
 use super::files::{self, Programme, Sources};
 use super::plan::{Jingle, Plan, plan};
-use crate::model::Category;
+use crate::config::Problem;
+use crate::model::{Category, Said};
 use crate::store::{Store, StoreError, items, media};
 
 /// The programme in force, in the commune's time zone. Cheap to clone; every clone sees a
@@ -31,7 +32,7 @@ pub struct Timetable {
 #[derive(Debug, Clone, Default)]
 struct Loaded {
     programme: Programme,
-    problems: Vec<String>,
+    problems: Vec<Problem>,
 }
 
 /// What a reload found.
@@ -94,7 +95,6 @@ impl Timetable {
         let (mut programme, found) = files::check(&sources);
         problems.extend(found);
         programme.speaker_zones = self.zones.clone();
-        let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
         for p in &problems {
             tracing::warn!("{p}");
         }
@@ -128,13 +128,28 @@ impl Timetable {
             .clone()
     }
 
-    /// What was wrong in the files when they were last read.
+    /// What was wrong in the files when they were last read, as the log and `loaxa check`
+    /// print it (both languages).
     pub fn problems(&self) -> Vec<String> {
         self.loaded
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .problems
-            .clone()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    /// What was wrong in the files when they were last read, each in both languages apart so
+    /// that a page shows its own: "file:line: message — fix".
+    pub fn problems_said(&self) -> Vec<Said> {
+        self.loaded
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .problems
+            .iter()
+            .map(Problem::said)
+            .collect()
     }
 
     /// The editor of the files behind this timetable (none for a fixed programme).

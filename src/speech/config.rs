@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::Said;
+use crate::said;
+
 use super::voice::command_problem;
 use super::{Abbreviations, RATES, Voice};
 
@@ -69,26 +72,30 @@ impl SpeechConfig {
     }
 
     /// Problems with `[speech]` and with `tts_command`, as (key, what is wrong, how to fix).
-    pub fn problems(&self, tts_command: &[String]) -> Vec<(String, String, String)> {
+    pub fn problems(&self, tts_command: &[String]) -> Vec<(String, Said, Said)> {
         let mut out = Vec::new();
-        let mut bad = |key: &str, message: String, fix: &str| {
-            out.push((key.to_string(), message, fix.to_string()));
+        let mut bad = |key: &str, message: Said, fix: Said| {
+            out.push((key.to_string(), message, fix));
         };
         if let Err(e) = self.voice.parse::<Voice>() {
             bad(
                 "speech.voice",
                 e,
-                "ví dụ voice = \"vi\" hoặc \"piper:/var/lib/loaxa/voices/vi_VN.onnx\" / e.g. voice = \"vi\"",
+                said!(
+                    "ví dụ voice = \"vi\" hoặc \"piper:/var/lib/loaxa/voices/vi_VN.onnx\"",
+                    "e.g. voice = \"vi\""
+                ),
             );
         }
-        if !RATES.contains(&self.rate) {
+        let (rate, timeout) = (self.rate, self.timeout_seconds);
+        if !RATES.contains(&rate) {
             bad(
                 "speech.rate",
-                format!(
-                    "{} từ/phút nằm ngoài 80–450 / words per minute is outside 80–450",
-                    self.rate
+                said!(
+                    "{rate} từ/phút nằm ngoài 80–450",
+                    "{rate} words per minute is outside 80–450"
                 ),
-                "thường là 140 / usually 140",
+                said!("thường là 140", "usually 140"),
             );
         }
         if let Some(path) = self.abbreviations_file()
@@ -96,15 +103,18 @@ impl SpeechConfig {
         {
             bad(
                 "speech.abbreviations",
-                e.to_string(),
-                "mỗi dòng một mục: UBND = \"ủy ban nhân dân\" / one entry a line: UBND = \"ủy ban nhân dân\"",
+                Said::same(e.to_string()),
+                said!(
+                    "mỗi dòng một mục: UBND = \"ủy ban nhân dân\"",
+                    "one entry a line: UBND = \"ủy ban nhân dân\""
+                ),
             );
         }
-        if !(5..=3600).contains(&self.timeout_seconds) {
+        if !(5..=3600).contains(&timeout) {
             bad(
                 "speech.timeout_seconds",
-                format!("{} giây / seconds", self.timeout_seconds),
-                "dùng 5…3600, thường là 120 / use 5…3600, usually 120",
+                said!("{timeout} giây", "{timeout} seconds"),
+                said!("dùng 5…3600, thường là 120", "use 5…3600, usually 120"),
             );
         }
         if let Some(Voice::Command(command)) = custom_voice(tts_command)
@@ -113,9 +123,48 @@ impl SpeechConfig {
             bad(
                 "emergency.tts_command",
                 problem,
-                "văn bản đi vào stdin, {out} là tệp WAV, ví dụ [\"espeak-ng\", \"-v\", \"vi\", \"-w\", \"{out}\", \"--stdin\"]; hoặc bỏ khoá này để dùng [speech] / the text goes on stdin, {out} is the WAV, e.g. [\"espeak-ng\", \"-v\", \"vi\", \"-w\", \"{out}\", \"--stdin\"]; or drop the key to use [speech]",
+                Said::new(
+                    "văn bản đi vào stdin, {out} là tệp WAV, ví dụ [\"espeak-ng\", \"-v\", \"vi\", \"-w\", \"{out}\", \"--stdin\"]; hoặc bỏ khoá này để dùng [speech]",
+                    "the text goes on stdin, {out} is the WAV, e.g. [\"espeak-ng\", \"-v\", \"vi\", \"-w\", \"{out}\", \"--stdin\"]; or drop the key to use [speech]",
+                ),
             );
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_voice_rate_or_command_is_said_in_each_language_apart() {
+        let speech = SpeechConfig {
+            voice: "robot".into(),
+            rate: 10,
+            timeout_seconds: 1,
+            ..SpeechConfig::default()
+        };
+        let command = ["say".to_string(), "--text={text}".to_string()];
+        let found = speech.problems(&command);
+        let keys: Vec<&str> = found.iter().map(|(k, _, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "speech.voice",
+                "speech.rate",
+                "speech.timeout_seconds",
+                "emergency.tts_command"
+            ]
+        );
+        assert!(
+            found[1].1.en().starts_with("10 words per minute"),
+            "{:?}",
+            found[1]
+        );
+        for (_, message, fix) in &found {
+            crate::config::assert_one_language(message);
+            crate::config::assert_one_language(fix);
+        }
     }
 }

@@ -147,7 +147,10 @@ impl Speech {
 
     /// The engine `[speech]` describes, with the commune's abbreviations loaded.
     pub fn from_config(config: &SpeechConfig) -> Result<Speech, SpeechError> {
-        let voice: Voice = config.voice.parse().map_err(SpeechError::Invalid)?;
+        let voice: Voice = config
+            .voice
+            .parse()
+            .map_err(|e: crate::model::Said| SpeechError::Invalid(e.to_string()))?;
         let abbreviations = match config.abbreviations_file() {
             Some(path) => Abbreviations::with_file(path)?,
             None => Abbreviations::default(),

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use super::reading::Dialect;
+use crate::model::Said;
 
 /// A voice that reads the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,17 +48,18 @@ impl EspeakVoice {
 pub const VOICE_NAMES: &str = "vi, vi-central, vi-south, piper:/ĐƯỜNG/DẪN/giọng.onnx";
 
 impl FromStr for Voice {
-    type Err = String;
+    type Err = Said;
 
-    fn from_str(s: &str) -> Result<Voice, String> {
+    fn from_str(s: &str) -> Result<Voice, Said> {
         match s.trim() {
             "vi" | "vi-north" => Ok(Voice::Espeak(EspeakVoice::North)),
             "vi-central" | "vi-vn-x-central" => Ok(Voice::Espeak(EspeakVoice::Central)),
             "vi-south" | "vi-vn-x-south" => Ok(Voice::Espeak(EspeakVoice::South)),
             other => match other.strip_prefix("piper:") {
                 Some(path) if path.ends_with(".onnx") => Ok(Voice::Piper(PathBuf::from(path))),
-                _ => Err(format!(
-                    "không biết giọng đọc \"{s}\"; dùng một trong / unknown voice \"{s}\"; use one of: {VOICE_NAMES}"
+                _ => Err(crate::said!(
+                    "không biết giọng đọc \"{s}\"; dùng một trong: {VOICE_NAMES}",
+                    "unknown voice \"{s}\"; use one of: vi, vi-central, vi-south, piper:/PATH/TO/voice.onnx"
                 )),
             },
         }
@@ -88,26 +90,29 @@ pub struct Invocation {
 }
 
 /// Why a command cannot be used as a voice.
-pub fn command_problem(command: &[String]) -> Option<String> {
+pub fn command_problem(command: &[String]) -> Option<Said> {
     let Some(program) = command.first() else {
-        return Some("lệnh trống / the command is empty".into());
+        return Some(Said::new("lệnh trống", "the command is empty"));
     };
     if program.starts_with('-') || program.contains('{') {
-        return Some(format!(
-            "\"{program}\" không phải tên chương trình / is not a program name"
+        return Some(crate::said!(
+            "\"{program}\" không phải tên chương trình",
+            "\"{program}\" is not a program name"
         ));
     }
     for arg in &command[1..] {
         if arg.contains("{text}") {
-            return Some(
-                "{text} không còn được dùng: văn bản đi vào đầu vào chuẩn (stdin) của lệnh / {text} is no longer allowed: the text goes to the command's standard input".into(),
-            );
+            return Some(Said::new(
+                "{text} không còn được dùng: văn bản đi vào đầu vào chuẩn (stdin) của lệnh",
+                "{text} is no longer allowed: the text goes to the command's standard input",
+            ));
         }
         let placeholders = arg.matches('{').count();
         let outs = arg.matches("{out}").count();
         if placeholders != outs {
-            return Some(format!(
-                "\"{arg}\": chỉ {{out}} được thay / only {{out}} is replaced"
+            return Some(crate::said!(
+                "\"{arg}\": chỉ {{out}} được thay",
+                "\"{arg}\": only {{out}} is replaced"
             ));
         }
     }
@@ -182,7 +187,7 @@ impl Voice {
             }
             Voice::Command(command) => {
                 if let Some(problem) = command_problem(command) {
-                    return Err(problem);
+                    return Err(problem.to_string());
                 }
                 let args: Vec<String> = command[1..]
                     .iter()
@@ -211,7 +216,10 @@ mod tests {
             Ok(Voice::Piper("/srv/giong.onnx".into()))
         );
         let e = "en".parse::<Voice>().unwrap_err();
-        assert!(e.contains("vi-central"), "{e}");
+        assert!(
+            e.vi().contains("vi-central") && e.en().contains("vi-central"),
+            "{e}"
+        );
         assert!("piper:/srv/giong".parse::<Voice>().is_err());
     }
 
@@ -234,7 +242,8 @@ mod tests {
             ]
         );
         let cmd: Vec<String> = ["say", "--text={text}"].map(String::from).to_vec();
-        assert!(command_problem(&cmd).unwrap().contains("{text}"));
+        let problem = command_problem(&cmd).unwrap();
+        assert!(problem.vi().contains("{text}") && problem.en().contains("{text}"));
         let cmd: Vec<String> = ["say", "{voice}"].map(String::from).to_vec();
         assert!(command_problem(&cmd).is_some());
         let cmd: Vec<String> = ["-x"].map(String::from).to_vec();

@@ -471,7 +471,8 @@ fn check_config_result(
         Ok(loaded) => {
             for p in loaded.problems() {
                 prop_assert!(
-                    !p.message.trim().is_empty() && !p.fix.trim().is_empty(),
+                    !p.message.to_string().trim().is_empty()
+                        && !p.fix.to_string().trim().is_empty(),
                     "{p:?}"
                 );
                 prop_assert!(!p.file.is_empty(), "{p:?}");
@@ -490,7 +491,7 @@ fn check_config_result(
         Err(e) => {
             prop_assert!(!e.0.is_empty(), "an error with no problem in it");
             for p in &e.0 {
-                prop_assert!(!p.message.trim().is_empty(), "{p:?}");
+                prop_assert!(!p.message.to_string().trim().is_empty(), "{p:?}");
                 prop_assert!(!p.file.is_empty(), "{p:?}");
             }
             prop_assert!(!e.to_string().trim().is_empty());

@@ -279,14 +279,14 @@ impl Editor {
 /// The problems in `after` that `before` did not have (lines move with an edit, so a problem
 /// is the same by file, message and fix).
 fn new_problems(before: &[Problem], after: &[Problem]) -> Vec<Problem> {
-    let mut old: Vec<(&str, &str, &str)> = before
+    let mut old: Vec<(&str, &Said, &Said)> = before
         .iter()
-        .map(|p| (p.file.as_str(), p.message.as_str(), p.fix.as_str()))
+        .map(|p| (p.file.as_str(), &p.message, &p.fix))
         .collect();
     after
         .iter()
         .filter(|p| {
-            let key = (p.file.as_str(), p.message.as_str(), p.fix.as_str());
+            let key = (p.file.as_str(), &p.message, &p.fix);
             match old.iter().position(|o| *o == key) {
                 Some(i) => {
                     old.swap_remove(i);

@@ -142,7 +142,7 @@ fn a_breaking_change_is_refused_in_the_words_of_loaxa_check_and_the_file_stays()
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert_eq!(problems[0].message, check[0].message);
     assert_eq!(problems[0].fix, check[0].fix);
-    assert!(problems[0].message.contains("25:00"));
+    assert!(problems[0].message.to_string().contains("25:00"));
     assert!(problems[0].line.is_some());
 }
 

@@ -23,6 +23,8 @@ pub use playlist::{
 use super::calendar::{self, LunarDate, VIETNAM_UTC_OFFSET};
 use super::hours::{Quiet, Volume, parse_time};
 use crate::config::{Problem, SourceText};
+use crate::model::Said;
+use crate::said;
 use playlist::{PlaylistFile, playlist};
 
 /// Everything the programme files say.
@@ -270,14 +272,14 @@ pub fn check(sources: &Sources) -> (Programme, Vec<Problem>) {
                     programme.playlists.insert(name, p);
                 }
             }
-            Err(e) => problems.push(src.parse_problem(&e, FIX_PLAYLIST)),
+            Err(e) => problems.push(src.parse_problem(&e, fix_playlist())),
         }
     }
     let mut files = Vec::new();
     for src in &sources.schedules {
         match toml::from_str::<ScheduleFile>(&src.text) {
             Ok(raw) => files.push((src, raw)),
-            Err(e) => problems.push(src.parse_problem(&e, FIX_SCHEDULE)),
+            Err(e) => problems.push(src.parse_problem(&e, fix_schedule())),
         }
     }
     for (src, raw) in &files {
@@ -294,13 +296,14 @@ pub fn check(sources: &Sources) -> (Programme, Vec<Problem>) {
         for (i, h) in raw.holiday.iter().enumerate() {
             if let Some(h) = holiday(src, i, h, &mut problems) {
                 if programme.holidays.contains_key(&h.name) {
+                    let name = &h.name;
                     problems.push(src.problem(
                         &["holiday", &i.to_string(), "name"],
-                        format!(
-                            "ngày lễ \"{}\" bị khai hai lần / holiday \"{}\" is defined twice",
-                            h.name, h.name
+                        said!(
+                            "ngày lễ \"{name}\" bị khai hai lần",
+                            "holiday \"{name}\" is defined twice"
                         ),
-                        "đổi tên một trong hai / rename one".into(),
+                        said!("đổi tên một trong hai", "rename one"),
                     ));
                 } else {
                     programme.holidays.insert(h.name.clone(), h);
@@ -325,18 +328,32 @@ pub fn check(sources: &Sources) -> (Programme, Vec<Problem>) {
     (programme, problems)
 }
 
-const FIX_SCHEDULE: &str =
-    "xem schedules/hang-ngay.toml làm mẫu / see schedules/hang-ngay.toml for an example";
-pub(super) const FIX_PLAYLIST: &str =
-    "xem playlists/thuong-ngay.toml làm mẫu / see playlists/thuong-ngay.toml for an example";
+/// The fix for a schedule file's entry when nothing more precise applies.
+fn fix_schedule() -> Said {
+    Said::new(
+        "xem schedules/hang-ngay.toml làm mẫu",
+        "see schedules/hang-ngay.toml for an example",
+    )
+}
+
+/// The fix for a playlist file's entry when nothing more precise applies.
+pub(super) fn fix_playlist() -> Said {
+    Said::new(
+        "xem playlists/thuong-ngay.toml làm mẫu",
+        "see playlists/thuong-ngay.toml for an example",
+    )
+}
 
 fn toml_files(dir: &Path, problems: &mut Vec<Problem>) -> Vec<SourceText> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         problems.push(Problem {
             file: dir.display().to_string(),
             line: None,
-            message: "không có thư mục này / this folder does not exist".into(),
-            fix: "tạo thư mục hoặc sửa schedule.schedules_dir / schedule.playlists_dir trong loaxa.toml / create it or fix the path in loaxa.toml".into(),
+            message: said!("không có thư mục này", "this folder does not exist"),
+            fix: Said::new(
+                "tạo thư mục hoặc sửa schedule.schedules_dir / schedule.playlists_dir trong loaxa.toml",
+                "create it or fix schedule.schedules_dir / schedule.playlists_dir in loaxa.toml",
+            ),
         });
         return Vec::new();
     };
@@ -354,8 +371,8 @@ fn toml_files(dir: &Path, problems: &mut Vec<Problem>) -> Vec<SourceText> {
                 problems.push(Problem {
                     file: p.display().to_string(),
                     line: None,
-                    message: e.to_string(),
-                    fix: "kiểm tra quyền đọc / check read permission".into(),
+                    message: said!("không đọc được tệp: {e}", "cannot read the file: {e}"),
+                    fix: said!("kiểm tra quyền đọc", "check read permission"),
                 });
                 None
             }
@@ -385,7 +402,7 @@ fn holiday(
                 }))
         }),
         _ => {
-            problems.push(src.problem(&["holiday", &idx], format!("ngày lễ \"{}\" cần đúng một trong solar = \"MM-DD\" hoặc lunar = \"MM-DD\" / needs exactly one of solar or lunar", h.name), FIX_SCHEDULE.into()));
+            problems.push(src.problem(&["holiday", &idx], Said::new(format!("ngày lễ \"{}\" cần đúng một trong solar = \"MM-DD\" hoặc lunar = \"MM-DD\"", h.name), format!("holiday \"{}\" needs exactly one of solar = \"MM-DD\" or lunar = \"MM-DD\"", h.name)), fix_schedule()));
             return None;
         }
     };
@@ -396,11 +413,28 @@ fn holiday(
             .as_deref()
             .or(h.lunar.as_deref())
             .unwrap_or_default();
-        problems.push(src.problem(&["holiday", &idx, key], format!("ngày \"{value}\" không tồn tại / \"{value}\" is not a real date"), "viết tháng-ngày có thật, ví dụ \"09-02\" / write a real month-day such as \"09-02\"".into()));
+        problems.push(src.problem(
+            &["holiday", &idx, key],
+            said!(
+                "ngày \"{value}\" không tồn tại",
+                "\"{value}\" is not a real date"
+            ),
+            said!(
+                "viết tháng-ngày có thật, ví dụ \"09-02\"",
+                "write a real month-day such as \"09-02\""
+            ),
+        ));
         return None;
     };
     if !(1..=30).contains(&h.days) || h.offset_days.abs() > 60 {
-        problems.push(src.problem(&["holiday", &idx], "days phải 1–30 và offset_days trong ±60 / days must be 1–30 and offset_days within ±60".into(), FIX_SCHEDULE.into()));
+        problems.push(src.problem(
+            &["holiday", &idx],
+            said!(
+                "days phải 1–30 và offset_days trong ±60",
+                "days must be 1–30 and offset_days within ±60"
+            ),
+            fix_schedule(),
+        ));
         return None;
     }
     Some(Holiday {
@@ -451,8 +485,11 @@ fn check_refs(
         p.push("playlist");
         problems.push(src.problem(
             &p,
-            format!("không có playlist \"{playlist}\" / no playlist \"{playlist}\""),
-            format!("dùng một trong / use one of: {known}"),
+            said!(
+                "không có playlist \"{playlist}\"",
+                "no playlist \"{playlist}\""
+            ),
+            said!("dùng một trong: {known}", "use one of: {known}"),
         ));
         return false;
     }
@@ -464,8 +501,11 @@ fn check_refs(
         p.push("holidays");
         problems.push(src.problem(
             &p,
-            format!("không có ngày lễ \"{h}\" / no holiday \"{h}\""),
-            "khai nó trong [[holiday]] / define it in a [[holiday]] table".into(),
+            said!("không có ngày lễ \"{h}\"", "no holiday \"{h}\""),
+            said!(
+                "khai nó trong [[holiday]]",
+                "define it in a [[holiday]] table"
+            ),
         ));
         return false;
     }
@@ -484,7 +524,14 @@ fn recurring_slot(
     let when = match (&s.time, &s.cron) {
         (Some(t), None) => {
             let Some(time) = parse_time(t) else {
-                problems.push(src.problem(&["slot", &idx, "time"], format!("giờ \"{t}\" không hợp lệ / \"{t}\" is not a time"), "viết HH:MM từ 00:00 đến 23:59, ví dụ \"06:00\" / write HH:MM from 00:00 to 23:59".into()));
+                problems.push(src.problem(
+                    &["slot", &idx, "time"],
+                    said!("giờ \"{t}\" không hợp lệ", "\"{t}\" is not a time"),
+                    said!(
+                        "viết HH:MM từ 00:00 đến 23:59, ví dụ \"06:00\"",
+                        "write HH:MM from 00:00 to 23:59"
+                    ),
+                ));
                 return None;
             };
             let days = match &s.days {
@@ -504,8 +551,11 @@ fn recurring_slot(
                         _ => {
                             problems.push(src.problem(
                                 &["slot", &idx, "days"],
-                                format!("ngày trong tuần không hợp lệ: {list:?} / invalid days"),
-                                "dùng mon…sun hoặc t2…t7, cn / use mon…sun or t2…t7, cn".into(),
+                                said!(
+                                    "ngày trong tuần không hợp lệ: {list:?}",
+                                    "invalid days of the week: {list:?}"
+                                ),
+                                said!("dùng mon…sun hoặc t2…t7, cn", "use mon…sun or t2…t7, cn"),
                             ));
                             return None;
                         }
@@ -517,12 +567,35 @@ fn recurring_slot(
         (None, Some(line)) => match line.parse::<Cron>() {
             Ok(c) => When::Cron(Box::new(c)),
             Err(e) => {
-                problems.push(src.problem(&["slot", &idx, "cron"], format!("dòng cron \"{line}\" sai: {e} / broken cron line"), "5 trường: phút giờ ngày tháng thứ, ví dụ \"0 7 * * 6\" (7:00 thứ Bảy) / five fields: minute hour day month weekday, e.g. \"0 7 * * 6\"".into()));
+                problems.push(src.problem(
+                    &["slot", &idx, "cron"],
+                    said!(
+                        "dòng cron \"{line}\" sai",
+                        "broken cron line \"{line}\": {e}"
+                    ),
+                    said!(
+                        "5 trường: phút giờ ngày tháng thứ, ví dụ \"0 7 * * 6\" (7:00 thứ Bảy)",
+                        "five fields: minute hour day month weekday, e.g. \"0 7 * * 6\""
+                    ),
+                ));
                 return None;
             }
         },
         _ => {
-            problems.push(src.problem(&path, format!("buổi \"{}\" cần đúng một trong time = \"HH:MM\" hoặc cron = \"...\" / needs exactly one of time or cron", s.name), FIX_SCHEDULE.into()));
+            problems.push(src.problem(
+                &path,
+                Said::new(
+                    format!(
+                        "buổi \"{}\" cần đúng một trong time = \"HH:MM\" hoặc cron = \"...\"",
+                        s.name
+                    ),
+                    format!(
+                        "slot \"{}\" needs exactly one of time = \"HH:MM\" or cron = \"...\"",
+                        s.name
+                    ),
+                ),
+                fix_schedule(),
+            ));
             return None;
         }
     };
@@ -568,7 +641,17 @@ fn one_off_slot(
     let at = NaiveDateTime::parse_from_str(o.at.trim(), "%Y-%m-%d %H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(o.at.trim(), "%Y-%m-%dT%H:%M"));
     let Ok(at) = at else {
-        problems.push(src.problem(&["once", &idx, "at"], format!("\"{}\" không phải ngày giờ / is not a date and time", o.at), "viết \"YYYY-MM-DD HH:MM\", ví dụ \"2026-12-05 19:30\" / write \"YYYY-MM-DD HH:MM\"".into()));
+        problems.push(src.problem(
+            &["once", &idx, "at"],
+            Said::new(
+                format!("\"{}\" không phải ngày giờ", o.at),
+                format!("\"{}\" is not a date and time", o.at),
+            ),
+            said!(
+                "viết \"YYYY-MM-DD HH:MM\", ví dụ \"2026-12-05 19:30\"",
+                "write \"YYYY-MM-DD HH:MM\""
+            ),
+        ));
         return None;
     };
     let path = ["once", idx.as_str()];
@@ -595,11 +678,11 @@ fn check_unique_slots(programme: &Programme, problems: &mut Vec<Problem>) {
             problems.push(Problem {
                 file: "schedules/".into(),
                 line: None,
-                message: format!(
-                    "tên buổi \"{}\" dùng hai lần / slot name \"{}\" is used twice",
-                    s.name, s.name
+                message: Said::new(
+                    format!("tên buổi \"{}\" dùng hai lần", s.name),
+                    format!("slot name \"{}\" is used twice", s.name),
                 ),
-                fix: "mỗi buổi một tên riêng / give each slot its own name".into(),
+                fix: said!("mỗi buổi một tên riêng", "give each slot its own name"),
             });
         }
     }
@@ -637,8 +720,18 @@ fn overlaps(programme: &Programme) -> Vec<Problem> {
                 out.push(Problem {
                     file: "schedules/".into(),
                     line: None,
-                    message: format!("buổi \"{}\" ({}) có thể chồng lên \"{}\" ({}) / slot \"{}\" may overlap \"{}\"", first.0.name, first.1.format("%H:%M"), second.0.name, second.1.format("%H:%M"), first.0.name, second.0.name),
-                    fix: "dời giờ hoặc giảm max_minutes; nếu chồng, buổi sau sẽ phát trễ / move one or lower max_minutes; if they overlap the later one starts late".into(),
+                    message: {
+                        let (a, b) = (&first.0.name, &second.0.name);
+                        let (at_a, at_b) = (first.1.format("%H:%M"), second.1.format("%H:%M"));
+                        said!(
+                            "buổi \"{a}\" ({at_a}) có thể chồng lên \"{b}\" ({at_b})",
+                            "slot \"{a}\" ({at_a}) may overlap \"{b}\" ({at_b})"
+                        )
+                    },
+                    fix: said!(
+                        "dời giờ hoặc giảm max_minutes; nếu chồng, buổi sau sẽ phát trễ",
+                        "move one or lower max_minutes; if they overlap the later one starts late"
+                    ),
                 });
             }
         }
@@ -686,7 +779,35 @@ pub(crate) mod tests {
         assert!(
             problems
                 .iter()
-                .all(|p| p.file.ends_with("a.toml") && !p.fix.is_empty())
+                .all(|p| p.file.ends_with("a.toml") && !p.fix.to_string().is_empty())
+        );
+        for p in &problems {
+            crate::config::assert_apart(p);
+        }
+    }
+
+    #[test]
+    fn a_slot_with_a_bad_time_is_said_in_one_language_at_a_time() {
+        let schedule = "[[slot]]\nname = \"dem\"\ntime = \"25:00\"\nplaylist = \"p\"\n";
+        let (_, problems) = load_texts(schedule, PLAYLIST);
+        let said = problems[0].said();
+        assert!(
+            said.vi()
+                .ends_with("a.toml:3: giờ \"25:00\" không hợp lệ — viết HH:MM từ 00:00 đến 23:59, ví dụ \"06:00\""),
+            "{said:?}"
+        );
+        assert!(
+            said.en()
+                .ends_with("a.toml:3: \"25:00\" is not a time — write HH:MM from 00:00 to 23:59"),
+            "{said:?}"
+        );
+        crate::config::assert_apart(&problems[0]);
+        assert!(
+            problems[0]
+                .to_string()
+                .ends_with("a.toml:3: giờ \"25:00\" không hợp lệ / \"25:00\" is not a time — viết HH:MM từ 00:00 đến 23:59, ví dụ \"06:00\" / write HH:MM from 00:00 to 23:59"),
+            "the log and `loaxa check` keep both: {}",
+            problems[0]
         );
     }
 
@@ -695,7 +816,7 @@ pub(crate) mod tests {
         let (p, problems) = load_texts("", "[[part]]\ncategory = \"tin-tuc\"\n");
         assert!(p.playlists.is_empty());
         assert_eq!(problems[0].line, Some(2));
-        assert!(problems[0].message.contains("tin-tuc"));
+        assert!(problems[0].message.to_string().contains("tin-tuc"));
     }
 
     #[test]
@@ -737,7 +858,9 @@ pub(crate) mod tests {
         let (p, problems) = load_texts(schedule, PLAYLIST);
         assert_eq!(p.slots.len(), 2, "both still air");
         assert!(
-            problems.iter().any(|p| p.message.contains("overlap")),
+            problems
+                .iter()
+                .any(|p| p.message.to_string().contains("overlap")),
             "{problems:#?}"
         );
     }

@@ -6,10 +6,11 @@
 use chrono::NaiveTime;
 use serde::Deserialize;
 
-use super::{FIX_PLAYLIST, Slot, When, parse_time};
+use super::{Slot, When, fix_playlist, parse_time};
 use crate::audio::stream::StreamUrl;
 use crate::config::{Problem, SourceText};
-use crate::model::{Category, Tier};
+use crate::model::{Category, Said, Tier};
+use crate::said;
 
 /// Longest relay part, in minutes (a whole morning).
 pub const MAX_RELAY_MINUTES: u32 = 360;
@@ -188,18 +189,30 @@ pub(super) fn relay_ends_before(
     at.push(key);
     Some(src.problem(
         &at,
-        format!(
-            "phần {} của playlist \"{}\" tiếp sóng {} đến {}, trước khi buổi \"{}\" bắt đầu lúc {} / part {} of playlist \"{}\" relays {} until {}, before slot \"{}\" starts at {}",
-            i + 1, playlist.name, relay.title, until.format("%H:%M"), slot.name, start.format("%H:%M"),
-            i + 1, playlist.name, relay.title, until.format("%H:%M"), slot.name, start.format("%H:%M"),
-        ),
-        "đặt until sau giờ bắt đầu buổi, hoặc dùng minutes = N / set until after the slot starts, or use minutes = N".into(),
+        {
+            let (n, list, title, slot) = (i + 1, &playlist.name, &relay.title, &slot.name);
+            let (until, start) = (until.format("%H:%M"), start.format("%H:%M"));
+            said!(
+                "phần {n} của playlist \"{list}\" tiếp sóng {title} đến {until}, trước khi buổi \"{slot}\" bắt đầu lúc {start}",
+                "part {n} of playlist \"{list}\" relays {title} until {until}, before slot \"{slot}\" starts at {start}"
+            )
+        },
+        said!("đặt until sau giờ bắt đầu buổi, hoặc dùng minutes = N", "set until after the slot starts, or use minutes = N"),
     ))
 }
 
 /// A problem at key `key` of part `i`.
-fn at_part(src: &SourceText, i: usize, key: &str, message: String, fix: &str) -> Problem {
-    src.problem(&["part", &i.to_string(), key], message, fix.into())
+fn at_part(src: &SourceText, i: usize, key: &str, message: Said, fix: Said) -> Problem {
+    src.problem(&["part", &i.to_string(), key], message, fix)
+}
+
+/// `value` is not one of `names` (a category, a tier).
+fn not_one_of(key: &str, value: &str, names: &[&str]) -> Said {
+    let names = names.join(", ");
+    said!(
+        "{key} = \"{value}\" không hợp lệ; dùng: {names}",
+        "{key} = \"{value}\" is not valid; use: {names}"
+    )
 }
 
 /// The playlist `name` from its file, or `None` (with the problems) if it cannot air.
@@ -213,7 +226,17 @@ pub(super) fn playlist(
         None | Some("drop") => Overflow::Drop,
         Some("extend") => Overflow::Extend,
         Some(other) => {
-            problems.push(src.problem(&["overflow"], format!("overflow = \"{other}\" không hợp lệ / is not valid"), "dùng \"drop\" (bỏ bớt) hoặc \"extend\" (phát quá giờ) / use \"drop\" or \"extend\"".into()));
+            problems.push(src.problem(
+                &["overflow"],
+                said!(
+                    "overflow = \"{other}\" không hợp lệ",
+                    "overflow = \"{other}\" is not valid"
+                ),
+                said!(
+                    "dùng \"drop\" (bỏ bớt) hoặc \"extend\" (phát quá giờ)",
+                    "use \"drop\" or \"extend\""
+                ),
+            ));
             return None;
         }
     };
@@ -254,8 +277,14 @@ fn part(src: &SourceText, i: usize, p: RawPart, problems: &mut Vec<Problem>) -> 
                 src,
                 i,
                 key,
-                format!("\"{key}\" chỉ dùng cho phần tiếp sóng (relay = \"...\") / \"{key}\" is only for a relay part"),
-                "bỏ khoá này, hoặc đổi phần thành relay = \"URL\" / remove the key, or make the part a relay",
+                said!(
+                    "\"{key}\" chỉ dùng cho phần tiếp sóng (relay = \"...\")",
+                    "\"{key}\" is only for a relay part (relay = \"...\")"
+                ),
+                said!(
+                    "bỏ khoá này, hoặc đổi phần thành relay = \"URL\"",
+                    "remove the key, or make the part a relay"
+                ),
             ));
             None
         }
@@ -265,46 +294,49 @@ fn part(src: &SourceText, i: usize, p: RawPart, problems: &mut Vec<Problem>) -> 
                 src,
                 i,
                 key,
-                format!("\"{key}\" không dùng cho phần tiếp sóng / \"{key}\" does not apply to a relay part"),
-                "bỏ khoá này / remove the key",
+                said!(
+                    "\"{key}\" không dùng cho phần tiếp sóng",
+                    "\"{key}\" does not apply to a relay part"
+                ),
+                said!("bỏ khoá này", "remove the key"),
             ));
             None
         }
         _ => {
-            problems.push(src.problem(&["part", &i.to_string()], "mỗi phần cần đúng một trong jingle = \"...\", category = \"...\" hoặc relay = \"URL\" / each part needs exactly one of jingle, category or relay".into(), FIX_PLAYLIST.into()));
+            problems.push(src.problem(&["part", &i.to_string()], said!("mỗi phần cần đúng một trong jingle = \"...\", category = \"...\" hoặc relay = \"URL\"", "each part needs exactly one of jingle, category or relay"), fix_playlist()));
             None
         }
     }
 }
 
 fn items_part(src: &SourceText, i: usize, p: RawPart, problems: &mut Vec<Problem>) -> Option<Part> {
-    let category = match p
-        .category
-        .as_deref()
-        .unwrap_or_default()
-        .parse::<Category>()
-    {
+    let named = p.category.as_deref().unwrap_or_default();
+    let category = match named.parse::<Category>() {
         Ok(c) => c,
-        Err(e) => {
+        Err(_) => {
             problems.push(at_part(
                 src,
                 i,
                 "category",
-                e.to_string(),
-                "sửa thể loại / fix the category",
+                not_one_of("category", named, &Category::ALL.map(Category::as_str)),
+                said!("sửa thể loại", "fix the category"),
             ));
             return None;
         }
     };
     let tier = match p.tier.as_deref().map(str::parse::<Tier>).transpose() {
         Ok(t) => t,
-        Err(e) => {
+        Err(_) => {
+            let named = p.tier.as_deref().unwrap_or_default();
             problems.push(at_part(
                 src,
                 i,
                 "tier",
-                e.to_string(),
-                "dùng normal, priority hoặc emergency / use normal, priority or emergency",
+                not_one_of("tier", named, &Tier::ALL.map(Tier::as_str)),
+                said!(
+                    "dùng normal, priority hoặc emergency",
+                    "use normal, priority or emergency"
+                ),
             ));
             return None;
         }
@@ -317,8 +349,14 @@ fn items_part(src: &SourceText, i: usize, p: RawPart, problems: &mut Vec<Problem
                 src,
                 i,
                 "order",
-                format!("order = \"{o}\" không hợp lệ / is not valid"),
-                "dùng \"oldest\" hoặc \"newest\" / use \"oldest\" or \"newest\"",
+                said!(
+                    "order = \"{o}\" không hợp lệ",
+                    "order = \"{o}\" is not valid"
+                ),
+                said!(
+                    "dùng \"oldest\" hoặc \"newest\"",
+                    "use \"oldest\" or \"newest\""
+                ),
             ));
             return None;
         }
@@ -344,8 +382,8 @@ fn relay_part(src: &SourceText, i: usize, p: RawPart, problems: &mut Vec<Problem
                 src,
                 i,
                 "relay",
-                e.to_string(),
-                "viết địa chỉ luồng http:// hoặc https://, ví dụ \"https://str.vov.gov.vn/vovlive/vov1vov5.sdp_aac/playlist.m3u8\" / write the stream's http:// or https:// address",
+                Said::same(e.to_string()),
+                said!("viết địa chỉ luồng http:// hoặc https://, ví dụ \"https://str.vov.gov.vn/vovlive/vov1vov5.sdp_aac/playlist.m3u8\"", "write the stream's http:// or https:// address"),
             ))
         })
         .ok();
@@ -356,8 +394,8 @@ fn relay_part(src: &SourceText, i: usize, p: RawPart, problems: &mut Vec<Problem
                 src,
                 i,
                 "relay",
-                "phần tiếp sóng cần fallback: khi mất sóng phải phát gì / a relay part needs a fallback: what airs while the stream is out".into(),
-                "thêm fallback = \"Nhạc hiệu Đài truyền thanh xã\" (một nhạc hiệu) hoặc fallback = \"music\" (một thể loại) / add fallback = \"TITLE\" (a jingle) or fallback = \"music\" (a category)",
+                said!("phần tiếp sóng cần fallback: khi mất sóng phải phát gì", "a relay part needs a fallback: what airs while the stream is out"),
+                said!("thêm fallback = \"Nhạc hiệu Đài truyền thanh xã\" (một nhạc hiệu) hoặc fallback = \"music\" (một thể loại)", "add fallback = \"TITLE\" (a jingle) or fallback = \"music\" (a category)"),
             ));
             None
         }
@@ -367,8 +405,14 @@ fn relay_part(src: &SourceText, i: usize, p: RawPart, problems: &mut Vec<Problem
                     src,
                     i,
                     "fallback",
-                    "bản tin khẩn cấp không dùng làm dự phòng / emergency messages cannot be a fallback".into(),
-                    "dùng một nhạc hiệu hoặc thể loại music / use a jingle or the music category",
+                    said!(
+                        "bản tin khẩn cấp không dùng làm dự phòng",
+                        "emergency messages cannot be a fallback"
+                    ),
+                    said!(
+                        "dùng một nhạc hiệu hoặc thể loại music",
+                        "use a jingle or the music category"
+                    ),
                 ));
                 None
             }
@@ -382,8 +426,11 @@ fn relay_part(src: &SourceText, i: usize, p: RawPart, problems: &mut Vec<Problem
             src,
             i,
             "silence_seconds",
-            format!("silence_seconds = {silence_seconds} nằm ngoài 1–600 / is outside 1–600"),
-            "thường là 15 / usually 15",
+            said!(
+                "silence_seconds = {silence_seconds} nằm ngoài 1–600",
+                "silence_seconds = {silence_seconds} is outside 1–600"
+            ),
+            said!("thường là 15", "usually 15"),
         ));
     }
     if problems.len() > before {
@@ -417,8 +464,11 @@ fn relay_length(
                 src,
                 i,
                 "minutes",
-                format!("minutes = {m} nằm ngoài 1–{MAX_RELAY_MINUTES} / is outside 1–{MAX_RELAY_MINUTES}"),
-                "ví dụ minutes = 30 / e.g. minutes = 30",
+                said!(
+                    "minutes = {m} nằm ngoài 1–{MAX_RELAY_MINUTES}",
+                    "minutes = {m} is outside 1–{MAX_RELAY_MINUTES}"
+                ),
+                said!("ví dụ minutes = 30", "e.g. minutes = 30"),
             ));
             None
         }
@@ -429,8 +479,11 @@ fn relay_length(
                     src,
                     i,
                     "until",
-                    format!("giờ \"{t}\" không hợp lệ / \"{t}\" is not a time"),
-                    "viết HH:MM, ví dụ until = \"06:00\" / write HH:MM, e.g. until = \"06:00\"",
+                    said!("giờ \"{t}\" không hợp lệ", "\"{t}\" is not a time"),
+                    said!(
+                        "viết HH:MM, ví dụ until = \"06:00\"",
+                        "write HH:MM, e.g. until = \"06:00\""
+                    ),
                 ));
                 None
             }
@@ -440,9 +493,11 @@ fn relay_length(
                 src,
                 i,
                 "until",
-                "phần tiếp sóng có cả minutes và until / a relay part has both minutes and until"
-                    .into(),
-                "giữ một trong hai / keep one of them",
+                said!(
+                    "phần tiếp sóng có cả minutes và until",
+                    "a relay part has both minutes and until"
+                ),
+                said!("giữ một trong hai", "keep one of them"),
             ));
             None
         }
@@ -451,8 +506,11 @@ fn relay_length(
                 src,
                 i,
                 "relay",
-                "phần tiếp sóng cần minutes = N hoặc until = \"HH:MM\" / a relay part needs minutes = N or until = \"HH:MM\"".into(),
-                "ví dụ minutes = 30 / e.g. minutes = 30",
+                said!(
+                    "phần tiếp sóng cần minutes = N hoặc until = \"HH:MM\"",
+                    "a relay part needs minutes = N or until = \"HH:MM\""
+                ),
+                said!("ví dụ minutes = 30", "e.g. minutes = 30"),
             ));
             None
         }
@@ -538,8 +596,15 @@ mod tests {
             assert!(p.playlists.is_empty(), "{text}");
             assert_eq!(problems.len(), 1, "{text}: {problems:#?}");
             assert_eq!(problems[0].line, Some(line), "{text}: {problems:#?}");
-            assert!(problems[0].message.contains(says), "{text}: {problems:#?}");
-            assert!(!problems[0].fix.is_empty());
+            assert!(
+                problems[0].message.to_string().contains(says),
+                "{text}: {problems:#?}"
+            );
+            assert!(!problems[0].fix.to_string().is_empty());
+            // A refused address is the stream's own error, still "vi / en" in one string.
+            if !says.contains("http") {
+                crate::config::assert_apart(&problems[0]);
+            }
         }
     }
 }

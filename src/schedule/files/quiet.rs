@@ -7,6 +7,8 @@ use serde::Deserialize;
 
 use super::{Programme, Slot, When};
 use crate::config::{Problem, SourceText};
+use crate::model::Said;
+use crate::said;
 use crate::schedule::hours::{DaySpan, Volume};
 
 /// Quietest and loudest gain a `[[volume]]` rule may set, in dB.
@@ -30,7 +32,13 @@ pub(super) struct RawVolume {
     gain_db: f32,
 }
 
-const FIX_SPAN: &str = "viết \"HH:MM-HH:MM\", ví dụ hours = [\"21:30-05:30\"] / write \"HH:MM-HH:MM\", e.g. hours = [\"21:30-05:30\"]";
+/// The fix for a span of hours that is not one.
+fn fix_span() -> Said {
+    Said::new(
+        "viết \"HH:MM-HH:MM\", ví dụ hours = [\"21:30-05:30\"]",
+        "write \"HH:MM-HH:MM\", e.g. hours = [\"21:30-05:30\"]",
+    )
+}
 
 /// Spans from `texts` at `path`, each bad one reported on its line.
 fn spans(
@@ -48,14 +56,21 @@ fn spans(
                 let mut at = path.to_vec();
                 let idx = i.to_string();
                 at.push(&idx);
-                problems.push(src.problem(&at, format!("\"{t}\" không có độ dài (bắt đầu = kết thúc) / \"{t}\" is empty (starts where it ends)"), FIX_SPAN.into()));
+                problems.push(src.problem(
+                    &at,
+                    said!(
+                        "\"{t}\" không có độ dài (bắt đầu = kết thúc)",
+                        "\"{t}\" is empty (starts where it ends)"
+                    ),
+                    fix_span(),
+                ));
                 None
             }
             Err(e) => {
                 let mut at = path.to_vec();
                 let idx = i.to_string();
                 at.push(&idx);
-                problems.push(src.problem(&at, e, FIX_SPAN.into()));
+                problems.push(src.problem(&at, e, fix_span()));
                 None
             }
         })
@@ -89,11 +104,17 @@ pub(super) fn read(
         if !GAIN_RANGE.contains(&v.gain_db) {
             problems.push(src.problem(
                 &["volume", &idx, "gain_db"],
-                format!(
-                    "gain_db = {} nằm ngoài −30…+6 / is outside −30…+6",
-                    v.gain_db
+                {
+                    let gain = v.gain_db;
+                    said!(
+                        "gain_db = {gain} nằm ngoài −30…+6",
+                        "gain_db = {gain} is outside −30…+6"
+                    )
+                },
+                said!(
+                    "nhỏ hơn sau 21:00 thường là -6",
+                    "quieter after 21:00 is usually -6"
                 ),
-                "nhỏ hơn sau 21:00 thường là -6 / quieter after 21:00 is usually -6".into(),
             ));
             continue;
         }
@@ -128,21 +149,19 @@ pub(super) fn slot_in_quiet_hours(
     let mut at = path.to_vec();
     at.push(key);
     let fix = |span: &DaySpan| {
-        format!(
-            "dời buổi ra ngoài {span} (ví dụ \"{}\"), hoặc sửa [quiet] / move the slot outside {span} (e.g. \"{}\"), or change [quiet]",
-            span.to.format("%H:%M"),
-            span.to.format("%H:%M")
+        let after = span.to.format("%H:%M");
+        said!(
+            "dời buổi ra ngoài {span} (ví dụ \"{after}\"), hoặc sửa [quiet]",
+            "move the slot outside {span} (e.g. \"{after}\"), or change [quiet]"
         )
     };
+    let (name, at_time) = (&slot.name, time.format("%H:%M"));
     if let Some(span) = programme.quiet.hours.iter().find(|s| s.contains(time)) {
         return Some(src.problem(
             &at,
-            format!(
-                "buổi \"{}\" lúc {} nằm trong giờ yên tĩnh {span}: sẽ không phát / slot \"{}\" at {} is inside the quiet hours {span}: it will not air",
-                slot.name,
-                time.format("%H:%M"),
-                slot.name,
-                time.format("%H:%M")
+            said!(
+                "buổi \"{name}\" lúc {at_time} nằm trong giờ yên tĩnh {span}: sẽ không phát",
+                "slot \"{name}\" at {at_time} is inside the quiet hours {span}: it will not air"
             ),
             fix(span),
         ));
@@ -154,12 +173,9 @@ pub(super) fn slot_in_quiet_hours(
     })?;
     Some(src.problem(
         &at,
-        format!(
-            "buổi \"{}\" lúc {} nằm trong giờ yên tĩnh {span} của {zone}: {zone} sẽ không nghe / slot \"{}\" at {} is inside {zone}'s quiet hours {span}: {zone} will not hear it",
-            slot.name,
-            time.format("%H:%M"),
-            slot.name,
-            time.format("%H:%M")
+        said!(
+            "buổi \"{name}\" lúc {at_time} nằm trong giờ yên tĩnh {span} của {zone}: {zone} sẽ không nghe",
+            "slot \"{name}\" at {at_time} is inside {zone}'s quiet hours {span}: {zone} will not hear it"
         ),
         fix(span),
     ))
@@ -211,7 +227,11 @@ mod tests {
             let (_, problems) = load_texts(text, LIST);
             assert_eq!(problems.len(), 1, "{text}: {problems:#?}");
             assert_eq!(problems[0].line, Some(line), "{text}: {problems:#?}");
-            assert!(problems[0].message.contains(says), "{text}: {problems:#?}");
+            assert!(
+                problems[0].message.to_string().contains(says),
+                "{text}: {problems:#?}"
+            );
+            crate::config::assert_apart(&problems[0]);
         }
     }
 
@@ -226,10 +246,8 @@ mod tests {
             4,
             "flagged slots still load (what is outside the hours airs)"
         );
-        let found: Vec<(Option<usize>, &str)> = problems
-            .iter()
-            .map(|p| (p.line, p.message.as_str()))
-            .collect();
+        let found: Vec<(Option<usize>, &str)> =
+            problems.iter().map(|p| (p.line, p.message.en())).collect();
         assert_eq!(found.len(), 3, "{problems:#?}");
         assert_eq!(found[0].0, Some(7));
         assert!(
@@ -237,7 +255,11 @@ mod tests {
                 .1
                 .contains("\"som\" at 05:00 is inside the quiet hours 21:30–05:30")
         );
-        assert!(problems[0].fix.contains("\"05:30\""), "{}", problems[0].fix);
+        assert!(
+            problems[0].fix.to_string().contains("\"05:30\""),
+            "{}",
+            problems[0].fix
+        );
         assert_eq!(found[1].0, Some(11));
         assert!(found[1].1.contains("Thôn Chợ will not hear it"));
         assert_eq!(found[2].0, Some(20));
@@ -253,6 +275,7 @@ mod tests {
         assert!(
             problems[0]
                 .message
+                .en()
                 .contains("relays VOV1 until 05:00, before slot \"sang\" starts at 05:30")
         );
         let (_, problems) = load_texts(&slot.replace("05:30", "04:30"), list);

@@ -29,8 +29,11 @@ fn check_loaded(
     texts: &BTreeMap<String, String>,
 ) -> Result<(), TestCaseError> {
     for p in problems {
-        prop_assert!(!p.message.trim().is_empty(), "empty message: {p:?}");
-        prop_assert!(!p.fix.trim().is_empty(), "no fix: {p:?}");
+        prop_assert!(
+            !p.message.to_string().trim().is_empty(),
+            "empty message: {p:?}"
+        );
+        prop_assert!(!p.fix.to_string().trim().is_empty(), "no fix: {p:?}");
         prop_assert!(!p.file.is_empty(), "no file: {p:?}");
         prop_assert!(!p.to_string().is_empty());
         if let Some(line) = p.line {
@@ -481,7 +484,7 @@ proptest! {
             .collect();
         let pl: Vec<(&str, &str)> = playlists.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let (programme, problems, _dir) = load_programme(&[("lich.toml", &schedule)], &pl);
-        let real: Vec<_> = problems.iter().filter(|p| !p.message.contains("overlap")).collect();
+        let real: Vec<_> = problems.iter().filter(|p| !p.message.to_string().contains("overlap")).collect();
         prop_assert!(real.is_empty(), "{real:#?}\n{schedule}");
 
         for (i, p) in model.playlists.iter().enumerate() {
