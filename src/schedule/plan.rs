@@ -800,3 +800,37 @@ pub fn holidays_without_greeting(
     out.sort();
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn why_it_will_not_air_is_said_in_each_language_apart() {
+        let hours: DaySpan = "21:30-05:30".parse().unwrap();
+        let whys = [
+            Why::NoRoom { minutes: 20 },
+            Why::QuietHours { hours, zone: None },
+            Why::UnknownSlot {
+                slot: "sang".into(),
+            },
+            Why::NoSlotTakes {
+                category: Category::Bulletin,
+                slots: Vec::new(),
+            },
+            Why::OnlyByHand,
+        ];
+        for why in &whys {
+            crate::config::assert_one_language(&why.said());
+            assert_eq!(
+                why.to_string(),
+                why.said().to_string(),
+                "the log keeps both"
+            );
+        }
+        assert_eq!(
+            whys[0].said().en(),
+            "no room in the slot's 20 minutes; airs in a later slot"
+        );
+    }
+}

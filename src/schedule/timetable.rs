@@ -216,3 +216,44 @@ pub fn jingles(conn: &Connection) -> rusqlite::Result<Vec<Jingle>> {
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems_in_the_files_are_kept_for_a_page_in_its_own_language() {
+        let d = tempfile::tempdir().unwrap();
+        let (schedules, playlists) = (d.path().join("s"), d.path().join("p"));
+        std::fs::create_dir_all(&schedules).unwrap();
+        std::fs::create_dir_all(&playlists).unwrap();
+        std::fs::write(
+            schedules.join("a.toml"),
+            "[[slot]]\nname = \"dem\"\ntime = \"25:00\"\nplaylist = \"p\"\n",
+        )
+        .unwrap();
+        std::fs::write(playlists.join("p.toml"), "[[part]]\njingle = \"J\"\n").unwrap();
+        let t = Timetable::load(
+            &schedules,
+            &playlists,
+            chrono_tz::Asia::Ho_Chi_Minh,
+            Vec::new(),
+        );
+        let said = t.problems_said();
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(
+            said[0]
+                .vi()
+                .contains("a.toml:3: giờ \"25:00\" không hợp lệ — viết HH:MM")
+        );
+        assert!(
+            said[0]
+                .en()
+                .contains("a.toml:3: \"25:00\" is not a time — write HH:MM")
+        );
+        assert!(
+            t.problems()[0].contains("không hợp lệ / \"25:00\" is not a time"),
+            "the log's form keeps both"
+        );
+    }
+}
