@@ -103,7 +103,7 @@ impl SpeechConfig {
         {
             bad(
                 "speech.abbreviations",
-                Said::same(e.to_string()),
+                e.said(),
                 said!(
                     "mỗi dòng một mục: UBND = \"ủy ban nhân dân\"",
                     "one entry a line: UBND = \"ủy ban nhân dân\""

@@ -43,7 +43,7 @@ pub enum SpeechError {
         install: String,
     },
     /// The voice cannot be used as configured.
-    Invalid(String),
+    Invalid(Said),
     /// It ran too long and was stopped.
     TimedOut(u64),
     /// It failed; its own message follows.
@@ -79,7 +79,7 @@ impl SpeechError {
                 "giọng đọc \"{voice}\" chưa có trên máy: {missing} — {install}",
                 "the voice \"{voice}\" is not installed: {missing} — {install}"
             ),
-            SpeechError::Invalid(f0) => Said::same(f0.clone()),
+            SpeechError::Invalid(f0) => f0.clone(),
             SpeechError::TimedOut(f0) => said!(
                 "giọng đọc chạy quá {f0} s và đã bị dừng",
                 "the voice ran over {f0} s and was stopped"
@@ -147,10 +147,7 @@ impl Speech {
 
     /// The engine `[speech]` describes, with the commune's abbreviations loaded.
     pub fn from_config(config: &SpeechConfig) -> Result<Speech, SpeechError> {
-        let voice: Voice = config
-            .voice
-            .parse()
-            .map_err(|e: crate::model::Said| SpeechError::Invalid(e.to_string()))?;
+        let voice: Voice = config.voice.parse().map_err(SpeechError::Invalid)?;
         let abbreviations = match config.abbreviations_file() {
             Some(path) => Abbreviations::with_file(path)?,
             None => Abbreviations::default(),

@@ -151,7 +151,7 @@ impl Voice {
     }
 
     /// The run that reads at `rate` words per minute into `out` (an absolute path).
-    pub fn invocation(&self, rate: u16, out: &Path) -> Result<Invocation, String> {
+    pub fn invocation(&self, rate: u16, out: &Path) -> Result<Invocation, Said> {
         let out_arg = out.display().to_string();
         let inv = |program: &str, args: Vec<String>| Invocation {
             program: program.to_string(),
@@ -172,7 +172,13 @@ impl Voice {
                 ],
             ),
             Voice::Piper(model) => {
-                let model = std::path::absolute(model).map_err(|e| e.to_string())?;
+                let model = std::path::absolute(model).map_err(|e| {
+                    let shown = model.display();
+                    crate::said!(
+                        "không tìm được giọng {shown}: {e}",
+                        "cannot find the voice {shown}: {e}"
+                    )
+                })?;
                 inv(
                     "piper",
                     vec![
@@ -187,7 +193,7 @@ impl Voice {
             }
             Voice::Command(command) => {
                 if let Some(problem) = command_problem(command) {
-                    return Err(problem.to_string());
+                    return Err(problem);
                 }
                 let args: Vec<String> = command[1..]
                     .iter()

@@ -206,15 +206,6 @@ fn at_part(src: &SourceText, i: usize, key: &str, message: Said, fix: Said) -> P
     src.problem(&["part", &i.to_string(), key], message, fix)
 }
 
-/// `value` is not one of `names` (a category, a tier).
-fn not_one_of(key: &str, value: &str, names: &[&str]) -> Said {
-    let names = names.join(", ");
-    said!(
-        "{key} = \"{value}\" không hợp lệ; dùng: {names}",
-        "{key} = \"{value}\" is not valid; use: {names}"
-    )
-}
-
 /// The playlist `name` from its file, or `None` (with the problems) if it cannot air.
 pub(super) fn playlist(
     src: &SourceText,
@@ -310,15 +301,19 @@ fn part(src: &SourceText, i: usize, p: RawPart, problems: &mut Vec<Problem>) -> 
 }
 
 fn items_part(src: &SourceText, i: usize, p: RawPart, problems: &mut Vec<Problem>) -> Option<Part> {
-    let named = p.category.as_deref().unwrap_or_default();
-    let category = match named.parse::<Category>() {
+    let category = match p
+        .category
+        .as_deref()
+        .unwrap_or_default()
+        .parse::<Category>()
+    {
         Ok(c) => c,
-        Err(_) => {
+        Err(e) => {
             problems.push(at_part(
                 src,
                 i,
                 "category",
-                not_one_of("category", named, &Category::ALL.map(Category::as_str)),
+                e,
                 said!("sửa thể loại", "fix the category"),
             ));
             return None;
@@ -326,13 +321,12 @@ fn items_part(src: &SourceText, i: usize, p: RawPart, problems: &mut Vec<Problem
     };
     let tier = match p.tier.as_deref().map(str::parse::<Tier>).transpose() {
         Ok(t) => t,
-        Err(_) => {
-            let named = p.tier.as_deref().unwrap_or_default();
+        Err(e) => {
             problems.push(at_part(
                 src,
                 i,
                 "tier",
-                not_one_of("tier", named, &Tier::ALL.map(Tier::as_str)),
+                e,
                 said!(
                     "dùng normal, priority hoặc emergency",
                     "use normal, priority or emergency"
