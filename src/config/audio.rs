@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::values::{AfterPreemption, OutputSpec, as_text};
 use super::{Findings, bad};
-use crate::said;
+use crate::model::said;
 
 /// `[audio]`: where sound goes and in what format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Findings;
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 
 /// What this Pi is in a commune of villages.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

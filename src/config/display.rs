@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::values::{PanelOutput, as_text};
 use super::{Findings, bad};
 use crate::model::PanelKind;
-use crate::said;
+use crate::model::said;
 
 /// `[display]`: the LED panel at the Public Service Center.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

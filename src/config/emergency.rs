@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Findings, bad};
+use crate::model::said;
 use crate::model::{GeoPoint, Said};
-use crate::said;
 
 /// Polls of `cap_feeds` at most this often, in seconds (a feed is someone else's server).
 const MIN_POLL_SECONDS: u64 = 10;

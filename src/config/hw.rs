@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::values::GpioKind;
 use super::{Findings, bad};
-use crate::said;
+use crate::model::said;
 
 /// `[hw]`: relays and the button on the Pi's GPIO (BCM numbering).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

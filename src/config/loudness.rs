@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Findings, bad};
-use crate::said;
+use crate::model::said;
 
 /// `[loudness]` in the config.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

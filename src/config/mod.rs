@@ -31,7 +31,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 
 pub use audio::{AudioConfig, OnAirConfig};
 pub use cluster::{ClusterConfig, ClusterRole};

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::{Findings, bad};
-use crate::said;
+use crate::model::said;
 
 /// `[schedule]`: the programme files and the runner's timing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -11,7 +11,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 
 /// An output, named as in `--output` and `audio.output`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use super::values::listen;
 use super::{Findings, bad};
 use crate::model::Said;
 use crate::model::account::IdleLimits;
-use crate::said;
+use crate::model::said;
 
 /// `[web]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

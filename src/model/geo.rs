@@ -26,13 +26,13 @@ impl GeoPoint {
     /// A point, if both coordinates are in range.
     pub fn new(lat: f64, lon: f64) -> Result<GeoPoint, Said> {
         if !(-90.0..=90.0).contains(&lat) {
-            return Err(crate::said!(
+            return Err(crate::model::said!(
                 "vĩ độ {lat} nằm ngoài −90…90",
                 "latitude {lat} is outside −90…90"
             ));
         }
         if !(-180.0..=180.0).contains(&lon) {
-            return Err(crate::said!(
+            return Err(crate::model::said!(
                 "kinh độ {lon} nằm ngoài −180…180",
                 "longitude {lon} is outside −180…180"
             ));
@@ -55,7 +55,7 @@ impl FromStr for GeoPoint {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let unreadable = || {
-            crate::said!(
+            crate::model::said!(
                 "\"{s}\" không phải \"vĩ độ,kinh độ\" (ví dụ \"20.86,106.68\")",
                 "\"{s}\" is not \"lat,lon\" (e.g. \"20.86,106.68\")"
             )

@@ -35,7 +35,7 @@ impl FromStr for DaySpan {
     /// `HH:MM-HH:MM` (an en dash or spaces around the dash are fine).
     fn from_str(s: &str) -> Result<Self, Said> {
         let refused = || {
-            crate::said!(
+            crate::model::said!(
                 "\"{s}\" không phải khoảng giờ — viết \"HH:MM-HH:MM\", ví dụ \"21:30-05:30\"",
                 "\"{s}\" is not a span of hours — write \"HH:MM-HH:MM\", e.g. \"21:30-05:30\""
             )

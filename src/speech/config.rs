@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 
 use super::voice::command_problem;
 use super::{Abbreviations, RATES, Voice};

@@ -57,7 +57,7 @@ impl FromStr for Voice {
             "vi-south" | "vi-vn-x-south" => Ok(Voice::Espeak(EspeakVoice::South)),
             other => match other.strip_prefix("piper:") {
                 Some(path) if path.ends_with(".onnx") => Ok(Voice::Piper(PathBuf::from(path))),
-                _ => Err(crate::said!(
+                _ => Err(crate::model::said!(
                     "không biết giọng đọc \"{s}\"; dùng một trong: {VOICE_NAMES}",
                     "unknown voice \"{s}\"; use one of: vi, vi-central, vi-south, piper:/PATH/TO/voice.onnx"
                 )),
@@ -95,7 +95,7 @@ pub fn command_problem(command: &[String]) -> Option<Said> {
         return Some(Said::new("lệnh trống", "the command is empty"));
     };
     if program.starts_with('-') || program.contains('{') {
-        return Some(crate::said!(
+        return Some(crate::model::said!(
             "\"{program}\" không phải tên chương trình",
             "\"{program}\" is not a program name"
         ));
@@ -110,7 +110,7 @@ pub fn command_problem(command: &[String]) -> Option<Said> {
         let placeholders = arg.matches('{').count();
         let outs = arg.matches("{out}").count();
         if placeholders != outs {
-            return Some(crate::said!(
+            return Some(crate::model::said!(
                 "\"{arg}\": chỉ {{out}} được thay",
                 "\"{arg}\": only {{out}} is replaced"
             ));
@@ -174,7 +174,7 @@ impl Voice {
             Voice::Piper(model) => {
                 let model = std::path::absolute(model).map_err(|e| {
                     let shown = model.display();
-                    crate::said!(
+                    crate::model::said!(
                         "không tìm được giọng {shown}: {e}",
                         "cannot find the voice {shown}: {e}"
                     )

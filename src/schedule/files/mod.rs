@@ -24,7 +24,7 @@ use super::calendar::{self, LunarDate, VIETNAM_UTC_OFFSET};
 use super::hours::{Quiet, Volume, parse_time};
 use crate::config::{Problem, SourceText};
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 use playlist::{PlaylistFile, playlist};
 
 /// Everything the programme files say.

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use super::{Slot, When, fix_playlist, parse_time};
 use crate::audio::stream::StreamUrl;
 use crate::config::{Problem, SourceText};
+use crate::model::said;
 use crate::model::{Category, Said, Tier};
-use crate::said;
 
 /// Longest relay part, in minutes (a whole morning).
 pub const MAX_RELAY_MINUTES: u32 = 360;

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::{Programme, Slot, When};
 use crate::config::{Problem, SourceText};
 use crate::model::Said;
-use crate::said;
+use crate::model::said;
 use crate::schedule::hours::{DaySpan, Volume};
 
 /// Quietest and loudest gain a `[[volume]]` rule may set, in dB.
