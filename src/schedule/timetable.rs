@@ -128,21 +128,9 @@ impl Timetable {
             .clone()
     }
 
-    /// What was wrong in the files when they were last read, as the log and `loaxa check`
-    /// print it (both languages).
-    pub fn problems(&self) -> Vec<String> {
-        self.loaded
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .problems
-            .iter()
-            .map(ToString::to_string)
-            .collect()
-    }
-
     /// What was wrong in the files when they were last read, each in both languages apart so
     /// that a page shows its own: "file:line: message — fix".
-    pub fn problems_said(&self) -> Vec<Said> {
+    pub fn problems(&self) -> Vec<Said> {
         self.loaded
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -239,7 +227,7 @@ mod tests {
             chrono_tz::Asia::Ho_Chi_Minh,
             Vec::new(),
         );
-        let said = t.problems_said();
+        let said = t.problems();
         assert_eq!(said.len(), 1, "{said:?}");
         assert!(
             said[0]
@@ -252,7 +240,9 @@ mod tests {
                 .contains("a.toml:3: \"25:00\" is not a time — write HH:MM")
         );
         assert!(
-            t.problems()[0].contains("không hợp lệ / \"25:00\" is not a time"),
+            t.problems()[0]
+                .to_string()
+                .contains("không hợp lệ / \"25:00\" is not a time"),
             "the log's form keeps both"
         );
     }

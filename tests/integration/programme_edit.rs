@@ -572,3 +572,40 @@ async fn the_editor_page_says_its_kinds_in_vietnamese() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_wrong_line_in_the_files_is_said_on_the_page_in_its_language_only() {
+    let copy = Copy::new();
+    let broken =
+        copy.daily() + "\n[[slot]]\nname = \"hong\"\ntime = \"25:00\"\nplaylist = \"buoi-phat\"\n";
+    std::fs::write(copy.schedules().join("hang-ngay.toml"), broken).unwrap();
+    let t = app(&copy);
+    let (session, _) = t.login("admin", PASSWORD).await.unwrap();
+    let page = |lang: &str| {
+        axum::http::Request::get("/programme/edit")
+            .header(
+                axum::http::header::COOKIE,
+                format!("loaxa_session={session}; lang={lang}"),
+            )
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let (status, _, vi) = t.send(page("vi")).await;
+    assert_eq!(status, StatusCode::OK, "{vi}");
+    let problems = vi.split("class=\"warnings\"").nth(1).unwrap_or_default();
+    assert!(
+        problems.contains("hang-ngay.toml:") && problems.contains("25:00"),
+        "the problem, with its file and line: {vi}"
+    );
+    assert!(
+        !problems.contains("is not a time"),
+        "Vietnamese only: {problems}"
+    );
+    let (_, _, en) = t.send(page("en")).await;
+    let problems = en.split("class=\"warnings\"").nth(1).unwrap_or_default();
+    assert!(problems.contains("is not a time"), "{en}");
+    assert!(
+        !problems.contains("không hợp lệ"),
+        "English only: {problems}"
+    );
+}

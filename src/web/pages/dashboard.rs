@@ -111,9 +111,14 @@ pub async fn page(
         plan.left_out
             .iter()
             .take(5)
-            .map(|l| format!("{}: {}", l.title, l.reason)),
+            .map(|l| format!("{}: {}", l.title, user.lang.say(&l.why.said()))),
     );
-    warnings.extend(timetable.problems());
+    warnings.extend(
+        timetable
+            .problems()
+            .iter()
+            .map(|p| user.lang.say(p).to_string()),
+    );
     let page = Dashboard {
         c,
         on_air,

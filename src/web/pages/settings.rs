@@ -48,7 +48,11 @@ pub async fn page(
         "{slots} slots · {playlists} playlists · {holidays} holidays"
     );
     let summary = user.lang.say(&summary).to_string();
-    let problems = timetable.problems();
+    let problems = timetable
+        .problems()
+        .iter()
+        .map(|p| user.lang.say(p).to_string())
+        .collect();
     Ok(render(
         SettingsPage {
             c,

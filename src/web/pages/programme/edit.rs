@@ -141,7 +141,11 @@ pub async fn page(
             .iter()
             .map(|(z, h)| (z.clone(), spans(h)))
             .collect(),
-        problems: timetable.problems(),
+        problems: timetable
+            .problems()
+            .iter()
+            .map(|p| user.lang.say(p).to_string())
+            .collect(),
     };
     Ok(render(page, user.lang))
 }

@@ -254,7 +254,12 @@ pub async fn page(
         .iter()
         .map(|w| user.lang.say(w).to_string())
         .collect();
-    warnings.extend(timetable.problems());
+    warnings.extend(
+        timetable
+            .problems()
+            .iter()
+            .map(|p| user.lang.say(p).to_string()),
+    );
     let page = ProgrammePage {
         c,
         days,
