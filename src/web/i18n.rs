@@ -60,6 +60,11 @@ impl Lang {
         }
     }
 
+    /// Messages in this language only, as a page lists them.
+    pub fn say_all(self, said: &[Said]) -> Vec<String> {
+        said.iter().map(|s| self.say(s).to_string()).collect()
+    }
+
     fn pick(self, vi: &'static str, en: &'static str) -> &'static str {
         match self {
             Lang::Vi => vi,

@@ -11,7 +11,6 @@ use axum::response::Response;
 use super::{Chrome, local, render};
 use crate::cluster::head::HeadEnd;
 use crate::cluster::head::view::NodeState;
-use crate::model::Said;
 use crate::schedule::Timetable;
 use crate::store::Store;
 use crate::web::auth::*;
@@ -62,7 +61,7 @@ pub async fn page(
                 .iter()
                 .map(|n| card(n, tz, user.lang))
                 .collect(),
-            said_in(user.lang, &head.own_warnings()),
+            user.lang.say_all(&head.own_warnings()),
         ),
         None => (Vec::new(), Vec::new()),
     };
@@ -74,11 +73,6 @@ pub async fn page(
         warnings,
     };
     Ok(render(page, user.lang))
-}
-
-/// Warnings as the page's language says them.
-fn said_in(lang: Lang, warnings: &[Said]) -> Vec<String> {
-    warnings.iter().map(|w| lang.say(w).to_string()).collect()
 }
 
 fn card(n: &NodeState, tz: chrono_tz::Tz, lang: Lang) -> Card {
@@ -108,6 +102,6 @@ fn card(n: &NodeState, tz: chrono_tz::Tz, lang: Lang) -> Card {
             .clock_offset_ms
             .is_some_and(|ms| ms.abs() > crate::cluster::head::view::CLOCK_WARN_MS),
         temperature: i.temperature_c.map_or_else(dash, |t| format!("{t:.0} °C")),
-        warnings: said_in(lang, &n.warnings()),
+        warnings: lang.say_all(&n.warnings()),
     }
 }

@@ -113,12 +113,7 @@ pub async fn page(
             .take(5)
             .map(|l| format!("{}: {}", l.title, user.lang.say(&l.why.said()))),
     );
-    warnings.extend(
-        timetable
-            .problems()
-            .iter()
-            .map(|p| user.lang.say(p).to_string()),
-    );
+    warnings.extend(user.lang.say_all(&timetable.problems()));
     let page = Dashboard {
         c,
         on_air,

@@ -48,11 +48,7 @@ pub async fn page(
         "{slots} slots · {playlists} playlists · {holidays} holidays"
     );
     let summary = user.lang.say(&summary).to_string();
-    let problems = timetable
-        .problems()
-        .iter()
-        .map(|p| user.lang.say(p).to_string())
-        .collect();
+    let problems = user.lang.say_all(&timetable.problems());
     Ok(render(
         SettingsPage {
             c,

@@ -141,11 +141,7 @@ pub async fn page(
             .iter()
             .map(|(z, h)| (z.clone(), spans(h)))
             .collect(),
-        problems: timetable
-            .problems()
-            .iter()
-            .map(|p| user.lang.say(p).to_string())
-            .collect(),
+        problems: user.lang.say_all(&timetable.problems()),
     };
     Ok(render(page, user.lang))
 }
@@ -304,10 +300,9 @@ impl Refusal {
 
     /// The sentence and the problems for a form in `lang`: what its template shows.
     pub fn in_lang(self, lang: Lang) -> (Option<String>, Vec<String>) {
-        let say = |s: &Said| lang.say(s).to_string();
         (
-            Some(say(&self.message)),
-            self.problems.iter().map(say).collect(),
+            Some(lang.say(&self.message).to_string()),
+            lang.say_all(&self.problems),
         )
     }
 }

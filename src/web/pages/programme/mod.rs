@@ -249,17 +249,8 @@ pub async fn page(
             )
         })
         .collect();
-    let mut warnings: Vec<String> = plan
-        .warnings
-        .iter()
-        .map(|w| user.lang.say(w).to_string())
-        .collect();
-    warnings.extend(
-        timetable
-            .problems()
-            .iter()
-            .map(|p| user.lang.say(p).to_string()),
-    );
+    let mut warnings = user.lang.say_all(&plan.warnings);
+    warnings.extend(user.lang.say_all(&timetable.problems()));
     let page = ProgrammePage {
         c,
         days,
