@@ -44,7 +44,7 @@ pub fn run(config_path: Option<&Path>, command: Command) -> Result<ExitCode> {
             let mut analysis = analyze(&file)?;
             match config.loudness.level(&analysis) {
                 Ok(l) => analysis.warnings.extend(l.warnings),
-                Err(e) => analysis.warnings.push(e.to_string()),
+                Err(e) => analysis.warnings.push(e.said()),
             }
             if json {
                 println!("{}", serde_json::to_string_pretty(&analysis)?);

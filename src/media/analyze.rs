@@ -86,7 +86,7 @@ pub fn analyze_as(source: &Path, name: &Path) -> Result<Analysis, AnalyzeError> 
         integrated_lufs: integrated,
         loudness_range_lu: range,
         true_peak_dbtp: peak,
-        warnings: decoder.warnings().iter().map(|w| w.to_string()).collect(),
+        warnings: decoder.warnings().iter().map(|w| w.said()).collect(),
     })
 }
 

@@ -14,8 +14,8 @@ use crate::model::said;
 pub struct Leveling {
     /// Gain to apply at playback, in dB (before the limiter).
     pub gain_db: f64,
-    /// Warnings in Vietnamese / English.
-    pub warnings: Vec<String>,
+    /// What the user should know about it (too quiet, peaky), in each language.
+    pub warnings: Vec<Said>,
 }
 
 /// A recording the policy refuses.
@@ -46,9 +46,10 @@ impl LoudnessPolicy {
         let wanted = self.target_lufs - loudness;
         let mut warnings = Vec::new();
         let gain_db = if wanted > self.max_boost_db {
-            warnings.push(format!(
-                "quá nhỏ: cần tăng {wanted:+.1} dB, chỉ được tăng {:+.1} dB — nên ghi âm lại gần micrô hơn / too quiet: needs {wanted:+.1} dB, boosted {:+.1} dB only — re-record closer to the microphone",
-                self.max_boost_db, self.max_boost_db
+            let most = self.max_boost_db;
+            warnings.push(said!(
+                "quá nhỏ: cần tăng {wanted:+.1} dB, chỉ được tăng {most:+.1} dB — nên ghi âm lại gần micrô hơn",
+                "too quiet: needs {wanted:+.1} dB, boosted {most:+.1} dB only — re-record closer to the microphone"
             ));
             self.max_boost_db
         } else {
@@ -57,8 +58,9 @@ impl LoudnessPolicy {
         if let Some(peak) = a.true_peak_dbtp {
             let over = peak + gain_db - self.ceiling_dbtp;
             if over > 6.0 {
-                warnings.push(format!(
-                    "đỉnh cao: bộ giới hạn sẽ hạ {over:.1} dB ở các đỉnh / peaky: the limiter will take {over:.1} dB off the peaks"
+                warnings.push(said!(
+                    "đỉnh cao: bộ giới hạn sẽ hạ {over:.1} dB ở các đỉnh",
+                    "peaky: the limiter will take {over:.1} dB off the peaks"
                 ));
             }
         }
@@ -104,7 +106,14 @@ mod tests {
             .unwrap();
         assert_eq!(l.gain_db, 20.0);
         assert!(
-            l.warnings[0].contains("quá nhỏ / too quiet") || l.warnings[0].contains("too quiet")
+            l.warnings[0]
+                .vi()
+                .starts_with("quá nhỏ: cần tăng +27.0 dB, chỉ được tăng +20.0 dB")
+        );
+        assert!(
+            l.warnings[0]
+                .en()
+                .starts_with("too quiet: needs +27.0 dB, boosted +20.0 dB only")
         );
     }
 

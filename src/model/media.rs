@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Said;
+
 /// What a recording is for. It decides where the programme may place it.
 #[derive(
     Debug,
@@ -73,8 +75,10 @@ pub struct Analysis {
     pub loudness_range_lu: Option<f64>,
     /// Highest true (inter-sample) peak in dBTP; `None` for digital silence.
     pub true_peak_dbtp: Option<f64>,
-    /// Problems that do not stop it playing (cut off, damaged packets, too quiet...).
-    pub warnings: Vec<String>,
+    /// Problems that do not stop it playing (cut off, damaged packets, too quiet...), each in
+    /// both languages; the API sends each as its one "vi / en" string, as it always has.
+    #[schema(value_type = Vec<String>)]
+    pub warnings: Vec<Said>,
 }
 
 impl Analysis {

@@ -131,6 +131,10 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0011-cap-alerts.sql")),
         M::up(include_str!("migrations/0012-tokens-and-idle-sessions.sql")),
         M::up(include_str!("migrations/0013-revisions.sql")),
+        M::up_with_hook(
+            include_str!("migrations/0014-warnings-in-both-languages.sql"),
+            |tx: &rusqlite::Transaction<'_>| Ok(media::keep_warnings_apart(tx)?),
+        ),
     ])
 }
 

@@ -191,7 +191,7 @@ async fn a_confirmation_follows_the_redirect_once() {
 }
 
 #[tokio::test]
-async fn an_item_page_says_its_recording_was_cut_off() {
+async fn a_cut_off_recording_is_said_at_upload_and_on_its_item_page_in_the_pages_language() {
     let t = TestApp::new();
     let (status, m) = t
         .upload(
@@ -202,28 +202,94 @@ async fn an_item_page_says_its_recording_was_cut_off() {
         )
         .await;
     assert!(status.is_success(), "{status} {m}");
-    assert!(
-        m["media"]["warnings"].to_string().contains("cut off"),
-        "the API says it at upload: {m}"
+    let (vi, en) = (
+        "tệp bị cắt ngang: chỉ phát được phần đã giải mã",
+        "the file is cut off: only the decodable part plays",
     );
+    assert_eq!(
+        m["media"]["warnings"],
+        serde_json::json!([format!("{vi} / {en}")]),
+        "the API keeps its one string in both languages: {m}"
+    );
+    let id = &m["media"]["id"];
     let (_, item) = t
         .api(
             Role::Editor,
             Method::POST,
             "/items",
-            Some(serde_json::json!({"media_id": m["media"]["id"], "title": "Bị cắt", "category": "bulletin"})),
+            Some(serde_json::json!({"media_id": id, "title": "Bị cắt", "category": "bulletin"})),
         )
         .await;
     let (session, _) = t.login("editor", PASSWORD).await.unwrap();
-    let (_, _, page) = t
-        .page(
-            &session,
-            Method::GET,
-            &format!("/items/{}", item["id"]),
-            None,
+    // What the upload form shows once the recording is in (the library, with the upload).
+    let confirmation = |page: &str| {
+        page.split("class=\"upload-status")
+            .nth(1)
+            .and_then(|s| s.split("</p>").next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let received = format!("/library?uploaded={id}");
+    let item_page = format!("/items/{}", item["id"]);
+
+    let (_, library) = get_with(&t, &session, &received, "").await;
+    let said = confirmation(&library);
+    assert!(
+        said.starts_with(" warn\"")
+            && said.contains("⚠ Đã nhận, nhưng cần xem lại: Bản ghi bị cắt")
+            && said.contains(vi),
+        "amber, in Vietnamese: {said}"
+    );
+    assert!(
+        !library.contains("cut off") && !library.contains("Accepted"),
+        "{library}"
+    );
+    let (_, page) = get_with(&t, &session, &item_page, "").await;
+    assert!(page.contains(&format!("⚠ Bản ghi: {vi}</p>")), "{page}");
+    assert!(!page.contains("cut off"), "no English half: {page}");
+
+    let (_, library) = get_with(&t, &session, &received, "lang=en").await;
+    let said = confirmation(&library);
+    assert!(
+        said.starts_with(" warn\"")
+            && said.contains("⚠ Accepted, but check it: Bản ghi bị cắt")
+            && said.contains(en),
+        "amber, in English: {said}"
+    );
+    assert!(
+        !library.contains("cắt ngang"),
+        "no Vietnamese half: {library}"
+    );
+    let (_, page) = get_with(&t, &session, &item_page, "lang=en").await;
+    assert!(page.contains(&format!(": {en}</p>")), "{page}");
+    assert!(!page.contains("cắt ngang"), "no Vietnamese half: {page}");
+
+    // A recording with nothing wrong is confirmed in green, and only once it was asked for.
+    let (_, clean) = t
+        .upload(
+            Role::Editor,
+            "ban-tin.mp3",
+            &std::fs::read(fixture("ban-tin.mp3")).unwrap(),
+            "Bản tin sạch",
         )
         .await;
-    assert!(page.contains("bị cắt ngang"), "{page}");
+    let (_, library) = get_with(
+        &t,
+        &session,
+        &format!("/library?uploaded={}", clean["media"]["id"]),
+        "",
+    )
+    .await;
+    let said = confirmation(&library);
+    assert!(
+        said.starts_with(" ok\"") && said.contains("Đã nhận bản ghi: Bản tin sạch — 0:04"),
+        "{said}"
+    );
+    let (_, library) = get_with(&t, &session, "/library", "").await;
+    assert!(
+        confirmation(&library).starts_with("\""),
+        "no confirmation: {library}"
+    );
 }
 
 #[tokio::test]

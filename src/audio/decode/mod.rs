@@ -173,22 +173,31 @@ pub enum DecodeWarning {
     DamagedSamples { count: u64 },
 }
 
-impl std::fmt::Display for DecodeWarning {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl DecodeWarning {
+    /// What the listener will hear wrong, in each language.
+    pub fn said(&self) -> Said {
         match self {
-            DecodeWarning::Truncated { .. } => write!(
-                f,
-                "tệp bị cắt ngang: chỉ phát được phần đã giải mã / the file is cut off: only the decodable part plays"
+            DecodeWarning::Truncated { .. } => said!(
+                "tệp bị cắt ngang: chỉ phát được phần đã giải mã",
+                "the file is cut off: only the decodable part plays"
             ),
-            DecodeWarning::SkippedPackets { count } => write!(
-                f,
-                "bỏ qua {count} đoạn hỏng / skipped {count} damaged packets"
-            ),
-            DecodeWarning::DamagedSamples { count } => write!(
-                f,
-                "{count} mẫu hỏng đã thay bằng im lặng / {count} damaged samples replaced by silence"
+            DecodeWarning::SkippedPackets { count } => {
+                said!(
+                    "bỏ qua {count} đoạn hỏng",
+                    "skipped {count} damaged packets"
+                )
+            }
+            DecodeWarning::DamagedSamples { count } => said!(
+                "{count} mẫu hỏng đã thay bằng im lặng",
+                "{count} damaged samples replaced by silence"
             ),
         }
+    }
+}
+
+impl std::fmt::Display for DecodeWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.said().fmt(f)
     }
 }
 

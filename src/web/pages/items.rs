@@ -300,7 +300,8 @@ pub async fn detail(
     };
     let page = ItemPage {
         review: ReviewFacts::of::<Items>(&item, &user.authed.user, log, tz).with_pending(pending),
-        recording_warnings: recording.map_or(Vec::new(), |m| m.analysis.warnings),
+        recording_warnings: recording
+            .map_or(Vec::new(), |m| user.lang.say_all(&m.analysis.warnings)),
         item: view(&item, &user, tz).airing(&item, &timetable, user.lang),
         c,
     };

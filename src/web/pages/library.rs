@@ -1,5 +1,6 @@
-//! The library: every recording, with its measured length and loudness, and the upload form. No SQL
-//! or file handling here: the store lists, the upload and the library import.
+//! The library: every recording, with its measured length and loudness, and the upload form,
+//! which says what it just received (and anything the listener will hear wrong) in the page's
+//! language. No SQL or file handling here: the store lists, the upload and the library import.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -8,12 +9,13 @@ use serde::Deserialize;
 
 use super::listing::{Pager, href, page_of};
 use super::{Chrome, duration, local_str, render};
-use crate::model::Category;
+use crate::model::{Category, Media};
 use crate::schedule::Timetable;
 use crate::store::{Store, media};
 use crate::text::Search;
 use crate::web::auth::*;
 use crate::web::error::PageError;
+use crate::web::i18n::Lang;
 use crate::web::upload::Uploads;
 
 #[derive(Template)]
@@ -27,6 +29,44 @@ struct Library {
     q: String,
     pager: Pager,
     max_mb: u64,
+    /// What the upload that led here received, if it did.
+    received: Option<Received>,
+}
+
+/// The upload form's confirmation once a recording is in: green, or amber with each problem
+/// a listener will hear (cut off, too quiet) instead of a plain "received".
+struct Received {
+    /// `ok` or `warn`, the status line's colour.
+    class: &'static str,
+    /// "Received: title — 0:04 · −18.0 LUFS", in the page's language.
+    text: String,
+    /// The recording's warnings, in the page's language.
+    warnings: Vec<String>,
+}
+
+impl Received {
+    fn of(m: &Media, again: bool, lang: Lang) -> Received {
+        let t = lang.text();
+        let warnings = lang.say_all(&m.analysis.warnings);
+        let (class, heading) = match (warnings.is_empty(), again) {
+            (false, _) => ("warn", t.upload_check),
+            (true, false) => ("ok", t.upload_done),
+            (true, true) => ("ok", t.duplicate),
+        };
+        let loudness = m
+            .analysis
+            .integrated_lufs
+            .map_or("—".into(), |l| format!("{l:.1} LUFS"));
+        Received {
+            class,
+            text: format!(
+                "{heading}: {} — {} · {loudness}",
+                m.title,
+                duration(m.analysis.duration_ms)
+            ),
+            warnings,
+        }
+    }
 }
 
 /// The library's filters, kept in its address.
@@ -36,6 +76,11 @@ pub struct LibraryQuery {
     #[serde(default)]
     q: String,
     page: Option<usize>,
+    /// The recording an upload just brought in (the upload form comes back here with it).
+    uploaded: Option<i64>,
+    /// It was already in the library.
+    #[serde(default)]
+    again: bool,
 }
 
 struct Row {
@@ -66,10 +111,18 @@ pub async fn page(
         .as_deref()
         .filter(|s| !s.is_empty())
         .and_then(|s| s.parse().ok());
-    let list = store
-        .run(move |c| Ok(media::list(c, category)?))
+    let uploaded = q.uploaded;
+    let (list, just_in) = store
+        .run(move |c| {
+            let just_in = match uploaded {
+                Some(id) => media::get(c, id)?,
+                None => None,
+            };
+            Ok((media::list(c, category)?, just_in))
+        })
         .await
         .map_err(|e| user.err(e))?;
+    let received = just_in.map(|m| Received::of(&m, q.again, user.lang));
     let search = Search::new(&q.q);
     let found = list
         .into_iter()
@@ -85,7 +138,7 @@ pub async fn page(
             format: format!("{} · {} Hz", m.analysis.codec, m.analysis.sample_rate),
             by: m.created_by,
             at: local_str(&m.created_at, tz),
-            warnings: m.analysis.warnings,
+            warnings: user.lang.say_all(&m.analysis.warnings),
         })
         .collect();
     let chosen = category.map_or("", |c| c.as_str());
@@ -107,6 +160,7 @@ pub async fn page(
         q: q.q.clone(),
         pager,
         max_mb: uploads.max_mb(),
+        received,
     };
     Ok(render(page, user.lang))
 }

@@ -48,22 +48,13 @@
     return data;
   }
 
-  // Accepted, but with something the listener will hear (cut off, too quiet): said in amber,
-  // with each problem, instead of the green "received".
-  function received(status, m, prefix) {
-    const w = m.warnings || [];
-    status.className = "upload-status " + (w.length ? "warn" : "ok");
-    status.textContent = (w.length ? say("⚠ Đã nhận, nhưng cần xem lại: ", "⚠ Accepted, but check it: ") + w.join("; ") + " — " : prefix)
-      + m.title + " — " + describe(m);
-    return w.length > 0;
-  }
-
   function describe(m) {
     const l = m.integrated_lufs == null ? "—" : m.integrated_lufs.toFixed(1) + " LUFS";
     return fmtDuration(m.duration_ms) + " · " + l + " · " + m.codec + " " + m.sample_rate + " Hz";
   }
 
-  // Library: upload with a progress bar, then show what was measured.
+  // Library: upload with a progress bar, then the library again, which says in its own language
+  // what it received and anything the listener will hear wrong (cut off, too quiet).
   document.querySelectorAll("form[data-upload]").forEach((form) => {
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
@@ -72,13 +63,12 @@
       status.className = "upload-status"; button.disabled = true;
       try {
         const r = await send("/api/v1/media", new FormData(form), progress, status);
-        const prefix = r.duplicate ? say("Bản ghi này đã có trong thư viện: ", "Already in the library: ") : say("Đã nhận: ", "Received: ");
-        // A warning stays on screen until the person has read it; the list shows it too.
-        if (!received(status, r.media, prefix)) setTimeout(() => location.reload(), 1500);
+        location.href = "/library?uploaded=" + r.media.id + (r.duplicate ? "&again=true" : "");
       } catch (e) {
         status.className = "upload-status error";
         status.textContent = say("Không nhận được bản ghi: ", "Not accepted: ") + e.message;
-      } finally { button.disabled = false; }
+        button.disabled = false;
+      }
     });
   });
 
@@ -97,7 +87,9 @@
         up.append("title", form.elements.title.value);
         up.append("category", form.elements.category.value);
         const r = await send("/api/v1/media", up, progress, status);
-        received(status, r.media, say("Đã nhận: ", "Received: "));
+        // The item's page, next, says any warning of the recording in the page's language.
+        status.className = "upload-status ok";
+        status.textContent = say("Đã nhận: ", "Received: ") + r.media.title + " — " + describe(r.media);
         const ticked = (name) => Array.from(form.querySelectorAll('input[name="' + name + '"]:checked')).map((e) => e.value);
         const body = {
           media_id: r.media.id, title: form.elements.title.value || r.media.title,

@@ -152,7 +152,7 @@ fn check_analysis(a: &loaxa::model::Analysis) -> Result<(), TestCaseError> {
         prop_assert!(v.is_finite(), "{a:?}");
     }
     for w in &a.warnings {
-        prop_assert!(!w.trim().is_empty());
+        prop_assert!(!w.vi().trim().is_empty() && !w.en().trim().is_empty());
     }
     Ok(())
 }
