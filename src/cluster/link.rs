@@ -29,6 +29,12 @@ const EVENT_QUEUE: usize = 256;
 /// answers every node's as-run rows at once after an emergency (100 nodes: 100 answers) and
 /// the next emergency must still find room behind them; the queue holds only what is sent.
 const REQUEST_QUEUE: usize = 1024;
+/// QoS 1 publishes on the wire awaiting the broker's acknowledgement. rumqttc keeps a slot for
+/// every one it may send, allocated at start: left unset it takes 65 535 (14 MB, most of a
+/// node's heap). Mosquitto lets a client have 20 in flight by default (`max_inflight_messages`,
+/// its MQTT 5 receive maximum), so 100 never holds a link back; the rest waits in the request
+/// queue.
+const MAX_INFLIGHT: u16 = 100;
 
 /// How a message is delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -331,6 +337,7 @@ fn mqtt_options(opts: &LinkOptions) -> Result<MqttOptions, LinkError> {
     }
     m.set_keep_alive(opts.keep_alive);
     m.set_max_packet_size(Some(opts.max_packet_bytes));
+    m.set_outgoing_inflight_upper_limit(MAX_INFLIGHT);
     match opts.session {
         Session::Clean => {
             m.set_clean_start(true);
