@@ -39,6 +39,8 @@ pub struct Airs {
     pub lunar: String,
     /// The zones it reaches; empty: all.
     pub zones: Vec<String>,
+    /// Its slot airs through quiet hours (`through_quiet_hours = true`).
+    pub through_quiet_hours: bool,
 }
 
 /// When an item airs, or why it does not.
@@ -112,6 +114,10 @@ pub fn explain(programme: &Programme, item: &Item, from: DateTime<Utc>, tz: Tz) 
                 )
                 .to_vietnamese(),
                 zones: c.zones.clone(),
+                through_quiet_hours: programme
+                    .slots
+                    .iter()
+                    .any(|s| s.name == c.slot && s.through_quiet_hours),
             })
             .collect();
         if airs.len() >= NEXT || (days == HORIZONS_DAYS[2] && !airs.is_empty()) {
@@ -384,5 +390,25 @@ mod tests {
                 .contains(&("sang".to_string(), "Buổi sáng".to_string()))
         );
         assert!(unknown_places(&p, &["sang".into(), "buoi-phat".into()], &[]).is_empty());
+    }
+
+    #[test]
+    fn an_airing_in_a_slot_that_airs_through_quiet_hours_says_so() {
+        let schedule = "[quiet]\nhours = [\"21:30-05:30\"]\n[[slot]]\nname = \"dem\"\ntitle = \"Buổi đêm\"\ntime = \"23:00\"\nplaylist = \"p\"\nthrough_quiet_hours = true\n[[slot]]\nname = \"chieu\"\ntitle = \"Buổi chiều\"\ntime = \"17:00\"\nplaylist = \"p\"\n";
+        let (p, problems) =
+            files::tests::load_texts(schedule, "[[part]]\ncategory = \"bulletin\"\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        let airing = explain(
+            &p,
+            &item(Category::Bulletin, &[], &[]),
+            at(2026, 12, 1, 9),
+            TZ,
+        );
+        let said: Vec<(&str, bool)> = airing
+            .next()
+            .iter()
+            .map(|a| (a.slot.as_str(), a.through_quiet_hours))
+            .collect();
+        assert_eq!(said, [("chieu", false), ("dem", true), ("chieu", false)]);
     }
 }

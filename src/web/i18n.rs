@@ -7,7 +7,7 @@
 use axum_extra::extract::cookie::CookieJar;
 
 use crate::model::asrun::Outcome;
-use crate::model::{Category, ReviewState, Role, Said, Tier};
+use crate::model::{Category, Effect, ReviewState, Role, Said, Tier};
 
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -75,6 +75,39 @@ impl Lang {
     /// A category's name.
     pub fn category(self, c: &Category) -> &'static str {
         self.pick(c.label_vi(), c.as_str())
+    }
+
+    /// A day of the week's name (`Thứ Hai`, `Monday`).
+    pub fn weekday(self, d: chrono::Weekday) -> &'static str {
+        const EN: [&str; 7] = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ];
+        self.pick(
+            crate::text::weekday_vi(d),
+            EN[d.num_days_from_monday() as usize],
+        )
+    }
+
+    /// How long something lasts, in words that cannot be read as a clock time: `25 phút`
+    /// (rounded up), or `21 giây` under a minute.
+    pub fn length(self, ms: u64) -> String {
+        let seconds = ms.div_ceil(1000);
+        if seconds < 60 {
+            format!("{seconds} {}", self.pick("giây", "s"))
+        } else {
+            format!("{} {}", seconds.div_ceil(60), self.text().minutes_word)
+        }
+    }
+
+    /// A slogan effect's name.
+    pub fn effect(self, e: Effect) -> &'static str {
+        self.pick(e.label_vi(), e.as_str())
     }
 
     /// A state's name.
@@ -514,5 +547,20 @@ mod tests {
         assert_eq!(Lang::of(&CookieJar::from_headers(&h)), Lang::Vi);
         h.insert(axum::http::header::COOKIE, "a=b; lang=en".parse().unwrap());
         assert_eq!(Lang::of(&CookieJar::from_headers(&h)), Lang::En);
+    }
+
+    #[test]
+    fn a_length_reads_as_minutes_never_as_a_clock_time() {
+        assert_eq!(Lang::Vi.length(25 * 60_000 + 12_000), "26 phút");
+        assert_eq!(Lang::En.length(25 * 60_000), "25 min");
+        assert_eq!(Lang::Vi.length(21_000), "21 giây");
+        assert_eq!(Lang::Vi.length(0), "0 giây");
+    }
+
+    #[test]
+    fn days_of_the_week_are_named_in_the_pages_language() {
+        assert_eq!(Lang::Vi.weekday(chrono::Weekday::Sat), "Thứ Bảy");
+        assert_eq!(Lang::En.weekday(chrono::Weekday::Sat), "Saturday");
+        assert_eq!(Lang::En.weekday(chrono::Weekday::Mon), "Monday");
     }
 }

@@ -452,6 +452,7 @@ async fn from_first_start_to_an_approved_broadcast_in_a_real_browser() {
     )
     .await;
     programme::admin_adds_a_slot(&site, &dir.path().join("schedules")).await;
+    programme::admin_adds_a_holiday_and_a_part(&site, dir.path()).await;
 
     // Every page each role reaches fits the phone (with a slogan waiting for approval, an
     // approved item and bulletin, a recording with a warning in the library).

@@ -42,10 +42,7 @@ impl AiringView {
 /// One airing in words: time, day, slot, and on a holiday its name with the lunar date.
 fn said(a: &Airs, tz: Tz, lang: Lang) -> String {
     let local = a.start.with_timezone(&tz);
-    let day = match lang {
-        Lang::Vi => crate::text::weekday_vi(chrono::Datelike::weekday(&local)).to_string(),
-        Lang::En => local.format("%A").to_string(),
-    };
+    let day = lang.weekday(chrono::Datelike::weekday(&local));
     let mut s = format!(
         "{} {day} {} · {}",
         local.format("%H:%M"),
@@ -57,6 +54,9 @@ fn said(a: &Airs, tz: Tz, lang: Lang) -> String {
     }
     if !a.zones.is_empty() {
         s.push_str(&format!(" · {}", a.zones.join(", ")));
+    }
+    if a.through_quiet_hours {
+        s.push_str(&format!(" · {}", lang.text().through_quiet_hours));
     }
     s
 }

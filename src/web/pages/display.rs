@@ -54,7 +54,7 @@ fn row(s: &SloganRecord, user: &PageUser, tz: chrono_tz::Tz) -> Row {
         id: s.id,
         text: c.text.clone(),
         color: c.color.to_hex(),
-        effect: c.effect.label_vi(),
+        effect: user.lang.effect(c.effect),
         window: match (&c.show_from, &c.show_until) {
             (None, None) => user.lang.text().all_day.to_string(),
             (from, until) => format!(
@@ -248,7 +248,7 @@ async fn form_page(
         form,
         effects: Effect::ALL
             .iter()
-            .map(|e| (e.as_str(), e.label_vi()))
+            .map(|e| (e.as_str(), user.lang.effect(*e)))
             .collect(),
     };
     let mut page = render(page, user.lang);

@@ -164,8 +164,8 @@ pub fn slogan_changes(old: &NewSlogan, new: &NewSlogan, lang: Lang) -> Vec<Chang
         .field(t.color, old.color.to_hex(), new.color.to_hex())
         .field(
             t.effect,
-            effect(lang, old.effect).into(),
-            effect(lang, new.effect).into(),
+            lang.effect(old.effect).into(),
+            lang.effect(new.effect).into(),
         )
         .field(
             t.speed,
@@ -181,12 +181,4 @@ pub fn slogan_changes(old: &NewSlogan, new: &NewSlogan, lang: Lang) -> Vec<Chang
             new.position.to_string(),
         )
         .0
-}
-
-/// An effect's name in `lang`.
-fn effect(lang: Lang, e: crate::model::Effect) -> &'static str {
-    match lang {
-        Lang::Vi => e.label_vi(),
-        Lang::En => e.as_str(),
-    }
 }

@@ -63,7 +63,7 @@ pub async fn page(
     for s in &p.slots {
         let row = Row {
             title: s.title.clone(),
-            when: when(t, &s.when, &p, s),
+            when: when(user.lang, &s.when, &p, s),
             detail: slot_detail(&p, &s.playlist, &s.zones),
             href: String::new(),
         };
@@ -153,7 +153,8 @@ pub(super) fn q(s: &str) -> String {
         .unwrap_or_default()
 }
 
-fn when(t: &Text, w: &When, p: &Programme, s: &crate::schedule::files::Slot) -> String {
+fn when(lang: Lang, w: &When, p: &Programme, s: &crate::schedule::files::Slot) -> String {
+    let t = lang.text();
     let on = if s.holidays.is_empty() {
         String::new()
     } else {
@@ -170,7 +171,7 @@ fn when(t: &Text, w: &When, p: &Programme, s: &crate::schedule::files::Slot) -> 
                 t.daily.to_string()
             } else {
                 days.iter()
-                    .map(|d| crate::text::weekday_vi(*d))
+                    .map(|d| lang.weekday(*d))
                     .collect::<Vec<_>>()
                     .join(", ")
             };

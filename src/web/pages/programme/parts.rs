@@ -276,11 +276,17 @@ async fn part_page(
         .collect();
     let categories = Category::ALL
         .iter()
-        .map(|k| (k.as_str(), k.label_vi(), k.as_str() == input.category))
+        .map(|k| {
+            (
+                k.as_str(),
+                user.lang.category(k),
+                k.as_str() == input.category,
+            )
+        })
         .collect();
     let tiers = Tier::ALL
         .iter()
-        .map(|k| (k.as_str(), k.label_vi(), k.as_str() == input.tier))
+        .map(|k| (k.as_str(), user.lang.tier(k), k.as_str() == input.tier))
         .collect();
     let status = refused.as_ref().map(|r| r.status);
     let (error, problems) = match refused {
