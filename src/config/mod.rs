@@ -41,7 +41,7 @@ pub use hw::HwConfig;
 pub use loudness::LoudnessPolicy;
 pub use ops::OpsConfig;
 pub use schedule::ScheduleConfig;
-pub use source::{Problem, SourceText};
+pub use source::{Problem, SourceText, toml_said};
 #[cfg(test)]
 pub(crate) use source::{assert_apart, assert_one_language};
 pub use values::{AfterPreemption, GpioKind, OutputSpec, PanelOutput};

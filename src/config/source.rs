@@ -185,10 +185,68 @@ pub fn toml_said(message: &str) -> Said {
     } else if let Some(name) = en.strip_prefix("missing field ") {
         format!("thiếu khoá {name}")
     } else {
-        format!("tệp TOML viết sai (trình đọc báo: {en})")
+        syntax_vi(en)
     };
     // serde lists two choices as "`a` or `b`".
     Said::new(vi.replace("` or `", "` hoặc `"), en)
+}
+
+/// A syntax error of the TOML reader ("unclosed array, expected `]`") in Vietnamese: what is
+/// wrong, then what the reader wanted there. An error it does not know is said in general words
+/// (the problem's file, line and column still point at the place).
+fn syntax_vi(en: &str) -> String {
+    const WRONG: &[(&str, &str)] = &[
+        ("unclosed array table", "tiêu đề [[...]] chưa đóng"),
+        ("unclosed array", "danh sách [...] chưa đóng"),
+        ("unclosed inline table", "bảng {...} chưa đóng"),
+        ("unclosed table", "tiêu đề [...] chưa đóng"),
+        ("duplicate key", "khoá này đã có ở trên"),
+        ("key with no value", "khoá chưa có giá trị"),
+        ("missing value", "khoá chưa có giá trị"),
+        (
+            "string values must be quoted",
+            "chữ phải đặt trong dấu ngoặc kép \"...\"",
+        ),
+        (
+            "unexpected key or value",
+            "có chữ thừa sau giá trị trên dòng này",
+        ),
+        ("unexpected content", "có chữ thừa trên dòng này"),
+        ("missing comma", "thiếu dấu phẩy"),
+        ("extra comma", "thừa dấu phẩy"),
+        ("missing escaped value", "dấu \\ trong chuỗi chữ viết sai"),
+        ("invalid key", "tên khoá viết sai"),
+        ("invalid unquoted key", "tên khoá viết sai"),
+        ("invalid basic string", "chuỗi chữ chưa đóng hoặc viết sai"),
+        (
+            "invalid literal string",
+            "chuỗi chữ chưa đóng hoặc viết sai",
+        ),
+        (
+            "invalid multi-line",
+            "chuỗi chữ nhiều dòng chưa đóng hoặc viết sai",
+        ),
+        (
+            "invalid float",
+            "giá trị viết sai: chữ phải đặt trong dấu ngoặc kép \"...\"",
+        ),
+        ("invalid integer", "số viết sai"),
+        ("unexpected leading zero", "số không được bắt đầu bằng 0"),
+        ("invalid table", "tiêu đề [...] viết sai"),
+    ];
+    let (what, wanted) = en.split_once(", expected ").unwrap_or((en, ""));
+    let what = WRONG
+        .iter()
+        .find(|(prefix, _)| what.starts_with(prefix))
+        .map_or("tệp TOML viết sai ở chỗ này", |(_, vi)| vi);
+    if wanted.is_empty() {
+        return what.to_string();
+    }
+    let wanted = wanted
+        .replace("newline", "xuống dòng")
+        .replace("literal string", "chuỗi chữ")
+        .replace(", ", " hoặc ");
+    format!("{what}, cần {wanted}")
 }
 
 /// "`x`, expected one of `a`, `b`" → ("`x`", Some("`a`, `b`")).
@@ -319,5 +377,35 @@ mod tests {
         assert_eq!(s.line_of(&["audio", "output"]), Some(4));
         assert_eq!(s.line_of(&["slot", "1", "time"]), Some(9));
         assert_eq!(s.line_of(&["audio", "missing"]), None);
+    }
+
+    #[test]
+    fn a_syntax_error_is_said_in_vietnamese_without_the_readers_english() {
+        let said = |text: &str| match toml::from_str::<toml::Table>(text) {
+            Ok(_) => panic!("{text:?} parsed"),
+            Err(e) => toml_said(e.message()),
+        };
+        for (text, vi) in [
+            ("a = [1, 2\n", "danh sách [...] chưa đóng, cần `]`"),
+            ("[b\n", "tiêu đề [...] chưa đóng, cần `]`"),
+            ("a = 1\na = 2\n", "khoá này đã có ở trên"),
+            (
+                "a = 1 b = 2\n",
+                "có chữ thừa sau giá trị trên dòng này, cần xuống dòng hoặc `#`",
+            ),
+            (
+                "a = \n",
+                "chữ phải đặt trong dấu ngoặc kép \"...\", cần chuỗi chữ",
+            ),
+            ("a = \"x\n", "chuỗi chữ chưa đóng hoặc viết sai, cần `\"`"),
+        ] {
+            let s = said(text);
+            assert_eq!(s.vi(), vi, "{text:?}");
+            assert!(
+                s.en().contains("expected") || s.en() == "duplicate key",
+                "{s:?}"
+            );
+            assert_one_language(&s);
+        }
     }
 }

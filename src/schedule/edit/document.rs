@@ -9,6 +9,7 @@ use serde::Serialize;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
 
 use super::EditError;
+use crate::config::toml_said;
 
 /// A value the forms set. Absent values are `None` in [`Fields`]: the key is removed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -128,7 +129,7 @@ pub fn has(text: &str, array: &str, name: &str) -> bool {
 pub fn apply(text: &str, change: &Change) -> Result<String, EditError> {
     let mut doc: DocumentMut = text
         .parse()
-        .map_err(|e: toml_edit::TomlError| EditError::Unreadable(e.message().to_string()))?;
+        .map_err(|e: toml_edit::TomlError| EditError::Unreadable(toml_said(e.message())))?;
     match &change.place {
         Place::Entry { array, target } => entry(&mut doc, array, target, change.fields.as_ref())?,
         Place::Table(path) => {

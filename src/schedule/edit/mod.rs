@@ -39,8 +39,9 @@ pub enum EditError {
     NotFound(String),
     /// No such programme file.
     NoFile(String),
-    /// The file cannot be parsed as TOML: it must be fixed by hand first.
-    Unreadable(String),
+    /// The file cannot be parsed as TOML (what the reader said): it must be fixed by hand
+    /// first.
+    Unreadable(Said),
     /// The place is written in a shape the editor does not change (an inline array).
     NotEditable(String),
     /// What was typed cannot be a value (a name with no letters).
@@ -78,9 +79,12 @@ impl EditError {
                 "không có tệp lịch phát \"{name}\"",
                 "there is no programme file \"{name}\""
             ),
-            EditError::Unreadable(why) => said!(
-                "tệp không đọc được ({why}); sửa tay trước",
-                "the file cannot be read ({why}); fix it by hand first"
+            EditError::Unreadable(why) => Said::new(
+                format!("tệp không đọc được ({}); sửa tay trước", why.vi()),
+                format!(
+                    "the file cannot be read ({}); fix it by hand first",
+                    why.en()
+                ),
             ),
             EditError::NotEditable(what) => said!(
                 "{what} được viết theo kiểu không sửa được trên trang; sửa trong tệp",
