@@ -388,6 +388,25 @@ pub fn node_config(
     cfg
 }
 
+/// Thôn 1's node of `commune` behind `head`, on the null output, its data in `data`: started
+/// and waited for until the head-end counts it online and it holds the chime.
+pub async fn thon_1_ready(commune: &Commune, head: &HeadEnd, data: &Path) -> RunningNode {
+    let cfg = node_config(
+        commune,
+        "thon-1",
+        &data.join("thon-1"),
+        "null",
+        commune.broker.port,
+        &head.url(),
+    );
+    let node = RunningNode::start(cfg, Arc::new(SystemClock::new())).await;
+    eventually(20, "thôn 1 online with its chime", || {
+        (head.online("thon-1") && node.shared.emergency.has_chime()).then_some(())
+    })
+    .await;
+    node
+}
+
 /// A running node with its `/healthz` served on a free port.
 pub struct RunningNode {
     pub shared: Arc<loaxa::cluster::node::Shared>,

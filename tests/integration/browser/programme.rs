@@ -19,6 +19,13 @@ async fn set(site: &Site, css: &str, value: &str) {
         .unwrap();
 }
 
+/// Press the form's Save and read the page that answers.
+async fn save(site: &Site) -> String {
+    site.click_to_next_page("form.programme-form button.primary")
+        .await;
+    site.text().await
+}
+
 pub async fn admin_adds_a_slot(site: &Site, schedules: &Path) {
     site.client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
     let file = schedules.join("hang-ngay.toml");
@@ -34,9 +41,7 @@ pub async fn admin_adds_a_slot(site: &Site, schedules: &Path) {
     set(site, "input[name=time]", "22:00").await;
     set(site, "select[name=playlist]", "thong-bao").await;
     site.shot("programme-slot-new").await;
-    site.click_to_next_page("form.programme-form button.primary")
-        .await;
-    let refused = site.text().await;
+    let refused = save(site).await;
     assert!(
         refused.contains("làm hỏng lịch phát") && refused.contains("giờ yên tĩnh"),
         "22:00 is in the quiet hours: {refused}"
@@ -55,10 +60,8 @@ pub async fn admin_adds_a_slot(site: &Site, schedules: &Path) {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
 
     set(site, "input[name=time]", "11:30").await;
-    site.click_to_next_page("form.programme-form button.primary")
-        .await;
+    let list = save(site).await;
     assert_eq!(site.path().await, "/programme/edit");
-    let list = site.text().await;
     assert!(list.contains("Đã lưu"), "confirmed: {list}");
     assert!(
         list.contains("Buổi trưa") && list.contains("11:30"),
@@ -114,9 +117,7 @@ pub async fn admin_adds_a_holiday_and_a_part(site: &Site, dir: &Path) {
     site.click("input[name=calendar][value=lunar]").await;
     site.fill("input[name=date]", "13-15").await;
     site.shot("programme-holiday-new").await;
-    site.click_to_next_page("form.programme-form button.primary")
-        .await;
-    let refused = site.text().await;
+    let refused = save(site).await;
     assert!(
         refused.contains("ngày \"13-15\" không tồn tại") && refused.contains("ngay-le.toml:"),
         "a thirteenth lunar month is refused, with file and line: {refused}"
@@ -134,10 +135,8 @@ pub async fn admin_adds_a_holiday_and_a_part(site: &Site, dir: &Path) {
     assert_eq!(std::fs::read_to_string(&holidays).unwrap(), before);
 
     site.fill("input[name=date]", "01-15").await;
-    site.click_to_next_page("form.programme-form button.primary")
-        .await;
+    let list = save(site).await;
     assert_eq!(site.path().await, "/programme/edit");
-    let list = site.text().await;
     assert!(list.contains("Đã lưu"), "confirmed: {list}");
     assert!(
         list.contains("Tết Nguyên Tiêu (Rằm tháng Giêng)") && list.contains("15/01 · Âm lịch"),
@@ -166,10 +165,8 @@ pub async fn admin_adds_a_holiday_and_a_part(site: &Site, dir: &Path) {
     site.click("input[name=kind][value=category]").await;
     set(site, "select[name=category]", "bulletin").await;
     site.shot("programme-part-new").await;
-    site.click_to_next_page("form.programme-form button.primary")
-        .await;
+    let parts = save(site).await;
     assert_eq!(site.path().await, "/programme/playlists/edit");
-    let parts = site.text().await;
     assert!(parts.contains("Đã lưu"), "confirmed: {parts}");
     assert!(parts.contains("4. Bản tin"), "listed last: {parts}");
     let after = std::fs::read_to_string(&playlist).unwrap();

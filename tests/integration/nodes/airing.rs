@@ -504,19 +504,7 @@ async fn when_the_head_end_cannot_read_the_text_aloud_a_node_repeats_the_chime_a
     )
     .await;
     let data = tempfile::tempdir().unwrap();
-    let cfg = node_config(
-        &commune,
-        "thon-1",
-        &data.path().join("thon-1"),
-        "null",
-        commune.broker.port,
-        &head.url(),
-    );
-    let node = RunningNode::start(cfg, Arc::new(SystemClock::new())).await;
-    eventually(20, "thôn 1 online with its chime", || {
-        (head.online("thon-1") && node.shared.emergency.has_chime()).then_some(())
-    })
-    .await;
+    let node = thon_1_ready(&commune, &head, data.path()).await;
     let text = "Lũ quét ở suối Nậm Mu, bà con lên vùng cao";
     let (status, started) = head
         .call(

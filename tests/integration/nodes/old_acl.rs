@@ -17,19 +17,7 @@ async fn a_node_whose_acl_lacks_the_live_line_still_airs_an_emergency_and_says_h
     });
     let head = HeadEnd::start(&commune, &TONES[..1]).await;
     let data = tempfile::tempdir().unwrap();
-    let cfg = node_config(
-        &commune,
-        "thon-1",
-        &data.path().join("thon-1"),
-        "null",
-        commune.broker.port,
-        &head.url(),
-    );
-    let node = RunningNode::start(cfg, Arc::new(SystemClock::new())).await;
-    eventually(20, "thôn 1 online with its chime", || {
-        (head.online("thon-1") && node.shared.emergency.has_chime()).then_some(())
-    })
-    .await;
+    let node = thon_1_ready(&commune, &head, data.path()).await;
     // The node tells the drop when the head-end's status reaches it without the beacon, which
     // may come after the head-end already counts it online.
     eventually(10, "thôn 1 names the refused live topic", || {
