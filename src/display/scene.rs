@@ -248,6 +248,14 @@ fn in_window(window: Option<(NaiveTime, NaiveTime)>, now: NaiveTime) -> bool {
     }
 }
 
+impl Slogan {
+    /// How long one showing lasts on `panel`: a scrolling text the time to cross it, a still
+    /// or blinking one its hold. A preview that moves loops over it.
+    pub fn slot_ms(&self, panel: PanelSpec) -> i64 {
+        slogan_slot_ms(self, panel.width, panel.height)
+    }
+}
+
 /// Length of a slogan's slot.
 fn slogan_slot_ms(s: &Slogan, width: u32, height: u32) -> i64 {
     let ms = if scrolls(s.effect, &s.text, width, height) {

@@ -18,7 +18,7 @@ use loaxa::emergency::{Message, Start, Trigger};
 use loaxa::model::Role;
 use serde_json::json;
 
-use crate::web::TestApp;
+use crate::web::{PASSWORD, TestApp};
 
 /// A service whose panel shows only approved slogans (no clock), so an empty panel is dark.
 fn app() -> TestApp {
@@ -58,6 +58,74 @@ fn lit(png_bytes: &[u8]) -> (u32, u32, usize) {
     buf.truncate(info.buffer_size());
     let lit = buf.chunks(3).filter(|p| p.iter().any(|c| *c > 60)).count();
     (info.width, info.height, lit)
+}
+
+/// Make a slogan as the editor and send it to the leaders; its id.
+async fn submitted(t: &TestApp, slogan: serde_json::Value) -> i64 {
+    let (s, created) = t
+        .api(Role::Editor, Method::POST, "/display/slogans", Some(slogan))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let (s, _) = t
+        .api(
+            Role::Editor,
+            Method::POST,
+            &format!("/display/slogans/{id}/submit"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    id
+}
+
+/// A scrolling text at its first instant has not come onto the panel yet: the leader's card
+/// shows it halfway through a showing, and moves it through the showing.
+#[tokio::test]
+async fn a_scrolling_slogan_waiting_for_approval_is_seen_on_its_card_and_moves() {
+    let t = app();
+    let text = "Toàn dân tham gia bảo vệ môi trường, giữ gìn xóm làng xanh sạch đẹp";
+    submitted(&t, json!({"text": text, "effect": "scroll"})).await;
+    submitted(&t, json!({"text": "Xin cảm ơn", "effect": "static"})).await;
+    let (session, _) = t.login("approver", PASSWORD).await.unwrap();
+    let (s, _, page) = t.page(&session, Method::GET, "/approvals", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let moving: Vec<&str> = page.split("data-moving=\"").skip(1).collect();
+    assert_eq!(moving.len(), 1, "only the scrolling slogan moves: {page}");
+    let attribute = moving[0].split('"').next().unwrap();
+    // As the browser reads the attribute (askama writes `&` as `&#38;`).
+    let base = attribute.replace("&#38;", "&");
+    let showing: i64 = moving[0]
+        .split("data-moving-ms=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .and_then(|ms| ms.parse().ok())
+        .unwrap();
+    assert!(
+        showing > 2_000,
+        "a long text takes seconds to cross: {showing} ms"
+    );
+    let still = format!("src=\"{attribute}&amp;ms={}\"", showing / 2);
+    assert!(
+        page.contains(&still),
+        "the still image is mid-showing: {page}"
+    );
+    let query = base
+        .trim_start_matches("/api/v1/display/preview.png?")
+        .replace("&scale=3", "");
+    let at = |ms: i64| {
+        let q = format!("{query}&ms={ms}");
+        let t = &t;
+        async move {
+            let (s, png) = preview(t, &q).await;
+            assert_eq!(s, StatusCode::OK);
+            png
+        }
+    };
+    let (start, quarter, half) = (at(0).await, at(showing / 4).await, at(showing / 2).await);
+    assert_eq!(lit(&start).2, 0, "at its first instant the panel is dark");
+    assert!(lit(&half).2 > 100, "mid-showing the text is on the panel");
+    assert_ne!(quarter, half, "it moves");
 }
 
 #[tokio::test]

@@ -369,8 +369,13 @@ pub async fn update(
 pub(super) struct Pending {
     /// The row.
     pub(super) row: Row,
-    /// `/api/v1/display/preview.png?…` for this slogan.
+    /// `/api/v1/display/preview.png?…` for this slogan, without the moment (`ms`).
     pub(super) preview: String,
+    /// The moment the still image shows: halfway through a showing, when a scrolling text is
+    /// on the panel (at its start it has not come in yet, and the panel is dark).
+    pub(super) still_ms: i64,
+    /// How long one showing lasts, to loop the preview over; 0 for a still slogan.
+    pub(super) moving_ms: i64,
 }
 
 /// The slogans waiting for a leader, for the approval queue.
@@ -383,6 +388,7 @@ pub(super) async fn pending(
         .list(Some(ReviewState::Submitted))
         .await
         .map_err(|e| user.err(e))?;
+    let panel = slogans.ctx.spec();
     Ok(rows(&list, slogans, user, tz)
         .await?
         .into_iter()
@@ -394,12 +400,20 @@ pub(super) async fn pending(
                 ("text", c.text.as_str()),
                 ("color", &c.color.to_hex()),
                 ("effect", c.effect.as_str()),
+                ("speed_px_s", &c.speed_px_s.to_string()),
                 ("scale", "3"),
             ])
             .unwrap_or_default();
+            let showing_ms = c.to_scene(s.id).slot_ms(panel);
             Pending {
                 row,
                 preview: format!("/api/v1/display/preview.png?{query}"),
+                still_ms: showing_ms / 2,
+                moving_ms: if c.effect == Effect::Static {
+                    0
+                } else {
+                    showing_ms
+                },
             }
         })
         .collect())

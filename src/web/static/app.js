@@ -131,6 +131,23 @@
     }, 1000);
   }
 
+  // A slogan waiting for approval moves on its card as it will on the panel: the preview is
+  // fetched moment by moment through one showing, again and again, while the page is seen.
+  document.querySelectorAll("img[data-moving]").forEach((img) => {
+    const base = img.dataset.moving, showing = Number(img.dataset.movingMs) || 0;
+    if (showing <= 0) return;
+    const started = Date.now();
+    let waiting = false;
+    setInterval(() => {
+      if (document.hidden || waiting) return;
+      waiting = true;
+      const next = new Image();
+      next.onload = () => { img.src = next.src; waiting = false; };
+      next.onerror = () => { waiting = false; };
+      next.src = base + "&ms=" + ((Date.now() - started) % showing);
+    }, 250);
+  });
+
   // The slogan form: preview the draft on the real panel as it is typed, animated.
   document.querySelectorAll("form[data-slogan-form]").forEach((form) => {
     const img = form.querySelector("img[data-draft-preview]");
