@@ -445,6 +445,7 @@ async fn from_first_start_to_an_approved_broadcast_in_a_real_browser() {
     typed_bulletin_journey(&site).await;
     let tet = tet_greeting_journey(&site).await;
     slogan_and_cut_off_recording(&site).await;
+    the_waiting_slogan_moves_on_its_card(&site).await;
     revision::journey(
         &site,
         (&item_path, "Thông báo tiêm phòng dại cho chó mèo"),
@@ -631,6 +632,39 @@ async fn slogan_and_cut_off_recording(site: &Site) {
         "a cut-off recording is accepted with its warning in Vietnamese only, not a green 'received': {status}"
     );
     site.shot("library-warning").await;
+    site.logout().await;
+}
+
+/// The chairman sees the scrolling slogan that waits for him move on its card, as it will on
+/// the panel (its first frame alone would be a dark panel).
+async fn the_waiting_slogan_moves_on_its_card(site: &Site) {
+    site.login("chutich").await;
+    site.go("/approvals").await;
+    let shown = || async {
+        site.client
+            .execute(
+                "const img = document.querySelector('img[data-moving]'); return img && img.complete && img.naturalWidth > 0 ? img.src : null;",
+                vec![],
+            )
+            .await
+            .unwrap()
+    };
+    let first = shown().await;
+    assert!(
+        first.is_string(),
+        "the slogan's preview is drawn on its card"
+    );
+    let mut moved = false;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let now = shown().await;
+        if now.is_string() && now != first {
+            moved = true;
+            break;
+        }
+    }
+    assert!(moved, "the preview moves on: still {first}");
+    site.shot("approvals-slogan").await;
     site.logout().await;
 }
 
