@@ -429,18 +429,12 @@ impl Emergency {
             label: title.clone(),
         };
         let mut st = s.state();
-        if let Some(old) = st.active.take() {
+        let replaced = st.active.take().map(|old| {
             // The old warning's queued repeats go; its lines in the as-run log are closed by
             // the player's reports.
             s.player.stop_at_or_above(Priority::Emergency);
-            audit_write(
-                &s.store,
-                &req.actor,
-                "emergency.replace",
-                old.id,
-                serde_json::json!({"by": req.actor}),
-            );
-        }
+            old.id
+        });
         let id = st.next_id;
         st.next_id += 1;
         let active = Active {
@@ -470,17 +464,27 @@ impl Emergency {
         st.round_starts.clear();
         st.rounds_begun = 0;
         st.awaiting = awaiting;
+        // Told first (the panel, a head-end handing it on to every node), then written: each
+        // as-run line and the audit commit to the disk, and nobody's speakers should wait for
+        // them. The state stays locked until the lines are written, so the player's reports
+        // still find them. A typed text is read aloud meanwhile: the chime does not wait.
+        s.panel.send_replace(Some(active.clone()));
         queue_round(s, &mut st, &round, true);
         if !awaiting {
             queue_next_round(s, &mut st);
         }
         drop(st);
-        // Told first (the panel, a head-end handing it on to every node), then written: the
-        // audit's commit waits for the disk, and nobody's speakers should wait with it. A
-        // typed text is read aloud meanwhile: the chime does not wait for the voice.
-        s.panel.send_replace(Some(active.clone()));
         if let Some(text) = to_speak {
             self.speak_later(id, text);
+        }
+        if let Some(old) = replaced {
+            audit_write(
+                &s.store,
+                &req.actor,
+                "emergency.replace",
+                old,
+                serde_json::json!({"by": req.actor}),
+            );
         }
         audit_write(
             &s.store,
@@ -661,7 +665,10 @@ fn queue_play(s: &Shared, st: &mut State, source: Source, label: String, is_chim
     let line = s
         .store
         .with(|c| Ok(asrun::record(c, &new, Outcome::Started, None, None, None)?))
-        .unwrap_or(0);
+        .unwrap_or_else(|e| {
+            tracing::error!("{e}");
+            0
+        });
     st.plays.insert(id, (line, is_chime));
     id
 }
