@@ -457,6 +457,11 @@ fn a_typed_text_is_read_by_the_voice_after_the_chime() {
     wait_for(&mut rx, 30, "the chime", |e| {
         matches!(e, PlayerEvent::Started { .. })
     });
+    // The text is read aloud while the chime plays; on a busy machine the player may fall
+    // idle between the two, so wait for the voice's own start, then for the end.
+    wait_for(&mut rx, 30, "the voice", |e| {
+        matches!(e, PlayerEvent::Started { .. })
+    });
     wait_for(&mut rx, 30, "the emergency to end", |e| {
         matches!(e, PlayerEvent::Idle { .. })
     });
