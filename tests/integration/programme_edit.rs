@@ -453,6 +453,46 @@ async fn holidays_one_offs_parts_and_quiet_hours_are_changed_in_their_files() {
         "the refused form keeps the title"
     );
     assert_eq!(playlist(), shipped.replace("minutes = 10", "minutes = 12"));
+    // An address that is no stream's is refused in the page's language only.
+    let body = format!(
+        "csrf={csrf}&playlist=buoi-phat&part=&version={}&kind=relay&relay={}&title=X&minutes=5&until=&fallback=jingle&silence_seconds=",
+        version(&form),
+        urlencode("ftp://dai-tinh.invalid/a.mp3")
+    );
+    let refused = |lang: &str| {
+        let req = axum::http::Request::post("/programme/parts")
+            .header(
+                axum::http::header::COOKIE,
+                format!("loaxa_session={session}; lang={lang}"),
+            )
+            .header(
+                axum::http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(axum::body::Body::from(body.clone()))
+            .unwrap();
+        t.send(req)
+    };
+    let (status, _, vi) = refused("vi").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{vi}");
+    assert!(
+        vi.contains("địa chỉ luồng không hợp lệ &#34;ftp://dai-tinh.invalid/a.mp3&#34;: chỉ nhận http:// và https://"),
+        "{vi}"
+    );
+    assert!(
+        !vi.contains("invalid stream address") && !vi.contains("only http"),
+        "{vi}"
+    );
+    let (_, _, en) = refused("en").await;
+    assert!(
+        en.contains("invalid stream address &#34;ftp://dai-tinh.invalid/a.mp3&#34;: only http:// and https:// are accepted"),
+        "{en}"
+    );
+    assert!(
+        !en.contains("không hợp lệ") && !en.contains("chỉ nhận"),
+        "{en}"
+    );
+    assert_eq!(playlist(), shipped.replace("minutes = 10", "minutes = 12"));
 
     // Quiet hours: the commune's move, the comment in the file stays.
     let (_, _, form) = t

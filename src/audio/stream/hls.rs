@@ -19,6 +19,8 @@ use super::error::StreamError;
 use super::http::{Http, MAX_PLAYLIST_BYTES};
 use super::ts::TsDemux;
 use super::url::StreamUrl;
+use crate::model::Said;
+use crate::model::said;
 
 /// How far from the end of a live playlist to start, in segments (RFC 8216 §6.3.3 advises at
 /// least three target durations, so that a slow segment never empties the buffer).
@@ -81,8 +83,10 @@ impl HlsReader {
             Playlist::MasterPlaylist(master) => {
                 let uri = choose_variant(&master).ok_or_else(|| StreamError::Playlist {
                     url: url.clone(),
-                    detail: "không có luồng nào trong danh sách / the playlist lists no stream"
-                        .into(),
+                    detail: said!(
+                        "không có luồng nào trong danh sách",
+                        "the playlist lists no stream"
+                    ),
                 })?;
                 let variant = url.join(&uri)?;
                 let (media, body) = http.fetch(&variant, MAX_PLAYLIST_BYTES)?;
@@ -91,8 +95,10 @@ impl HlsReader {
                     Playlist::MasterPlaylist(_) => {
                         return Err(StreamError::Playlist {
                             url: media,
-                            detail: "danh sách lồng danh sách / a master playlist inside another"
-                                .into(),
+                            detail: said!(
+                                "danh sách lồng danh sách",
+                                "a master playlist inside another"
+                            ),
                         });
                     }
                 }
@@ -122,7 +128,10 @@ impl HlsReader {
             })?;
         reader.kind = segment_kind(&first.1).ok_or_else(|| StreamError::Playlist {
             url: reader.media.clone(),
-            detail: "đoạn không phải MPEG-TS, AAC, MP3 hay fMP4 / a segment that is not MPEG-TS, AAC, MP3 or fMP4".into(),
+            detail: said!(
+                "đoạn không phải MPEG-TS, AAC, MP3 hay fMP4",
+                "a segment that is not MPEG-TS, AAC, MP3 or fMP4"
+            ),
         })?;
         let bytes = reader
             .prepare(first)
@@ -151,7 +160,10 @@ impl HlsReader {
         {
             return Err(StreamError::Playlist {
                 url: self.media.clone(),
-                detail: "luồng được mã hoá (EXT-X-KEY), không tiếp sóng được / the stream is encrypted (EXT-X-KEY) and cannot be relayed".into(),
+                detail: said!(
+                    "luồng được mã hoá (EXT-X-KEY), không tiếp sóng được",
+                    "the stream is encrypted (EXT-X-KEY) and cannot be relayed"
+                ),
             });
         }
         self.target = Duration::from_secs(playlist.target_duration.clamp(1, 60));
@@ -211,7 +223,10 @@ impl HlsReader {
             Playlist::MasterPlaylist(_) => {
                 return Err(StreamError::Playlist {
                     url: self.media.clone(),
-                    detail: "danh sách đổi thành danh sách chính / the playlist became a master playlist".into(),
+                    detail: said!(
+                        "danh sách đổi thành danh sách chính",
+                        "the playlist became a master playlist"
+                    ),
                 });
             }
         }
@@ -276,7 +291,10 @@ impl HlsReader {
             // A new init segment mid-stream: the decoder must start again.
             SegmentKind::Fmp4 => Err(io::Error::other(StreamError::Playlist {
                 url: self.media.clone(),
-                detail: "đoạn khởi tạo fMP4 đổi giữa chừng / the fMP4 init segment changed".into(),
+                detail: said!(
+                    "đoạn khởi tạo fMP4 đổi giữa chừng",
+                    "the fMP4 init segment changed"
+                ),
             })),
         }
     }
@@ -316,7 +334,7 @@ fn window_start(next: Option<u64>, first: u64, count: u64, ended: bool) -> u64 {
 
 /// A playlist's text, parsed; a parser panic on damaged text is an error like any other.
 fn parse(url: &StreamUrl, body: &[u8]) -> Result<Playlist, StreamError> {
-    let broken = |detail: String| StreamError::Playlist {
+    let broken = |detail: Said| StreamError::Playlist {
         url: url.clone(),
         detail,
     };
@@ -324,8 +342,8 @@ fn parse(url: &StreamUrl, body: &[u8]) -> Result<Playlist, StreamError> {
         m3u8_rs::parse_playlist_res(body)
             .map_err(|e| e.to_string().chars().take(200).collect::<String>())
     })
-    .map_err(|_| broken("danh sách hỏng / the playlist is damaged".into()))?;
-    parsed.map_err(broken)
+    .map_err(|_| broken(said!("danh sách hỏng", "the playlist is damaged")))?;
+    parsed.map_err(|e| broken(Said::same(e)))
 }
 
 /// Which variant of a master playlist to play: the best audio-only one within a commune's
@@ -404,7 +422,7 @@ fn stream_error(url: &StreamUrl, e: io::Error) -> StreamError {
         Some(inner) => inner.clone(),
         None => StreamError::Read {
             url: url.clone(),
-            detail: e.to_string(),
+            detail: Said::same(e.to_string()),
         },
     }
 }

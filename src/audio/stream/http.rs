@@ -13,6 +13,8 @@ use ureq::ResponseExt;
 
 use super::error::StreamError;
 use super::url::StreamUrl;
+use crate::model::Said;
+use crate::model::said;
 
 /// HTTP redirects followed for one request; more is a loop.
 pub(super) const MAX_REDIRECTS: u32 = 5;
@@ -210,7 +212,7 @@ impl Http {
             }
             other => StreamError::Unreachable {
                 url: url.clone(),
-                detail: other.to_string(),
+                detail: Said::same(other.to_string()),
             },
         }
     }
@@ -223,11 +225,11 @@ impl Http {
             },
             ureq::Error::BodyExceedsLimit(limit) => StreamError::Playlist {
                 url: url.clone(),
-                detail: format!("lớn quá {limit} byte / larger than {limit} bytes"),
+                detail: said!("lớn quá {limit} byte", "larger than {limit} bytes"),
             },
             other => StreamError::Read {
                 url: url.clone(),
-                detail: other.to_string(),
+                detail: Said::same(other.to_string()),
             },
         }
     }
@@ -248,7 +250,7 @@ impl Http {
         } else {
             StreamError::Read {
                 url: url.clone(),
-                detail: e.to_string(),
+                detail: Said::same(e.to_string()),
             }
         }
     }
@@ -330,7 +332,7 @@ impl Peeked {
         if all.len() as u64 > limit {
             return Err(StreamError::Playlist {
                 url,
-                detail: format!("lớn quá {limit} byte / larger than {limit} bytes"),
+                detail: said!("lớn quá {limit} byte", "larger than {limit} bytes"),
             });
         }
         Ok(all)

@@ -26,6 +26,7 @@ use super::url::StreamUrl;
 use super::{Backoff, StreamInfo};
 use crate::audio::convert::{AudioFormat, Converter};
 use crate::audio::decode::{DecodeError, Decoder};
+use crate::model::Said;
 
 /// The player side not asking for audio for this long means the relay is paused.
 pub(super) const PAUSE_GAP: Duration = Duration::from_millis(250);
@@ -233,7 +234,7 @@ fn relay_once(shared: &Shared, url: &StreamUrl, http: &Http) -> (StreamError, bo
                 Err(e) => {
                     let error = StreamError::Undecodable {
                         url: opened.url.clone(),
-                        detail: e.to_string(),
+                        detail: Said::same(e.to_string()),
                     };
                     return (error, delivered);
                 }
@@ -329,7 +330,7 @@ fn undecodable(http: &Http, url: &StreamUrl, e: &io::Error) -> StreamError {
         Some(inner) => inner.clone(),
         None if e.kind() == io::ErrorKind::InvalidData => StreamError::Undecodable {
             url: url.clone(),
-            detail: e.to_string(),
+            detail: Said::same(e.to_string()),
         },
         None => http.io_error(url, e),
     }
@@ -340,7 +341,7 @@ fn decode_error(http: &Http, url: &StreamUrl, e: DecodeError) -> StreamError {
         DecodeError::Read { source, .. } => undecodable(http, url, &source),
         other => StreamError::Undecodable {
             url: url.clone(),
-            detail: other.to_string(),
+            detail: Said::same(other.to_string()),
         },
     }
 }

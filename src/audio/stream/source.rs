@@ -17,6 +17,7 @@ use super::{RelayEvent, RelaySpec, StreamError};
 use crate::audio::convert::AudioFormat;
 use crate::audio::gain::db_to_linear;
 use crate::clock::Clock;
+use crate::model::Said;
 
 /// One pull's worth of audio.
 const CHUNK: Duration = Duration::from_millis(10);
@@ -89,7 +90,7 @@ impl RelaySource {
                 .name("loaxa-relay".into())
                 .spawn(move || link::run(side, url, deadline, stall, backoff))
                 .map_err(|e| StreamError::NoThread {
-                    detail: e.to_string(),
+                    detail: Said::same(e.to_string()),
                 })?;
         } else {
             // Simulated time runs far faster than any stream: out from the start, the

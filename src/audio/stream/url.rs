@@ -4,13 +4,16 @@
 use std::str::FromStr;
 
 use super::error::StreamError;
+use crate::model::Said;
+use crate::model::said;
 
 /// Longest address accepted; real stream URLs are well under 300 characters.
 const MAX_LEN: usize = 2048;
 
-/// A checked stream address.
+/// A checked stream address. Boxed, so that a [`StreamError`] that names it and says why in both
+/// languages stays small enough to return by value.
 #[derive(Clone, PartialEq, Eq)]
-pub struct StreamUrl(url::Url);
+pub struct StreamUrl(Box<url::Url>);
 
 impl StreamUrl {
     /// The address as sent on the wire (with its password, if any).
@@ -30,25 +33,26 @@ impl StreamUrl {
             .join(reference.trim())
             .map_err(|e| StreamError::BadUrl {
                 url: reference.to_string(),
-                why: e.to_string(),
+                why: Said::same(e.to_string()),
             })?;
         Self::checked(joined, reference)
     }
 
     fn checked(url: url::Url, original: &str) -> Result<StreamUrl, StreamError> {
-        let bad = |why: &str| StreamError::BadUrl {
+        let bad = |why: Said| StreamError::BadUrl {
             url: original.to_string(),
-            why: why.to_string(),
+            why,
         };
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(bad(
-                "chỉ nhận http:// và https:// / only http:// and https:// are accepted",
-            ));
+            return Err(bad(said!(
+                "chỉ nhận http:// và https://",
+                "only http:// and https:// are accepted"
+            )));
         }
         if url.host_str().is_none_or(str::is_empty) {
-            return Err(bad("thiếu tên máy chủ / no host"));
+            return Err(bad(said!("thiếu tên máy chủ", "no host")));
         }
-        Ok(StreamUrl(url))
+        Ok(StreamUrl(Box::new(url)))
     }
 }
 
@@ -60,12 +64,15 @@ impl FromStr for StreamUrl {
         if s.len() > MAX_LEN {
             return Err(StreamError::BadUrl {
                 url: format!("{}…", s.chars().take(60).collect::<String>()),
-                why: format!("dài quá {MAX_LEN} ký tự / longer than {MAX_LEN} characters"),
+                why: said!(
+                    "dài quá {MAX_LEN} ký tự",
+                    "longer than {MAX_LEN} characters"
+                ),
             });
         }
         let url = url::Url::parse(s).map_err(|e| StreamError::BadUrl {
             url: s.to_string(),
-            why: e.to_string(),
+            why: Said::same(e.to_string()),
         })?;
         Self::checked(url, s)
     }

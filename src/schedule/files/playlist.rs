@@ -376,7 +376,7 @@ fn relay_part(src: &SourceText, i: usize, p: RawPart, problems: &mut Vec<Problem
                 src,
                 i,
                 "relay",
-                Said::same(e.to_string()),
+                e.said(),
                 said!("viết địa chỉ luồng http:// hoặc https://, ví dụ \"https://str.vov.gov.vn/vovlive/vov1vov5.sdp_aac/playlist.m3u8\"", "write the stream's http:// or https:// address"),
             ))
         })
