@@ -35,6 +35,16 @@ impl Said {
         }
     }
 
+    /// A message kept as its `Display` ("tiếng Việt / English": an as-run line's reason, a
+    /// warning stored before both halves were kept), read back: split at the first " / ". A
+    /// text without one was the same in both languages (a number, a name) and stays so.
+    pub fn from_display(text: &str) -> Said {
+        match text.split_once(" / ") {
+            Some((vi, en)) => Said::new(vi, en),
+            None => Said::same(text),
+        }
+    }
+
     /// The Vietnamese.
     pub fn vi(&self) -> &str {
         &self.vi
@@ -113,6 +123,14 @@ mod tests {
         assert_eq!(s.en(), "no Thôn 1");
         assert_eq!(s.to_string(), "không có Thôn 1 / no Thôn 1");
         assert_eq!(Said::same("/var/lib/loaxa").to_string(), "/var/lib/loaxa");
+    }
+
+    #[test]
+    fn a_kept_display_reads_back_into_its_halves() {
+        let x = "hw:1";
+        let lost = said!("mất card âm thanh {x}", "lost sound card {x}");
+        assert_eq!(Said::from_display(&lost.to_string()), lost);
+        assert_eq!(Said::from_display("hw:1"), Said::same("hw:1"));
     }
 
     #[test]

@@ -61,10 +61,7 @@ impl From<StoredWarning> for Said {
     fn from(w: StoredWarning) -> Said {
         match w {
             StoredWarning::Halves { vi, en } => Said::new(vi, en),
-            StoredWarning::Old(text) => match text.split_once(" / ") {
-                Some((vi, en)) => Said::new(vi, en),
-                None => Said::same(text),
-            },
+            StoredWarning::Old(text) => Said::from_display(&text),
         }
     }
 }

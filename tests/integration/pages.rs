@@ -645,3 +645,50 @@ async fn a_refusal_speaks_the_pages_language_only() {
         "{en}"
     );
 }
+
+/// A play that failed keeps its reason in the as-run log as the player wrote it (both
+/// languages, for the CSV and the province); the page says the half of its language.
+#[tokio::test]
+async fn a_failed_plays_reason_is_said_in_the_pages_language_only() {
+    let t = TestApp::new();
+    let lost = loaxa::audio::sink::SinkError::DeviceLost {
+        name: "hw:CARD=Loa".into(),
+        detail: "No such device".into(),
+    };
+    let reason = lost.said().to_string();
+    t.service
+        .state
+        .store
+        .with(|c| {
+            let new = loaxa::model::asrun::NewEntry {
+                cue_key: None,
+                item_id: None,
+                media_id: None,
+                label: "Bản tin sáng",
+                source: "schedule",
+                planned_at: None,
+            };
+            let now = chrono::Utc::now();
+            Ok(loaxa::store::asrun::record(
+                c,
+                &new,
+                loaxa::model::asrun::Outcome::Failed,
+                Some(&reason),
+                Some(now),
+                Some(now),
+            )?)
+        })
+        .unwrap();
+    let (session, _) = t.login("editor", PASSWORD).await.unwrap();
+    let (status, _, vi) = t.page(&session, Method::GET, "/asrun", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(vi.contains("mất card âm thanh"), "{vi}");
+    assert!(!vi.contains("lost sound card"), "Vietnamese only: {vi}");
+    let req = Request::get("/asrun")
+        .header(header::COOKIE, format!("loaxa_session={session}; lang=en"))
+        .body(Body::empty())
+        .unwrap();
+    let (_, _, en) = t.send(req).await;
+    assert!(en.contains("lost sound card"), "{en}");
+    assert!(!en.contains("mất card"), "English only: {en}");
+}

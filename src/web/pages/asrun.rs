@@ -1,6 +1,7 @@
 //! The as-run log: what really aired, when the first and last samples reached the speakers.
 //! Read-only: no SQL here (the store's `asrun`), and it changes nothing.
 
+use crate::model::Said;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -56,7 +57,11 @@ pub async fn page(
             source: user.lang.asrun_source(&e.source),
             outcome: user.lang.outcome(&e.outcome),
             outcome_class: e.outcome.as_str(),
-            reason: e.reason.unwrap_or_default(),
+            // The player writes a reason as a Said's "vi / en"; the page says its own half.
+            reason: e
+                .reason
+                .map(|r| user.lang.say(&Said::from_display(&r)).to_string())
+                .unwrap_or_default(),
             planned: t(e.planned_at),
             first: t(e.first_sample_at),
             last: t(e.last_sample_at),
