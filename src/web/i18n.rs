@@ -254,6 +254,7 @@ text! {
     passwords_differ: "Hai mật khẩu không giống nhau." / "The two passwords differ.",
     on_air: "Đang phát" / "On air",
     nothing_on_air: "Không có gì đang phát." / "Nothing is on air.",
+    speakers_silent: "Loa không có tiếng — xem Tình trạng bên dưới." / "The speakers are silent — see Health below.",
     next_cues: "Sắp phát" / "Coming up",
     no_cues: "Chưa có mục nào trong lịch phát sắp tới." / "Nothing scheduled soon.",
     health: "Tình trạng" / "Health",

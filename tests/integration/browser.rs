@@ -14,13 +14,12 @@ use loaxa::config::Config;
 use loaxa::service::Service;
 
 use crate::common::fixture;
+use crate::web::PASSWORD;
 
 mod listen;
 mod programme;
 mod revision;
 mod walk;
-
-const PASSWORD: &str = "mật khẩu đủ dài";
 
 /// The phone every page must fit: 390×844 CSS pixels.
 pub const PHONE: (u32, u32) = (390, 844);
@@ -672,12 +671,31 @@ async fn the_waiting_slogan_moves_on_its_card(site: &Site) {
 /// page fits the phone while it is on air.
 async fn operator_emergency(site: &Site) {
     site.login("trucban").await;
+    start_emergency(site, "Bão số 3 sắp đổ bộ. Đề nghị bà con ở trong nhà.").await;
+    site.shot("emergency-on-air").await;
+    // Every page says it is on air, who started it and since when.
+    site.go("/programme").await;
+    let banner = site
+        .client
+        .find(Locator::Css(".emergency-banner"))
+        .await
+        .expect("the banner on every page")
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        banner.contains("Bão số 3 sắp đổ bộ") && banner.contains("trucban"),
+        "{banner}"
+    );
+    site.shot("programme-emergency").await;
+    stop_emergency(site).await;
+    site.logout().await;
+}
+
+/// On the emergency page: type `text`, once, and press the button, saying yes when asked.
+async fn start_emergency(site: &Site, text: &str) {
     site.go("/emergency").await;
-    site.fill(
-        "textarea[name=text]",
-        "Bão số 3 sắp đổ bộ. Đề nghị bà con ở trong nhà.",
-    )
-    .await;
+    site.fill("textarea[name=text]", text).await;
     site.client
         .find(Locator::Css("select[name=repeat]"))
         .await
@@ -696,22 +714,10 @@ async fn operator_emergency(site: &Site) {
         site.flash().await.as_deref(),
         Some("✔ Đã bắt đầu phát khẩn cấp.")
     );
-    site.shot("emergency-on-air").await;
-    // Every page says it is on air, who started it and since when.
-    site.go("/programme").await;
-    let banner = site
-        .client
-        .find(Locator::Css(".emergency-banner"))
-        .await
-        .expect("the banner on every page")
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        banner.contains("Bão số 3 sắp đổ bộ") && banner.contains("trucban"),
-        "{banner}"
-    );
-    site.shot("programme-emergency").await;
+}
+
+/// Stop the emergency from its page, and read the confirmation.
+async fn stop_emergency(site: &Site) {
     site.go("/emergency").await;
     site.client
         .execute("window.confirm = () => true; return true;", vec![])
@@ -723,7 +729,55 @@ async fn operator_emergency(site: &Site) {
         site.flash().await.as_deref(),
         Some("✔ Đã dừng phát khẩn cấp. Chương trình tiếp tục.")
     );
-    site.logout().await;
+}
+
+/// On a machine whose sound card is gone, the operator on duty starts an emergency: the page
+/// and the dashboard say plainly that the speakers are silent and why, and it stops as usual.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_no_sound_card_the_operator_is_told_the_speakers_are_silent() {
+    let (service, _dir) =
+        crate::web::TestApp::with(|c| c.audio.output = "device:card-da-rut".parse().unwrap())
+            .into_service();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(service.serve(listener, async {
+        let _ = stop_rx.await;
+    }));
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (_driver, client) = start_driver().await;
+    let site = Site {
+        base,
+        shots: root.join("target/screenshots"),
+        client,
+    };
+    site.client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+    site.login("operator").await;
+    start_emergency(&site, "Lũ quét ở suối Nậm Mu, bà con lên vùng cao").await;
+    for path in ["/emergency", "/"] {
+        site.go(path).await;
+        let page = site.text().await;
+        assert!(
+            page.contains("LOA KHÔNG CÓ TIẾNG") && page.contains("card-da-rut"),
+            "{path} says the speakers are silent and why: {page}"
+        );
+        assert!(!page.contains("SILENT"), "in Vietnamese only: {page}");
+    }
+    // The dashboard's "on air" card does not say "nothing on air" as if all were well.
+    let label = site
+        .client
+        .find(Locator::Css("#onair-label"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(label.starts_with("Loa không có tiếng"), "{label}");
+    site.shot("dashboard-no-sound").await;
+    stop_emergency(&site).await;
+    site.client.close().await.ok();
+    let _ = stop_tx.send(());
+    let _ = server.await;
 }
 
 /// On the phone, the editor makes the chairman's greeting for the New Year's Eve slot, picked

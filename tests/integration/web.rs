@@ -30,6 +30,11 @@ impl TestApp {
         Self::with(|_| {})
     }
 
+    /// The service and its data folder, to serve over TCP (a browser test).
+    pub fn into_service(self) -> (Service, tempfile::TempDir) {
+        (self.service, self._dir)
+    }
+
     pub fn with(tune: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config {

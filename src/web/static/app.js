@@ -203,12 +203,17 @@
         const s = await json("GET", "/api/v1/status");
         const label = document.getElementById("onair-label"), since = document.getElementById("onair-since");
         const now = s.player.now_playing;
-        if (label) { label.textContent = now ? now.label : say("Không có gì đang phát.", "Nothing is on air."); label.classList.toggle("muted", !now); }
+        const ok = !!s.player.format && !s.player.listen_alone;
+        if (label) {
+          label.textContent = now ? now.label : ok ? say("Không có gì đang phát.", "Nothing is on air.")
+            : say("Loa không có tiếng — xem Tình trạng bên dưới.", "The speakers are silent — see Health below.");
+          label.classList.toggle("muted", !now && ok);
+          label.classList.toggle("silent", !now && !ok);
+        }
         if (since) since.textContent = now && now.since ? new Date(now.since).toLocaleTimeString() : "";
         const u = document.getElementById("underruns"); if (u) u.textContent = s.player.underruns;
         const od = document.getElementById("output-detail"), os = document.getElementById("output-status");
         if (od && os) {
-          const ok = !!s.player.format && !s.player.listen_alone;
           os.className = ok ? "ok" : "bad";
           od.textContent = ok ? s.player.output + " · " + s.player.format.sample_rate + " Hz" : (s.player.listen_alone || s.player.output_error || s.player.output);
         }
