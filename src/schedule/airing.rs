@@ -114,10 +114,7 @@ pub fn explain(programme: &Programme, item: &Item, from: DateTime<Utc>, tz: Tz) 
                 )
                 .to_vietnamese(),
                 zones: c.zones.clone(),
-                through_quiet_hours: programme
-                    .slots
-                    .iter()
-                    .any(|s| s.name == c.slot && s.through_quiet_hours),
+                through_quiet_hours: programme.airs_through_quiet_hours(&c.slot),
             })
             .collect();
         if airs.len() >= NEXT || (days == HORIZONS_DAYS[2] && !airs.is_empty()) {

@@ -57,6 +57,14 @@ impl Programme {
         let all: BTreeSet<&String> = self.speaker_zones.iter().chain(named).collect();
         all.into_iter().cloned().collect()
     }
+
+    /// Whether the slot named `slot` airs through quiet hours (`through_quiet_hours = true`),
+    /// as the plan and an item's airings say beside it.
+    pub fn airs_through_quiet_hours(&self, slot: &str) -> bool {
+        self.slots
+            .iter()
+            .any(|s| s.name == slot && s.through_quiet_hours)
+    }
 }
 
 /// A time when the loudspeakers air a playlist.

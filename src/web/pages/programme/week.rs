@@ -247,10 +247,7 @@ fn slots_of_day(
                 time,
                 title: cue.slot_title.clone(),
                 length: String::new(),
-                through_quiet: programme
-                    .slots
-                    .iter()
-                    .any(|s| s.name == cue.slot && s.through_quiet_hours),
+                through_quiet: programme.airs_through_quiet_hours(&cue.slot),
                 cues: Vec::new(),
             });
         }
