@@ -18,6 +18,7 @@ use loaxa::emergency::{Message, Start, Trigger};
 use loaxa::model::Role;
 use serde_json::json;
 
+use crate::nodes::eventually;
 use crate::web::{PASSWORD, TestApp};
 
 /// A service whose panel shows only approved slogans (no clock), so an empty panel is dark.
@@ -328,14 +329,37 @@ fn unicode_decompose(s: &str) -> String {
 }
 
 /// A panel that remembers when each frame came and how many LEDs it lit.
-struct Recorder(Arc<Mutex<Vec<(Instant, usize)>>>);
+/// The machine's clock, noting when the panel loop last asked the time: it asks right before
+/// it reads the board for a frame, so a frame presented late (a busy machine) is still known
+/// by when it was drawn.
+struct DrawClock {
+    inner: SystemClock,
+    asked: Mutex<Instant>,
+}
+
+impl Clock for DrawClock {
+    fn now(&self) -> chrono::DateTime<Utc> {
+        *self.asked.lock().unwrap() = Instant::now();
+        self.inner.now()
+    }
+    fn elapsed(&self) -> Duration {
+        self.inner.elapsed()
+    }
+    fn sleep(&self, d: Duration) {
+        self.inner.sleep(d)
+    }
+}
+
+/// A panel that keeps, for each frame, when it was drawn and how many LEDs it lit.
+struct Recorder {
+    clock: Arc<DrawClock>,
+    frames: Arc<Mutex<Vec<(Instant, usize)>>>,
+}
 
 impl Panel for Recorder {
     fn present(&mut self, frame: &Frame) -> Result<(), PanelError> {
-        self.0
-            .lock()
-            .unwrap()
-            .push((Instant::now(), frame.lit_count()));
+        let drawn = *self.clock.asked.lock().unwrap();
+        self.frames.lock().unwrap().push((drawn, frame.lit_count()));
         Ok(())
     }
 }
@@ -345,14 +369,25 @@ async fn an_emergency_takes_the_panel_within_one_frame_and_gives_it_back() {
     let t = app();
     let state = t.service.state.clone();
     let frames = Arc::new(Mutex::new(Vec::new()));
-    let recorder = frames.clone();
-    let open: OpenPanel =
-        Box::new(move || Ok(Box::new(Recorder(recorder.clone())) as Box<dyn Panel>));
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock::new());
-    let fps = 30;
-    let period = Duration::from_secs(1) / fps;
-    let driver = PanelDriver::spawn(state.board.clone(), clock, fps, open).unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let clock = Arc::new(DrawClock {
+        inner: SystemClock::new(),
+        asked: Mutex::new(Instant::now()),
+    });
+    let (recorder, drawing) = (frames.clone(), clock.clone());
+    let open: OpenPanel = Box::new(move || {
+        Ok(Box::new(Recorder {
+            clock: drawing.clone(),
+            frames: recorder.clone(),
+        }) as Box<dyn Panel>)
+    });
+    let opened = Instant::now();
+    let driver = PanelDriver::spawn(state.board.clone(), clock, 30, open).unwrap();
+    // Frames drawn after `since`, by when they were drawn: a busy machine draws fewer, later.
+    let drawn_after = |since: Instant| {
+        let frames = frames.lock().unwrap();
+        (frames.iter().filter(|(at, _)| *at > since).count() > 5).then_some(())
+    };
+    eventually(30, "frames of the dark panel", || drawn_after(opened)).await;
 
     let emergency = state.emergency.clone();
     let started_at = Instant::now();
@@ -370,25 +405,28 @@ async fn an_emergency_takes_the_panel_within_one_frame_and_gives_it_back() {
     .await
     .unwrap()
     .unwrap();
+    let on_board = Instant::now();
     assert_eq!(active.panel_text, "Bão số 3 đổ bộ, bà con ở trong nhà");
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    eventually(30, "frames of the warning", || drawn_after(on_board)).await;
     let emergency = state.emergency.clone();
     let stopped_at = Instant::now();
     tokio::task::spawn_blocking(move || emergency.stop("truc-ban"))
         .await
         .unwrap()
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let off_board = Instant::now();
+    eventually(30, "frames after the warning", || drawn_after(off_board)).await;
     drop(driver);
 
     let frames = frames.lock().unwrap().clone();
     let dark_before = frames.iter().filter(|(at, _)| *at < started_at);
     assert!(dark_before.clone().count() > 5 && dark_before.clone().all(|(_, n)| *n == 0));
-    // The frame being drawn when the request came may still be the old one; every frame from
-    // one period later shows the warning, in both of its blink phases.
+    // A frame drawn while the request was being handled may still be the old one; every frame
+    // drawn once the emergency is on the board (the next frame the loop draws) shows the
+    // warning, in both of its blink phases.
     let during: Vec<_> = frames
         .iter()
-        .filter(|(at, _)| *at > started_at + period && *at < stopped_at)
+        .filter(|(at, _)| *at > on_board && *at < stopped_at)
         .collect();
     assert!(
         during.len() > 5,
@@ -396,13 +434,10 @@ async fn an_emergency_takes_the_panel_within_one_frame_and_gives_it_back() {
         during.len()
     );
     assert!(during.iter().all(|(_, n)| *n > 0), "{during:?}");
-    let after: Vec<_> = frames
-        .iter()
-        .filter(|(at, _)| *at > stopped_at + period)
-        .collect();
+    let after: Vec<_> = frames.iter().filter(|(at, _)| *at > off_board).collect();
     assert!(
         !after.is_empty() && after.iter().all(|(_, n)| *n == 0),
-        "back to dark"
+        "back to dark: {after:?}"
     );
     assert!(
         t.service.state.panel.is_none(),
