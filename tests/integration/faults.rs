@@ -147,7 +147,7 @@ fn opener(card: Arc<Card>) -> sink::Opener {
 }
 
 /// The next event that `done` accepts, within `secs`.
-fn wait_for(
+pub(crate) fn wait_for(
     rx: &mut tokio::sync::broadcast::Receiver<PlayerEvent>,
     secs: u64,
     what: &str,
@@ -180,13 +180,13 @@ fn ended(
     }
 }
 
-/// Poll the player's status until `ok` holds, for up to two seconds.
+/// Poll the player's status until `ok` holds, for up to ten seconds (a busy machine).
 fn status_becomes(
     player: &Player,
     what: &str,
     ok: impl Fn(&loaxa::audio::player::PlayerStatus) -> bool,
 ) {
-    let deadline = Instant::now() + Duration::from_secs(2);
+    let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let s = player.status();
         if ok(&s) {
@@ -340,11 +340,14 @@ fn the_card_pulled_out_mid_bulletin_comes_back_without_a_restart() {
         "the amplifier is released while the card is out"
     );
     let attempts = card.open_attempts.load(Ordering::SeqCst);
-    std::thread::sleep(RETRY * 3);
-    assert!(
-        card.open_attempts.load(Ordering::SeqCst) > attempts,
-        "the player tries the card again by itself"
-    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while card.open_attempts.load(Ordering::SeqCst) <= attempts {
+        assert!(
+            Instant::now() < deadline,
+            "the player tries the card again by itself"
+        );
+        std::thread::sleep(RETRY / 4);
+    }
     status_becomes(&player, "the card missing", |s| {
         s.output_error
             .as_ref()
@@ -362,6 +365,7 @@ fn the_card_pulled_out_mid_bulletin_comes_back_without_a_restart() {
     // Plugged back in, with nobody knocking (no pings, no requests): the player opens it on
     // its own within a retry or two.
     pinger.pause(true);
+    let tried = card.open_attempts.load(Ordering::SeqCst);
     let replugged = Instant::now();
     card.plugged.store(true, Ordering::SeqCst);
     match wait_for(&mut rx, 5, "the card to be reopened", |e| {
@@ -376,9 +380,11 @@ fn the_card_pulled_out_mid_bulletin_comes_back_without_a_restart() {
         _ => unreachable!(),
     }
     let recovered_in = replugged.elapsed();
+    // Counted in tries, not time: a busy machine makes each retry late, not more of them.
+    let tries = card.open_attempts.load(Ordering::SeqCst) - tried;
     assert!(
-        recovered_in < RETRY * 5,
-        "reopened {recovered_in:?} after the card came back"
+        tries <= 2,
+        "reopened at the {tries}th try after the card came back"
     );
     pinger.pause(false);
     status_becomes(&player, "the card back", |s| {
@@ -396,7 +402,13 @@ fn the_card_pulled_out_mid_bulletin_comes_back_without_a_restart() {
         "the afternoon bulletin",
         |e| matches!(e, PlayerEvent::Started { id, .. } if *id == afternoon),
     );
-    std::thread::sleep(Duration::from_millis(300));
+    // 0.3 s of its 1.2 s through the card, however long that took.
+    let begun = card.through.load(Ordering::SeqCst);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while card.through.load(Ordering::SeqCst) < begun + u64::from(RATE) * 3 / 10 {
+        assert!(Instant::now() < deadline, "the afternoon bulletin goes out");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let alarm = player.play(PlayRequest {
         priority: Priority::Emergency,
         ..PlayRequest::file(file("canh-bao.wav"), "Cảnh báo lũ")
@@ -491,7 +503,7 @@ fn the_card_pulled_out_mid_bulletin_comes_back_without_a_restart() {
         "the whole emergency: {runs:?}"
     );
     eprintln!(
-        "faults: recovered {recovered_in:?} after replug; {pings} pings, slowest {worst:?}; \
+        "faults: recovered {recovered_in:?} after replug, at try {tries}; {pings} pings, slowest {worst:?}; \
          {} open attempts; underruns {before}+{after}; {:?} in all",
         card.open_attempts.load(Ordering::SeqCst),
         test_started.elapsed()
