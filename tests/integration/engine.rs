@@ -29,6 +29,16 @@ fn play_all(
     files: &[&str],
     gain_db: f32,
 ) -> Vec<PlayerEvent> {
+    play_counting(spec, clock, files, gain_db).0
+}
+
+/// As `play_all`, with the times the output ran dry (a machine too busy to keep up).
+fn play_counting(
+    spec: OutputSpec,
+    clock: Arc<dyn Clock>,
+    files: &[&str],
+    gain_db: f32,
+) -> (Vec<PlayerEvent>, u64) {
     let player = Player::spawn(OutputOptions::new(spec, OUT, clock)).unwrap();
     let mut rx = player.subscribe();
     for f in files {
@@ -50,7 +60,7 @@ fn play_all(
             break;
         }
     }
-    events
+    (events, player.status().underruns)
 }
 
 fn reports(events: &[PlayerEvent]) -> Vec<loaxa::audio::PlayReport> {
@@ -172,7 +182,7 @@ fn null_output_paces_in_real_time_on_a_real_clock() {
 #[test]
 fn alsa_null_device_plays_through_the_sound_card_path() {
     let clock: Arc<dyn Clock> = Arc::new(loaxa::clock::SystemClock::new());
-    let events = play_all(
+    let (events, underruns) = play_counting(
         OutputSpec::Device(Some("null".into())),
         clock,
         &["pcm-f32.wav", "chuong-192k.flac"],
@@ -182,11 +192,20 @@ fn alsa_null_device_plays_through_the_sound_card_path() {
         assert_eq!(r.outcome, Outcome::Completed, "{}", r.label);
         let heard = (r.last_sample_at.unwrap() - r.first_sample_at.unwrap()).as_seconds_f64();
         let length = decode(&fixture(&r.label)).seconds();
+        // The card's clock paces it: never faster than the recording. When the player could
+        // not keep the card fed (the output ran dry on a machine too busy), the speakers
+        // really heard it later, and the as-run says so: then only the lower bound holds.
         assert!(
-            (heard - length).abs() < 0.25,
-            "{}: {heard} s heard of {length} s",
+            heard > length - 0.25 && (underruns > 0 || heard < length + 0.25),
+            "{}: {heard} s heard of {length} s, {underruns} output underruns",
             r.label
         );
+        if underruns > 0 {
+            eprintln!(
+                "{}: {underruns} output underruns on a busy machine, {heard:.3} s heard",
+                r.label
+            );
+        }
     }
 }
 
