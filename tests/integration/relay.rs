@@ -18,8 +18,10 @@ use loaxa::audio::{
 };
 use loaxa::clock::SystemClock;
 use loaxa::config::OutputSpec;
+use tokio::sync::broadcast::Receiver;
 
 use crate::common::*;
+use crate::faults::wait_for;
 use crate::stream_server::{Codec, Feed, Hls, HlsFeed, Icecast, WebServer};
 
 const OUT: AudioFormat = AudioFormat {
@@ -73,13 +75,13 @@ fn fallback_tone(dir: &Path, seconds: f32) -> Clip {
 }
 
 /// Relay `url` for `seconds` into a WAV through the player, as the service would; `during`
-/// runs while it plays (to kill servers, start an emergency...) and what it returns is kept
-/// alive until the relay ended.
+/// runs while it plays (to kill servers, start an emergency...), with the player's events from
+/// before the relay was asked for, and what it returns is kept alive until the relay ended.
 fn relay<T>(
     url: &str,
     seconds: f64,
     tune: impl FnOnce(&mut RelaySpec),
-    during: impl FnOnce(&Player) -> T,
+    during: impl FnOnce(&Player, &mut Receiver<PlayerEvent>) -> T,
 ) -> Relayed {
     let dir = tempfile::tempdir().unwrap();
     let wav = dir.path().join("tiep-song.wav");
@@ -90,6 +92,7 @@ fn relay<T>(
     ))
     .unwrap();
     let mut rx = player.subscribe();
+    let mut watch = player.subscribe();
     let until = Utc::now() + chrono::Duration::milliseconds((seconds * 1000.0) as i64);
     let mut spec = RelaySpec::new(url.parse().unwrap(), until);
     tune(&mut spec);
@@ -97,7 +100,8 @@ fn relay<T>(
         source: Source::Relay(spec),
         ..PlayRequest::file("", "tiếp sóng")
     });
-    let kept = during(&player);
+    let kept = during(&player, &mut watch);
+    drop(watch);
     let (mut started, mut events, mut report) = (None, Vec::new(), None);
     loop {
         match rx.blocking_recv().unwrap() {
@@ -260,7 +264,7 @@ fn aac_vorbis_and_opus_mounts_relay_too() {
             .iter()
             .map(|(m, ..)| {
                 let url = server.url(m);
-                s.spawn(move || relay(&url, 4.0, |_| {}, |_| ()))
+                s.spawn(move || relay(&url, 4.0, |_| {}, |_, _| ()))
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
@@ -293,16 +297,44 @@ fn a_server_killed_mid_relay_gives_the_fallback_then_the_stream_when_it_is_back(
     let url = server.url("huyen.mp3");
     let r = relay(
         &url,
-        9.0,
+        12.0,
         |spec| {
             spec.fallback = vec![jingle];
+            // Tried again often, so that it is back soon after the server is, however long
+            // the server took to start.
             spec.retry.first = Duration::from_millis(300);
+            spec.retry.max = Duration::from_millis(600);
         },
-        move |_| {
-            std::thread::sleep(Duration::from_millis(2500));
+        move |_, events| {
+            // Killed once the stream has been heard for a while, back once the relay has
+            // tried it twice and gone to the fallback: on a busy machine each takes longer.
+            wait_for(events, 30, "the stream on air", |e| {
+                matches!(
+                    e,
+                    PlayerEvent::Relay {
+                        event: RelayEvent::OnAir { .. },
+                        ..
+                    }
+                )
+            });
+            std::thread::sleep(Duration::from_millis(1500));
             server.kill();
             drop(feed);
-            std::thread::sleep(Duration::from_millis(2500));
+            let (mut fallback, mut retries) = (false, 0);
+            wait_for(events, 30, "the fallback and two retries", |e| {
+                match e {
+                    PlayerEvent::Relay {
+                        event: RelayEvent::OutageStarted { .. },
+                        ..
+                    } => fallback = true,
+                    PlayerEvent::Relay {
+                        event: RelayEvent::Retrying { .. },
+                        ..
+                    } => retries += 1,
+                    _ => {}
+                }
+                fallback && retries >= 2
+            });
             // Back, with another tone so that the WAV tells the old stream from the new.
             let again = Icecast::start_on(port).unwrap();
             let feed = Feed::sine(&again, "huyen.mp3", Codec::Mp3, 2000).unwrap();
@@ -312,7 +344,7 @@ fn a_server_killed_mid_relay_gives_the_fallback_then_the_stream_when_it_is_back(
     let runs = r.tones();
     assert_eq!(sequence(&runs, 0.3), vec![1000, 440, 2000], "{runs:?}");
     assert_eq!(r.report.outcome, Outcome::Completed);
-    assert_lasts(&r.pcm, 9.0, 0.05, r.underruns, "killed");
+    assert_lasts(&r.pcm, 12.0, 0.05, r.underruns, "killed");
     // One outage, reported with the times it was heard: the fallback sits between them.
     let outages = r.outages();
     assert_eq!(outages.len(), 1, "{:?}", r.events);
@@ -378,7 +410,7 @@ fn a_feed_silent_longer_than_silence_seconds_gives_the_fallback_until_it_speaks(
             spec.fallback = vec![jingle];
             spec.silence = Duration::from_millis(1500);
         },
-        |_| (),
+        |_, _| (),
     );
     let runs = r.tones();
     assert_eq!(sequence(&runs, 0.3), vec![440, 1000], "{runs:?}");
@@ -424,7 +456,7 @@ fn an_emergency_preempts_a_relay_which_resumes_live() {
         &server.url("truc-tiep.mp3"),
         8.0,
         |_| {},
-        |player| {
+        |player, _| {
             std::thread::sleep(Duration::from_millis(1500));
             player.play(PlayRequest {
                 priority: Priority::Emergency,
@@ -562,7 +594,7 @@ fn a_stream_that_sends_nothing_is_an_outage_after_the_stall_time() {
             spec.fallback = vec![jingle];
             spec.stall = Duration::from_millis(800);
         },
-        |_| (),
+        |_, _| (),
     );
     let outages = r.outages();
     assert_eq!(outages.len(), 1, "{:?}", r.events);
@@ -610,7 +642,7 @@ fn live_hls_relays_in_every_packaging() {
             .map(|((_, _, playlist, _), (_, web))| {
                 let url = web.url(&format!("/hls/{playlist}"));
                 // Longer than the window of 4 one-second segments: it must slide.
-                s.spawn(move || relay(&url, 5.0, |_| {}, |_| ()))
+                s.spawn(move || relay(&url, 5.0, |_| {}, |_, _| ()))
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
