@@ -89,11 +89,12 @@ struct AuthState {
 }
 
 /// Requests a page makes by itself while it is open (the live status, its event stream, the
-/// panel preview): they do not keep a session from ending for want of use.
+/// panel preview, the emergency banner): they do not keep a session from ending for want of use.
 pub const BACKGROUND: &[&str] = &[
     "/api/v1/status",
     "/api/v1/events",
     "/api/v1/display/preview.png",
+    "/banner",
 ];
 
 /// The sign-in form's path. Its post carries its own pairing token (`LOGIN_COOKIE`), not the

@@ -1,7 +1,9 @@
 //! The banner every page shows while an emergency is on air: what it says, who started it,
-//! since when, and — in words the operator can act on — when the speakers are not getting
-//! its sound (no sound card, the card lost). Read once per request by [`note`] from the
-//! emergency and the player, and carried to the page's header through `PageUser`.
+//! since when, what is missing from it (no chime, the text not read aloud), and — in words the
+//! operator can act on — when the speakers are not getting its sound (no sound card, the card
+//! lost). Read once per request by [`note`] from the emergency and the player, and carried to
+//! the page's header through `PageUser`; live pages fetch it again (`GET /banner`) when the
+//! emergency changes.
 //!
 //! Only presents what `emergency` and `audio` say; must not start or stop anything.
 
@@ -27,6 +29,8 @@ pub struct Banner {
     pub repeats_left: Option<u32>,
     /// Why the speakers are not getting its sound and what to do, when they are not.
     pub no_sound: Option<Said>,
+    /// What is missing from it (no chime, the text not read aloud) and why.
+    pub warnings: Vec<Said>,
 }
 
 /// Why the speakers get no sound now and what to do, or `None` when
@@ -56,6 +60,7 @@ pub async fn note(State(state): State<AppState>, mut request: Request, next: Nex
             since: super::i18n::local(active.requested_at, state.config.timezone),
             repeats_left: active.repeats_left,
             no_sound: no_sound(&state.player.status()),
+            warnings: active.warnings,
         };
         request.extensions_mut().insert(banner);
     }

@@ -738,6 +738,7 @@ async fn with_no_sound_card_the_operator_is_told_the_speakers_are_silent() {
     let (service, _dir) =
         crate::web::TestApp::with(|c| c.audio.output = "device:card-da-rut".parse().unwrap())
             .into_service();
+    let state = service.state.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -753,6 +754,49 @@ async fn with_no_sound_card_the_operator_is_told_the_speakers_are_silent() {
     };
     site.client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
     site.login("operator").await;
+    start_emergency(&site, "Lũ quét ở suối Nậm Mu, bà con lên vùng cao").await;
+    stop_emergency(&site).await;
+    // A dashboard already open hears of an emergency started elsewhere (the API, a CAP
+    // alert) and draws its banner, with what it says about the speakers, without a reload.
+    site.go("/").await;
+    site.client
+        .execute("window.stillOpen = true; return true;", vec![])
+        .await
+        .unwrap();
+    let text = "Đê sông Hồng báo động 3, bà con di dời";
+    let start = loaxa::emergency::Start {
+        message: loaxa::emergency::Message::Text(text.into()),
+        repeat: Some(0),
+        actor: "truc-ban".into(),
+        trigger: loaxa::emergency::Trigger::Api,
+        reference: None,
+        drill: false,
+        received_at: chrono::Utc::now(),
+    };
+    loaxa::station::emergency::start(&state.emergency, &state.events, start)
+        .await
+        .unwrap();
+    let mut page = String::new();
+    for _ in 0..100 {
+        page = site.text().await;
+        if page.contains(text) && page.contains("LOA KHÔNG CÓ TIẾNG") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        page.contains(text) && page.contains("LOA KHÔNG CÓ TIẾNG"),
+        "the open dashboard shows the emergency: {page}"
+    );
+    let kept = site
+        .client
+        .execute("return window.stillOpen === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(kept, serde_json::json!(true), "without a reload");
+    loaxa::station::emergency::stop(&state.emergency, &state.events, "truc-ban".into())
+        .await
+        .unwrap();
     start_emergency(&site, "Lũ quét ở suối Nậm Mu, bà con lên vùng cao").await;
     for path in ["/emergency", "/"] {
         site.go(path).await;

@@ -234,6 +234,21 @@ impl HeadEnd {
         bearer: &str,
         body: Option<serde_json::Value>,
     ) -> (u16, serde_json::Value) {
+        let (status, text) = self.call_text(method, path, bearer, body).await;
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// Call the head-end as `bearer`: the status and the body as text (a page's HTML).
+    pub async fn call_text(
+        &self,
+        method: &str,
+        path: &str,
+        bearer: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, String) {
         let url = format!("{}{path}", self.url());
         let (method, bearer) = (method.to_string(), bearer.to_string());
         tokio::task::spawn_blocking(move || {
@@ -253,11 +268,7 @@ impl HeadEnd {
             };
             let mut resp = resp.unwrap();
             let status = resp.status().as_u16();
-            let text = resp.body_mut().read_to_string().unwrap_or_default();
-            (
-                status,
-                serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
-            )
+            (status, resp.body_mut().read_to_string().unwrap_or_default())
         })
         .await
         .unwrap()

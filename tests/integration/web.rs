@@ -381,6 +381,7 @@ pub fn routes() -> Vec<(Method, &'static str, Need)> {
         (Method::GET, "/api/v1/events", View),
         (Method::GET, "/api/v1/listen", View),
         (Method::GET, "/emergency", Emergency),
+        (Method::GET, "/banner", View),
         (Method::POST, "/emergency", Emergency),
         (Method::POST, "/emergency/stop", Emergency),
         (Method::GET, "/api/v1/emergency", View),

@@ -63,6 +63,23 @@ pub async fn page(
     ))
 }
 
+/// The emergency banner alone, as the top of every page shows it.
+#[derive(Template)]
+#[template(path = "banner.html")]
+struct BannerPart {
+    c: Chrome,
+}
+
+/// `GET /banner`: the banner alone, so that an open page redraws it when the emergency changes
+/// (a warning about it comes while it is on air). Empty while none is.
+pub async fn banner(
+    State(store): State<Store>,
+    user: Page<CanView>,
+) -> Result<Response, PageError> {
+    let c = Chrome::new(&store, &user, "").await?;
+    Ok(render(BannerPart { c }, user.lang))
+}
+
 #[derive(Debug, Deserialize)]
 pub struct StartForm {
     kind: String,

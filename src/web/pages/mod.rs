@@ -75,6 +75,7 @@ pub fn router() -> Router<AppState> {
             get(display::edit_form).post(display::update),
         )
         .route("/emergency", get(emergency::page).post(emergency::post))
+        .route("/banner", get(emergency::banner))
         .route("/emergency/stop", post(emergency::stop))
         .route("/asrun", get(asrun::page))
         .route("/cluster", get(cluster::page))

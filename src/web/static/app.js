@@ -220,10 +220,22 @@
         if (window.loaxaRefresh) window.loaxaRefresh(s);
       } catch (_) { /* the next event tries again */ }
     };
+    // The emergency banner, drawn by the server in the page's language, again when the
+    // emergency changes (started, ended, or a warning about it: its text not read aloud).
+    const banner = async () => {
+      const b = document.getElementById("banner");
+      try {
+        const r = await fetch("/banner", { credentials: "same-origin" });
+        if (b && r.ok) b.innerHTML = await r.text();
+      } catch (_) { /* the next event tries again */ }
+    };
     const es = new EventSource(live.dataset.live);
     es.onopen = () => dot && dot.classList.add("on");
     es.onerror = () => dot && dot.classList.remove("on");
-    es.onmessage = refresh;
-    setInterval(refresh, 30000);
+    es.onmessage = (m) => {
+      refresh();
+      try { if (JSON.parse(m.data).kind === "emergency") banner(); } catch (_) { /* not ours */ }
+    };
+    setInterval(() => { refresh(); banner(); }, 30000);
   }
 })();

@@ -505,6 +505,8 @@ async fn when_the_head_end_cannot_read_the_text_aloud_a_node_repeats_the_chime_a
     .await;
     let data = tempfile::tempdir().unwrap();
     let node = thon_1_ready(&commune, &head, data.path()).await;
+    // An open page (the emergency page, the dashboard) listens to the station's events.
+    let mut page_events = head.state.events.subscribe();
     let text = "Lũ quét ở suối Nậm Mu, bà con lên vùng cao";
     let (status, started) = head
         .call(
@@ -534,6 +536,23 @@ async fn when_the_head_end_cannot_read_the_text_aloud_a_node_repeats_the_chime_a
     assert!(
         warnings.contains("espeak-ng") && warnings.contains("only the chime airs"),
         "the head-end's status says why: {status}"
+    );
+    // A page already open hears that the emergency changed and redraws its banner, which
+    // says why, in the page's language only.
+    let mut banner = String::new();
+    while !banner.contains("chỉ phát chuông") {
+        let event = tokio::time::timeout(Duration::from_secs(10), page_events.recv())
+            .await
+            .unwrap_or_else(|_| panic!("no event brought the warning to the page: {banner}"));
+        if event.is_ok_and(|e| e == loaxa::model::Event::Emergency) {
+            let (status, html) = head.call_text("GET", "/banner", &head.token, None).await;
+            assert_eq!(status, 200, "{html}");
+            banner = html;
+        }
+    }
+    assert!(
+        banner.contains("espeak-ng") && !banner.contains("only the chime"),
+        "{banner}"
     );
     let (status, _) = head
         .call("DELETE", "/api/v1/emergency", &head.token, None)
