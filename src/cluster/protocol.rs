@@ -403,6 +403,11 @@ pub struct CacheStats {
 pub struct HeadEndStatus {
     /// Up.
     pub online: bool,
+    /// It relays its microphone on `live` (and leaves its beacon there first). A head-end of
+    /// an older release does not say it (read as `false`): its nodes have no live audio to
+    /// miss when they cannot read `live`.
+    #[serde(default)]
+    pub live: bool,
 }
 
 /// `node/<id>/asrun`: one play on a node, sent until the head-end says it stored it.

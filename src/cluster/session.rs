@@ -144,7 +144,7 @@ pub fn status(topics: &Topics, id: &NodeId, status: &NodeStatus) -> Outgoing {
 pub fn head_end_status(topics: &Topics, online: bool) -> Outgoing {
     Outgoing {
         topic: topics.head_end_status(),
-        payload: protocol::encode(&HeadEndStatus { online }),
+        payload: protocol::encode(&HeadEndStatus { online, live: true }),
         delivery: Delivery::AtLeastOnce,
         retain: true,
         expiry_seconds: None,

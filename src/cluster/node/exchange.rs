@@ -111,7 +111,8 @@ enum Beacon {
     Awaited,
     /// It came: the node hears `live`.
     Heard,
-    /// The head-end's status came without it: the broker filters `live` out.
+    /// The head-end's status came without it: the broker filters `live` out, or the head-end
+    /// (of an older release) sends nothing there.
     Missed,
 }
 
@@ -246,9 +247,11 @@ impl Talk {
 
     /// After subscribing, the head-end's beacon on `live` comes before its status: both
     /// retained when the head-end was up first, both live when it comes up later (it sends the
-    /// beacon first on every link up). A status without the beacon means the broker filters
-    /// `live` out for this node (an ACL older than the topic): then `live` counts as refused,
-    /// with the fix in the status and the log.
+    /// beacon first on every link up). A status without the beacon, from a head-end that says
+    /// it relays its microphone, means the broker filters `live` out for this node (an ACL
+    /// older than the topic): then `live` counts as refused, with the fix in the status and the
+    /// log. A head-end of an older release sends no live audio: nothing is missed, and only the
+    /// log says so.
     fn judge_live(&mut self, topic: &str, payload: &[u8]) {
         if self.beacon != Beacon::Awaited {
             return;
@@ -259,7 +262,14 @@ impl Talk {
             self.beacon = Beacon::Heard;
         } else if self.shared.end.topics.route(topic) == Some(Route::HeadEndStatus) {
             self.beacon = Beacon::Missed;
-            if !refused.contains(&live) {
+            let relays_live = protocol::decode::<HeadEndStatus>(payload).is_ok_and(|s| s.live);
+            if !relays_live {
+                tracing::info!(
+                    "nút / node: trung tâm không gửi micrô trực tiếp (bản cũ), nên không cần đọc \
+                     {live} / the head-end sends no live microphone (an older release), so \
+                     reading {live} is not needed"
+                );
+            } else if !refused.contains(&live) {
                 refused.push(live);
             }
         } else {
