@@ -435,6 +435,10 @@ const PUBLIC: &[&str] = &[
 /// check that every person is refused there).
 const NODES_ONLY: &[&str] = &["/api/v1/cluster/media/{sha256}"];
 
+/// Routes that answer a part of a page, which open pages redraw in place (the emergency
+/// banner), not a page of their own.
+pub const PAGE_PARTS: &[&str] = &["/banner"];
+
 #[test]
 fn the_role_table_covers_every_route_in_the_code() {
     let covered: Vec<String> = routes()
