@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
 use loaxa::cluster::setup::{self, InitOptions, NewNode};
@@ -49,12 +50,19 @@ impl Reach {
     }
 }
 
-/// A free TCP port on every address.
+/// The next port to try, below Linux's ephemeral range (32768–60999).
+static NEXT_PORT: AtomicU16 = AtomicU16::new(21_000);
+
+/// A free TCP port on every address, and one that stays free: it is below the range the
+/// kernel picks the ports of outgoing connections from, so none of the hundreds of client
+/// sockets a commune opens takes it before its node listens on it (as one did at 100 nodes).
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("0.0.0.0:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or(18_830)
+    loop {
+        let port = NEXT_PORT.fetch_add(1, Ordering::Relaxed);
+        if std::net::TcpListener::bind(("0.0.0.0", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// A child process killed when dropped.
