@@ -338,6 +338,11 @@ fn mqtt_options(opts: &LinkOptions) -> Result<MqttOptions, LinkError> {
     m.set_keep_alive(opts.keep_alive);
     m.set_max_packet_size(Some(opts.max_packet_bytes));
     m.set_outgoing_inflight_upper_limit(MAX_INFLIGHT);
+    // Every message is small and urgent (an emergency, an ack, a status): sent at once, not
+    // held by Nagle's algorithm until the last one's ACK is back, a round trip on a 3G link.
+    let mut network = m.network_options();
+    network.set_tcp_nodelay(true);
+    m.set_network_options(network);
     match opts.session {
         Session::Clean => {
             m.set_clean_start(true);

@@ -557,6 +557,7 @@ mod tests {
         let report = init(&options(&dir)).unwrap();
         let conf = std::fs::read_to_string(dir.join("conf.d/loaxa.conf")).unwrap();
         assert!(conf.contains("listener 1884\n") && conf.contains("allow_anonymous false\n"));
+        assert!(conf.contains("set_tcp_nodelay true\n"));
         assert!(conf.contains(&format!("password_file {}/passwd\n", dir.display())));
         assert!(report.bridge_conf.is_none());
         let out = tmp.path().join("thon-2.toml");
