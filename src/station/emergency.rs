@@ -1,6 +1,7 @@
 //! Taking every speaker and giving them back, from the web page, the API (and so `loaxa
 //! emergency`) or a CAP alert: the emergency controller does it on a blocking thread, then live
-//! pages hear of it, and again when a typed text has been read aloud or could not be. It holds no rules of its own: the emergency controller decides.
+//! pages hear of it, and again when a typed text has been read aloud or could not be. It holds
+//! no rules of its own: the emergency controller decides.
 
 use crate::emergency::{Active, Emergency, EmergencyError, Start};
 use crate::model::Event;
