@@ -180,6 +180,15 @@ fn ended(
     }
 }
 
+/// Poll `ok` every 5 ms until it holds; fail saying `what` after `secs`.
+fn within(secs: u64, what: &str, mut ok: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !ok() {
+        assert!(Instant::now() < deadline, "not within {secs} s: {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 /// Poll the player's status until `ok` holds, for up to ten seconds (a busy machine).
 fn status_becomes(
     player: &Player,
@@ -340,14 +349,9 @@ fn the_card_pulled_out_mid_bulletin_comes_back_without_a_restart() {
         "the amplifier is released while the card is out"
     );
     let attempts = card.open_attempts.load(Ordering::SeqCst);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while card.open_attempts.load(Ordering::SeqCst) <= attempts {
-        assert!(
-            Instant::now() < deadline,
-            "the player tries the card again by itself"
-        );
-        std::thread::sleep(RETRY / 4);
-    }
+    within(10, "the player tries the card again by itself", || {
+        card.open_attempts.load(Ordering::SeqCst) > attempts
+    });
     status_becomes(&player, "the card missing", |s| {
         s.output_error
             .as_ref()
@@ -404,11 +408,9 @@ fn the_card_pulled_out_mid_bulletin_comes_back_without_a_restart() {
     );
     // 0.3 s of its 1.2 s through the card, however long that took.
     let begun = card.through.load(Ordering::SeqCst);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while card.through.load(Ordering::SeqCst) < begun + u64::from(RATE) * 3 / 10 {
-        assert!(Instant::now() < deadline, "the afternoon bulletin goes out");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    within(10, "the afternoon bulletin goes out", || {
+        card.through.load(Ordering::SeqCst) >= begun + u64::from(RATE) * 3 / 10
+    });
     let alarm = player.play(PlayRequest {
         priority: Priority::Emergency,
         ..PlayRequest::file(file("canh-bao.wav"), "Cảnh báo lũ")
