@@ -3,7 +3,8 @@
 # processes (and the baseline's mosquitto_sub clients) run in a network namespace joined to
 # the head-end by a veth pair whose both ends add 100 ms of delay and drop 2 % of packets
 # (tc netem), so every packet each way is late and may be lost; the broker and the head-end
-# stay in the root namespace. Needs root (namespaces, tc), mosquitto and mosquitto-clients.
+# stay in the root namespace. Needs root (namespaces, tc); installs mosquitto, mosquitto-clients
+# and ping when they are missing.
 #
 # On a kernel built without sch_netem the same link is made from what it does have: the
 # kernel's iptables `statistic` match drops 2 % of the packets each way, and every other packet
@@ -67,6 +68,14 @@ delay_by_nfqueue() {
     echo "== both ways through $NODE_IF: ${DELAY_MS} ms delay (netfilter queue), ${LOSS_PERCENT} % loss (iptables)"
     echo "   (ping times a reply from its arrival at the veth, before the queue: it shows one way)"
 }
+
+# What the run itself uses: the broker and its clients (the baseline), ping to show the link.
+needed=()
+command -v mosquitto_sub >/dev/null || needed+=(mosquitto mosquitto-clients)
+command -v ping >/dev/null || needed+=(iputils-ping)
+if [ "${#needed[@]}" -gt 0 ]; then
+    apt-get install -y -qq "${needed[@]}"
+fi
 
 ip netns add "$NS"
 ip link add "$HEAD_IF" type veth peer name "$NODE_IF"
