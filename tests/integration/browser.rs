@@ -201,8 +201,31 @@ impl Site {
             .find(Locator::Css("form[action='/logout'] button"))
             .await
             .unwrap();
-        if !button.is_displayed().await.unwrap() {
-            self.click("label.menu-button").await;
+        // Asked again until the button shows: right after a screenshot at desktop width the
+        // window may still be taking the phone's layout, where the menu is closed.
+        for _ in 0..40 {
+            if button.is_displayed().await.unwrap() {
+                break;
+            }
+            let closed = self
+                .client
+                .execute(
+                    "return !document.getElementById('menu-toggle').checked;",
+                    vec![],
+                )
+                .await
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(true);
+            let label = self.client.find(Locator::Css("label.menu-button")).await;
+            let phone = match label {
+                Ok(l) => l.is_displayed().await.unwrap_or(false),
+                Err(_) => false,
+            };
+            if closed && phone {
+                self.click("label.menu-button").await;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
         self.click_to_next_page("form[action='/logout'] button")
             .await;
